@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Shared settings: Swift 6 language mode everywhere, strict concurrency included.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "tejido",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tejido", targets: ["tejido"]),
+        .executable(name: "tejido-bench", targets: ["tejido-bench"]),
+        .library(name: "TejidoStore", targets: ["TejidoStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // MARK: C libraries of the system
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
+
+        // MARK: Library layers (dependencies point down)
+        .target(name: "TejidoCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "TejidoCore", dependencies: ["TejidoCrypto"], swiftSettings: swiftSettings),
+        .target(name: "TejidoSQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
+        .target(
+            name: "TejidoStore",
+            dependencies: ["TejidoCore", "TejidoCrypto", "TejidoSQLite", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+
+        // MARK: Programs
+        .executableTarget(
+            name: "tejido",
+            dependencies: ["TejidoStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "tejido-bench",
+            dependencies: ["TejidoStore", "TejidoSQLite", "TejidoCrypto"],
+            swiftSettings: swiftSettings),
+
+        // MARK: Tests
+        .target(
+            name: "TejidoTestSupport", dependencies: ["TejidoStore", "TejidoCore", "TejidoCrypto"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "TejidoCryptoTests", dependencies: ["TejidoCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "TejidoCoreTests", dependencies: ["TejidoCore", "TejidoTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TejidoStoreTests", dependencies: ["TejidoStore", "TejidoTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TejidoCLITests", dependencies: ["TejidoTestSupport"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,121 @@
+/// The signed content of a changeset: a CBOR map with unsigned keys 0 to 9 (`protocol/changeset.md`).
+public struct ChangesetBody: Equatable, Sendable {
+    public static let formatVersion: UInt64 = 1
+
+    public var network: [UInt8]
+    public var namespace: [UInt8]
+    public var author: [UInt8]
+    public var seq: UInt64
+    public var prev: ChangesetID?
+    /// Sorted bytewise, no duplicates.
+    public var deps: [ChangesetID]
+    public var hlc: HLC
+    public var ops: [Op]
+    public var message: String?
+
+    public init(
+        network: [UInt8], namespace: [UInt8], author: [UInt8], seq: UInt64, prev: ChangesetID?,
+        deps: [ChangesetID], hlc: HLC, ops: [Op], message: String? = nil
+    ) {
+        self.network = network
+        self.namespace = namespace
+        self.author = author
+        self.seq = seq
+        self.prev = prev
+        self.deps = Array(Set(deps)).sorted()
+        self.hlc = hlc
+        self.ops = ops
+        self.message = message
+    }
+
+    /// Deterministic CBOR bytes. The caller guarantees the fields obey the format (the store's write path does).
+    public func encoded() -> [UInt8] {
+        var w = CBORWriter(capacity: 160 + ops.count * 48)
+        var n = 8
+        if prev != nil { n += 1 }
+        if message != nil { n += 1 }
+        w.mapHeader(n)
+        w.unsigned(0); w.unsigned(Self.formatVersion)
+        w.unsigned(1); w.byteString(network)
+        w.unsigned(2); w.byteString(namespace)
+        w.unsigned(3); w.byteString(author)
+        w.unsigned(4); w.unsigned(seq)
+        if let prev { w.unsigned(5); w.byteString(prev.bytes) }
+        w.unsigned(6); w.arrayHeader(deps.count)
+        for d in deps { w.byteString(d.bytes) }
+        w.unsigned(7); w.unsigned(hlc.rawValue)
+        w.unsigned(8); w.arrayHeader(ops.count)
+        for op in ops { op.encode(into: &w) }
+        if let message { w.unsigned(9); w.text(message) }
+        return w.bytes
+    }
+
+    /// Decodes body bytes, rejecting anything that is not the one canonical encoding of a valid body.
+    public static func decode(_ data: [UInt8], range: Range<Int>? = nil) throws(FormatError) -> ChangesetBody {
+        var r = CBORReader(data, range: range)
+        let count = try r.mapCount("body", max: 10)
+        var last: Int64 = -1
+        var network: [UInt8]?, namespace: [UInt8]?, author: [UInt8]?, seq: UInt64?, prev: ChangesetID?
+        var deps: [ChangesetID]?, hlc: HLC?, ops: [Op]?, message: String?
+        var versionSeen = false
+        for _ in 0..<count {
+            let (major, key) = try r.head()
+            guard major == .unsigned else { throw .wrongType("body key") }
+            guard Int64(key) > last else { throw .unsortedOrDuplicateKey }
+            last = Int64(key)
+            switch key {
+            case 0:
+                let v = try r.unsigned("format version")
+                guard v == formatVersion else { throw .unsupportedVersion(v) }
+                versionSeen = true
+            case 1: network = try r.fixedBytes("network id", count: 32)
+            case 2: namespace = try r.fixedBytes("namespace id", count: 32)
+            case 3: author = try r.fixedBytes("author key", count: 32)
+            case 4:
+                let s = try r.unsigned("seq")
+                guard s >= 1 else { throw .badValue("seq") }
+                seq = s
+            case 5: prev = ChangesetID(unchecked: try r.fixedBytes("prev", count: 32))
+            case 6:
+                let n = try r.arrayCount("deps", max: FormatLimits.maxDeps)
+                var list: [ChangesetID] = []
+                list.reserveCapacity(n)
+                for _ in 0..<n {
+                    let d = ChangesetID(unchecked: try r.fixedBytes("dep", count: 32))
+                    if let l = list.last, !(l < d) { throw .badValue("deps order") }
+                    list.append(d)
+                }
+                deps = list
+            case 7: hlc = HLC(rawValue: try r.unsigned("hlc"))
+            case 8:
+                let n = try r.arrayCount("ops", max: FormatLimits.maxOps)
+                guard n >= 1 else { throw .badValue("ops (empty)") }
+                var list: [Op] = []
+                list.reserveCapacity(n)
+                for _ in 0..<n { list.append(try Op.decode(from: &r)) }
+                ops = list
+            case 9:
+                let m = try r.text("message", max: FormatLimits.maxMessageBytes)
+                guard !m.isEmpty else { throw .badValue("message (empty)") }
+                message = m
+            default: throw .unknownKey(key)
+            }
+        }
+        try r.finish()
+        guard versionSeen else { throw .missingKey(0) }
+        guard let network else { throw .missingKey(1) }
+        guard let namespace else { throw .missingKey(2) }
+        guard let author else { throw .missingKey(3) }
+        guard let seq else { throw .missingKey(4) }
+        guard let deps else { throw .missingKey(6) }
+        guard let hlc else { throw .missingKey(7) }
+        guard let ops else { throw .missingKey(8) }
+        if seq == 1 && prev != nil { throw .badValue("prev present at seq 1") }
+        if seq > 1 && prev == nil { throw .missingKey(5) }
+        var body = ChangesetBody(
+            network: network, namespace: namespace, author: author, seq: seq, prev: prev, deps: [], hlc: hlc, ops: ops,
+            message: message)
+        body.deps = deps
+        return body
+    }
+}

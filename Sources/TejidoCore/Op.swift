@@ -1,0 +1,134 @@
+/// One edit inside a changeset. Encodings are in `protocol/ops.md`.
+public enum Op: Hashable, Sendable {
+    /// Last-writer-wins assignment of a field.
+    case set(RecordKey, field: String, value: Value)
+    /// Hides everything on the record older than this op.
+    case delete(RecordKey)
+    /// Adds `delta` to a counter field.
+    case counterAdd(RecordKey, field: String, delta: Int64)
+    /// Adds an element to a set field (add-wins).
+    case setAdd(RecordKey, field: String, element: Value)
+    /// Removes the adds of `element` that the author had observed, plus earlier adds of it in the same changeset.
+    case setRemove(RecordKey, field: String, element: Value, observed: [OpRef])
+    /// Gives `key` a role in this namespace.
+    case grant(key: [UInt8], role: Role)
+    /// The namespace's human name.
+    case name(String)
+
+    public enum Code: UInt64 {
+        case set = 0, delete, counterAdd, setAdd, setRemove, grant, name
+    }
+
+    public var code: Code {
+        switch self {
+        case .set: .set
+        case .delete: .delete
+        case .counterAdd: .counterAdd
+        case .setAdd: .setAdd
+        case .setRemove: .setRemove
+        case .grant: .grant
+        case .name: .name
+        }
+    }
+
+    /// The record this op touches, if any.
+    public var record: RecordKey? {
+        switch self {
+        case .set(let r, _, _), .delete(let r), .counterAdd(let r, _, _), .setAdd(let r, _, _), .setRemove(let r, _, _, _): r
+        case .grant, .name: nil
+        }
+    }
+
+    func encode(into w: inout CBORWriter) {
+        func rec(_ r: RecordKey) {
+            w.text(r.collection)
+            w.text(r.id)
+        }
+        switch self {
+        case .set(let r, let f, let v):
+            w.arrayHeader(5); w.unsigned(Code.set.rawValue); rec(r); w.text(f); v.encode(into: &w)
+        case .delete(let r):
+            w.arrayHeader(3); w.unsigned(Code.delete.rawValue); rec(r)
+        case .counterAdd(let r, let f, let d):
+            w.arrayHeader(5); w.unsigned(Code.counterAdd.rawValue); rec(r); w.text(f); w.int(d)
+        case .setAdd(let r, let f, let v):
+            w.arrayHeader(5); w.unsigned(Code.setAdd.rawValue); rec(r); w.text(f); v.encode(into: &w)
+        case .setRemove(let r, let f, let v, let observed):
+            w.arrayHeader(6); w.unsigned(Code.setRemove.rawValue); rec(r); w.text(f); v.encode(into: &w)
+            let unique = Set(observed).count
+            w.arrayHeader(unique)
+            for o in Set(observed).sorted() {
+                w.arrayHeader(2); w.byteString(o.changeset.bytes); w.unsigned(o.index)
+            }
+        case .grant(let key, let role):
+            w.arrayHeader(3); w.unsigned(Code.grant.rawValue); w.byteString(key); w.unsigned(role.rawValue)
+        case .name(let n):
+            w.arrayHeader(2); w.unsigned(Code.name.rawValue); w.text(n)
+        }
+    }
+
+    static func decode(from r: inout CBORReader) throws(FormatError) -> Op {
+        let count = try r.arrayCount("op", max: 6)
+        guard count >= 2 else { throw .badValue("op length") }
+        guard let code = Code(rawValue: try r.unsigned("op code")) else { throw .badValue("op code") }
+        func expect(_ n: Int) throws(FormatError) { if count != n { throw .badValue("op length") } }
+        func record(_ r: inout CBORReader) throws(FormatError) -> RecordKey {
+            let c = try r.text("collection", max: FormatLimits.maxNameBytes)
+            guard Names.isValidName(c) else { throw .badValue("collection name") }
+            let id = try r.text("record id", max: FormatLimits.maxRecordIDBytes)
+            guard Names.isValidRecordID(id) else { throw .badValue("record id") }
+            return RecordKey(collection: c, id: id)
+        }
+        func field(_ r: inout CBORReader) throws(FormatError) -> String {
+            let f = try r.text("field", max: FormatLimits.maxNameBytes)
+            guard Names.isValidField(f) else { throw .badValue("field name") }
+            return f
+        }
+        switch code {
+        case .set:
+            try expect(5)
+            let rec = try record(&r)
+            let f = try field(&r)
+            return .set(rec, field: f, value: try Value.decode(from: &r))
+        case .delete:
+            try expect(3)
+            return .delete(try record(&r))
+        case .counterAdd:
+            try expect(5)
+            let rec = try record(&r)
+            let f = try field(&r)
+            return .counterAdd(rec, field: f, delta: try r.int("counter delta"))
+        case .setAdd:
+            try expect(5)
+            let rec = try record(&r)
+            let f = try field(&r)
+            return .setAdd(rec, field: f, element: try Value.decode(from: &r))
+        case .setRemove:
+            try expect(6)
+            let rec = try record(&r)
+            let f = try field(&r)
+            let v = try Value.decode(from: &r)
+            let n = try r.arrayCount("observed adds", max: FormatLimits.maxObserved)
+            var observed: [OpRef] = []
+            observed.reserveCapacity(n)
+            for _ in 0..<n {
+                guard try r.arrayCount("observed add", max: 2) == 2 else { throw .badValue("observed add") }
+                let id = ChangesetID(unchecked: try r.fixedBytes("observed changeset id", count: 32))
+                let ref = OpRef(changeset: id, index: try r.unsigned("observed op index"))
+                if let last = observed.last, !(last < ref) { throw .badValue("observed adds order") }
+                observed.append(ref)
+            }
+            return .setRemove(rec, field: f, element: v, observed: observed)
+        case .grant:
+            try expect(3)
+            let key = try r.fixedBytes("grant key", count: 32)
+            guard let role = Role(rawValue: try r.unsigned("role")) else { throw .badValue("role") }
+            return .grant(key: key, role: role)
+        case .name:
+            try expect(2)
+            let n = try r.text("namespace name", max: FormatLimits.maxNameBytes)
+            guard Names.isValidName(n) else { throw .badValue("namespace name") }
+            return .name(n)
+        }
+    }
+}
