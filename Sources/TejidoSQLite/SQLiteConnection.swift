@@ -1,0 +1,88 @@
+import CSQLite
+
+/// One SQLite connection. Owns the `sqlite3*` handle and closes it on deinit.
+/// Confined to the thread that uses it (see the unavailable Sendable conformance).
+public final class SQLiteConnection {
+    let handle: OpaquePointer
+    public let path: String
+
+    public struct OpenMode: Sendable {
+        let flags: Int32
+        public static let readOnly = OpenMode(flags: SQLITE_OPEN_READONLY)
+        public static let readWrite = OpenMode(flags: SQLITE_OPEN_READWRITE)
+        public static let create = OpenMode(flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+    }
+
+    public init(path: String, mode: OpenMode) throws {
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, mode.flags | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close_v2(db)
+            throw SQLiteError(code: rc, message: message, sql: nil)
+        }
+        self.handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, 10_000)
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    /// The linked library's version number, e.g. 3040001.
+    public static var libraryVersion: Int32 { sqlite3_libversion_number() }
+
+    func error(_ rc: Int32, sql: String?) -> SQLiteError {
+        SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+
+    /// Runs one or more statements that return no rows.
+    public func execute(_ sql: String) throws {
+        var errmsg: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errmsg)
+        if rc != SQLITE_OK {
+            let message = errmsg.map { String(cString: $0) } ?? "error"
+            sqlite3_free(errmsg)
+            throw SQLiteError(code: rc, message: message, sql: sql)
+        }
+    }
+
+    public func prepare(_ sql: String) throws -> SQLiteStatement { try SQLiteStatement(connection: self, sql: sql) }
+
+    /// Runs `body` in a transaction (BEGIN IMMEDIATE), committing on return and rolling back on a throw.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// Refuses, from now on, every statement that could change any database, including PRAGMAs and ATTACH.
+    public func denyWrites() {
+        sqlite3_set_authorizer(handle, { _, action, _, _, _, _ in
+            switch action {
+            case SQLITE_SELECT, SQLITE_READ, SQLITE_FUNCTION, SQLITE_RECURSIVE: return SQLITE_OK
+            default: return SQLITE_DENY
+            }
+        }, nil)
+    }
+
+    /// First column of the first row, or nil when there is no row.
+    public func scalar(_ sql: String, _ args: [SQLiteValue] = []) throws -> SQLiteValue? {
+        let st = try prepare(sql)
+        try st.bind(args)
+        return try st.step() ? st.value(0) : nil
+    }
+}
+
+@available(*, unavailable)
+extension SQLiteConnection: Sendable {}

@@ -1,0 +1,126 @@
+import CSQLite
+
+/// A prepared statement. Holds its connection so it can never outlive it; finalized on deinit.
+public final class SQLiteStatement {
+    let handle: OpaquePointer
+    let connection: SQLiteConnection
+    public let sql: String
+
+    init(connection: SQLiteConnection, sql: String) throws {
+        var st: OpaquePointer?
+        let rc = sqlite3_prepare_v2(connection.handle, sql, -1, &st, nil)
+        guard rc == SQLITE_OK, let st else {
+            sqlite3_finalize(st)
+            throw connection.error(rc, sql: sql)
+        }
+        self.handle = st
+        self.connection = connection
+        self.sql = sql
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    /// True if the statement cannot write to the database.
+    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+
+    // MARK: Binding (1-based indexes)
+
+    public func bind(_ i: Int32, _ v: Int64) { sqlite3_bind_int64(handle, i, v) }
+    public func bind(_ i: Int32, _ v: Int) { sqlite3_bind_int64(handle, i, Int64(v)) }
+    public func bind(_ i: Int32, _ v: Double) { sqlite3_bind_double(handle, i, v) }
+    public func bindNull(_ i: Int32) { sqlite3_bind_null(handle, i) }
+
+    public func bind(_ i: Int32, _ v: String) {
+        var s = v
+        s.withUTF8 { u in
+            u.withMemoryRebound(to: CChar.self) { c in
+                _ = sqlite3_bind_text(handle, i, c.baseAddress ?? UnsafePointer(bitPattern: 1), Int32(c.count), csqlite_transient())
+            }
+        }
+    }
+
+    public func bind(blob i: Int32, _ v: ArraySlice<UInt8>) {
+        v.withUnsafeBytes { b in
+            _ = sqlite3_bind_blob(handle, i, b.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(b.count), csqlite_transient())
+        }
+    }
+
+    public func bind(blob i: Int32, _ v: [UInt8]) {
+        v.withUnsafeBytes { b in
+            _ = sqlite3_bind_blob(handle, i, b.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(b.count), csqlite_transient())
+        }
+    }
+
+    public func bind(_ i: Int32, _ v: SQLiteValue) {
+        switch v {
+        case .null: bindNull(i)
+        case .integer(let x): bind(i, x)
+        case .real(let x): bind(i, x)
+        case .text(let x): bind(i, x)
+        case .blob(let x): bind(blob: i, x)
+        }
+    }
+
+    public func bind(_ values: [SQLiteValue]) throws {
+        for (i, v) in values.enumerated() { bind(Int32(i + 1), v) }
+    }
+
+    // MARK: Stepping
+
+    /// Advances; true when a row is available, false when done.
+    @discardableResult
+    public func step() throws -> Bool {
+        let rc = sqlite3_step(handle)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw connection.error(rc, sql: sql)
+        }
+    }
+
+    /// Resets for another execution and clears the bindings.
+    public func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    /// Binds, runs to completion and resets.
+    public func run(_ values: [SQLiteValue] = []) throws {
+        defer { reset() }
+        try bind(values)
+        while try step() {}
+    }
+
+    // MARK: Columns (0-based)
+
+    public var columnCount: Int32 { sqlite3_column_count(handle) }
+    public func columnName(_ i: Int32) -> String { String(cString: sqlite3_column_name(handle, i)) }
+    public func int64(_ i: Int32) -> Int64 { sqlite3_column_int64(handle, i) }
+    public func double(_ i: Int32) -> Double { sqlite3_column_double(handle, i) }
+    public func isNull(_ i: Int32) -> Bool { sqlite3_column_type(handle, i) == SQLITE_NULL }
+
+    public func text(_ i: Int32) -> String {
+        guard let p = sqlite3_column_text(handle, i) else { return "" }
+        let n = Int(sqlite3_column_bytes(handle, i))
+        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+    }
+
+    public func blob(_ i: Int32) -> [UInt8] {
+        let n = Int(sqlite3_column_bytes(handle, i))
+        guard n > 0, let p = sqlite3_column_blob(handle, i) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
+    }
+
+    public func value(_ i: Int32) -> SQLiteValue {
+        switch sqlite3_column_type(handle, i) {
+        case SQLITE_INTEGER: .integer(int64(i))
+        case SQLITE_FLOAT: .real(double(i))
+        case SQLITE_TEXT: .text(text(i))
+        case SQLITE_BLOB: .blob(blob(i))
+        default: .null
+        }
+    }
+}
+
+@available(*, unavailable)
+extension SQLiteStatement: Sendable {}

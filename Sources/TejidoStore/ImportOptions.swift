@@ -1,0 +1,26 @@
+/// How `importJSONLines` maps lines to namespaces and batches its commits.
+public struct ImportOptions: Sendable {
+    /// Keep only lines whose `replica` is this.
+    public var replica: String?
+    /// Put every line into this namespace instead of the one named by `replica`.
+    public var namespace: String?
+    /// Changesets per SQLite transaction; each commit is durable before it is reported.
+    public var changesetsPerCommit: Int
+
+    public init(replica: String? = nil, namespace: String? = nil, changesetsPerCommit: Int = 250) {
+        self.replica = replica
+        self.namespace = namespace
+        self.changesetsPerCommit = changesetsPerCommit
+    }
+}
+
+/// Progress and totals of an import.
+public struct ImportSummary: Sendable, Equatable {
+    public var lines = 0
+    public var changesets = 0
+    public var ops = 0
+    /// Id of the last committed changeset.
+    public var lastID: String?
+
+    public init() {}
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Reads a file descriptor line by line in large chunks, without loading the whole input.
+struct LineReader {
+    let fd: Int32
+
+    /// Calls `body` with each line (without its newline) and its 1-based number.
+    func forEachLine(_ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var carry: [UInt8] = []
+        var lineNumber = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw StoreError.database("read failed: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            try buffer.withUnsafeBufferPointer { all in
+                let chunk = UnsafeBufferPointer(rebasing: all[0..<n])
+                var start = 0
+                for i in 0..<n where chunk[i] == 10 {
+                    lineNumber += 1
+                    if carry.isEmpty {
+                        try body(lineNumber, UnsafeBufferPointer(rebasing: chunk[start..<i]))
+                    } else {
+                        carry.append(contentsOf: chunk[start..<i])
+                        try carry.withUnsafeBufferPointer { try body(lineNumber, $0) }
+                        carry.removeAll(keepingCapacity: true)
+                    }
+                    start = i + 1
+                }
+                carry.append(contentsOf: chunk[start..<n])
+            }
+        }
+        if !carry.isEmpty {
+            lineNumber += 1
+            try carry.withUnsafeBufferPointer { try body(lineNumber, $0) }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import TejidoSQLite
+
+/// Versioned schema. Each migration runs once, in order, inside one transaction; the version
+/// is SQLite's `user_version` and the file is marked with Tejido's `application_id`.
+enum Schema {
+    /// "TJDO" in ASCII: marks a SQLite file as a Tejido store.
+    static let applicationID: Int32 = 0x544A_444F
+
+    static let migrations: [String] = [
+        // 1: the first layout.
+        """
+        CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+        CREATE TABLE keys(k INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE);
+        CREATE TABLE namespaces(
+            ns INTEGER PRIMARY KEY, root INTEGER NOT NULL UNIQUE, name TEXT, name_stamp BLOB, petname TEXT);
+        CREATE TABLE changesets(
+            seqno INTEGER PRIMARY KEY,
+            id BLOB NOT NULL UNIQUE,
+            ns INTEGER NOT NULL, author INTEGER NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL,
+            state INTEGER NOT NULL,
+            applied INTEGER,
+            reason TEXT,
+            envelope BLOB NOT NULL);
+        CREATE INDEX changesets_feed ON changesets(ns, author, seq);
+        CREATE UNIQUE INDEX changesets_applied ON changesets(applied) WHERE applied IS NOT NULL;
+        CREATE TABLE feeds(
+            ns INTEGER NOT NULL, author INTEGER NOT NULL, seq INTEGER NOT NULL, head BLOB NOT NULL,
+            PRIMARY KEY(ns, author)) WITHOUT ROWID;
+        CREATE TABLE waiting(needed BLOB NOT NULL, seqno INTEGER NOT NULL, PRIMARY KEY(needed, seqno)) WITHOUT ROWID;
+        CREATE TABLE grants(
+            ns INTEGER NOT NULL, key INTEGER NOT NULL, role INTEGER NOT NULL, granted_by INTEGER NOT NULL,
+            cs INTEGER NOT NULL, PRIMARY KEY(ns, key)) WITHOUT ROWID;
+        CREATE TABLE records(
+            rec INTEGER PRIMARY KEY, ns INTEGER NOT NULL, collection TEXT NOT NULL, rid TEXT NOT NULL,
+            deleted BLOB, touched BLOB, UNIQUE(ns, collection, rid));
+        CREATE INDEX records_collection ON records(collection, ns, rid);
+        CREATE TABLE columns(collection TEXT NOT NULL, field TEXT NOT NULL, crdt INTEGER NOT NULL,
+            PRIMARY KEY(collection, field, crdt)) WITHOUT ROWID;
+        CREATE TABLE history(
+            rec INTEGER NOT NULL, field TEXT NOT NULL, stamp BLOB NOT NULL, kind INTEGER NOT NULL, value,
+            cs INTEGER NOT NULL, PRIMARY KEY(rec, field, stamp)) WITHOUT ROWID;
+        CREATE TABLE counters(
+            rec INTEGER NOT NULL, field TEXT NOT NULL, stamp BLOB NOT NULL, delta INTEGER NOT NULL,
+            cs INTEGER NOT NULL, PRIMARY KEY(rec, field, stamp)) WITHOUT ROWID;
+        CREATE TABLE set_adds(
+            rec INTEGER NOT NULL, field TEXT NOT NULL, stamp BLOB NOT NULL, kind INTEGER NOT NULL, elem,
+            cs_id BLOB NOT NULL, op INTEGER NOT NULL, PRIMARY KEY(rec, field, stamp)) WITHOUT ROWID;
+        CREATE TABLE set_removes(
+            rec INTEGER NOT NULL, field TEXT NOT NULL, cs_id BLOB NOT NULL, op INTEGER NOT NULL,
+            PRIMARY KEY(rec, field, cs_id, op)) WITHOUT ROWID;
+        """
+    ]
+
+    static var currentVersion: Int { migrations.count }
+
+    /// Brings a fresh or older database up to the current version.
+    static func migrate(_ db: SQLiteConnection) throws {
+        let version = Int(try intPragma(db, "user_version"))
+        if version > currentVersion { throw StoreError.newerSchema(found: version, supported: currentVersion) }
+        guard version < currentVersion else { return }
+        try db.transaction {
+            for v in version..<currentVersion { try db.execute(migrations[v]) }
+            try db.execute("PRAGMA user_version = \(currentVersion); PRAGMA application_id = \(applicationID);")
+        }
+    }
+
+    static func intPragma(_ db: SQLiteConnection, _ name: String) throws -> Int64 {
+        if case .integer(let v)? = try db.scalar("PRAGMA \(name)") { return v }
+        return 0
+    }
+}
+
+/// Changeset states in the `changesets` table.
+enum ChangesetState: Int64 {
+    case applied = 0
+    case pending = 1
+    case quarantined = 2
+}
+
+/// How a field merges; recorded per (collection, field) for the query views.
+enum CRDTKind: Int64 {
+    case register = 0
+    case counter = 1
+    case set = 2
+}

@@ -1,0 +1,41 @@
+import TejidoCore
+
+/// The total order of ops: HLC, author key, seq, op index, as 52 big-endian bytes so that
+/// SQLite's bytewise BLOB comparison is the merge order (`protocol/merge.md`).
+struct Stamp {
+    static func bytes(hlc: HLC, author: [UInt8], seq: UInt64, opIndex: Int) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(52)
+        appendBE(&out, hlc.rawValue, 8)
+        out.append(contentsOf: author)
+        appendBE(&out, seq, 8)
+        appendBE(&out, UInt64(opIndex), 4)
+        return out
+    }
+
+    /// The stamp prefix shared by every op of one changeset; append the op index with `finish`.
+    static func prefix(hlc: HLC, author: [UInt8], seq: UInt64) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(52)
+        appendBE(&out, hlc.rawValue, 8)
+        out.append(contentsOf: author)
+        appendBE(&out, seq, 8)
+        return out
+    }
+
+    static func finish(_ prefix: [UInt8], opIndex: Int) -> [UInt8] {
+        var out = prefix
+        appendBE(&out, UInt64(opIndex), 4)
+        return out
+    }
+
+    static func hlc(of stamp: [UInt8]) -> HLC {
+        var v: UInt64 = 0
+        for b in stamp.prefix(8) { v = v << 8 | UInt64(b) }
+        return HLC(rawValue: v)
+    }
+
+    private static func appendBE(_ out: inout [UInt8], _ v: UInt64, _ n: Int) {
+        for i in stride(from: (n - 1) * 8, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(i))) }
+    }
+}

@@ -1,0 +1,133 @@
+import TejidoCore
+import TejidoSQLite
+
+extension Store {
+    /// Merges the ops of a changeset whose predecessors are applied and whose author may write.
+    /// Every rule is order-independent (`protocol/merge.md`): registers keep every write and the
+    /// highest stamp wins on read; counters and set adds keep every op; removes and deletes are tombstones.
+    func merge(_ item: Store.Located) throws {
+        let env = item.envelope
+        let body = env.body
+        let prefix = Stamp.prefix(hlc: body.hlc, author: body.author, seq: body.seq)
+        var touched: [Int64: [UInt8]] = [:]
+        var deleted: [Int64: [UInt8]] = [:]
+        var columns: Set<ColumnKey> = []
+        var localAdds: [LocalAdd] = []
+        var grants = false
+
+        let insHistory = try statement("INSERT OR IGNORE INTO history(rec, field, stamp, kind, value, cs) VALUES(?,?,?,?,?,?)")
+        let insCounter = try statement("INSERT OR IGNORE INTO counters(rec, field, stamp, delta, cs) VALUES(?,?,?,?,?)")
+        let insAdd = try statement(
+            "INSERT OR IGNORE INTO set_adds(rec, field, stamp, kind, elem, cs_id, op) VALUES(?,?,?,?,?,?,?)")
+        let insRemove = try statement("INSERT OR IGNORE INTO set_removes(rec, field, cs_id, op) VALUES(?,?,?,?)")
+
+        for (index, op) in body.ops.enumerated() {
+            let stamp = Stamp.finish(prefix, opIndex: index)
+            switch op {
+            case .set(let r, let field, let value):
+                let rec = try recordID(ns: item.ns, r)
+                let (kind, v) = ValueKind.of(value)
+                insHistory.bind(1, rec); insHistory.bind(2, field); insHistory.bind(blob: 3, stamp)
+                insHistory.bind(4, kind.rawValue); insHistory.bind(5, v); insHistory.bind(6, item.seqno)
+                try insHistory.step(); insHistory.reset()
+                touched[rec] = stamp
+                columns.insert(ColumnKey(collection: r.collection, field: field, crdt: .register))
+            case .delete(let r):
+                deleted[try recordID(ns: item.ns, r)] = stamp
+            case .counterAdd(let r, let field, let delta):
+                let rec = try recordID(ns: item.ns, r)
+                insCounter.bind(1, rec); insCounter.bind(2, field); insCounter.bind(blob: 3, stamp)
+                insCounter.bind(4, delta); insCounter.bind(5, item.seqno)
+                try insCounter.step(); insCounter.reset()
+                touched[rec] = stamp
+                columns.insert(ColumnKey(collection: r.collection, field: field, crdt: .counter))
+            case .setAdd(let r, let field, let element):
+                let rec = try recordID(ns: item.ns, r)
+                let (kind, v) = ValueKind.of(element)
+                insAdd.bind(1, rec); insAdd.bind(2, field); insAdd.bind(blob: 3, stamp); insAdd.bind(4, kind.rawValue)
+                insAdd.bind(5, v); insAdd.bind(blob: 6, env.id.bytes); insAdd.bind(7, Int64(index))
+                try insAdd.step(); insAdd.reset()
+                touched[rec] = stamp
+                localAdds.append(LocalAdd(rec: rec, field: field, element: element, index: index))
+                columns.insert(ColumnKey(collection: r.collection, field: field, crdt: .set))
+            case .setRemove(let r, let field, let element, let observed):
+                let rec = try recordID(ns: item.ns, r)
+                for o in observed {
+                    try insRemove.run([.integer(rec), .text(field), .blob(o.changeset.bytes), .integer(Int64(o.index))])
+                }
+                for add in localAdds where add.rec == rec && add.field == field && add.element == element {
+                    try insRemove.run([.integer(rec), .text(field), .blob(env.id.bytes), .integer(Int64(add.index))])
+                }
+                columns.insert(ColumnKey(collection: r.collection, field: field, crdt: .set))
+            case .grant(let key, let role):
+                let k = try keyID(key)
+                try run(
+                    """
+                    INSERT INTO grants(ns, key, role, granted_by, cs) VALUES(?,?,?,?,?)
+                    ON CONFLICT(ns, key) DO UPDATE SET role=excluded.role, granted_by=excluded.granted_by, cs=excluded.cs
+                    WHERE excluded.role > grants.role
+                    """, [.integer(item.ns), .integer(k), .integer(Int64(role.rawValue)), .integer(item.author), .integer(item.seqno)])
+                grants = true
+            case .name(let name):
+                try run("UPDATE namespaces SET name=?, name_stamp=? WHERE ns=? AND (name_stamp IS NULL OR name_stamp < ?)",
+                        [.text(name), .blob(stamp), .integer(item.ns), .blob(stamp)])
+            }
+        }
+        if !touched.isEmpty {
+            let st = try statement("UPDATE records SET touched=?1 WHERE rec=?2 AND (touched IS NULL OR touched < ?1)")
+            for (rec, stamp) in touched { try st.run([.blob(stamp), .integer(rec)]) }
+        }
+        if !deleted.isEmpty {
+            let st = try statement("UPDATE records SET deleted=?1 WHERE rec=?2 AND (deleted IS NULL OR deleted < ?1)")
+            for (rec, stamp) in deleted { try st.run([.blob(stamp), .integer(rec)]) }
+        }
+        if !columns.isEmpty {
+            let st = try statement("INSERT OR IGNORE INTO columns(collection, field, crdt) VALUES(?,?,?)")
+            for c in columns { try st.run([.text(c.collection), .text(c.field), .integer(c.crdt.rawValue)]) }
+        }
+        if grants { authorityCache.removeAll() }
+
+        nextApplied += 1
+        try run("UPDATE changesets SET state=?, applied=?, reason=NULL WHERE seqno=?",
+                [.integer(ChangesetState.applied.rawValue), .integer(nextApplied), .integer(item.seqno)])
+        try run(
+            """
+            INSERT INTO feeds(ns, author, seq, head) VALUES(?,?,?,?)
+            ON CONFLICT(ns, author) DO UPDATE SET seq=excluded.seq, head=excluded.head WHERE excluded.seq > feeds.seq
+            """, [.integer(item.ns), .integer(item.author), .integer(Int64(body.seq)), .blob(env.id.bytes)])
+        if body.hlc > clock { clock = body.hlc }
+    }
+
+    /// The local row id of a record, creating the row on first use.
+    func recordID(ns: Int64, _ r: RecordKey) throws -> Int64 {
+        let key = RecordCacheKey(ns: ns, collection: r.collection, id: r.id)
+        if let rec = recordIDs[key] { return rec }
+        let find = try statement("SELECT rec FROM records WHERE ns=? AND collection=? AND rid=?")
+        find.bind(1, ns); find.bind(2, r.collection); find.bind(3, r.id)
+        let rec: Int64
+        if try find.step() {
+            rec = find.int64(0)
+            find.reset()
+        } else {
+            find.reset()
+            try run("INSERT INTO records(ns, collection, rid) VALUES(?,?,?)", [.integer(ns), .text(r.collection), .text(r.id)])
+            rec = db.lastInsertRowID
+        }
+        if recordIDs.count > 200_000 { recordIDs.removeAll(keepingCapacity: true) }
+        recordIDs[key] = rec
+        return rec
+    }
+
+    struct ColumnKey: Hashable {
+        let collection: String
+        let field: String
+        let crdt: CRDTKind
+    }
+
+    private struct LocalAdd {
+        let rec: Int64
+        let field: String
+        let element: Value
+        let index: Int
+    }
+}

@@ -1,0 +1,57 @@
+import TejidoCore
+import TejidoCrypto
+import TejidoSQLite
+
+extension Store {
+    struct NamespaceRow {
+        let ns: Int64
+        let root: [UInt8]
+        let name: String?
+    }
+
+    func namespaceRows() throws -> [NamespaceRow] {
+        let st = try statement("SELECT n.ns, k.key, COALESCE(n.petname, n.name) FROM namespaces n JOIN keys k ON k.k = n.root ORDER BY n.ns")
+        defer { st.reset() }
+        var out: [NamespaceRow] = []
+        while try st.step() { out.append(NamespaceRow(ns: st.int64(0), root: st.blob(1), name: st.isNull(2) ? nil : st.text(2))) }
+        return out
+    }
+
+    /// Finds a namespace by its id (`tjns1...`, `tjk1...` or hex) or by its name.
+    public func resolveNamespace(_ text: String) throws -> (root: [UInt8], ns: Int64) {
+        let rows = try namespaceRows()
+        if let key = KeyText.parseKey(text), let row = rows.first(where: { $0.root == key.bytes }) {
+            return (row.root, row.ns)
+        }
+        let named = rows.filter { $0.name == text }
+        if named.count > 1 { throw StoreError.ambiguousNamespace(text) }
+        guard let row = named.first else { throw StoreError.unknownNamespace(text) }
+        return (row.root, row.ns)
+    }
+
+    func displayName(nsID: Int64, root: [UInt8]) throws -> String {
+        try namespaceRows().first { $0.ns == nsID }?.name ?? Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root)
+    }
+
+    public func namespaceInfo(_ root: [UInt8]) throws -> NamespaceInfo {
+        guard let row = try namespaceRows().first(where: { $0.root == root }) else {
+            throw StoreError.unknownNamespace(Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root))
+        }
+        return try info(row)
+    }
+
+    /// Every namespace this store holds, in the order it first saw them.
+    public func namespaces() throws -> [NamespaceInfo] { try namespaceRows().map(info) }
+
+    private func info(_ row: NamespaceRow) throws -> NamespaceInfo {
+        var changesets = 0
+        var records = 0
+        if case .integer(let c)? = try db.scalar("SELECT count(*) FROM changesets WHERE ns=? AND state=0", [.integer(row.ns)]) { changesets = Int(c) }
+        if case .integer(let r)? = try db.scalar(
+            "SELECT count(*) FROM records WHERE ns=? AND touched IS NOT NULL AND (deleted IS NULL OR touched > deleted)",
+            [.integer(row.ns)]) { records = Int(r) }
+        let me = nodeKey.publicKey.bytes
+        let role = try self.role(of: me, authorID: keyID(me), namespace: row.root, nsID: row.ns)
+        return NamespaceInfo(id: row.root, name: row.name, changesets: changesets, records: records, myRole: role)
+    }
+}

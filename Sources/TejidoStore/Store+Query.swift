@@ -1,0 +1,81 @@
+import TejidoCore
+import TejidoSQLite
+
+extension Store {
+    /// Runs one read-only SQL statement over one view per collection (`namespace`, `id`, then a
+    /// column per field). The statement runs on a separate read-only connection with an authorizer
+    /// that refuses any write, so nothing it says can change the store.
+    public func query(_ sql: String) throws -> QueryResult {
+        let reader: SQLiteConnection
+        do {
+            reader = try SQLiteConnection(path: layout.database.path, mode: .readOnly)
+            try reader.execute(try viewDefinitions())
+        } catch let e as SQLiteError {
+            throw StoreError.from(e)
+        }
+        reader.denyWrites()
+        let st: SQLiteStatement
+        do { st = try reader.prepare(sql) } catch let e as SQLiteError {
+            if e.isReadOnlyViolation { throw StoreError.readOnlyQuery(sql) }
+            throw StoreError.queryFailed(e.message)
+        }
+        guard st.isReadOnly else { throw StoreError.readOnlyQuery(sql) }
+        let columns = (0..<st.columnCount).map { st.columnName($0) }
+        var rows: [[SQLiteValue]] = []
+        do {
+            while try st.step() { rows.append((0..<st.columnCount).map { st.value($0) }) }
+        } catch let e as SQLiteError {
+            if e.isReadOnlyViolation { throw StoreError.readOnlyQuery(sql) }
+            throw StoreError.queryFailed(e.message)
+        }
+        return QueryResult(columns: columns, rows: rows)
+    }
+
+    /// `CREATE TEMP VIEW` statements, one per collection. Internal tables are named with `main.`
+    /// so a collection that shares a table's name cannot shadow what its own view reads.
+    func viewDefinitions() throws -> String {
+        var byCollection: [String: [(String, CRDTKind)]] = [:]
+        let st = try db.prepare("SELECT collection, field, crdt FROM columns ORDER BY collection, field, crdt")
+        while try st.step() {
+            byCollection[st.text(0), default: []].append((st.text(1), CRDTKind(rawValue: st.int64(2)) ?? .register))
+        }
+        var sql = ""
+        for (collection, fields) in byCollection.sorted(by: { $0.key < $1.key }) {
+            let visible = "(r.deleted IS NULL OR %@ > r.deleted)"
+            var exprs: [String: [String]] = [:]
+            var order: [String] = []
+            for (field, kind) in fields {
+                if exprs[field] == nil { order.append(field) }
+                let f = "'\(field)'"
+                switch kind {
+                case .register:
+                    exprs[field, default: []].append(
+                        "(SELECT h.value FROM main.history h WHERE h.rec = r.rec AND h.field = \(f) AND \(visible.replacingOccurrences(of: "%@", with: "h.stamp")) ORDER BY h.stamp DESC LIMIT 1)")
+                case .counter:
+                    exprs[field, default: []].append(
+                        "(SELECT sum(c.delta) FROM main.counters c WHERE c.rec = r.rec AND c.field = \(f) AND \(visible.replacingOccurrences(of: "%@", with: "c.stamp")))")
+                case .set:
+                    exprs[field, default: []].append(
+                        """
+                        (SELECT CASE WHEN count(*) = 0 THEN NULL ELSE json_group_array(e) END FROM (SELECT DISTINCT
+                        CASE WHEN typeof(a.elem) = 'blob' THEN hex(a.elem) ELSE a.elem END AS e FROM main.set_adds a
+                        WHERE a.rec = r.rec AND a.field = \(f) AND \(visible.replacingOccurrences(of: "%@", with: "a.stamp"))
+                        AND NOT EXISTS (SELECT 1 FROM main.set_removes x WHERE x.rec = a.rec AND x.field = a.field
+                        AND x.cs_id = a.cs_id AND x.op = a.op) ORDER BY e))
+                        """)
+                }
+            }
+            let columns = order.map { f -> String in
+                let e = exprs[f]!
+                return (e.count == 1 ? e[0] : "COALESCE(\(e.joined(separator: ", ")))") + " AS \"\(f)\""
+            }
+            sql += """
+                CREATE TEMP VIEW "\(collection)" AS SELECT COALESCE(n.petname, n.name) AS namespace, r.rid AS id\(columns.isEmpty ? "" : ", ")\(columns.joined(separator: ", "))
+                FROM main.records r JOIN main.namespaces n ON n.ns = r.ns
+                WHERE r.collection = '\(collection)' AND r.touched IS NOT NULL AND (r.deleted IS NULL OR r.touched > r.deleted);
+
+                """
+        }
+        return sql
+    }
+}

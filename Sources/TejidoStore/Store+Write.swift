@@ -1,0 +1,143 @@
+import Foundation
+import TejidoCore
+import TejidoCrypto
+import TejidoSQLite
+
+extension Store {
+    // MARK: Namespaces
+
+    /// Creates a namespace with a fresh root key. Its first changeset, signed by the root, names it
+    /// and grants admin to this node's key. The root secret is kept in `keys/` (mode 0600).
+    @discardableResult
+    public func createNamespace(name: String) throws -> NamespaceInfo {
+        guard Names.isValidName(name) else { throw StoreError.invalidName(name) }
+        if try namespaceRows().contains(where: { $0.name == name }) { throw StoreError.namespaceExists(name) }
+        let root = try Ed25519PrivateKey()
+        try FileManager.default.createDirectory(
+            at: layout.rootKeys, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try StoreLayout.writeSecret(root.seed, to: layout.rootKey(Hex.encode(root.publicKey.bytes)))
+        try write {
+            _ = try commitLocal(
+                namespace: root.publicKey.bytes, ops: [.name(name), .grant(key: nodeKey.publicKey.bytes, role: .admin)],
+                message: nil, signer: root)
+        }
+        return try namespaceInfo(root.publicKey.bytes)
+    }
+
+    /// Gives a key a role in a namespace; only an admin can.
+    @discardableResult
+    public func grant(namespace: String, key: Ed25519PublicKey, role: Role) throws -> ChangesetID {
+        try writeLocal(namespace: namespace, ops: [.grant(key: key.bytes, role: role)], message: nil)
+    }
+
+    // MARK: Records
+
+    @discardableResult
+    public func put(namespace: String, record: RecordKey, fields: [(String, Value)], message: String? = nil) throws -> ChangesetID {
+        try check(record)
+        for (f, _) in fields where !Names.isValidField(f) { throw StoreError.invalidField(f) }
+        return try writeLocal(namespace: namespace, ops: fields.map { .set(record, field: $0.0, value: $0.1) }, message: message)
+    }
+
+    @discardableResult
+    public func delete(namespace: String, record: RecordKey, message: String? = nil) throws -> ChangesetID {
+        try check(record)
+        return try writeLocal(namespace: namespace, ops: [.delete(record)], message: message)
+    }
+
+    @discardableResult
+    public func increment(namespace: String, record: RecordKey, field: String, by delta: Int64, message: String? = nil) throws -> ChangesetID {
+        try check(record)
+        guard Names.isValidField(field) else { throw StoreError.invalidField(field) }
+        return try writeLocal(namespace: namespace, ops: [.counterAdd(record, field: field, delta: delta)], message: message)
+    }
+
+    @discardableResult
+    public func tagAdd(namespace: String, record: RecordKey, field: String, element: Value, message: String? = nil) throws -> ChangesetID {
+        try check(record)
+        guard Names.isValidField(field) else { throw StoreError.invalidField(field) }
+        return try writeLocal(namespace: namespace, ops: [.setAdd(record, field: field, element: element)], message: message)
+    }
+
+    /// Removes every add of `element` this store has seen in the record's set field.
+    @discardableResult
+    public func tagRemove(namespace: String, record: RecordKey, field: String, element: Value, message: String? = nil) throws -> ChangesetID {
+        try check(record)
+        guard Names.isValidField(field) else { throw StoreError.invalidField(field) }
+        let (root, nsID) = try resolveNamespace(namespace)
+        return try write {
+            let observed = try observedAdds(ns: nsID, record: record, field: field, element: element)
+            let op = Op.setRemove(record, field: field, element: element, observed: observed)
+            return try commitLocal(namespace: root, ops: [op], message: message, signer: nodeKey).id
+        }
+    }
+
+    // MARK: The local write path
+
+    func check(_ record: RecordKey) throws {
+        guard Names.isValidName(record.collection) else { throw StoreError.invalidName(record.collection) }
+        guard Names.isValidRecordID(record.id) else { throw StoreError.invalidRecordID(record.id) }
+    }
+
+    func writeLocal(namespace: String, ops: [Op], message: String?) throws -> ChangesetID {
+        let (root, _) = try resolveNamespace(namespace)
+        if let m = message, m.isEmpty || m.utf8.count > FormatLimits.maxMessageBytes {
+            throw StoreError.invalidChangeset("message must be 1 to \(FormatLimits.maxMessageBytes) bytes")
+        }
+        return try write { try commitLocal(namespace: root, ops: ops, message: message, signer: nodeKey).id }
+    }
+
+    /// Builds, signs and applies a changeset by `signer`. Must run inside `write`.
+    func commitLocal(namespace root: [UInt8], ops: [Op], message: String?, signer: Ed25519PrivateKey) throws -> ChangesetEnvelope {
+        let author = signer.publicKey.bytes
+        let nsID = try namespaceID(root, create: author == root)
+        guard let nsID else { throw StoreError.unknownNamespace(Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root)) }
+        let authorID = try keyID(author)
+        let needed = Self.requiredRole(for: ops)
+        let held = try role(of: author, authorID: authorID, namespace: root, nsID: nsID)
+        if held == nil || held! < needed {
+            throw StoreError.notAuthorized(namespace: try displayName(nsID: nsID, root: root), needed: needed)
+        }
+        var seq: UInt64 = 1
+        var prev: ChangesetID?
+        var deps: [ChangesetID] = []
+        let feeds = try statement("SELECT author, seq, head FROM feeds WHERE ns=?")
+        feeds.bind(1, nsID)
+        while try feeds.step() {
+            if feeds.int64(0) == authorID {
+                seq = UInt64(feeds.int64(1)) + 1
+                prev = ChangesetID(bytes: feeds.blob(2))
+            } else if let d = ChangesetID(bytes: feeds.blob(2)) {
+                deps.append(d)
+            }
+        }
+        feeds.reset()
+        clock = HLC.next(after: clock, nowMilliseconds: now())
+        let body = ChangesetBody(
+            network: networkID, namespace: root, author: author, seq: seq, prev: prev, deps: deps, hlc: clock, ops: ops,
+            message: message)
+        let env = try ChangesetEnvelope.sign(body, with: signer)
+        let outcome = try receive(env, trusted: true)
+        guard outcome == .applied else { throw StoreError.invalidChangeset("local changeset not applied: \(outcome)") }
+        return env
+    }
+
+    /// The visible adds of an element: what a remove issued now has observed.
+    func observedAdds(ns: Int64, record: RecordKey, field: String, element: Value) throws -> [OpRef] {
+        let rec = try recordID(ns: ns, record)
+        let (kind, v) = ValueKind.of(element)
+        let st = try statement(
+            """
+            SELECT a.cs_id, a.op FROM set_adds a JOIN records r ON r.rec = a.rec
+            WHERE a.rec=? AND a.field=? AND a.kind=? AND a.elem IS ? AND (r.deleted IS NULL OR a.stamp > r.deleted)
+            AND NOT EXISTS (SELECT 1 FROM set_removes x WHERE x.rec=a.rec AND x.field=a.field AND x.cs_id=a.cs_id AND x.op=a.op)
+            """)
+        st.bind(1, rec); st.bind(2, field); st.bind(3, kind.rawValue); st.bind(4, v)
+        defer { st.reset() }
+        var out: [OpRef] = []
+        while try st.step() {
+            if let id = ChangesetID(bytes: st.blob(0)) { out.append(OpRef(changeset: id, index: UInt64(st.int64(1)))) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import Logging
+import TejidoCore
+import TejidoCrypto
+import TejidoSQLite
+
+/// One replica on disk: a directory with the SQLite database, the node key and a config file.
+///
+/// A `Store` is confined to one thread. Every change goes through `apply`, which checks format,
+/// signature, chain, dependencies and authority before merging the ops (`Store+Apply.swift`).
+public final class Store {
+    public let directory: URL
+    let layout: StoreLayout
+    let db: SQLiteConnection
+    public let nodeKey: Ed25519PrivateKey
+    public let networkID: [UInt8]
+    var logger = Logger(label: "tejido.store")
+
+    /// Clock of the last HLC this store issued or saw.
+    var clock: HLC
+    /// Wall clock in Unix milliseconds; tests may fix it.
+    public var now: () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }
+
+    // Caches valid for the life of the connection; cleared on rollback.
+    var keyIDs: [[UInt8]: Int64] = [:]
+    var namespaceIDs: [[UInt8]: Int64] = [:]
+    var recordIDs: [RecordCacheKey: Int64] = [:]
+    var statements: [String: SQLiteStatement] = [:]
+    var nextApplied: Int64 = 0
+    var authorityCache: [AuthorityKey: CachedRole] = [:]
+
+    struct RecordCacheKey: Hashable {
+        let ns: Int64
+        let collection: String
+        let id: String
+    }
+
+    // MARK: Opening
+
+    /// Opens an existing store, refusing anything that is not one.
+    public static func open(at directory: URL) throws -> Store {
+        let layout = StoreLayout(directory: directory)
+        guard FileManager.default.fileExists(atPath: layout.database.path) else {
+            throw StoreError.notAStore(path: directory.path)
+        }
+        return try Store(layout: layout, create: false, network: nil)
+    }
+
+    /// Creates a store in a new network (`network == nil`) or in an existing one.
+    public static func create(at directory: URL, network: [UInt8]? = nil) throws -> Store {
+        let layout = StoreLayout(directory: directory)
+        if FileManager.default.fileExists(atPath: layout.database.path) {
+            throw StoreError.alreadyAStore(path: directory.path)
+        }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let net = try network ?? SecureRandom.bytes(32)
+        return try Store(layout: layout, create: true, network: net)
+    }
+
+    private init(layout: StoreLayout, create: Bool, network: [UInt8]?) throws {
+        self.layout = layout
+        self.directory = layout.directory
+        do {
+            db = try SQLiteConnection(path: layout.database.path, mode: create ? .create : .readWrite)
+            // Fail early on a file that is not SQLite at all.
+            let appID = try Schema.intPragma(db, "application_id")
+            let version = try Schema.intPragma(db, "user_version")
+            if !create && (appID != Int64(Schema.applicationID) || version == 0) {
+                throw StoreError.notAStore(path: layout.directory.path)
+            }
+            try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;")
+            try Schema.migrate(db)
+        } catch let e as SQLiteError {
+            if e.isCorrupt { throw StoreError.corruptStore(path: layout.database.path, detail: e.message) }
+            throw StoreError.from(e)
+        }
+        if create {
+            let key = try Ed25519PrivateKey()
+            try StoreLayout.writeSecret(key.seed, to: layout.nodeKey)
+            nodeKey = key
+            networkID = network!
+            clock = HLC(rawValue: 0)
+            try run("INSERT INTO meta(key, value) VALUES('network', ?), ('hlc', 0), ('applied', 0)", [.blob(networkID)])
+            let config = ["network": Bech32.encode(prefix: KeyText.networkPrefix, bytes: networkID), "format": "1"]
+            let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
+            try data.write(to: layout.config)
+        } else {
+            nodeKey = try Ed25519PrivateKey(seed: StoreLayout.readSecret(layout.nodeKey))
+            guard case .blob(let net)? = try db.scalar("SELECT value FROM meta WHERE key='network'"), net.count == 32 else {
+                throw StoreError.corruptStore(path: layout.database.path, detail: "no network id")
+            }
+            networkID = net
+            clock = HLC(rawValue: 0)
+        }
+        if case .integer(let h)? = try db.scalar("SELECT value FROM meta WHERE key='hlc'") { clock = HLC(rawValue: UInt64(bitPattern: h)) }
+        if case .integer(let a)? = try db.scalar("SELECT value FROM meta WHERE key='applied'") { nextApplied = a }
+    }
+
+    public var networkIDText: String { Bech32.encode(prefix: KeyText.networkPrefix, bytes: networkID) }
+
+    // MARK: SQL helpers
+
+    /// A cached prepared statement.
+    func statement(_ sql: String) throws -> SQLiteStatement {
+        if let st = statements[sql] { return st }
+        let st = try db.prepare(sql)
+        statements[sql] = st
+        return st
+    }
+
+    func run(_ sql: String, _ args: [SQLiteValue] = []) throws {
+        let st = try statement(sql)
+        try st.run(args)
+    }
+
+    /// Runs `body` in one SQLite transaction; caches that may hold rolled-back rows are dropped on failure.
+    func write<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try db.transaction {
+                let result = try body()
+                try run("UPDATE meta SET value=? WHERE key='hlc'", [.integer(Int64(bitPattern: clock.rawValue))])
+                try run("UPDATE meta SET value=? WHERE key='applied'", [.integer(nextApplied)])
+                return result
+            }
+        } catch {
+            dropCaches()
+            if let e = error as? SQLiteError { throw StoreError.from(e) }
+            throw error
+        }
+    }
+
+    func dropCaches() {
+        keyIDs.removeAll()
+        namespaceIDs.removeAll()
+        recordIDs.removeAll()
+        authorityCache.removeAll()
+        if case .integer(let h)? = try? db.scalar("SELECT value FROM meta WHERE key='hlc'") { clock = HLC(rawValue: UInt64(bitPattern: h)) }
+        if case .integer(let a)? = try? db.scalar("SELECT value FROM meta WHERE key='applied'") { nextApplied = a }
+    }
+
+    /// The local id of a public key, interning it if new.
+    func keyID(_ key: [UInt8]) throws -> Int64 {
+        if let k = keyIDs[key] { return k }
+        let find = try statement("SELECT k FROM keys WHERE key=?")
+        find.bind(blob: 1, key)
+        defer { find.reset() }
+        if try find.step() {
+            let k = find.int64(0)
+            keyIDs[key] = k
+            return k
+        }
+        try run("INSERT INTO keys(key) VALUES(?)", [.blob(key)])
+        let k = db.lastInsertRowID
+        keyIDs[key] = k
+        return k
+    }
+
+    func keyBytes(_ k: Int64) throws -> [UInt8] {
+        guard case .blob(let b)? = try db.scalar("SELECT key FROM keys WHERE k=?", [.integer(k)]) else { return [] }
+        return b
+    }
+
+    /// The local id of a namespace, creating its row if new.
+    func namespaceID(_ root: [UInt8], create: Bool) throws -> Int64? {
+        if let n = namespaceIDs[root] { return n }
+        let k = try keyID(root)
+        if case .integer(let n)? = try db.scalar("SELECT ns FROM namespaces WHERE root=?", [.integer(k)]) {
+            namespaceIDs[root] = n
+            return n
+        }
+        guard create else { return nil }
+        try run("INSERT INTO namespaces(root) VALUES(?)", [.integer(k)])
+        let n = db.lastInsertRowID
+        namespaceIDs[root] = n
+        return n
+    }
+}
+
+@available(*, unavailable)
+extension Store: Sendable {}

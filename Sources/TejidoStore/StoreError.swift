@@ -1,0 +1,39 @@
+import TejidoCore
+import TejidoSQLite
+
+/// Everything the store can refuse or fail at. The CLI turns each case into a catalog message.
+public enum StoreError: Error, Equatable, Sendable {
+    case notAStore(path: String)
+    case alreadyAStore(path: String)
+    case corruptStore(path: String, detail: String)
+    case newerSchema(found: Int, supported: Int)
+    case keyFile(path: String, detail: String)
+    case unknownNamespace(String)
+    case ambiguousNamespace(String)
+    case namespaceExists(String)
+    case invalidName(String)
+    case invalidRecordID(String)
+    case invalidField(String)
+    case notAuthorized(namespace: String, needed: Role)
+    case recordNotFound(String)
+    case invalidChangeset(String)
+    case wrongNetwork
+    case invalidChain(String)
+    case badImportLine(line: Int, detail: String)
+    case readOnlyQuery(String)
+    case queryFailed(String)
+    case diskFull
+    case database(String)
+    case invalidNetworkID(String)
+    case invalidKey(String)
+
+    /// Maps a SQLite failure to the error a user can act on.
+    static func from(_ error: SQLiteError) -> StoreError {
+        if error.isDiskFull { return .diskFull }
+        return .database(error.description)
+    }
+}
+
+extension FormatError {
+    var storeError: StoreError { .invalidChangeset(description) }
+}

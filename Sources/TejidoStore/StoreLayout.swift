@@ -1,0 +1,39 @@
+import Foundation
+
+/// The files of a store directory.
+struct StoreLayout {
+    let directory: URL
+
+    var database: URL { directory.appendingPathComponent("store.db") }
+    var nodeKey: URL { directory.appendingPathComponent("node.key") }
+    var config: URL { directory.appendingPathComponent("config.json") }
+    var rootKeys: URL { directory.appendingPathComponent("keys") }
+
+    func rootKey(_ hex: String) -> URL { rootKeys.appendingPathComponent(hex + ".key") }
+
+    /// Writes a secret as hex text, readable by the owner only (mode 0600), atomically.
+    static func writeSecret(_ bytes: [UInt8], to url: URL) throws {
+        let fm = FileManager.default
+        let tmp = url.appendingPathExtension("tmp")
+        let text = Data((HexText.encode(bytes) + "\n").utf8)
+        guard fm.createFile(atPath: tmp.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw StoreError.keyFile(path: url.path, detail: "cannot create")
+        }
+        let handle = try FileHandle(forWritingTo: tmp)
+        try handle.write(contentsOf: text)
+        try handle.synchronize()
+        try handle.close()
+        if rename(tmp.path, url.path) != 0 { throw StoreError.keyFile(path: url.path, detail: "cannot rename") }
+    }
+
+    static func readSecret(_ url: URL) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw StoreError.keyFile(path: url.path, detail: "missing or unreadable")
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let bytes = HexText.decode(text), bytes.count == 32 else {
+            throw StoreError.keyFile(path: url.path, detail: "not 64 hex digits")
+        }
+        return bytes
+    }
+}
