@@ -1,0 +1,133 @@
+import Foundation
+
+/// The language of user-facing text.
+enum Language: String, Sendable {
+    case en, es
+
+    /// `--lang` wins; then `LC_ALL`, `LC_MESSAGES` and `LANG`, as POSIX orders them. Spanish for any `es*`.
+    static func resolve(flag: String?) -> Language {
+        if let flag { return flag.lowercased().hasPrefix("es") ? .es : .en }
+        let env = ProcessInfo.processInfo.environment
+        for name in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let v = env[name], !v.isEmpty { return v.lowercased().hasPrefix("es") ? .es : .en }
+        }
+        return .en
+    }
+
+    /// The language from the environment alone (for help text, before options are parsed).
+    static let environment = resolve(flag: nil)
+}
+
+/// Every user-facing message, in English and Spanish. `{0}`, `{1}` ... are filled in order.
+/// JSON keys are not messages and stay English.
+enum Msg: String, CaseIterable {
+    // Help (abstracts)
+    case helpRoot, helpInit, helpKey, helpKeyShow, helpNamespace, helpNamespaceCreate, helpNamespaceList, helpGrant
+    case helpPut, helpGet, helpList, helpDelete, helpInc, helpTag, helpTagAdd, helpTagRemove, helpImport, helpQuery
+    case helpLog, helpBlame, helpVerify
+    // Results
+    case storeCreated, networkLine, keyLine, fingerprintLine, namespaceCreated, granted, committed, noRecords
+    case importProgress, importDone, verifyOK, verifyFailed, verifyCounts, blameHeader, queryRows, noNamespaces
+    case namespaceHeader, logPending, logQuarantined
+    // Errors
+    case errNotAStore, errAlreadyAStore, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
+    case errAmbiguousNamespace, errNamespaceExists, errInvalidName, errInvalidRecordID, errInvalidField
+    case errNotAuthorized, errRecordNotFound, errInvalidChangeset, errWrongNetwork, errInvalidChain, errBadImportLine
+    case errReadOnlyQuery, errQueryFailed, errDiskFull, errDatabase, errInvalidNetworkID, errInvalidKey
+    case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
+
+    var text: (en: String, es: String) {
+        switch self {
+        case .helpRoot: ("Offline-first sync of signed changesets between group stores.",
+                         "Sincronización sin conexión de cambios firmados entre los almacenes de los grupos.")
+        case .helpInit: ("Create a store, with a new network or joining one.", "Crea un almacén, en una red nueva o uniéndose a una.")
+        case .helpKey: ("This node's key.", "La llave de este nodo.")
+        case .helpKeyShow: ("Show this node's public key and fingerprint.", "Muestra la llave pública de este nodo y su huella.")
+        case .helpNamespace: ("Create and list namespaces.", "Crea y lista espacios de nombres.")
+        case .helpNamespaceCreate: ("Create a namespace owned by a fresh root key.", "Crea un espacio de nombres con una llave raíz nueva.")
+        case .helpNamespaceList: ("List the namespaces this store holds.", "Lista los espacios de nombres de este almacén.")
+        case .helpGrant: ("Let another key write in a namespace (admins only).", "Permite que otra llave escriba en un espacio (solo administradores).")
+        case .helpPut: ("Set fields of a record in one changeset.", "Asigna campos de un registro en un solo cambio.")
+        case .helpGet: ("Show a record's current fields.", "Muestra los campos actuales de un registro.")
+        case .helpList: ("List the records of a collection.", "Lista los registros de una colección.")
+        case .helpDelete: ("Delete a record.", "Borra un registro.")
+        case .helpInc: ("Add to a counter field.", "Suma a un campo contador.")
+        case .helpTag: ("Add to or remove from a set field.", "Agrega a o quita de un campo conjunto.")
+        case .helpTagAdd: ("Add an element to a set field.", "Agrega un elemento a un campo conjunto.")
+        case .helpTagRemove: ("Remove an element from a set field.", "Quita un elemento de un campo conjunto.")
+        case .helpImport: ("Import JSON Lines, one changeset per transaction.", "Importa líneas JSON, un cambio por transacción.")
+        case .helpQuery: ("Run a read-only SQL query over one view per collection.", "Ejecuta una consulta SQL de solo lectura sobre una vista por colección.")
+        case .helpLog: ("List the changesets this store holds.", "Lista los cambios que guarda este almacén.")
+        case .helpBlame: ("Show who wrote each current value of a record.", "Muestra quién escribió cada valor actual de un registro.")
+        case .helpVerify: ("Check every signature, hash chain and authorship.", "Verifica cada firma, cadena de hashes y autoría.")
+
+        case .storeCreated: ("Created a store in {0}", "Se creó un almacén en {0}")
+        case .networkLine: ("network:     {0}", "red:         {0}")
+        case .keyLine: ("node key:    {0}", "llave nodo:  {0}")
+        case .fingerprintLine: ("fingerprint: {0}", "huella:      {0}")
+        case .namespaceCreated: ("Created namespace {0} ({1})", "Se creó el espacio {0} ({1})")
+        case .granted: ("Granted {0} to {1} in {2} (changeset {3})", "Se dio el rol {0} a {1} en {2} (cambio {3})")
+        case .committed: ("Committed changeset {0}", "Cambio guardado {0}")
+        case .noRecords: ("No records.", "No hay registros.")
+        case .importProgress: ("{0} changesets, {1} ops committed ({2} ops/s)", "{0} cambios, {1} operaciones guardadas ({2} op/s)")
+        case .importDone: ("Imported {1} ops in {0} changesets in {2} s ({3} ops/s).",
+                           "Se importaron {1} operaciones en {0} cambios en {2} s ({3} op/s).")
+        case .verifyOK: ("All checks passed.", "Todas las verificaciones pasaron.")
+        case .verifyFailed: ("{0} problems found.", "Se encontraron {0} problemas.")
+        case .verifyCounts: ("{0} changesets checked: {1} applied, {2} pending, {3} quarantined",
+                             "{0} cambios verificados: {1} aplicados, {2} pendientes, {3} en cuarentena")
+        case .blameHeader: ("FIELD\tVALUE\tAUTHOR\tWHEN\tCHANGESET\tOVERWRITTEN", "CAMPO\tVALOR\tAUTOR\tCUÁNDO\tCAMBIO\tSOBRESCRITOS")
+        case .queryRows: ("({0} rows)", "({0} filas)")
+        case .noNamespaces: ("No namespaces yet. Create one with: tejido namespace create NAME",
+                             "Aún no hay espacios. Crea uno con: tejido namespace create NOMBRE")
+        case .namespaceHeader: ("NAME\tID\tROLE\tCHANGESETS\tRECORDS", "NOMBRE\tID\tROL\tCAMBIOS\tREGISTROS")
+        case .logPending: ("pending", "pendiente")
+        case .logQuarantined: ("quarantined", "en cuarentena")
+
+        case .errNotAStore: ("{0} is not a Tejido store. Create one with `tejido init --network NAME` or pass --store DIR.",
+                             "{0} no es un almacén de Tejido. Crea uno con `tejido init --network NOMBRE` o usa --store DIR.")
+        case .errAlreadyAStore: ("{0} already holds a store; nothing was changed.", "{0} ya tiene un almacén; no se cambió nada.")
+        case .errCorruptStore: ("The store file {0} is damaged or not a Tejido database ({1}). Nothing was changed.",
+                                "El archivo {0} está dañado o no es una base de Tejido ({1}). No se cambió nada.")
+        case .errNewerSchema: ("This store was written by a newer Tejido (schema {0}; this one knows up to {1}). Upgrade tejido.",
+                               "Este almacén lo escribió un Tejido más nuevo (esquema {0}; este conoce hasta {1}). Actualiza tejido.")
+        case .errKeyFile: ("Key file {0}: {1}", "Archivo de llave {0}: {1}")
+        case .errUnknownNamespace: ("No namespace named \"{0}\" in this store. See `tejido namespace list`.",
+                                    "No hay un espacio llamado \"{0}\" en este almacén. Mira `tejido namespace list`.")
+        case .errAmbiguousNamespace: ("Several namespaces are named \"{0}\": give its id (tjns1...) instead.",
+                                      "Varios espacios se llaman \"{0}\": usa su id (tjns1...).")
+        case .errNamespaceExists: ("A namespace named \"{0}\" already exists here.", "Ya existe aquí un espacio llamado \"{0}\".")
+        case .errInvalidName: ("\"{0}\" is not a valid name: use 1 to 64 letters, digits, _ or -, starting with a letter.",
+                               "\"{0}\" no es un nombre válido: usa de 1 a 64 letras, dígitos, _ o -, empezando con una letra.")
+        case .errInvalidRecordID: ("\"{0}\" is not a valid record id: 1 to 256 bytes, no control characters.",
+                                   "\"{0}\" no es un id de registro válido: de 1 a 256 bytes, sin caracteres de control.")
+        case .errInvalidField: ("\"{0}\" is not a valid field name (letters, digits, _ or -, starting with a letter; not id or namespace).",
+                                "\"{0}\" no es un nombre de campo válido (letras, dígitos, _ o -, empezando con letra; no id ni namespace).")
+        case .errNotAuthorized: ("This node may not write in namespace \"{0}\" (needs the {1} role). Ask an admin of that namespace to run `tejido grant {0} KEY --role {1}` with this node's key (`tejido key show`).",
+                                 "Este nodo no puede escribir en el espacio \"{0}\" (necesita el rol {1}). Pide a una persona administradora de ese espacio que ejecute `tejido grant {0} LLAVE --role {1}` con la llave de este nodo (`tejido key show`).")
+        case .errRecordNotFound: ("No record {0} (missing or deleted).", "No existe el registro {0} (falta o fue borrado).")
+        case .errInvalidChangeset: ("Invalid changeset: {0}", "Cambio no válido: {0}")
+        case .errWrongNetwork: ("The changeset belongs to another network.", "El cambio pertenece a otra red.")
+        case .errInvalidChain: ("Broken hash chain: {0}", "Cadena de hashes rota: {0}")
+        case .errBadImportLine: ("Import line {0}: {1}. Nothing was imported.", "Línea {0} de la importación: {1}. No se importó nada.")
+        case .errReadOnlyQuery: ("`tejido query` is read-only; this statement would change data: {0}",
+                                 "`tejido query` es de solo lectura; esta sentencia cambiaría datos: {0}")
+        case .errQueryFailed: ("Query failed: {0}", "La consulta falló: {0}")
+        case .errDiskFull: ("The disk is full; the last change was rolled back and the store is unchanged. Free some space and try again.",
+                            "El disco está lleno; el último cambio se deshizo y el almacén no cambió. Libera espacio e intenta de nuevo.")
+        case .errDatabase: ("Database error: {0}", "Error de la base de datos: {0}")
+        case .errInvalidNetworkID: ("\"{0}\" is not a network id (tjnet1...).", "\"{0}\" no es un id de red (tjnet1...).")
+        case .errInvalidKey: ("\"{0}\" is not a public key: expected tjk1... text (check for a typo) or 64 hex digits.",
+                              "\"{0}\" no es una llave pública: se espera texto tjk1... (revisa si hay un error de dedo) o 64 dígitos hex.")
+        case .errBadPath: ("\"{0}\" is not NAMESPACE/COLLECTION/ID.", "\"{0}\" no tiene la forma ESPACIO/COLECCIÓN/ID.")
+        case .errBadAssignment: ("\"{0}\" is not FIELD=TEXT or FIELD:=JSON.", "\"{0}\" no tiene la forma CAMPO=TEXTO o CAMPO:=JSON.")
+        case .errBadJSONValue: ("\"{0}\": the value after := must be a JSON number, true, false, null or a string ({1}).",
+                                "\"{0}\": el valor después de := debe ser un número JSON, true, false, null o una cadena ({1}).")
+        case .errBadDelta: ("\"{0}\" is not a whole number.", "\"{0}\" no es un número entero.")
+        case .errNeedNetwork: ("Give --network NAME to start a network or --join NETWORK_ID to join one.",
+                               "Usa --network NOMBRE para iniciar una red o --join ID_DE_RED para unirte a una.")
+        case .errInternal: ("Unexpected error: {0}", "Error inesperado: {0}")
+        case .errBadRole: ("\"{0}\" is not a role: use reader, writer or admin.", "\"{0}\" no es un rol: usa reader, writer o admin.")
+        }
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import TejidoCore
+import TejidoStore
+
+struct Delete: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: Msg.helpDelete.localized)
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "NAMESPACE/COLLECTION/ID") var path: String
+    @Option(name: [.short, .customLong("message")], help: "A note kept in the changeset.") var message: String?
+
+    func run() throws {
+        try options.withStore { store, console in
+            guard let target = RecordPath(path) else { throw console.fail(.errBadPath, path, code: Console.usage) }
+            Committed.print(try store.delete(namespace: target.namespace, record: target.record, message: message), console)
+        }
+    }
+}

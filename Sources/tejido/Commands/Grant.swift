@@ -1,0 +1,29 @@
+import ArgumentParser
+import TejidoCore
+import TejidoCrypto
+import TejidoStore
+
+struct Grant: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: Msg.helpGrant.localized)
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "Namespace name or id.") var namespace: String
+    @Argument(help: "The key to grant (tjk1... or 64 hex digits).") var key: String
+    @Option(name: .long, help: "writer or admin (reader arrives with private namespaces).") var role = "writer"
+
+    func run() throws {
+        try options.withStore { store, console in
+            guard let role = Role(name: role) else { throw console.fail(.errBadRole, role, code: Console.usage) }
+            guard let k = KeyText.parseKey(key) else { throw StoreError.invalidKey(key) }
+            let id = try store.grant(namespace: namespace, key: k, role: role)
+            if console.json {
+                console.out(json: .object([
+                    ("namespace", .string(namespace)), ("key", .string(KeyText.key(k))), ("role", .string(role.name)),
+                    ("changeset", .string(id.hex)),
+                ]))
+            } else {
+                console.out(console.t(.granted, role.name, KeyText.key(k), namespace, id.hex))
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import TejidoCore
+import TejidoStore
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: Msg.helpImport.localized)
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "A JSON Lines file, or - for standard input.") var file: String
+    @Option(name: .long, help: "Keep only the lines of this replica (group).") var replica: String?
+    @Option(name: .long, help: "Put every line into this namespace instead of the one named by its replica.") var namespace: String?
+
+    func run() throws {
+        try options.withStore { store, console in
+            let start = Date()
+            func rate(_ ops: Int) -> String { String(Int(Double(ops) / max(Date().timeIntervalSince(start), 1e-6))) }
+            let opts = ImportOptions(replica: replica, namespace: namespace)
+            let summary = try store.importJSONLines(path: file == "-" ? nil : file, options: opts) { s in
+                if console.json {
+                    console.out(json: .object([
+                        ("event", .string("committed")), ("changesets", .int(Int64(s.changesets))), ("ops", .int(Int64(s.ops))),
+                        ("lines", .int(Int64(s.lines))), ("last", s.lastID.map(JSONValue.string) ?? .null),
+                    ]))
+                } else {
+                    console.progress(console.t(.importProgress, String(s.changesets), String(s.ops), rate(s.ops)))
+                }
+            }
+            console.endProgress()
+            let seconds = Date().timeIntervalSince(start)
+            if console.json {
+                console.out(json: .object([
+                    ("event", .string("done")), ("changesets", .int(Int64(summary.changesets))), ("ops", .int(Int64(summary.ops))),
+                    ("seconds", .double(seconds)),
+                ]))
+            } else {
+                console.out(console.t(
+                    .importDone, String(summary.changesets), String(summary.ops), String(format: "%.2f", seconds), rate(summary.ops)))
+            }
+        }
+    }
+}

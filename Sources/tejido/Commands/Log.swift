@@ -1,0 +1,40 @@
+import ArgumentParser
+import TejidoCore
+import TejidoCrypto
+import TejidoStore
+
+struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: Msg.helpLog.localized)
+
+    @OptionGroup var options: GlobalOptions
+    @Flag(name: .long, help: "Print each envelope, byte-exact, as one line of lowercase hex.") var envelopes = false
+    @Option(name: [.short, .customLong("limit")], help: "Only the last N changesets.") var limit: Int?
+
+    func run() throws {
+        try options.withStore { store, console in
+            if envelopes {
+                try store.forEachEnvelope { console.out(Hex.encode($0)) }
+                return
+            }
+            let entries = try store.log(limit: limit)
+            if console.json {
+                console.out(json: .array(entries.map { e in
+                    .object([
+                        ("id", .string(e.id.hex)), ("namespace", .string(e.namespace)), ("author", .string(Rendering.key(e.author))),
+                        ("seq", .int(Int64(e.seq))), ("hlc", .int(Int64(bitPattern: e.hlc.rawValue))), ("time", .string(e.hlc.description)),
+                        ("ops", .int(Int64(e.ops))), ("message", e.message.map(JSONValue.string) ?? .null), ("state", .string(e.state)),
+                        ("reason", e.reason.map(JSONValue.string) ?? .null),
+                    ])
+                }))
+            } else {
+                for e in entries {
+                    var line = "\(e.id.hex.prefix(16))  \(e.hlc)  \(e.namespace)  \(KeyText.fingerprint(e.author)) #\(e.seq)  \(e.ops) ops"
+                    if let m = e.message { line += "  \(m)" }
+                    if e.state == "pending" { line += "  [\(console.t(.logPending))]" }
+                    if e.state == "quarantined" { line += "  [\(console.t(.logQuarantined)): \(e.reason ?? "")]" }
+                    console.out(line)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import TejidoCore
+import TejidoStore
+
+struct Namespace: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: Msg.helpNamespace.localized, subcommands: [Create.self, List.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: Msg.helpNamespaceCreate.localized)
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The namespace's name.") var name: String
+
+        func run() throws {
+            try options.withStore { store, console in
+                let info = try store.createNamespace(name: name)
+                if console.json {
+                    console.out(json: .object([("namespace", .string(info.idText)), ("name", .string(name))]))
+                } else {
+                    console.out(console.t(.namespaceCreated, name, info.idText))
+                }
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: Msg.helpNamespaceList.localized)
+
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            try options.withStore { store, console in
+                let all = try store.namespaces()
+                if console.json {
+                    console.out(json: .array(all.map { ns in
+                        .object([
+                            ("namespace", .string(ns.idText)), ("name", ns.name.map(JSONValue.string) ?? .null),
+                            ("role", ns.myRole.map { .string($0.name) } ?? .null), ("changesets", .int(Int64(ns.changesets))),
+                            ("records", .int(Int64(ns.records))),
+                        ])
+                    }))
+                } else if all.isEmpty {
+                    console.out(console.t(.noNamespaces))
+                } else {
+                    console.out(Rendering.table(
+                        header: console.t(.namespaceHeader),
+                        rows: all.map { [$0.name ?? "-", $0.idText, $0.myRole?.name ?? "-", String($0.changesets), String($0.records)] }))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import TejidoCore
+import TejidoStore
+
+struct Put: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: Msg.helpPut.localized)
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "NAMESPACE/COLLECTION/ID") var path: String
+    @Argument(help: "FIELD=TEXT or FIELD:=JSON (a number, true, false, null or a quoted string).") var assignments: [String]
+    @Option(name: [.short, .customLong("message")], help: "A note kept in the changeset.") var message: String?
+
+    func run() throws {
+        try options.withStore { store, console in
+            guard let target = RecordPath(path) else { throw console.fail(.errBadPath, path, code: Console.usage) }
+            guard !assignments.isEmpty else { throw console.fail(.errBadAssignment, "", code: Console.usage) }
+            var fields: [(String, Value)] = []
+            for a in assignments { fields.append(try Self.parse(a, console: console)) }
+            let id = try store.put(namespace: target.namespace, record: target.record, fields: fields, message: message)
+            Committed.print(id, console)
+        }
+    }
+
+    /// `FIELD=TEXT` sets text; `FIELD:=JSON` sets a typed scalar, as httpie reads them.
+    static func parse(_ a: String, console: Console) throws -> (String, Value) {
+        if let r = a.range(of: ":=") , !a[..<r.lowerBound].contains("=") {
+            let field = String(a[..<r.lowerBound])
+            let raw = String(a[r.upperBound...])
+            let json: JSONValue
+            do { json = try JSONValue.parse(raw) } catch { throw console.fail(.errBadJSONValue, a, "\(error)", code: Console.usage) }
+            switch json {
+            case .null: return (field, .null)
+            case .bool(let b): return (field, .bool(b))
+            case .int(let i): return (field, .int(i))
+            case .double(let d): return (field, .float(d))
+            case .string(let s): return (field, .text(s))
+            default: throw console.fail(.errBadJSONValue, a, "array or object", code: Console.usage)
+            }
+        }
+        guard let eq = a.firstIndex(of: "="), eq != a.startIndex else { throw console.fail(.errBadAssignment, a, code: Console.usage) }
+        return (String(a[..<eq]), .text(String(a[a.index(after: eq)...])))
+    }
+}
+
+/// Prints the id of a committed changeset.
+enum Committed {
+    static func print(_ id: ChangesetID, _ console: Console) {
+        if console.json {
+            console.out(json: .object([("changeset", .string(id.hex))]))
+        } else {
+            console.out(console.t(.committed, id.hex))
+        }
+    }
+}

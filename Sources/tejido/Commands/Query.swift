@@ -1,0 +1,47 @@
+import ArgumentParser
+import TejidoCore
+import TejidoCrypto
+import TejidoSQLite
+import TejidoStore
+
+struct Query: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: Msg.helpQuery.localized)
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "One SELECT statement. Each collection is a view: namespace, id, then one column per field.") var sql: String
+
+    func run() throws {
+        try options.withStore { store, console in
+            let result = try store.query(sql)
+            if console.json {
+                console.out(json: .array(result.rows.map { row in
+                    .object(zip(result.columns, row).map { ($0, Self.json($1)) })
+                }))
+            } else {
+                let rows = result.rows.map { $0.map(Self.text) }
+                console.out(Rendering.table(header: result.columns.joined(separator: "\t"), rows: rows))
+                console.out(console.t(.queryRows, String(result.rows.count)))
+            }
+        }
+    }
+
+    static func json(_ v: SQLiteValue) -> JSONValue {
+        switch v {
+        case .null: .null
+        case .integer(let i): .int(i)
+        case .real(let d): .double(d)
+        case .text(let s): .string(s)
+        case .blob(let b): .object([("hex", .string(Hex.encode(b)))])
+        }
+    }
+
+    static func text(_ v: SQLiteValue) -> String {
+        switch v {
+        case .null: "NULL"
+        case .integer(let i): String(i)
+        case .real(let d): String(d)
+        case .text(let s): s
+        case .blob(let b): "x'" + Hex.encode(b) + "'"
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import TejidoCore
+import TejidoStore
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: Msg.helpVerify.localized)
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        try options.withStore { store, console in
+            let report = try store.verify { n in console.progress("\(n)") }
+            console.endProgress()
+            if console.json {
+                console.out(json: .object([
+                    ("ok", .bool(report.ok)), ("checked", .int(Int64(report.checked))), ("applied", .int(Int64(report.applied))),
+                    ("pending", .int(Int64(report.pending))), ("quarantined", .int(Int64(report.quarantined))),
+                    ("problems", .array(report.problems.map {
+                        .object([("id", .string($0.id)), ("kind", .string($0.kind)), ("detail", .string($0.detail))])
+                    })),
+                ]))
+            } else {
+                console.out(console.t(
+                    .verifyCounts, String(report.checked), String(report.applied), String(report.pending), String(report.quarantined)))
+                for p in report.problems { console.out("  \(p.kind)  \(p.id)  \(p.detail)") }
+                console.out(report.ok ? console.t(.verifyOK) : console.t(.verifyFailed, String(report.problems.count)))
+            }
+            if !report.ok { throw Console.verifyFailed }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import TejidoCore
+import TejidoStore
+
+/// Where output goes: results on stdout (text or JSON), messages and progress on stderr.
+struct Console {
+    let lang: Language
+    let json: Bool
+
+    /// Exit codes (docs/cli.md): 1 failure, 2 not found, 3 verify found problems, 64 usage.
+    static let failure = ExitCode(1)
+    static let notFound = ExitCode(2)
+    static let verifyFailed = ExitCode(3)
+    static let usage = ExitCode(64)
+
+    func out(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    func out(json value: JSONValue) { out(value.serialized()) }
+
+    func err(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    func t(_ m: Msg, _ args: String...) -> String { t(m, args) }
+
+    /// True when progress may be redrawn on stderr (a terminal, and not JSON mode).
+    var showsProgress: Bool { !json && isatty(2) == 1 }
+
+    func progress(_ line: String) {
+        guard showsProgress else { return }
+        FileHandle.standardError.write(Data(("\r\u{1b}[K" + line).utf8))
+    }
+
+    func endProgress() {
+        if showsProgress { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
+    }
+
+    /// Fails with a message and an exit code.
+    func fail(_ m: Msg, _ args: String..., code: ExitCode = Console.failure) -> ExitCode {
+        err("tejido: " + t(m, args))
+        return code
+    }
+
+    /// Runs `body`; a StoreError becomes its catalog message and exit 1 (2 for not found).
+    func guarding(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let e as ExitCode {
+            throw e
+        } catch let e as StoreError {
+            let (m, args) = Self.message(for: e)
+            err("tejido: " + t(m, args))
+            if case .recordNotFound = e { throw Console.notFound }
+            throw Console.failure
+        } catch {
+            err("tejido: " + t(.errInternal, "\(error)"))
+            throw Console.failure
+        }
+    }
+
+    func t(_ m: Msg, _ args: [String]) -> String {
+        var s = lang == .es ? m.text.es : m.text.en
+        for (i, a) in args.enumerated() { s = s.replacingOccurrences(of: "{\(i)}", with: a) }
+        return s
+    }
+
+    static func message(for e: StoreError) -> (Msg, [String]) {
+        switch e {
+        case .notAStore(let p): (.errNotAStore, [p])
+        case .alreadyAStore(let p): (.errAlreadyAStore, [p])
+        case .corruptStore(let p, let d): (.errCorruptStore, [p, d])
+        case .newerSchema(let f, let s): (.errNewerSchema, [String(f), String(s)])
+        case .keyFile(let p, let d): (.errKeyFile, [p, d])
+        case .unknownNamespace(let n): (.errUnknownNamespace, [n])
+        case .ambiguousNamespace(let n): (.errAmbiguousNamespace, [n])
+        case .namespaceExists(let n): (.errNamespaceExists, [n])
+        case .invalidName(let n): (.errInvalidName, [n])
+        case .invalidRecordID(let n): (.errInvalidRecordID, [n])
+        case .invalidField(let n): (.errInvalidField, [n])
+        case .notAuthorized(let ns, let role): (.errNotAuthorized, [ns, role.name])
+        case .recordNotFound(let r): (.errRecordNotFound, [r])
+        case .invalidChangeset(let d): (.errInvalidChangeset, [d])
+        case .wrongNetwork: (.errWrongNetwork, [])
+        case .invalidChain(let d): (.errInvalidChain, [d])
+        case .badImportLine(let l, let d): (.errBadImportLine, [String(l), d])
+        case .readOnlyQuery(let q): (.errReadOnlyQuery, [q])
+        case .queryFailed(let d): (.errQueryFailed, [d])
+        case .diskFull: (.errDiskFull, [])
+        case .database(let d): (.errDatabase, [d])
+        case .invalidNetworkID(let n): (.errInvalidNetworkID, [n])
+        case .invalidKey(let k): (.errInvalidKey, [k])
+        }
+    }
+}

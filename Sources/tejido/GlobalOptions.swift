@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import TejidoStore
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Store directory (default: $TEJIDO_STORE, else the current directory).")
+    var store: String?
+
+    @Flag(name: .long, help: "Print JSON on stdout instead of text.")
+    var json = false
+
+    @Option(name: .long, help: "Language of messages: en or es (default: from LC_ALL, LC_MESSAGES or LANG).")
+    var lang: String?
+
+    var storeURL: URL {
+        let path = store ?? ProcessInfo.processInfo.environment["TEJIDO_STORE"] ?? FileManager.default.currentDirectoryPath
+        return URL(fileURLWithPath: path, isDirectory: true)
+    }
+
+    var console: Console { Console(lang: Language.resolve(flag: lang), json: json) }
+
+    /// Opens the store and runs `body`, turning every failure into a message in the user's language
+    /// on stderr and a non-zero exit code.
+    func withStore(_ body: (Store, Console) throws -> Void) throws {
+        let console = self.console
+        try console.guarding {
+            let store = try Store.open(at: storeURL)
+            try body(store, console)
+        }
+    }
+}
