@@ -479,7 +479,11 @@ def _match(expected: Any, actual: Any, where: str) -> None:
         # infinities may come as JSON Infinity (Python's extension) or as the strings below.
         if isinstance(expected, str) and expected in ("Infinity", "-Infinity", "inf", "-inf"):
             expected = float(expected.replace("Infinity", "inf"))
-        if isinstance(expected, bool) or not isinstance(expected, (int, float)) or float(expected) != actual:
+        try:
+            same = not isinstance(expected, bool) and isinstance(expected, (int, float)) and float(expected) == actual
+        except OverflowError:
+            same = False
+        if not same:
             raise bad(f"envelope has float {actual!r}")
         if actual == 0 and isinstance(expected, float) and math.copysign(1, expected) != math.copysign(1, actual):
             raise bad(f"sign of zero differs, envelope has {actual!r}")
