@@ -54,15 +54,16 @@ public struct ChangesetBody: Equatable, Sendable {
     public static func decode(_ data: [UInt8], range: Range<Int>? = nil) throws(FormatError) -> ChangesetBody {
         var r = CBORReader(data, range: range)
         let count = try r.mapCount("body", max: 10)
-        var last: Int64 = -1
+        var last: UInt64?
         var network: [UInt8]?, namespace: [UInt8]?, author: [UInt8]?, seq: UInt64?, prev: ChangesetID?
         var deps: [ChangesetID]?, hlc: HLC?, ops: [Op]?, message: String?
         var versionSeen = false
         for _ in 0..<count {
             let (major, key) = try r.head()
             guard major == .unsigned else { throw .wrongType("body key") }
-            guard Int64(key) > last else { throw .unsortedOrDuplicateKey }
-            last = Int64(key)
+            // Compare as UInt64: converting a key above Int64.max to Int64 traps.
+            if let last, key <= last { throw .unsortedOrDuplicateKey }
+            last = key
             switch key {
             case 0:
                 let v = try r.unsigned("format version")
