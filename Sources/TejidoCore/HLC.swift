@@ -17,7 +17,9 @@ public struct HLC: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// so a local write always sorts after everything the store had seen.
     public static func next(after last: HLC, nowMilliseconds: UInt64) -> HLC {
         let wall = HLC(milliseconds: nowMilliseconds, counter: 0)
-        return wall > last ? wall : HLC(rawValue: last.rawValue + 1)
+        if wall > last { return wall }
+        // A hostile peer may have pushed the clock to its end: stay there rather than overflow.
+        return last.rawValue == .max ? last : HLC(rawValue: last.rawValue + 1)
     }
 
     /// ISO 8601 UTC text of the millisecond part, e.g. `2026-11-26T10:15:00.123Z`.

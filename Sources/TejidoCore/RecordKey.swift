@@ -16,17 +16,28 @@ public enum Names {
 
     /// 1 to 64 ASCII letters, digits, `_` or `-`, starting with a letter.
     public static func isValidName(_ s: String) -> Bool {
-        let u = s.utf8
+        var s = s
+        return s.withUTF8 { isValidName(bytes: $0) }
+    }
+
+    public static func isValidName(bytes u: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = u.first, u.count <= FormatLimits.maxNameBytes, isLetter(first) else { return false }
-        return u.allSatisfy { isLetter($0) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }
+        for c in u where !(isLetter(c) || (c >= 48 && c <= 57) || c == 95 || c == 45) { return false }
+        return true
     }
 
     public static func isValidField(_ s: String) -> Bool { isValidName(s) && !reservedFields.contains(s) }
 
     /// 1 to 256 bytes of UTF-8 without control characters.
     public static func isValidRecordID(_ s: String) -> Bool {
-        let u = s.utf8
-        return !u.isEmpty && u.count <= FormatLimits.maxRecordIDBytes && !u.contains { $0 < 32 || $0 == 127 }
+        var s = s
+        return s.withUTF8 { isValidRecordID(bytes: $0) }
+    }
+
+    public static func isValidRecordID(bytes u: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !u.isEmpty, u.count <= FormatLimits.maxRecordIDBytes else { return false }
+        for c in u where c < 32 || c == 127 { return false }
+        return true
     }
 
     private static func isLetter(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }

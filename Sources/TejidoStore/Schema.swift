@@ -32,7 +32,7 @@ enum Schema {
             cs INTEGER NOT NULL, PRIMARY KEY(ns, key)) WITHOUT ROWID;
         CREATE TABLE records(
             rec INTEGER PRIMARY KEY, ns INTEGER NOT NULL, collection TEXT NOT NULL, rid TEXT NOT NULL,
-            deleted BLOB, touched BLOB, UNIQUE(ns, collection, rid));
+            deleted BLOB, written INTEGER NOT NULL DEFAULT 0, UNIQUE(ns, collection, rid));
         CREATE INDEX records_collection ON records(collection, ns, rid);
         CREATE TABLE columns(collection TEXT NOT NULL, field TEXT NOT NULL, crdt INTEGER NOT NULL,
             PRIMARY KEY(collection, field, crdt)) WITHOUT ROWID;
@@ -69,6 +69,15 @@ enum Schema {
         return 0
     }
 }
+
+/// SQL condition on a `records` row aliased `r`: the record is visible. It needs one write ever,
+/// and, if deleted, a write, counter add or set add stamped after its latest delete.
+let visibleRecordSQL = """
+    r.written = 1 AND (r.deleted IS NULL
+    OR EXISTS (SELECT 1 FROM main.history h WHERE h.rec = r.rec AND h.stamp > r.deleted)
+    OR EXISTS (SELECT 1 FROM main.counters c WHERE c.rec = r.rec AND c.stamp > r.deleted)
+    OR EXISTS (SELECT 1 FROM main.set_adds a WHERE a.rec = r.rec AND a.stamp > r.deleted))
+    """
 
 /// Changeset states in the `changesets` table.
 enum ChangesetState: Int64 {

@@ -38,24 +38,34 @@ extension Store {
         let authorID = try keyID(body.author)
 
         // Two different changesets at one (namespace, author, seq): keep the later one as evidence of a fork.
-        let fork = try statement("SELECT id FROM changesets WHERE ns=? AND author=? AND seq=? LIMIT 1")
+        let fork = try statement("SELECT 1 FROM changesets WHERE ns=? AND author=? AND seq=? LIMIT 1")
         fork.bind(1, nsID); fork.bind(2, authorID); fork.bind(3, Int64(body.seq))
         let forked = try fork.step()
         fork.reset()
-
-        let insert = try statement(
-            "INSERT INTO changesets(id, ns, author, seq, hlc, state, reason, envelope) VALUES(?,?,?,?,?,?,?,?)")
-        insert.bind(blob: 1, env.id.bytes)
-        insert.bind(2, nsID); insert.bind(3, authorID); insert.bind(4, Int64(body.seq))
-        insert.bind(5, Int64(bitPattern: body.hlc.rawValue))
-        insert.bind(6, forked ? ChangesetState.quarantined.rawValue : ChangesetState.pending.rawValue)
-        if forked { insert.bind(7, "fork: another changeset holds this author's seq \(body.seq)") } else { insert.bindNull(7) }
-        insert.bind(blob: 8, env.bytes)
-        try insert.step()
-        insert.reset()
-        let seqno = db.lastInsertRowID
-        if forked { return .quarantined("fork") }
-        return try tryApply(Located(envelope: env, seqno: seqno, ns: nsID, author: authorID))
+        if forked {
+            _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: "fork: another changeset holds this author's seq \(body.seq)")
+            return .quarantined("fork")
+        }
+        switch try readiness(body, ns: nsID, author: authorID) {
+        case .broken(let reason):
+            _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: reason)
+            return .quarantined(reason)
+        case .missing(let missing):
+            let seqno = try insert(env, ns: nsID, author: authorID, state: .pending, reason: nil)
+            try wait(seqno: seqno, for: missing)
+            return .pending(missing: missing.count)
+        case .ready:
+            if let failure = try authorizationFailure(body: body, authorID: authorID, nsID: nsID) {
+                _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: failure)
+                return .quarantined(failure)
+            }
+            nextApplied += 1
+            let seqno = try insert(env, ns: nsID, author: authorID, state: .applied, reason: nil)
+            let item = Located(envelope: env, seqno: seqno, ns: nsID, author: authorID)
+            try merge(item)
+            try applyUnblocked(by: item)
+            return .applied
+        }
     }
 
     struct Located {
@@ -65,35 +75,39 @@ extension Store {
         let author: Int64
     }
 
-    /// Applies a held changeset if its predecessors are applied and its author may write; then
-    /// applies whatever was waiting for it.
-    private func tryApply(_ first: Located) throws -> ApplyOutcome {
-        var outcome: ApplyOutcome = .applied
-        var work = [first]
-        var isFirst = true
-        while let item = work.popLast() {
-            let result = try applyIfReady(item)
-            if isFirst { outcome = result; isFirst = false }
-            guard result == .applied else { continue }
-            work.append(contentsOf: try unblocked(by: item.envelope.id))
-            if item.envelope.body.ops.contains(where: { $0.code == .grant }) {
-                work.append(contentsOf: try requeueQuarantined(ns: item.ns))
-            }
-        }
-        return outcome
+    enum Readiness {
+        case ready
+        case missing([ChangesetID])
+        case broken(String)
     }
 
-    private func applyIfReady(_ item: Located) throws -> ApplyOutcome {
-        let body = item.envelope.body
+    private func insert(_ env: ChangesetEnvelope, ns: Int64, author: Int64, state: ChangesetState, reason: String?) throws -> Int64 {
+        let st = try statement(
+            "INSERT INTO changesets(id, ns, author, seq, hlc, state, applied, reason, envelope) VALUES(?,?,?,?,?,?,?,?,?)")
+        st.bind(blob: 1, env.id.bytes)
+        st.bind(2, ns); st.bind(3, author); st.bind(4, Int64(env.body.seq))
+        st.bind(5, Int64(bitPattern: env.body.hlc.rawValue))
+        st.bind(6, state.rawValue)
+        if state == .applied { st.bind(7, nextApplied) } else { st.bindNull(7) }
+        if let reason { st.bind(8, reason) } else { st.bindNull(8) }
+        st.bind(blob: 9, env.bytes)
+        try st.step()
+        st.reset()
+        return db.lastInsertRowID
+    }
+
+    /// Whether a changeset's prev and deps are all applied, and whether its prev really is its
+    /// author's previous changeset in this namespace.
+    private func readiness(_ body: ChangesetBody, ns: Int64, author: Int64) throws -> Readiness {
         var missing: [ChangesetID] = []
         let look = try statement("SELECT ns, author, seq, state FROM changesets WHERE id=?")
         if let prev = body.prev {
             look.bind(blob: 1, prev.bytes)
             if try look.step() {
-                let ok = look.int64(0) == item.ns && look.int64(1) == item.author && look.int64(2) == Int64(body.seq) - 1
+                let ok = look.int64(0) == ns && look.int64(1) == author && look.int64(2) == Int64(body.seq) - 1
                 let applied = look.int64(3) == ChangesetState.applied.rawValue
                 look.reset()
-                if !ok { return try quarantine(item, reason: "broken chain: prev is not this author's seq \(body.seq - 1)") }
+                if !ok { return .broken("broken chain: prev is not this author's seq \(body.seq - 1)") }
                 if !applied { missing.append(prev) }
             } else {
                 look.reset()
@@ -106,23 +120,47 @@ extension Store {
             look.reset()
             if !applied { missing.append(dep) }
         }
-        if !missing.isEmpty {
-            let wait = try statement("INSERT OR IGNORE INTO waiting(needed, seqno) VALUES(?, ?)")
-            for m in missing { try wait.run([.blob(m.bytes), .integer(item.seqno)]) }
-            try run("UPDATE changesets SET state=?, reason=NULL WHERE seqno=?", [.integer(ChangesetState.pending.rawValue), .integer(item.seqno)])
-            return .pending(missing: missing.count)
-        }
-        if let failure = try authorizationFailure(body: body, authorID: item.author, nsID: item.ns) {
-            return try quarantine(item, reason: failure)
-        }
-        try merge(item)
-        return .applied
+        return missing.isEmpty ? .ready : .missing(missing)
     }
 
-    private func quarantine(_ item: Located, reason: String) throws -> ApplyOutcome {
+    private func wait(seqno: Int64, for missing: [ChangesetID]) throws {
+        let st = try statement("INSERT OR IGNORE INTO waiting(needed, seqno) VALUES(?, ?)")
+        for m in missing { try st.run([.blob(m.bytes), .integer(seqno)]) }
+    }
+
+    /// After `first` was applied: applies, in turn, every held changeset that was waiting only for
+    /// it (or for one of those), and retries quarantined ones after a grant.
+    private func applyUnblocked(by first: Located) throws {
+        var work = try unblocked(by: first.envelope.id)
+        if first.envelope.body.ops.contains(where: { $0.code == .grant }) { work += try requeueQuarantined(ns: first.ns) }
+        while let item = work.popLast() {
+            let body = item.envelope.body
+            switch try readiness(body, ns: item.ns, author: item.author) {
+            case .broken(let reason):
+                try setState(item.seqno, .quarantined, reason: reason)
+                continue
+            case .missing(let missing):
+                try setState(item.seqno, .pending, reason: nil)
+                try wait(seqno: item.seqno, for: missing)
+                continue
+            case .ready:
+                if let failure = try authorizationFailure(body: body, authorID: item.author, nsID: item.ns) {
+                    try setState(item.seqno, .quarantined, reason: failure)
+                    continue
+                }
+            }
+            nextApplied += 1
+            try run("UPDATE changesets SET state=?, applied=?, reason=NULL WHERE seqno=?",
+                    [.integer(ChangesetState.applied.rawValue), .integer(nextApplied), .integer(item.seqno)])
+            try merge(item)
+            work += try unblocked(by: item.envelope.id)
+            if body.ops.contains(where: { $0.code == .grant }) { work += try requeueQuarantined(ns: item.ns) }
+        }
+    }
+
+    private func setState(_ seqno: Int64, _ state: ChangesetState, reason: String?) throws {
         try run("UPDATE changesets SET state=?, reason=? WHERE seqno=?",
-                [.integer(ChangesetState.quarantined.rawValue), .text(reason), .integer(item.seqno)])
-        return .quarantined(reason)
+                [.integer(state.rawValue), reason.map { .text($0) } ?? .null, .integer(seqno)])
     }
 
     /// Held changesets whose last missing predecessor was `id`.

@@ -17,8 +17,8 @@ extension Store {
             names.reset()
             let st = try db.prepare(
                 """
-                SELECT rec, collection, rid, deleted FROM records WHERE ns=? AND touched IS NOT NULL
-                AND (deleted IS NULL OR touched > deleted) ORDER BY collection, rid
+                SELECT r.rec, r.collection, r.rid, r.deleted FROM records r WHERE r.ns=? AND \(visibleRecordSQL)
+                ORDER BY r.collection, r.rid
                 """)
             st.bind(1, ns.ns)
             while try st.step() {

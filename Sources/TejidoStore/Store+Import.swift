@@ -5,9 +5,11 @@ import TejidoSQLite
 
 extension Store {
     /// Imports the JSON Lines workload format: each (replica, txn) run of lines becomes one changeset
-    /// signed by this node. The whole input is checked first, so bad input leaves the store unchanged;
-    /// then changesets are committed in batches and `progress` is called after each durable commit.
-    /// `path == nil` reads standard input (spooled to a temporary file for the two passes).
+    /// signed by this node, and `progress` is called after each durable commit of a batch.
+    ///
+    /// Bad input leaves the store unchanged: a second thread checks every line while this one
+    /// applies, and nothing is committed until that check has passed. `path == nil` reads standard
+    /// input (spooled to a temporary file so that both threads can read it).
     @discardableResult
     public func importJSONLines(path: String?, options: ImportOptions = ImportOptions(), progress: (ImportSummary) -> Void = { _ in })
         throws -> ImportSummary
@@ -23,14 +25,20 @@ extension Store {
             spool = tmp
             source = tmp.path
         }
+        let fd = try openForReading(source)
+        defer { close(fd) }
+
+        let validation = ImportValidation(path: source, options: options)
+        let thread = Thread { validation.run() }
+        thread.start()
+        defer { _ = validation.wait() }
 
         var namespaces: [String: (root: [UInt8], ns: Int64)] = [:]
-        func namespace(for line: ImportLine, number: Int) throws -> (root: [UInt8], ns: Int64) {
-            let name = options.namespace ?? line.replica
+        func namespace(named name: String, line: Int) throws -> (root: [UInt8], ns: Int64) {
             if let n = namespaces[name] { return n }
             let resolved: (root: [UInt8], ns: Int64)
             do { resolved = try resolveNamespace(name) } catch StoreError.unknownNamespace(let n) {
-                throw StoreError.badImportLine(line: number, detail: "unknown namespace \"\(n)\"")
+                throw StoreError.badImportLine(line: line, detail: "unknown namespace \"\(n)\"")
             }
             let me = nodeKey.publicKey.bytes
             let role = try self.role(of: me, authorID: keyID(me), namespace: resolved.root, nsID: resolved.ns)
@@ -38,27 +46,31 @@ extension Store {
             namespaces[name] = resolved
             return resolved
         }
-
-        // Pass 1: every line must parse and name a namespace this node may write in.
-        try withFile(source) { fd in
-            try LineReader(fd: fd).forEachLine { number, bytes in
-                guard let line = try ImportLine.parse(bytes, number: number) else { return }
-                if let r = options.replica, r != line.replica { return }
-                _ = try namespace(for: line, number: number)
-            }
+        var validated = false
+        /// Waits for the checking thread; its verdict decides whether anything may be committed.
+        func awaitValidation() throws {
+            guard !validated else { return }
+            let result = validation.wait()
+            if let failure = result.failure { throw failure }
+            for (name, line) in result.namespaces.sorted(by: { $0.value < $1.value }) { _ = try namespace(named: name, line: line) }
+            validated = true
         }
 
-        // Pass 2: group lines into changesets and commit in batches.
         var summary = ImportSummary()
         var pending: [ImportLine] = []
         var inBatch = 0
         var batchOps = 0
         var batchLast: ChangesetID?
         var open = false
+        let onlyReplica = options.replica.map { Array($0.utf8) }
 
         func flushChangeset() throws {
             guard let first = pending.first else { return }
-            let target = try namespace(for: first, number: first.number)
+            if !open {
+                try db.execute("BEGIN IMMEDIATE")
+                open = true
+            }
+            let target = try namespace(named: options.namespace ?? first.replica, line: first.number)
             var ops: [Op] = []
             ops.reserveCapacity(pending.count)
             for line in pending { ops.append(try line.op(store: self, ns: target.ns)) }
@@ -70,6 +82,7 @@ extension Store {
         }
         func commitBatch() throws {
             guard open else { return }
+            try flushHistory()
             try run("UPDATE meta SET value=? WHERE key='hlc'", [.integer(Int64(bitPattern: clock.rawValue))])
             try run("UPDATE meta SET value=? WHERE key='applied'", [.integer(nextApplied)])
             try db.execute("COMMIT")
@@ -82,38 +95,43 @@ extension Store {
             progress(summary)
         }
         do {
-            try withFile(source) { fd in
-                try LineReader(fd: fd).forEachLine { number, bytes in
-                    guard let line = try ImportLine.parse(bytes, number: number) else { return }
-                    summary.lines = number
-                    if let r = options.replica, r != line.replica { return }
-                    if let first = pending.first, first.replica != line.replica || first.txn != line.txn {
-                        if !open { try db.execute("BEGIN IMMEDIATE"); open = true }
-                        try flushChangeset()
-                        if inBatch >= options.changesetsPerCommit { try commitBatch() }
+            try LineReader(fd: fd).forEachLine { number, bytes in
+                guard let line = try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) else { return }
+                summary.lines = number
+                if let first = pending.first, first.replica != line.replica || first.txn != line.txn {
+                    try flushChangeset()
+                    if inBatch >= options.changesetsPerCommit && (validated || validation.isDone) {
+                        try awaitValidation()
+                        try commitBatch()
                     }
-                    pending.append(line)
                 }
+                pending.append(line)
             }
-            if !pending.isEmpty {
-                if !open { try db.execute("BEGIN IMMEDIATE"); open = true }
-                try flushChangeset()
-            }
+            try flushChangeset()
+            try awaitValidation()
             try commitBatch()
         } catch {
             if open { try? db.execute("ROLLBACK") }
             dropCaches()
-            if let e = error as? SQLiteError { throw StoreError.from(e) }
-            throw error
+            // Report the earliest bad line: the checking thread may have found one before this thread's.
+            var reported = error
+            if !validated, let earlier = validation.wait().failure {
+                if case StoreError.badImportLine(let a, _) = earlier, case StoreError.badImportLine(let b, _) = error, a <= b {
+                    reported = earlier
+                } else if case StoreError.badImportLine = error {} else {
+                    reported = earlier
+                }
+            }
+            if let e = reported as? SQLiteError { throw StoreError.from(e) }
+            throw reported
         }
         return summary
     }
 
-    private func withFile(_ path: String, _ body: (Int32) throws -> Void) throws {
+    private func openForReading(_ path: String) throws -> Int32 {
         let fd = Foundation.open(path, O_RDONLY)
         guard fd >= 0 else { throw StoreError.badImportLine(line: 0, detail: "cannot open \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        try body(fd)
+        return fd
     }
 
     private func copyStandardInput(to url: URL) throws {
@@ -125,6 +143,70 @@ extension Store {
         while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
             try out.write(contentsOf: chunk)
         }
+    }
+}
+
+/// The checking half of an import: parses every line on its own thread and collects the
+/// namespaces named, so that the applying thread commits nothing from bad input.
+///
+/// `@unchecked Sendable`: `result` and `done` are written once by the checking thread and read
+/// only under `condition`, after `done` is set.
+final class ImportValidation: @unchecked Sendable {
+    struct Result {
+        var failure: (any Error)?
+        /// Namespace name -> first line naming it.
+        var namespaces: [String: Int] = [:]
+    }
+
+    private let path: String
+    private let options: ImportOptions
+    private let condition = NSCondition()
+    private var done = false
+    private var result = Result()
+
+    init(path: String, options: ImportOptions) {
+        self.path = path
+        self.options = options
+    }
+
+    var isDone: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return done
+    }
+
+    func run() {
+        var r = Result()
+        let fd = Foundation.open(path, O_RDONLY)
+        if fd < 0 {
+            r.failure = StoreError.badImportLine(line: 0, detail: "cannot open \(path)")
+        } else {
+            do {
+                try LineReader(fd: fd).forEachLine { number, bytes in
+                    guard let line = try ImportLine.parse(bytes, number: number, onlyReplica: nil) else { return }
+                    if let only = options.replica, only != line.replica { return }
+                    let name = options.namespace ?? line.replica
+                    if r.namespaces[name] == nil { r.namespaces[name] = number }
+                }
+            } catch {
+                r.failure = error
+            }
+            close(fd)
+        }
+        condition.lock()
+        result = r
+        done = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Blocks until the check has finished.
+    func wait() -> Result {
+        condition.lock()
+        while !done { condition.wait() }
+        let r = result
+        condition.unlock()
+        return r
     }
 }
 
@@ -141,31 +223,96 @@ struct ImportLine {
     enum Kind: String { case set, inc, add, remove, delete }
 
     /// Nil for a blank line; throws `badImportLine` for anything malformed.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, number: Int) throws -> ImportLine? {
+    /// With `onlyReplica`, a line of another replica is skipped (nil) as soon as its replica is read;
+    /// the checking thread parses those lines in full.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, onlyReplica: [UInt8]?) throws -> ImportLine? {
         if bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { return nil }
+        do {
+            return try fastParse(bytes, number: number, onlyReplica: onlyReplica)
+        } catch is FlatJSONScanner.Failure {
+            // Escapes, nesting or a syntax error: the general parser decides and explains.
+            let json: JSONValue
+            do { json = try JSONValue.parse(bytes) } catch {
+                throw StoreError.badImportLine(line: number, detail: "not JSON: \(error)")
+            }
+            let line = try fromJSON(json, number: number)
+            if let onlyReplica, Array(line.replica.utf8) != onlyReplica { return nil }
+            return line
+        }
+    }
+
+    private static func fastParse(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, onlyReplica: [UInt8]?) throws -> ImportLine? {
+        var s = try FlatJSONScanner(bytes)
+        var fields = Fields()
+        while let (key, value) = try s.next() {
+            func text() throws -> JSONValue {
+                switch value {
+                case .string(let r, let escaped):
+                    if escaped { throw FlatJSONScanner.Failure.notFlat }
+                    guard let t = s.text(r) else { throw StoreError.badImportLine(line: number, detail: "invalid UTF-8") }
+                    return .string(t)
+                case .number(let r):
+                    guard let n = s.number(r) else { throw FlatJSONScanner.Failure.malformed }
+                    return n
+                case .bool(let b): return .bool(b)
+                case .null: return .null
+                }
+            }
+            if s.equals(key, "replica") {
+                if let onlyReplica, case .string(let r, false) = value, !s.equals(r, onlyReplica) { return nil }
+                fields.replica = try text()
+            }
+            else if s.equals(key, "txn") { fields.txn = try text() }
+            else if s.equals(key, "op") { fields.op = try text() }
+            else if s.equals(key, "collection") { fields.collection = try text() }
+            else if s.equals(key, "id") { fields.id = try text() }
+            else if s.equals(key, "field") { fields.field = try text() }
+            else if s.equals(key, "value") { fields.value = try text() }
+        }
+        return try build(fields, number: number)
+    }
+
+    private static func fromJSON(_ json: JSONValue, number: Int) throws -> ImportLine {
+        guard case .object(let members) = json else { throw StoreError.badImportLine(line: number, detail: "not a JSON object") }
+        var fields = Fields()
+        for (k, v) in members {
+            switch k {
+            case "replica": fields.replica = v
+            case "txn": fields.txn = v
+            case "op": fields.op = v
+            case "collection": fields.collection = v
+            case "id": fields.id = v
+            case "field": fields.field = v
+            case "value": fields.value = v
+            default: break
+            }
+        }
+        return try build(fields, number: number)
+    }
+
+    private struct Fields {
+        var replica, txn, op, collection, id, field, value: JSONValue?
+    }
+
+    private static func build(_ f: Fields, number: Int) throws -> ImportLine {
         func bad(_ detail: String) -> StoreError { .badImportLine(line: number, detail: detail) }
-        let json: JSONValue
-        do { json = try JSONValue.parse(bytes) } catch { throw bad("not JSON: \(error)") }
-        guard case .object = json else { throw bad("not a JSON object") }
-        guard case .string(let replica)? = json["replica"] else { throw bad("missing text \"replica\"") }
-        guard case .int(let txn)? = json["txn"] else { throw bad("missing integer \"txn\"") }
-        guard case .string(let opName)? = json["op"], let kind = Kind(rawValue: opName) else {
+        guard case .string(let replica)? = f.replica else { throw bad("missing text \"replica\"") }
+        guard case .int(let txn)? = f.txn else { throw bad("missing integer \"txn\"") }
+        guard case .string(let opName)? = f.op, let kind = Kind(rawValue: opName) else {
             throw bad("\"op\" must be set, inc, add, remove or delete")
         }
-        guard case .string(let collection)? = json["collection"], Names.isValidName(collection) else {
+        guard case .string(let collection)? = f.collection, Names.isValidName(collection) else {
             throw bad("\"collection\" must be a name (letters, digits, _ or -, starting with a letter)")
         }
-        guard case .string(let id)? = json["id"], Names.isValidRecordID(id) else { throw bad("\"id\" must be 1 to 256 bytes of text") }
+        guard case .string(let id)? = f.id, Names.isValidRecordID(id) else { throw bad("\"id\" must be 1 to 256 bytes of text") }
         var field = ""
-        if kind != .delete {
-            guard case .string(let f)? = json["field"], Names.isValidField(f) else {
-                throw bad("\"field\" must be a name other than id and namespace")
-            }
-            field = f
-        }
         var value = Value.null
         if kind != .delete {
-            switch json["value"] {
+            guard case .string(let name)? = f.field, Names.isValidField(name) else {
+                throw bad("\"field\" must be a name other than id and namespace")
+            }
+            field = name
+            switch f.value {
             case .string(let s)?: value = .text(s)
             case .int(let i)?: value = .int(i)
             case .double(let d)?: value = .float(d)

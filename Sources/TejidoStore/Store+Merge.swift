@@ -9,13 +9,11 @@ extension Store {
         let env = item.envelope
         let body = env.body
         let prefix = Stamp.prefix(hlc: body.hlc, author: body.author, seq: body.seq)
-        var touched: [Int64: [UInt8]] = [:]
         var deleted: [Int64: [UInt8]] = [:]
         var columns: Set<ColumnKey> = []
         var localAdds: [LocalAdd] = []
         var grants = false
 
-        let insHistory = try statement("INSERT OR IGNORE INTO history(rec, field, stamp, kind, value, cs) VALUES(?,?,?,?,?,?)")
         let insCounter = try statement("INSERT OR IGNORE INTO counters(rec, field, stamp, delta, cs) VALUES(?,?,?,?,?)")
         let insAdd = try statement(
             "INSERT OR IGNORE INTO set_adds(rec, field, stamp, kind, elem, cs_id, op) VALUES(?,?,?,?,?,?,?)")
@@ -27,10 +25,8 @@ extension Store {
             case .set(let r, let field, let value):
                 let rec = try recordID(ns: item.ns, r)
                 let (kind, v) = ValueKind.of(value)
-                insHistory.bind(1, rec); insHistory.bind(2, field); insHistory.bind(blob: 3, stamp)
-                insHistory.bind(4, kind.rawValue); insHistory.bind(5, v); insHistory.bind(6, item.seqno)
-                try insHistory.step(); insHistory.reset()
-                touched[rec] = stamp
+                pendingHistory.append(HistoryRow(rec: rec, field: field, stamp: stamp, kind: kind.rawValue, value: v, cs: item.seqno))
+                try markWritten(rec)
                 columns.insert(ColumnKey(collection: r.collection, field: field, crdt: .register))
             case .delete(let r):
                 deleted[try recordID(ns: item.ns, r)] = stamp
@@ -39,7 +35,7 @@ extension Store {
                 insCounter.bind(1, rec); insCounter.bind(2, field); insCounter.bind(blob: 3, stamp)
                 insCounter.bind(4, delta); insCounter.bind(5, item.seqno)
                 try insCounter.step(); insCounter.reset()
-                touched[rec] = stamp
+                try markWritten(rec)
                 columns.insert(ColumnKey(collection: r.collection, field: field, crdt: .counter))
             case .setAdd(let r, let field, let element):
                 let rec = try recordID(ns: item.ns, r)
@@ -47,7 +43,7 @@ extension Store {
                 insAdd.bind(1, rec); insAdd.bind(2, field); insAdd.bind(blob: 3, stamp); insAdd.bind(4, kind.rawValue)
                 insAdd.bind(5, v); insAdd.bind(blob: 6, env.id.bytes); insAdd.bind(7, Int64(index))
                 try insAdd.step(); insAdd.reset()
-                touched[rec] = stamp
+                try markWritten(rec)
                 localAdds.append(LocalAdd(rec: rec, field: field, element: element, index: index))
                 columns.insert(ColumnKey(collection: r.collection, field: field, crdt: .set))
             case .setRemove(let r, let field, let element, let observed):
@@ -73,29 +69,60 @@ extension Store {
                         [.text(name), .blob(stamp), .integer(item.ns), .blob(stamp)])
             }
         }
-        if !touched.isEmpty {
-            let st = try statement("UPDATE records SET touched=?1 WHERE rec=?2 AND (touched IS NULL OR touched < ?1)")
-            for (rec, stamp) in touched { try st.run([.blob(stamp), .integer(rec)]) }
-        }
         if !deleted.isEmpty {
             let st = try statement("UPDATE records SET deleted=?1 WHERE rec=?2 AND (deleted IS NULL OR deleted < ?1)")
             for (rec, stamp) in deleted { try st.run([.blob(stamp), .integer(rec)]) }
         }
-        if !columns.isEmpty {
+        let newColumns = columns.subtracting(knownColumns)
+        if !newColumns.isEmpty {
             let st = try statement("INSERT OR IGNORE INTO columns(collection, field, crdt) VALUES(?,?,?)")
-            for c in columns { try st.run([.text(c.collection), .text(c.field), .integer(c.crdt.rawValue)]) }
+            for c in newColumns { try st.run([.text(c.collection), .text(c.field), .integer(c.crdt.rawValue)]) }
+            knownColumns.formUnion(newColumns)
         }
         if grants { authorityCache.removeAll() }
 
-        nextApplied += 1
-        try run("UPDATE changesets SET state=?, applied=?, reason=NULL WHERE seqno=?",
-                [.integer(ChangesetState.applied.rawValue), .integer(nextApplied), .integer(item.seqno)])
         try run(
             """
             INSERT INTO feeds(ns, author, seq, head) VALUES(?,?,?,?)
             ON CONFLICT(ns, author) DO UPDATE SET seq=excluded.seq, head=excluded.head WHERE excluded.seq > feeds.seq
             """, [.integer(item.ns), .integer(item.author), .integer(Int64(body.seq)), .blob(env.id.bytes)])
         if body.hlc > clock { clock = body.hlc }
+    }
+
+    /// Writes the register rows merged in this transaction, sorted by key: inserting a whole batch
+    /// in B-tree order touches each page once and keeps the cursor path hot. Called before COMMIT.
+    func flushHistory() throws {
+        guard !pendingHistory.isEmpty else { return }
+        pendingHistory.sort { a, b in
+            if a.rec != b.rec { return a.rec < b.rec }
+            if a.field != b.field { return a.field < b.field }
+            return a.stamp.lexicographicallyPrecedes(b.stamp)
+        }
+        let st = try statement("INSERT OR IGNORE INTO history(rec, field, stamp, kind, value, cs) VALUES(?,?,?,?,?,?)")
+        for row in pendingHistory {
+            st.bind(1, row.rec); st.bind(2, row.field); st.bind(blob: 3, row.stamp)
+            st.bind(4, row.kind); st.bind(5, row.value); st.bind(6, row.cs)
+            try st.step()
+            st.reset()
+        }
+        pendingHistory.removeAll(keepingCapacity: true)
+    }
+
+    struct HistoryRow {
+        let rec: Int64
+        let field: String
+        let stamp: [UInt8]
+        let kind: Int64
+        let value: SQLiteValue
+        let cs: Int64
+    }
+
+    /// Marks a record as holding at least one write (set, counter add or set add); monotonic.
+    func markWritten(_ rec: Int64) throws {
+        guard !writtenRecords.contains(rec) else { return }
+        try run("UPDATE records SET written=1 WHERE rec=? AND written=0", [.integer(rec)])
+        if writtenRecords.count > 200_000 { writtenRecords.removeAll(keepingCapacity: true) }
+        writtenRecords.insert(rec)
     }
 
     /// The local row id of a record, creating the row on first use.

@@ -48,7 +48,7 @@ extension Store {
         var records = 0
         if case .integer(let c)? = try db.scalar("SELECT count(*) FROM changesets WHERE ns=? AND state=0", [.integer(row.ns)]) { changesets = Int(c) }
         if case .integer(let r)? = try db.scalar(
-            "SELECT count(*) FROM records WHERE ns=? AND touched IS NOT NULL AND (deleted IS NULL OR touched > deleted)",
+            "SELECT count(*) FROM records r WHERE r.ns=? AND \(visibleRecordSQL)",
             [.integer(row.ns)]) { records = Int(r) }
         let me = nodeKey.publicKey.bytes
         let role = try self.role(of: me, authorID: keyID(me), namespace: row.root, nsID: row.ns)

@@ -72,7 +72,7 @@ extension Store {
             sql += """
                 CREATE TEMP VIEW "\(collection)" AS SELECT COALESCE(n.petname, n.name) AS namespace, r.rid AS id\(columns.isEmpty ? "" : ", ")\(columns.joined(separator: ", "))
                 FROM main.records r JOIN main.namespaces n ON n.ns = r.ns
-                WHERE r.collection = '\(collection)' AND r.touched IS NOT NULL AND (r.deleted IS NULL OR r.touched > r.deleted);
+                WHERE r.collection = '\(collection)' AND \(visibleRecordSQL);
 
                 """
         }

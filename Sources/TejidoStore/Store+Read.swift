@@ -6,15 +6,13 @@ extension Store {
     /// The merged record, or nil when it does not exist or a delete hides it.
     public func get(namespace: String, record: RecordKey) throws -> RecordState? {
         let (root, ns) = try resolveNamespace(namespace)
-        let st = try statement("SELECT rec, deleted, touched FROM records WHERE ns=? AND collection=? AND rid=?")
+        let st = try statement("SELECT r.rec, r.deleted FROM records r WHERE r.ns=? AND r.collection=? AND r.rid=? AND \(visibleRecordSQL)")
         st.bind(1, ns); st.bind(2, record.collection); st.bind(3, record.id)
         guard try st.step() else { st.reset(); return nil }
         let rec = st.int64(0)
-        let deleted: [UInt8]? = st.isNull(1) ? nil : st.blob(1)
-        let touched: [UInt8]? = st.isNull(2) ? nil : st.blob(2)
+        let deleted: [UInt8] = st.isNull(1) ? [] : st.blob(1)
         st.reset()
-        guard let touched, deleted.map({ $0.lexicographicallyPrecedes(touched) }) ?? true else { return nil }
-        let fields = try currentFields(rec: rec, deleted: deleted ?? [])
+        let fields = try currentFields(rec: rec, deleted: deleted)
         return RecordState(
             namespace: try displayName(nsID: ns, root: root), collection: record.collection, id: record.id, fields: fields)
     }
@@ -25,8 +23,7 @@ extension Store {
         let name = try displayName(nsID: ns, root: root)
         let st = try db.prepare(
             """
-            SELECT rec, rid, deleted FROM records WHERE ns=? AND collection=? AND touched IS NOT NULL
-            AND (deleted IS NULL OR touched > deleted) ORDER BY rid
+            SELECT r.rec, r.rid, r.deleted FROM records r WHERE r.ns=? AND r.collection=? AND \(visibleRecordSQL) ORDER BY r.rid
             """)
         st.bind(1, ns); st.bind(2, collection)
         var out: [RecordState] = []
