@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import TejidoCore
+import TejidoCrypto
+import TejidoSQLite
+import TejidoStore
+import TejidoTestSupport
+
+/// Store life cycle, local writes, queries and bad input.
+@Suite struct StoreTests {
+    @Test func localWritesRoundTripAndVerify() throws {
+        try withTemporaryStore { store in
+            let ns = try store.createNamespace(name: "chiapas")
+            #expect(ns.myRole == .admin)
+            let rec = RecordKey(collection: "events", id: "e1")
+            try store.put(namespace: "chiapas", record: rec, fields: [("title", .text("Asamblea")), ("n", .int(3)), ("ok", .bool(true))], message: "primera")
+            try store.increment(namespace: "chiapas", record: rec, field: "firmas", by: 2)
+            try store.tagAdd(namespace: "chiapas", record: rec, field: "tags", element: .text("agua"))
+            try store.tagAdd(namespace: "chiapas", record: rec, field: "tags", element: .text("luz"))
+            try store.tagRemove(namespace: "chiapas", record: rec, field: "tags", element: .text("agua"))
+            let state = try #require(try store.get(namespace: "chiapas", record: rec))
+            #expect(state.fields == ["title": .value(.text("Asamblea")), "n": .value(.int(3)), "ok": .value(.bool(true)),
+                                     "firmas": .counter(2), "tags": .set([.text("luz")])])
+            let rows = try store.query("SELECT namespace, id, title, firmas, tags FROM events").rows
+            #expect(rows == [[.text("chiapas"), .text("e1"), .text("Asamblea"), .integer(2), .text("[\"luz\"]")]])
+            let report = try store.verify()
+            #expect(report.ok && report.applied == 6)
+        }
+    }
+
+    @Test func reopeningKeepsKeyNetworkAndData() throws {
+        try withTemporaryDirectory { dir in
+            let url = dir.appendingPathComponent("s")
+            let key: Ed25519PublicKey
+            let network: [UInt8]
+            do {
+                let store = try Store.create(at: url)
+                try store.createNamespace(name: "oaxaca")
+                try store.put(namespace: "oaxaca", record: RecordKey(collection: "c", id: "1"), fields: [("f", .int(1))])
+                key = store.nodeKey.publicKey
+                network = store.networkID
+            }
+            let again = try Store.open(at: url)
+            #expect(again.nodeKey.publicKey == key)
+            #expect(again.networkID == network)
+            #expect(try again.get(namespace: "oaxaca", record: RecordKey(collection: "c", id: "1"))?.fields["f"] == .value(.int(1)))
+            let mode = try FileManager.default.attributesOfItem(atPath: url.appendingPathComponent("node.key").path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            #expect(throws: StoreError.alreadyAStore(path: url.path)) { try Store.create(at: url) }
+        }
+    }
+
+    @Test func queryRefusesEveryWrite() throws {
+        try withTemporaryStore { store in
+            try store.createNamespace(name: "g")
+            try store.put(namespace: "g", record: RecordKey(collection: "events", id: "1"), fields: [("title", .text("x"))])
+            let before = try store.stateDigest()
+            for sql in ["DELETE FROM records", "UPDATE history SET value = 1", "INSERT INTO meta VALUES('a', 1)", "DROP TABLE history",
+                        "PRAGMA user_version = 9", "ATTACH DATABASE '/tmp/x.db' AS x", "CREATE TABLE t(a)"] {
+                #expect(throws: StoreError.self, "\(sql)") { try store.query(sql) }
+            }
+            #expect(try store.stateDigest() == before)
+            #expect(try store.query("SELECT count(*) FROM events").rows == [[.integer(1)]])
+        }
+    }
+
+    @Test func foreignAndCorruptFilesAreRefused() throws {
+        try withTemporaryDirectory { dir in
+            #expect(throws: StoreError.notAStore(path: dir.path)) { try Store.open(at: dir) }
+            try Data("not a database at all, just text".utf8).write(to: dir.appendingPathComponent("store.db"))
+            #expect(throws: StoreError.self) { try Store.open(at: dir) }
+            // A valid SQLite file that is not a Tejido store.
+            let other = dir.appendingPathComponent("other")
+            try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+            let db = try SQLiteConnection(path: other.appendingPathComponent("store.db").path, mode: .create)
+            try db.execute("CREATE TABLE x(a)")
+            #expect(throws: StoreError.notAStore(path: other.path)) { try Store.open(at: other) }
+        }
+    }
+
+    @Test func writesWithoutARoleAreRefusedNamingTheNamespace() throws {
+        try withTemporaryStore { store in
+            var rng = SeededRandom(seed: 3)
+            let f = try ChangesetFactory(network: store.networkID, rng: &rng)
+            try store.receive(f.genesis(name: "ajeno", grants: [], hlc: HLC(milliseconds: 1_764_000_000_000, counter: 0)).bytes)
+            #expect(throws: StoreError.notAuthorized(namespace: "ajeno", needed: .writer)) {
+                try store.put(namespace: "ajeno", record: RecordKey(collection: "c", id: "1"), fields: [("f", .int(1))])
+            }
+            #expect(throws: StoreError.notAuthorized(namespace: "ajeno", needed: .admin)) {
+                try store.grant(namespace: "ajeno", key: store.nodeKey.publicKey, role: .admin)
+            }
+        }
+    }
+
+    @Test func badImportLeavesTheStoreUnchanged() throws {
+        try withTemporaryStore { store in
+            try store.createNamespace(name: "chiapas")
+            let good = (0..<300).map { i in
+                #"{"replica":"chiapas","txn":\#(i / 10),"op":"set","collection":"events","id":"e\#(i % 7)","field":"title","value":"v\#(i)"}"#
+            }
+            let cases = [
+                good + ["{not json"],
+                good + [#"{"replica":"nadie","txn":99,"op":"set","collection":"events","id":"x","field":"t","value":1}"#],
+                good + [#"{"replica":"chiapas","txn":99,"op":"set","collection":"events","id":"x","field":"id","value":1}"#],
+                good + [#"{"replica":"chiapas","txn":99,"op":"inc","collection":"petitions","id":"x","field":"n","value":"uno"}"#],
+                good + [#"{"replica":"chiapas","txn":99,"op":"explode","collection":"events","id":"x","field":"t","value":1}"#],
+            ]
+            let before = try store.stateDigest()
+            for (i, lines) in cases.enumerated() {
+                let file = store.directory.appendingPathComponent("bad\(i).jsonl")
+                try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+                #expect(throws: StoreError.self) { try store.importJSONLines(path: file.path, options: ImportOptions(changesetsPerCommit: 5)) }
+                #expect(try store.stateDigest() == before)
+                #expect(try store.changesetCounts().applied == 1)
+            }
+            let file = store.directory.appendingPathComponent("good.jsonl")
+            try good.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+            var commits = 0
+            let summary = try store.importJSONLines(path: file.path, options: ImportOptions(changesetsPerCommit: 5)) { _ in commits += 1 }
+            #expect(summary.changesets == 30 && summary.ops == 300)
+            #expect(commits == 6)
+            #expect(try store.verify().ok)
+        }
+    }
+}
