@@ -39,7 +39,10 @@ let package = Package(
         // MARK: Programs
         .executableTarget(
             name: "tejido",
-            dependencies: ["TejidoStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "TejidoStore", "TejidoCore", "TejidoCrypto", "TejidoSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "tejido-bench",

@@ -253,6 +253,8 @@ def valid_name(s: Any) -> bool:
         return False
     if not ("A" <= s[0] <= "Z" or "a" <= s[0] <= "z"):
         return False
+    if s[:7].lower() == "sqlite_":
+        return False
     return all(c.isascii() and (c.isalnum() or c in "_-") for c in s)
 
 

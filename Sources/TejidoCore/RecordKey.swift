@@ -14,7 +14,7 @@ public enum Names {
     /// Field names that would clash with the columns every query view has.
     public static let reservedFields: Set<String> = ["id", "namespace"]
 
-    /// 1 to 64 ASCII letters, digits, `_` or `-`, starting with a letter.
+    /// 1 to 64 ASCII letters, digits, `_` or `-`, starting with a letter, not starting with `sqlite_`.
     public static func isValidName(_ s: String) -> Bool {
         var s = s
         return s.withUTF8 { isValidName(bytes: $0) }
@@ -23,6 +23,8 @@ public enum Names {
     public static func isValidName(bytes u: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = u.first, u.count <= FormatLimits.maxNameBytes, isLetter(first) else { return false }
         for c in u where !(isLetter(c) || (c >= 48 && c <= 57) || c == 95 || c == 45) { return false }
+        // SQLite reserves names starting with "sqlite_" (any case); a collection is a query view name.
+        if u.count >= 7 && zip(u.prefix(7), Array("sqlite_".utf8)).allSatisfy({ ($0 | 0x20) == $1 || ($0 == $1) }) { return false }
         return true
     }
 

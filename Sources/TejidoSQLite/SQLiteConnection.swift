@@ -49,6 +49,9 @@ public final class SQLiteConnection {
 
     public func prepare(_ sql: String) throws -> SQLiteStatement { try SQLiteStatement(connection: self, sql: sql) }
 
+    /// Prepares exactly one statement: trailing statements are an error, not silently ignored.
+    public func prepareSingle(_ sql: String) throws -> SQLiteStatement { try SQLiteStatement(connection: self, sql: sql, single: true) }
+
     /// Runs `body` in a transaction (BEGIN IMMEDIATE), committing on return and rolling back on a throw.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")

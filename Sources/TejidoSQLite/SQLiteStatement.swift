@@ -6,12 +6,23 @@ public final class SQLiteStatement {
     let connection: SQLiteConnection
     public let sql: String
 
-    init(connection: SQLiteConnection, sql: String) throws {
+    /// Prepares the first statement of `sql`; with `single`, anything but spaces or `;` after it is an error.
+    init(connection: SQLiteConnection, sql: String, single: Bool = false) throws {
         var st: OpaquePointer?
-        let rc = sqlite3_prepare_v2(connection.handle, sql, -1, &st, nil)
+        var rest = ""
+        let rc = sql.withCString { text -> Int32 in
+            var tail: UnsafePointer<CChar>?
+            let rc = sqlite3_prepare_v2(connection.handle, text, -1, &st, &tail)
+            if let tail { rest = String(cString: tail) }
+            return rc
+        }
         guard rc == SQLITE_OK, let st else {
             sqlite3_finalize(st)
             throw connection.error(rc, sql: sql)
+        }
+        if single && !rest.allSatisfy({ $0 == ";" || $0.isWhitespace }) {
+            sqlite3_finalize(st)
+            throw SQLiteError(code: SQLITE_MISUSE, message: "only one statement is allowed", sql: sql)
         }
         self.handle = st
         self.connection = connection

@@ -34,7 +34,9 @@ extension Store {
         guard body.network == networkID else { throw StoreError.wrongNetwork }
         if !trusted && !env.hasValidSignature { throw StoreError.invalidChangeset("signature does not verify") }
 
-        guard let nsID = try namespaceID(body.namespace, create: true) else { return .duplicate }
+        // The clock moves past everything seen, applied or held, so later local writes sort after it.
+        if body.hlc > clock { clock = body.hlc }
+        let nsID = try namespaceID(body.namespace, create: true)!
         let authorID = try keyID(body.author)
 
         // Two different changesets at one (namespace, author, seq): keep the later one as evidence of a fork.
@@ -49,6 +51,7 @@ extension Store {
         switch try readiness(body, ns: nsID, author: authorID) {
         case .broken(let reason):
             _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: reason)
+            logger.notice("quarantined \(env.id.hex): \(reason)")
             return .quarantined(reason)
         case .missing(let missing):
             let seqno = try insert(env, ns: nsID, author: authorID, state: .pending, reason: nil)
@@ -57,6 +60,7 @@ extension Store {
         case .ready:
             if let failure = try authorizationFailure(body: body, authorID: authorID, nsID: nsID) {
                 _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: failure)
+                logger.notice("quarantined \(env.id.hex): \(failure)")
                 return .quarantined(failure)
             }
             nextApplied += 1

@@ -177,6 +177,7 @@ final class ImportValidation: @unchecked Sendable {
 
     func run() {
         var r = Result()
+        var (runReplica, runTxn, runLength) = ("", Int64.min, 0)
         let fd = Foundation.open(path, O_RDONLY)
         if fd < 0 {
             r.failure = StoreError.badImportLine(line: 0, detail: "cannot open \(path)")
@@ -187,6 +188,14 @@ final class ImportValidation: @unchecked Sendable {
                     if let only = options.replica, only != line.replica { return }
                     let name = options.namespace ?? line.replica
                     if r.namespaces[name] == nil { r.namespaces[name] = number }
+                    if line.replica == runReplica && line.txn == runTxn {
+                        runLength += 1
+                        if runLength > FormatLimits.maxOps {
+                            throw StoreError.badImportLine(line: number, detail: "txn \(line.txn) has more than \(FormatLimits.maxOps) ops (one changeset's limit)")
+                        }
+                    } else {
+                        (runReplica, runTxn, runLength) = (line.replica, line.txn, 1)
+                    }
                 }
             } catch {
                 r.failure = error

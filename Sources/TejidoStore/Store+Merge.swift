@@ -86,7 +86,6 @@ extension Store {
             INSERT INTO feeds(ns, author, seq, head) VALUES(?,?,?,?)
             ON CONFLICT(ns, author) DO UPDATE SET seq=excluded.seq, head=excluded.head WHERE excluded.seq > feeds.seq
             """, [.integer(item.ns), .integer(item.author), .integer(Int64(body.seq)), .blob(env.id.bytes)])
-        if body.hlc > clock { clock = body.hlc }
     }
 
     /// Writes the register rows merged in this transaction, sorted by key: inserting a whole batch

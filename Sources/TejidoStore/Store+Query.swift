@@ -9,13 +9,13 @@ extension Store {
         let reader: SQLiteConnection
         do {
             reader = try SQLiteConnection(path: layout.database.path, mode: .readOnly)
-            try reader.execute(try viewDefinitions())
+            for view in try viewDefinitions() { try? reader.execute(view) }
         } catch let e as SQLiteError {
             throw StoreError.from(e)
         }
         reader.denyWrites()
         let st: SQLiteStatement
-        do { st = try reader.prepare(sql) } catch let e as SQLiteError {
+        do { st = try reader.prepareSingle(sql) } catch let e as SQLiteError {
             if e.isReadOnlyViolation { throw StoreError.readOnlyQuery(sql) }
             throw StoreError.queryFailed(e.message)
         }
@@ -33,13 +33,13 @@ extension Store {
 
     /// `CREATE TEMP VIEW` statements, one per collection. Internal tables are named with `main.`
     /// so a collection that shares a table's name cannot shadow what its own view reads.
-    func viewDefinitions() throws -> String {
+    func viewDefinitions() throws -> [String] {
         var byCollection: [String: [(String, CRDTKind)]] = [:]
         let st = try db.prepare("SELECT collection, field, crdt FROM columns ORDER BY collection, field, crdt")
         while try st.step() {
             byCollection[st.text(0), default: []].append((st.text(1), CRDTKind(rawValue: st.int64(2)) ?? .register))
         }
-        var sql = ""
+        var sql: [String] = []
         for (collection, fields) in byCollection.sorted(by: { $0.key < $1.key }) {
             let visible = "(r.deleted IS NULL OR %@ > r.deleted)"
             var exprs: [String: [String]] = [:]
@@ -69,12 +69,11 @@ extension Store {
                 let e = exprs[f]!
                 return (e.count == 1 ? e[0] : "COALESCE(\(e.joined(separator: ", ")))") + " AS \"\(f)\""
             }
-            sql += """
+            sql.append("""
                 CREATE TEMP VIEW "\(collection)" AS SELECT COALESCE(n.petname, n.name) AS namespace, r.rid AS id\(columns.isEmpty ? "" : ", ")\(columns.joined(separator: ", "))
                 FROM main.records r JOIN main.namespaces n ON n.ns = r.ns
-                WHERE r.collection = '\(collection)' AND \(visibleRecordSQL);
-
-                """
+                WHERE r.collection = '\(collection)' AND \(visibleRecordSQL)
+                """)
         }
         return sql
     }

@@ -8,7 +8,8 @@ extension Store {
     /// Re-checks everything held, from the stored envelope bytes alone: format, id, strict signature
     /// and network of every changeset (on all cores), then, in the order they were applied, each
     /// feed's hash chain, that every dep was applied first, and that each author held the role its
-    /// ops need. Streams in batches, so memory does not grow with the history.
+    /// ops need. Envelopes stream in batches; what stays in memory is 32 bytes per applied changeset
+    /// (to check deps) and one entry per feed and grant.
     public func verify(progress: (Int) -> Void = { _ in }) throws -> VerifyReport {
         var report = VerifyReport()
         var feeds: [[UInt8]: (seq: UInt64, head: ChangesetID)] = [:]

@@ -116,7 +116,13 @@ extension Store {
         let body = ChangesetBody(
             network: networkID, namespace: root, author: author, seq: seq, prev: prev, deps: deps, hlc: clock, ops: ops,
             message: message)
+        guard ops.count <= FormatLimits.maxOps, deps.count <= FormatLimits.maxDeps else {
+            throw StoreError.invalidChangeset("more than \(FormatLimits.maxOps) ops or \(FormatLimits.maxDeps) deps in one changeset")
+        }
         let env = try ChangesetEnvelope.sign(body, with: signer)
+        guard env.bytes.count <= FormatLimits.maxEnvelopeBytes else {
+            throw StoreError.invalidChangeset("changeset of \(env.bytes.count) bytes is over the \(FormatLimits.maxEnvelopeBytes)-byte limit")
+        }
         let outcome = try receive(env, trusted: true)
         guard outcome == .applied else { throw StoreError.invalidChangeset("local changeset not applied: \(outcome)") }
         return env

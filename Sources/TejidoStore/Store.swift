@@ -51,17 +51,26 @@ public final class Store {
     }
 
     /// Creates a store in a new network (`network == nil`) or in an existing one.
-    public static func create(at directory: URL, network: [UInt8]? = nil) throws -> Store {
+    public static func create(at directory: URL, network: [UInt8]? = nil, networkName: String? = nil) throws -> Store {
         let layout = StoreLayout(directory: directory)
         if FileManager.default.fileExists(atPath: layout.database.path) {
             throw StoreError.alreadyAStore(path: directory.path)
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let net = try network ?? SecureRandom.bytes(32)
-        return try Store(layout: layout, create: true, network: net)
+        // The key first: a store database never exists without its node key.
+        let key = try Ed25519PrivateKey()
+        try StoreLayout.writeSecret(key.seed, to: layout.nodeKey)
+        do {
+            return try Store(layout: layout, create: true, network: net, networkName: networkName)
+        } catch {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: layout.database.path + suffix) }
+            try? FileManager.default.removeItem(at: layout.nodeKey)
+            throw error
+        }
     }
 
-    private init(layout: StoreLayout, create: Bool, network: [UInt8]?) throws {
+    private init(layout: StoreLayout, create: Bool, network: [UInt8]?, networkName: String? = nil) throws {
         self.layout = layout
         self.directory = layout.directory
         do {
@@ -83,18 +92,16 @@ public final class Store {
             if e.isCorrupt { throw StoreError.corruptStore(path: layout.database.path, detail: e.message) }
             throw StoreError.from(e)
         }
+        nodeKey = try Ed25519PrivateKey(seed: StoreLayout.readSecret(layout.nodeKey))
         if create {
-            let key = try Ed25519PrivateKey()
-            try StoreLayout.writeSecret(key.seed, to: layout.nodeKey)
-            nodeKey = key
             networkID = network!
             clock = HLC(rawValue: 0)
             try run("INSERT INTO meta(key, value) VALUES('network', ?), ('hlc', 0), ('applied', 0)", [.blob(networkID)])
-            let config = ["network": Bech32.encode(prefix: KeyText.networkPrefix, bytes: networkID), "format": "1"]
+            var config = ["network": Bech32.encode(prefix: KeyText.networkPrefix, bytes: networkID), "format": "1"]
+            if let networkName { config["network_name"] = networkName }
             let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
             try data.write(to: layout.config)
         } else {
-            nodeKey = try Ed25519PrivateKey(seed: StoreLayout.readSecret(layout.nodeKey))
             guard case .blob(let net)? = try db.scalar("SELECT value FROM meta WHERE key='network'"), net.count == 32 else {
                 throw StoreError.corruptStore(path: layout.database.path, detail: "no network id")
             }

@@ -18,11 +18,13 @@ struct Grant: ParsableCommand {
             let id = try store.grant(namespace: namespace, key: k, role: role)
             if console.json {
                 console.out(json: .object([
-                    ("namespace", .string(namespace)), ("key", .string(KeyText.key(k))), ("role", .string(role.name)),
+                    ("namespace", .string(namespace)), ("key", .string(KeyText.key(k))),
+                    ("fingerprint", .string(KeyText.fingerprint(k.bytes))), ("role", .string(role.name)),
                     ("changeset", .string(id.hex)),
                 ]))
             } else {
                 console.out(console.t(.granted, role.name, KeyText.key(k), namespace, id.hex))
+                console.out(console.t(.fingerprintLine, KeyText.fingerprint(k.bytes)))
             }
         }
     }

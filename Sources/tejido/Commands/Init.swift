@@ -11,7 +11,7 @@ struct Init: ParsableCommand {
     @Option(name: .long, help: "Start a new network with this name (the name is for you; the network id is random).")
     var network: String?
 
-    @Option(name: .long, help: "Join an existing network by its id (tjnet1...).")
+    @Option(name: .long, help: "Join an existing network by its id (tjnet1...); --network then only names it locally.")
     var join: String?
 
     func run() throws {
@@ -26,7 +26,7 @@ struct Init: ParsableCommand {
             } else if network == nil {
                 throw console.fail(.errNeedNetwork, code: Console.usage)
             }
-            let store = try Store.create(at: options.storeURL, network: networkID)
+            let store = try Store.create(at: options.storeURL, network: networkID, networkName: network)
             let key = store.nodeKey.publicKey
             if console.json {
                 console.out(json: .object([
