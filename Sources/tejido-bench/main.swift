@@ -1,9 +1,113 @@
+import Dispatch
 import Foundation
-import TejidoSQLite
+import TejidoStore
 
-let dir = URL(fileURLWithPath: CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "/tmp/bench-raw")
-try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-for (batch, recs) in [(12_500, 9_000), (100_000, 9_000), (12_500, 100), (1_000, 9_000), (12_500, 30_000)] {
-    let r = try Limits.sqliteUpserts(directory: dir, count: 100_000, batch: batch, records: recs)
-    print("raw sqlite upserts/s batch \(batch) records \(recs):", Int(r))
+// tejido-bench: the shared workload through the real store, with the machine's limits measured
+// in the same run. Release mode: `swift run -c release tejido-bench [--ops N] [--runs R] [--out DIR]`.
+
+var ops = 300_000
+var runs = 3
+var seed = 42
+var outDir = URL(fileURLWithPath: "bench-out")
+var workloadPath: String?
+var args = CommandLine.arguments.dropFirst()
+while let a = args.popFirst() {
+    switch a {
+    case "--ops": ops = Int(args.popFirst() ?? "") ?? ops
+    case "--runs": runs = max(1, Int(args.popFirst() ?? "") ?? runs)
+    case "--seed": seed = Int(args.popFirst() ?? "") ?? seed
+    case "--out": outDir = URL(fileURLWithPath: args.popFirst() ?? "bench-out")
+    case "--workload": workloadPath = args.popFirst()
+    default:
+        print("usage: tejido-bench [--ops N] [--runs R] [--seed S] [--workload FILE] [--out DIR]")
+        exit(64)
+    }
 }
+#if DEBUG
+FileHandle.standardError.write(Data("warning: a debug build; figures mean nothing. Use swift run -c release tejido-bench\n".utf8))
+#endif
+
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+func say(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
+let scratch = outDir.appendingPathComponent("stores")
+let workload = try workloadPath.map { URL(fileURLWithPath: $0) } ?? Workload.file(ops: ops, seed: seed, in: outDir)
+let groups = ["chiapas", "guerrero", "oaxaca"]
+let cores = ProcessInfo.processInfo.activeProcessorCount
+
+// MARK: Limits of this machine
+say("limits: raw SQLite upserts ...")
+var sqliteRates: [Double] = []
+for _ in 0..<runs {
+    sqliteRates.append(try Limits.sqliteUpserts(directory: outDir, count: ops / 3, batch: 25_000, records: 9_000))
+}
+say("limits: Ed25519 verify ...")
+let verify1 = median((0..<runs).map { _ in (try? Limits.verifyRate(threads: 1, perThread: 3_000)) ?? 0 })
+let verifyAll = median((0..<runs).map { _ in (try? Limits.verifyRate(threads: cores, perThread: 3_000)) ?? 0 })
+let opensslVerify = Limits.opensslSpeedVerify()
+
+// MARK: Import: one store per group, each importing its own group's lines
+var importRates: [Double] = []
+var verifyRates: [Double] = []
+var lastChangesets = 0
+for run in 0..<runs {
+    try? FileManager.default.removeItem(at: scratch)
+    var importSeconds = 0.0
+    var totalOps = 0
+    var stores: [URL] = []
+    for group in groups {
+        let dir = scratch.appendingPathComponent(group)
+        let store = try Store.create(at: dir)
+        try store.createNamespace(name: group)
+        let start = DispatchTime.now()
+        let summary = try store.importJSONLines(path: workload.path, options: ImportOptions(replica: group))
+        importSeconds += Limits.seconds(since: start)
+        totalOps += summary.ops
+        stores.append(dir)
+    }
+    importRates.append(Double(totalOps) / importSeconds)
+    // MARK: Verify-all: every store re-checked from its envelopes
+    var verifySeconds = 0.0
+    var changesets = 0
+    for dir in stores {
+        let store = try Store.open(at: dir)
+        let start = DispatchTime.now()
+        let report = try store.verify()
+        verifySeconds += Limits.seconds(since: start)
+        guard report.ok else { throw BenchError("verify failed on \(dir.path): \(report.problems.prefix(3))") }
+        changesets += report.checked
+    }
+    lastChangesets = changesets
+    verifyRates.append(Double(changesets) / verifySeconds)
+    say("run \(run + 1)/\(runs): import \(Int(importRates.last!)) ops/s, verify \(Int(verifyRates.last!)) changesets/s")
+}
+try? FileManager.default.removeItem(at: scratch)
+
+let importOps = median(importRates)
+let verifyRate = median(verifyRates)
+let sqliteRate = median(sqliteRates)
+let verifyBudget = 0.8 * Double(cores) * verify1
+let lines = [
+    "Tejido benchmark: \(ops) ops, seed \(seed), 3 groups, \(runs) runs (medians), \(cores) cores",
+    "",
+    "| measure | value | limit measured in this run | ratio | budget | holds |",
+    "|---|---:|---:|---:|---:|---|",
+    "| import (signed, durable), ops/s | \(Int(importOps)) | raw SQLite upserts \(Int(sqliteRate))/s | \(String(format: "%.2f", importOps / sqliteRate)) | >= 175,000 | \(importOps >= 175_000 ? "yes" : "no") |",
+    "| verify-all, changesets/s | \(Int(verifyRate)) | \(cores) x single-core verify \(Int(verify1))/s = \(Int(Double(cores) * verify1)) | \(String(format: "%.2f", verifyRate / (Double(cores) * verify1))) | >= 0.80 | \(verifyRate >= verifyBudget ? "yes" : "no") |",
+    "",
+    "Limits: Ed25519 strict verify through TejidoCrypto \(Int(verify1))/s on one core, \(Int(verifyAll))/s on \(cores); `openssl speed ed25519` verify \(opensslVerify.map { String(Int($0)) } ?? "n/a")/s on one core.",
+    "Changesets verified per run: \(lastChangesets). Runs: import \(importRates.map { String(Int($0)) }.joined(separator: ", ")) ops/s; verify \(verifyRates.map { String(Int($0)) }.joined(separator: ", ")) changesets/s.",
+]
+print(lines.joined(separator: "\n"))
+let json: [String: Any] = [
+    "ops": ops, "seed": seed, "runs": runs, "cores": cores,
+    "import_ops_per_s": importOps, "import_runs": importRates,
+    "verify_changesets_per_s": verifyRate, "verify_runs": verifyRates,
+    "sqlite_upserts_per_s": sqliteRate, "ed25519_verify_per_s_one_core": verify1, "ed25519_verify_per_s_all_cores": verifyAll,
+    "openssl_speed_verify_per_s": opensslVerify ?? NSNull(),
+]
+try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys]).write(to: outDir.appendingPathComponent("results.json"))
