@@ -57,7 +57,8 @@ let package = Package(
         .testTarget(name: "TejidoCoreTests", dependencies: ["TejidoCore", "TejidoCrypto", "TejidoTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TejidoStoreTests", dependencies: ["TejidoStore", "TejidoTestSupport"], swiftSettings: swiftSettings),
+        // Depends on the executable so that `swift test` builds `tejido`; the tests run it as a child process.
         .testTarget(
-            name: "TejidoCLITests", dependencies: ["TejidoTestSupport"], swiftSettings: swiftSettings),
+            name: "TejidoCLITests", dependencies: ["tejido", "TejidoTestSupport", "TejidoSQLite"], swiftSettings: swiftSettings),
     ]
 )

@@ -16,7 +16,9 @@ extension Store {
         reader.denyWrites()
         let st: SQLiteStatement
         do { st = try reader.prepareSingle(sql) } catch let e as SQLiteError {
-            if e.isReadOnlyViolation { throw StoreError.readOnlyQuery(sql) }
+            // SQLite refuses DELETE/UPDATE/INSERT on a view while preparing, before the authorizer
+            // is asked, with "cannot modify X because it is a view": that is a write too.
+            if e.isReadOnlyViolation || e.message.hasPrefix("cannot modify ") { throw StoreError.readOnlyQuery(sql) }
             throw StoreError.queryFailed(e.message)
         }
         guard st.isReadOnly else { throw StoreError.readOnlyQuery(sql) }

@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+
+/// Bad input of every kind: a message on stderr naming the problem, a non-zero exit, and a store
+/// whose envelopes, namespaces and rows are exactly what they were before.
+@Suite("Bad input leaves the store unchanged")
+struct BadInputTests {
+    /// Runs `args` against a populated store and checks exit status, message and the unchanged store.
+    private func expectRefused(
+        _ args: [String], status: Int32, stderrContains needles: [String], stdin: Data? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.populated(in: tmp)
+            try refused(s, args, status: status, stderrContains: needles, sourceLocation: sourceLocation)
+        }
+    }
+
+    private func refused(
+        _ s: StoreFixture, _ args: [String], status: Int32, stderrContains needles: [String], sourceLocation: SourceLocation
+    ) throws {
+        let before = try s.snapshot(sourceLocation: sourceLocation)
+        let r = s.run(args)
+        #expect(r.status == status, "tejido \(args) exited \(r.status); stderr: \(r.stderr)", sourceLocation: sourceLocation)
+        for needle in needles {
+            #expect(r.stderr.contains(needle), "stderr of tejido \(args) lacks \"\(needle)\": \(r.stderr)", sourceLocation: sourceLocation)
+        }
+        #expect(!r.stdout.contains("\"event\":\"committed\""), "nothing may be reported committed", sourceLocation: sourceLocation)
+        #expect(try s.snapshot(sourceLocation: sourceLocation) == before, "the store changed", sourceLocation: sourceLocation)
+    }
+
+    // MARK: import
+
+    /// `count` valid workload lines of replica chiapas: enough changesets (50 ops each) to fill
+    /// more than one commit batch (250 changesets), so an early commit would show.
+    private func validLines(_ count: Int) -> String {
+        Workload.lines(ops: count, replicas: 1, seed: 7)
+    }
+
+    private func importRefused(
+        lines: String, stderrContains needles: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.populated(in: tmp)
+            let file = tmp.appendingPathComponent("input.jsonl")
+            try Data(lines.utf8).write(to: file)
+            try refused(s, ["import", file.path, "--json"], status: 1, stderrContains: needles + ["Nothing was imported"], sourceLocation: sourceLocation)
+            // The same input on standard input is refused the same way.
+            let before = try s.snapshot()
+            let piped = s.run(["import", "-", "--json"], stdin: Data(lines.utf8))
+            #expect(piped.status == 1, sourceLocation: sourceLocation)
+            #expect(needles.allSatisfy(piped.stderr.contains), "stdin import: \(piped.stderr)", sourceLocation: sourceLocation)
+            #expect(try s.snapshot() == before, sourceLocation: sourceLocation)
+            let left = try FileManager.default.contentsOfDirectory(atPath: s.directory.path).filter { $0.hasPrefix(".import-") }
+            #expect(left.isEmpty, "the stdin spool file is removed", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("malformed JSON on the last of 15,001 lines: nothing at all is imported")
+    func importMalformedLateLine() throws {
+        let bad = #"{"replica":"chiapas","txn":99999,"op":"set","collection":"events","id":"x","field":"t","value":"a""#
+        try importRefused(lines: validLines(15_000) + bad + "\n", stderrContains: ["Import line 15001", "not JSON"])
+    }
+
+    @Test("a line naming an unknown namespace")
+    func importUnknownNamespace() throws {
+        let bad = #"{"replica":"nowhere","txn":1,"op":"set","collection":"events","id":"x","field":"t","value":"a"}"#
+        try importRefused(lines: validLines(13_000) + bad + "\n" + validLines(100), stderrContains: ["Import line 13001", "unknown namespace \"nowhere\""])
+    }
+
+    @Test("a line with a bad field name")
+    func importBadFieldName() throws {
+        let bad = #"{"replica":"chiapas","txn":99999,"op":"set","collection":"events","id":"x","field":"9bad","value":"a"}"#
+        try importRefused(lines: validLines(13_000) + bad + "\n", stderrContains: ["Import line 13001", "\"field\""])
+    }
+
+    @Test("an inc line with a non-integer value")
+    func importIncNotInteger() throws {
+        let bad = #"{"replica":"chiapas","txn":99999,"op":"inc","collection":"petitions","id":"x","field":"signatures","value":1.5}"#
+        try importRefused(lines: validLines(13_000) + bad + "\n", stderrContains: ["Import line 13001", "inc needs an integer value"])
+    }
+
+    @Test("an import file that does not exist")
+    func importMissingFile() throws {
+        try expectRefused(["import", "/nonexistent/tejido-input.jsonl"], status: 1, stderrContains: ["cannot open", "Nothing was imported"])
+    }
+
+    // MARK: command line
+
+    @Test("inc with a value that is not a whole number", arguments: ["1.5", "abc", "1e3", ""])
+    func incNotInteger(delta: String) throws {
+        try expectRefused(["inc", "chiapas/petitions/pe1", "signatures", delta], status: 64, stderrContains: ["\"\(delta)\" is not a whole number"])
+    }
+
+    @Test("put with an argument that is neither FIELD=TEXT nor FIELD:=JSON", arguments: ["novalue", "=x"])
+    func putBadAssignment(assignment: String) throws {
+        try expectRefused(
+            ["put", "chiapas/events/ev1", "title=bien", assignment], status: 64,
+            stderrContains: ["\"\(assignment)\" is not FIELD=TEXT or FIELD:=JSON"])
+    }
+
+    @Test("put with a value after := that is not a JSON scalar", arguments: ["n:=[1]", "n:={}", "n:=tru", "n:=", "n:='x'", "n:=1 2"])
+    func putBadJSON(assignment: String) throws {
+        try expectRefused(
+            ["put", "chiapas/events/ev1", assignment], status: 64,
+            stderrContains: ["\"\(assignment)\": the value after := must be a JSON number, true, false, null or a string"])
+    }
+
+    @Test("put with a bad field name", arguments: ["9x=1", "id=2", "namespace=3", "con espacio=4"])
+    func putBadField(assignment: String) throws {
+        let field = String(assignment.prefix { $0 != "=" })
+        try expectRefused(["put", "chiapas/events/ev1", assignment], status: 1, stderrContains: ["\"\(field)\" is not a valid field name"])
+    }
+
+    @Test(
+        "a bad record path",
+        arguments: [
+            ["put", "chiapas/ev1", "a=1"], ["put", "chiapas//ev1", "a=1"], ["get", "chiapas"], ["delete", "/events/ev1"],
+            ["inc", "chiapas/petitions", "signatures"], ["tag", "add", "chiapas", "tags", "x"], ["blame", "chiapas/events/"],
+            ["list", "chiapas"], ["list", "chiapas/events/ev1"],
+        ])
+    func badPath(args: [String]) throws {
+        try expectRefused(args, status: 64, stderrContains: ["is not NAMESPACE/COLLECTION"])
+    }
+
+    @Test("a write to a namespace this store does not hold")
+    func unknownNamespace() throws {
+        try expectRefused(["put", "oaxaca/events/ev1", "title=x"], status: 1, stderrContains: ["No namespace named \"oaxaca\""])
+    }
+
+    @Test("grant with a typo in the key: the checksum catches it")
+    func grantKeyTypo() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.populated(in: tmp)
+            let other = try StoreFixture.create(in: tmp, name: "other")
+            let key = try #require(try CLI.json(["key", "show"], store: other.directory)["key"]?.string)
+            // Change one character of the data part to another valid bech32 character.
+            var chars = Array(key)
+            let i = chars.count / 2
+            chars[i] = chars[i] == "q" ? "p" : "q"
+            let typo = String(chars)
+            try refused(s, ["grant", "chiapas", typo], status: 1, stderrContains: ["\"\(typo)\" is not a public key", "typo"], sourceLocation: #_sourceLocation)
+            // Dropped character, and hex of the wrong length.
+            try refused(s, ["grant", "chiapas", String(key.dropLast())], status: 1, stderrContains: ["is not a public key"], sourceLocation: #_sourceLocation)
+            try refused(s, ["grant", "chiapas", String(repeating: "ab", count: 31)], status: 1, stderrContains: ["is not a public key"], sourceLocation: #_sourceLocation)
+            // A bad role is refused before the key is looked at.
+            try refused(s, ["grant", "chiapas", key, "--role", "owner"], status: 64, stderrContains: ["\"owner\" is not a role"], sourceLocation: #_sourceLocation)
+        }
+    }
+
+    @Test("init on an existing store is refused and changes nothing")
+    func initOnExistingStore() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.populated(in: tmp)
+            let files = ["config.json", "node.key"].map { s.directory.appendingPathComponent($0) }
+            let bytes = try files.map { try Data(contentsOf: $0) }
+            let key = try CLI.ok(["key", "show"], store: s.directory)
+            let other = try StoreFixture.create(in: tmp, name: "other")
+            let otherNetwork = try #require(try JSON.parse(String(decoding: try Data(contentsOf: other.directory.appendingPathComponent("config.json")), as: UTF8.self))["network"]?.string)
+
+            try refused(s, ["init", "--network", "otra"], status: 1, stderrContains: ["already holds a store; nothing was changed"], sourceLocation: #_sourceLocation)
+            try refused(s, ["init", "--join", otherNetwork], status: 1, stderrContains: ["already holds a store"], sourceLocation: #_sourceLocation)
+            #expect(try files.map { try Data(contentsOf: $0) } == bytes)
+            #expect(try CLI.ok(["key", "show"], store: s.directory) == key)
+        }
+    }
+
+    @Test("init without --network or --join, or with a bad network id, creates nothing")
+    func initBadArguments() throws {
+        try withTemporaryDirectory { tmp in
+            let dir = tmp.appendingPathComponent("nuevo")
+            let none = CLI.run(["init"], store: dir)
+            #expect(none.status == 64)
+            #expect(none.stderr.contains("--network NAME"))
+            let bad = CLI.run(["init", "--join", "tjnet1noesunared"], store: dir)
+            #expect(bad.status == 1)
+            #expect(bad.stderr.contains("is not a network id"))
+            #expect(!FileManager.default.fileExists(atPath: dir.path))
+        }
+    }
+}

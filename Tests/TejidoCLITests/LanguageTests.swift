@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// Messages follow --lang, then LC_ALL, LC_MESSAGES and LANG; Spanish for any `es*`.
+@Suite("Language of messages")
+struct LanguageTests {
+    /// A record that does not exist: an error whose text differs in each language.
+    private func missingRecord(in s: StoreFixture, args extra: [String] = [], env: [String: String] = [:]) -> (status: Int32, stderr: String) {
+        let r = s.run(["get", "chiapas/events/nadie"] + extra, env: env)
+        return (r.status, r.stderr)
+    }
+
+    @Test("LANG=es_MX.UTF-8 gives Spanish errors")
+    func langEnvironment() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            let r = missingRecord(in: s, env: ["LANG": "es_MX.UTF-8"])
+            #expect(r.status == 2)
+            #expect(r.stderr.contains("No existe el registro chiapas/events/nadie"))
+            #expect(r.stderr.contains("borrado"))
+
+            let notStore = CLI.run(["log"], store: tmp.appendingPathComponent("vacio"), env: ["LANG": "es_MX.UTF-8"])
+            #expect(notStore.status == 1)
+            #expect(notStore.stderr.contains("no es un almacén de Tejido"))
+        }
+    }
+
+    @Test("--lang es gives Spanish errors without any locale variable")
+    func langFlagSpanish() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            let r = missingRecord(in: s, args: ["--lang", "es"])
+            #expect(r.status == 2)
+            #expect(r.stderr.contains("No existe el registro"))
+            let bad = s.run(["put", "chiapas/events/e1", "sinvalor", "--lang", "es"])
+            #expect(bad.status == 64)
+            #expect(bad.stderr.contains("no tiene la forma CAMPO=TEXTO"))
+        }
+    }
+
+    @Test("--lang en wins over a Spanish LANG and LC_ALL")
+    func langFlagOverridesEnvironment() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            let r = missingRecord(in: s, args: ["--lang", "en"], env: ["LANG": "es_MX.UTF-8", "LC_ALL": "es_ES.UTF-8"])
+            #expect(r.status == 2)
+            #expect(r.stderr.contains("No record chiapas/events/nadie (missing or deleted)."))
+            #expect(!r.stderr.contains("registro"))
+        }
+    }
+
+    @Test("without any locale variable, messages are in English")
+    func defaultEnglish() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            let r = missingRecord(in: s)
+            #expect(r.stderr.contains("No record chiapas/events/nadie"))
+            let es = missingRecord(in: s, env: ["LC_ALL": "es_AR.UTF-8", "LANG": "en_US.UTF-8"])
+            #expect(es.stderr.contains("No existe el registro"), "LC_ALL comes before LANG")
+        }
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import Testing
+
+/// One group's story on a single store: create it, write every kind of field, read it back in
+/// every shape, and check the history and its signatures.
+@Suite("Local story")
+struct LocalStoryTests {
+    @Test("init, key show and namespaces report the same identity")
+    func initKeyAndNamespaces() throws {
+        try withTemporaryDirectory { tmp in
+            let dir = tmp.appendingPathComponent("store")
+            let created = try CLI.json(["init", "--network", "sierra"], store: dir)
+            let network = try #require(created["network"]?.string)
+            let key = try #require(created["key"]?.string)
+            #expect(network.hasPrefix("tjnet1"))
+            #expect(key.hasPrefix("tjk1"))
+
+            let shown = try CLI.json(["key", "show"], store: dir)
+            #expect(shown["key"]?.string == key)
+            #expect(shown["fingerprint"]?.string == created["fingerprint"]?.string)
+            #expect(shown["fingerprint"]?.string?.isEmpty == false)
+
+            let ns = try CLI.json(["namespace", "create", "chiapas"], store: dir)
+            #expect(ns["name"]?.string == "chiapas")
+            let nsID = try #require(ns["namespace"]?.string)
+            #expect(nsID.hasPrefix("tjns1"))
+
+            let list = try #require(try CLI.json(["namespace", "list"], store: dir).array)
+            #expect(list.count == 1)
+            #expect(list.first?["name"]?.string == "chiapas")
+            #expect(list.first?["namespace"]?.string == nsID)
+            #expect(list.first?["role"]?.string == "admin")
+            let text = try CLI.ok(["namespace", "list"], store: dir)
+            #expect(text.contains("chiapas") && text.contains(nsID))
+        }
+    }
+
+    @Test("put reads FIELD=TEXT as text and FIELD:=JSON as typed scalars; get shows them typed")
+    func putAndGetTypedValues() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            let put = try CLI.json(
+                ["put", "chiapas/events/ev1", "title=Asamblea general", "asistentes:=42", "abierta:=true", "lugar:=null",
+                 "codigo:=\"007\"", "cuota:=2.5", "numero=42"],
+                store: s.directory)
+            #expect(put["changeset"]?.string?.count == 64)
+
+            let got = try CLI.json(["get", "chiapas/events/ev1"], store: s.directory)
+            #expect(got.object.map { Set($0.keys) } == ["namespace", "collection", "id", "fields"])
+            #expect(got["namespace"] == .string("chiapas"))
+            #expect(got["collection"] == .string("events"))
+            #expect(got["id"] == .string("ev1"))
+            #expect(got["fields"] == .object([
+                "title": .string("Asamblea general"), "asistentes": .int(42), "abierta": .bool(true), "lugar": .null,
+                "codigo": .string("007"), "cuota": .double(2.5), "numero": .string("42"),
+            ]))
+
+            let text = try CLI.ok(["get", "chiapas/events/ev1"], store: s.directory)
+            #expect(text.hasPrefix("chiapas/events/ev1\n"))
+            #expect(text.contains("Asamblea general"))
+        }
+    }
+
+    @Test("list shows every live record of a collection")
+    func listRecords() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            #expect(try CLI.ok(["list", "chiapas/events"], store: s.directory).contains("No records."))
+            try CLI.ok(["put", "chiapas/events/a", "title=Uno"], store: s.directory)
+            try CLI.ok(["put", "chiapas/events/b", "title=Dos"], store: s.directory)
+            try CLI.ok(["put", "chiapas/members/m", "name=Tres"], store: s.directory)
+            let rows = try #require(try CLI.json(["list", "chiapas/events"], store: s.directory).array)
+            #expect(rows.compactMap { $0["id"]?.string }.sorted() == ["a", "b"])
+            #expect(rows.allSatisfy { $0["collection"] == .string("events") && $0["namespace"] == .string("chiapas") })
+            let titles = rows.compactMap { $0["fields"]?["title"]?.string }.sorted()
+            #expect(titles == ["Dos", "Uno"])
+            let text = try CLI.ok(["list", "chiapas/events"], store: s.directory)
+            #expect(text.contains("a  title=Uno") && text.contains("b  title=Dos"))
+        }
+    }
+
+    @Test("inc adds up, negative deltas included; tag add and remove keep a set")
+    func countersAndSets() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            try CLI.ok(["inc", "chiapas/petitions/p1", "signatures", "3"], store: s.directory)
+            try CLI.ok(["inc", "chiapas/petitions/p1", "signatures"], store: s.directory)  // default 1
+            try CLI.ok(["inc", "chiapas/petitions/p1", "signatures", "--", "-2"], store: s.directory)
+            try CLI.ok(["inc", "chiapas/petitions/p1", "signatures", "10"], store: s.directory)
+            try CLI.ok(["tag", "add", "chiapas/petitions/p1", "tags", "agua"], store: s.directory)
+            try CLI.ok(["tag", "add", "chiapas/petitions/p1", "tags", "maiz"], store: s.directory)
+            try CLI.ok(["tag", "add", "chiapas/petitions/p1", "tags", "radio"], store: s.directory)
+            try CLI.ok(["tag", "remove", "chiapas/petitions/p1", "tags", "maiz"], store: s.directory)
+            let got = try CLI.json(["get", "chiapas/petitions/p1"], store: s.directory)
+            #expect(got["fields"]?["signatures"] == .int(12))
+            let tags = try #require(got["fields"]?["tags"]?.array)
+            #expect(tags.compactMap(\.string).sorted() == ["agua", "radio"])
+        }
+    }
+
+    @Test("delete hides a record (get exits 2); a newer put revives it with only the new fields")
+    func deleteAndRevive() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            try CLI.ok(["put", "chiapas/events/ev1", "title=Vieja", "lugar=Escuela"], store: s.directory)
+            try CLI.ok(["inc", "chiapas/events/ev1", "votos", "5"], store: s.directory)
+            try CLI.ok(["tag", "add", "chiapas/events/ev1", "tags", "fiesta"], store: s.directory)
+            try CLI.ok(["delete", "chiapas/events/ev1"], store: s.directory)
+
+            let gone = s.run(["get", "chiapas/events/ev1"])
+            #expect(gone.status == 2)
+            #expect(gone.stderr.contains("chiapas/events/ev1") && gone.stderr.contains("deleted"))
+            #expect(gone.stdout.isEmpty)
+            #expect(try CLI.json(["list", "chiapas/events"], store: s.directory) == .array([]))
+
+            try CLI.ok(["put", "chiapas/events/ev1", "title=Nueva"], store: s.directory)
+            let got = try CLI.json(["get", "chiapas/events/ev1"], store: s.directory)
+            #expect(got["fields"] == .object(["title": .string("Nueva")]))
+        }
+    }
+
+    @Test("query returns rows with namespace, id, then one column per field")
+    func queryRows() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            try CLI.ok(["put", "chiapas/petitions/p1", "title=Agua", "meta:=100"], store: s.directory)
+            try CLI.ok(["inc", "chiapas/petitions/p1", "signatures", "7"], store: s.directory)
+            try CLI.ok(["tag", "add", "chiapas/petitions/p1", "tags", "salud"], store: s.directory)
+            try CLI.ok(["tag", "add", "chiapas/petitions/p1", "tags", "agua"], store: s.directory)
+            try CLI.ok(["put", "chiapas/petitions/p2", "title=Luz"], store: s.directory)
+
+            let raw = try CLI.ok(["query", "select * from petitions order by id", "--json"], store: s.directory)
+            let rows = try #require(try JSON.parse(raw).array)
+            try #require(rows.count == 2)
+            #expect(rows[0]["namespace"] == .string("chiapas"))
+            #expect(rows[0]["id"] == .string("p1"))
+            #expect(rows[0]["title"] == .string("Agua"))
+            #expect(rows[0]["meta"] == .int(100))
+            #expect(rows[0]["signatures"] == .int(7))
+            let tagsText = try #require(rows[0]["tags"]?.string, "a set is a column of JSON array text")
+            #expect(try JSON.parse(tagsText).array?.compactMap(\.string).sorted() == ["agua", "salud"])
+            #expect(rows[1]["id"] == .string("p2"))
+            #expect(rows[1]["signatures"] == .null)
+            // Column order: namespace, id, then the fields.
+            let ns = try #require(raw.range(of: "\"namespace\":"))
+            let id = try #require(raw.range(of: "\"id\":"))
+            let title = try #require(raw.range(of: "\"title\":"))
+            #expect(raw.hasPrefix("[{\"namespace\":"))
+            #expect(ns.lowerBound < id.lowerBound && id.lowerBound < title.lowerBound)
+
+            let text = try CLI.ok(["query", "select id, signatures from petitions order by id"], store: s.directory)
+            #expect(text.split(separator: "\n").first?.split(separator: " ", omittingEmptySubsequences: true) == ["id", "signatures"])
+            #expect(text.contains("(2 rows)"))
+        }
+    }
+
+    @Test("blame names the author key and the changeset of each value")
+    func blameNamesAuthorAndChangeset() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            let key = try #require(try CLI.json(["key", "show"], store: s.directory)["key"]?.string)
+            let first = try #require(try CLI.json(["put", "chiapas/events/ev1", "title=Uno", "lugar=Plaza"], store: s.directory)["changeset"]?.string)
+            let second = try #require(try CLI.json(["put", "chiapas/events/ev1", "title=Dos"], store: s.directory)["changeset"]?.string)
+            let entries = try #require(try CLI.json(["blame", "chiapas/events/ev1"], store: s.directory).array)
+            let byField = Dictionary(uniqueKeysWithValues: entries.compactMap { e in e["field"]?.string.map { ($0, e) } })
+            #expect(Set(byField.keys) == ["title", "lugar"])
+            #expect(byField["title"]?["value"] == .string("Dos"))
+            #expect(byField["title"]?["changeset"] == .string(second))
+            #expect(byField["title"]?["superseded"] == .int(1))
+            #expect(byField["lugar"]?["changeset"] == .string(first))
+            #expect(entries.allSatisfy { $0["author"] == .string(key) })
+            let missing = s.run(["blame", "chiapas/events/nope"])
+            #expect(missing.status == 2)
+        }
+    }
+
+    @Test("log lists every changeset; --envelopes prints one lowercase hex line each; verify passes")
+    func logAndVerify() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.populated(in: tmp)
+            let log = try #require(try CLI.json(["log"], store: s.directory).array)
+            // namespace create + put + put + inc + tag add
+            #expect(log.count == 5)
+            #expect(log.allSatisfy { $0["state"] == .string("applied") && $0["namespace"] == .string("chiapas") })
+            let ids = log.compactMap { $0["id"]?.string }
+            #expect(Set(ids).count == 5)
+
+            let envelopes = try CLI.ok(["log", "--envelopes"], store: s.directory).split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(envelopes.last == "")
+            let lines = envelopes.dropLast()
+            #expect(lines.count == log.count)
+            #expect(lines.allSatisfy { !$0.isEmpty && $0.count % 2 == 0 && $0.allSatisfy { "0123456789abcdef".contains($0) } })
+
+            let limited = try #require(try CLI.json(["log", "--limit", "2"], store: s.directory).array)
+            #expect(limited.count == 2)
+
+            #expect(try CLI.ok(["verify"], store: s.directory).contains("All checks passed."))
+            let report = try CLI.json(["verify"], store: s.directory)
+            #expect(report["ok"] == .bool(true))
+            #expect(report["checked"] == .int(5))
+            #expect(report["problems"] == .array([]))
+        }
+    }
+
+    @Test("init --join makes a second store in the same network, and an admin can grant its key")
+    func joinAndGrant() throws {
+        try withTemporaryDirectory { tmp in
+            let first = try StoreFixture.create(in: tmp, name: "first", namespaces: ["chiapas"])
+            let config = try JSON.parse(String(decoding: try Data(contentsOf: first.directory.appendingPathComponent("config.json")), as: UTF8.self))
+            let network = try #require(config["network"]?.string)
+
+            let second = tmp.appendingPathComponent("second")
+            let joined = try CLI.json(["init", "--join", network], store: second)
+            #expect(joined["network"] == .string(network))
+            let secondConfig = try JSON.parse(String(decoding: try Data(contentsOf: second.appendingPathComponent("config.json")), as: UTF8.self))
+            #expect(secondConfig["network"] == .string(network))
+
+            let firstKey = try #require(try CLI.json(["key", "show"], store: first.directory)["key"]?.string)
+            let secondKey = try #require(try CLI.json(["key", "show"], store: second)["key"]?.string)
+            #expect(firstKey != secondKey)
+
+            let before = try #require(try CLI.json(["log"], store: first.directory).array).count
+            let granted = try CLI.json(["grant", "chiapas", secondKey], store: first.directory)
+            #expect(granted["key"] == .string(secondKey))
+            #expect(granted["role"] == .string("writer"))
+            let changeset = try #require(granted["changeset"]?.string)
+            let log = try #require(try CLI.json(["log"], store: first.directory).array)
+            #expect(log.count == before + 1)
+            #expect(log.contains { $0["id"] == .string(changeset) })
+            let admin = try CLI.json(["grant", "chiapas", secondKey, "--role", "admin"], store: first.directory)
+            #expect(admin["role"] == .string("admin"))
+            #expect(try CLI.json(["verify"], store: first.directory)["ok"] == .bool(true))
+
+            // The second store holds no namespace yet, so it cannot grant there.
+            let refused = CLI.run(["grant", "chiapas", firstKey], store: second)
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("chiapas"))
+        }
+    }
+}

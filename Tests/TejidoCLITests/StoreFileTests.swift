@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import TejidoSQLite
+
+/// A --store directory that holds no store, someone else's file, or a damaged one: tejido refuses
+/// with a message and leaves every file as it found it.
+@Suite("Stores that are not stores")
+struct StoreFileTests {
+    /// Commands that read, and one that would write.
+    static let commands: [[String]] = [
+        ["log"], ["log", "--envelopes"], ["get", "chiapas/events/ev1"], ["put", "chiapas/events/ev1", "title=x"],
+        ["verify"], ["key", "show"], ["namespace", "list"], ["query", "select 1"],
+    ]
+
+    /// Every file under `dir` (relative path) with its bytes.
+    private func contents(of dir: URL) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        let fm = FileManager.default
+        guard let e = fm.enumerator(atPath: dir.path) else { return result }
+        while let rel = e.nextObject() as? String {
+            var isDir: ObjCBool = false
+            let path = dir.appendingPathComponent(rel).path
+            if fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue { result[rel] = try Data(contentsOf: URL(fileURLWithPath: path)) }
+            else { result[rel + "/"] = Data() }
+        }
+        return result
+    }
+
+    private func expectAllRefused(in dir: URL, status: Int32, stderrContains needle: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let before = try contents(of: dir)
+        for args in Self.commands {
+            let r = CLI.run(args, store: dir)
+            #expect(r.status == status, "tejido \(args): exit \(r.status), stderr: \(r.stderr)", sourceLocation: sourceLocation)
+            #expect(r.stderr.contains(needle), "tejido \(args): stderr lacks \"\(needle)\": \(r.stderr)", sourceLocation: sourceLocation)
+            #expect(r.stdout.isEmpty, "tejido \(args) printed: \(r.stdout)", sourceLocation: sourceLocation)
+        }
+        #expect(try contents(of: dir) == before, "files changed", sourceLocation: sourceLocation)
+    }
+
+    @Test("a directory that is not a store: exit 1, and the message points to tejido init")
+    func notAStore() throws {
+        try withTemporaryDirectory { tmp in
+            try Data("notas\n".utf8).write(to: tmp.appendingPathComponent("notas.txt"))
+            try expectAllRefused(in: tmp, status: 1, stderrContains: "is not a Tejido store. Create one with `tejido init")
+            let missing = tmp.appendingPathComponent("no-existe")
+            let r = CLI.run(["log"], store: missing)
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("tejido init"))
+            #expect(!FileManager.default.fileExists(atPath: missing.path))
+        }
+    }
+
+    @Test("a store.db that is not SQLite at all")
+    func foreignFile() throws {
+        try withTemporaryDirectory { tmp in
+            try Data(String(repeating: "esto no es una base de datos\n", count: 300).utf8).write(to: tmp.appendingPathComponent("store.db"))
+            try expectAllRefused(in: tmp, status: 1, stderrContains: "is damaged or not a Tejido database")
+            let r = CLI.run(["init", "--network", "x"], store: tmp)
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("already holds a store"))
+        }
+    }
+
+    @Test("a store.db that is a SQLite database of another program")
+    func foreignSQLite() throws {
+        try withTemporaryDirectory { tmp in
+            do {  // closed at the end of this block
+                let db = try SQLiteConnection(path: tmp.appendingPathComponent("store.db").path, mode: .create)
+                try db.execute("CREATE TABLE recetas(nombre TEXT); INSERT INTO recetas VALUES ('mole'), ('tamales');")
+            }
+            try expectAllRefused(in: tmp, status: 1, stderrContains: "is not a Tejido store")
+        }
+    }
+
+    @Test("a store.db damaged in the middle after the store was closed")
+    func corruptStore() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.populated(in: tmp)
+            for i in 0..<40 {
+                try CLI.ok(["put", "chiapas/events/e\(i)", "title=Evento \(i)", "description=\(String(repeating: "texto largo ", count: 40))"], store: s.directory)
+            }
+            #expect(!FileManager.default.fileExists(atPath: s.databaseFile.path + "-wal"), "the last connection checkpoints and removes the WAL")
+            var bytes = try [UInt8](Data(contentsOf: s.databaseFile))
+            try #require(bytes.count >= 16 * 4096, "the database spans many pages (\(bytes.count) bytes)")
+            // Keep the first page (header and schema) so that SQLite opens the file; garble the rest of the middle.
+            var rng = Workload.SplitMix(seed: 99)
+            for i in max(4096, bytes.count / 10)..<(bytes.count * 9 / 10) { bytes[i] = UInt8(truncatingIfNeeded: rng.next()) }
+            try Data(bytes).write(to: s.databaseFile)
+
+            let before = try contents(of: s.directory)
+            for args in [["verify"], ["log"], ["log", "--envelopes"], ["put", "chiapas/events/e1", "title=x"], ["get", "chiapas/events/e1"]] {
+                let r = s.run(args)
+                #expect(r.status != 0, "tejido \(args) exited 0 on a damaged store: \(r.stdout)")
+                #expect(r.stderr.contains("damaged") || r.stderr.contains("malformed"), "tejido \(args): \(r.stderr)")
+            }
+            #expect(try contents(of: s.directory) == before, "a damaged store is left byte for byte as it was")
+        }
+    }
+}
