@@ -61,32 +61,24 @@ extension Store {
         var inBatch = 0
         var batchOps = 0
         var batchLast: ChangesetID?
-        var open = false
+        let batch = LocalBatch(store: self, signer: nodeKey)
         let onlyReplica = options.replica.map { Array($0.utf8) }
 
         func flushChangeset() throws {
             guard let first = pending.first else { return }
-            if !open {
-                try db.execute("BEGIN IMMEDIATE")
-                open = true
-            }
+            if !batch.isOpen { try batch.begin() }
             let target = try namespace(named: options.namespace ?? first.replica, line: first.number)
             var ops: [Op] = []
             ops.reserveCapacity(pending.count)
             for line in pending { ops.append(try line.op(store: self, ns: target.ns)) }
-            let env = try commitLocal(namespace: target.root, ops: ops, message: nil, signer: nodeKey)
+            batchLast = try batch.write(namespace: target.root, nsID: target.ns, ops: ops)
             inBatch += 1
             batchOps += ops.count
-            batchLast = env.id
             pending.removeAll(keepingCapacity: true)
         }
         func commitBatch() throws {
-            guard open else { return }
-            try flushHistory()
-            try run("UPDATE meta SET value=? WHERE key='hlc'", [.integer(Int64(bitPattern: clock.rawValue))])
-            try run("UPDATE meta SET value=? WHERE key='applied'", [.integer(nextApplied)])
-            try db.execute("COMMIT")
-            open = false
+            guard batch.isOpen else { return }
+            try batch.commit()
             summary.changesets += inBatch
             summary.ops += batchOps
             if let batchLast { summary.lastID = batchLast.hex }
@@ -111,8 +103,7 @@ extension Store {
             try awaitValidation()
             try commitBatch()
         } catch {
-            if open { try? db.execute("ROLLBACK") }
-            dropCaches()
+            batch.rollback()
             // Report the earliest bad line: the checking thread may have found one before this thread's.
             var reported = error
             if !validated, let earlier = validation.wait().failure {
@@ -177,6 +168,7 @@ final class ImportValidation: @unchecked Sendable {
 
     func run() {
         var r = Result()
+        let onlyReplica = options.replica.map { Array($0.utf8) }
         var (runReplica, runTxn, runLength) = ("", Int64.min, 0)
         let fd = Foundation.open(path, O_RDONLY)
         if fd < 0 {
@@ -184,8 +176,7 @@ final class ImportValidation: @unchecked Sendable {
         } else {
             do {
                 try LineReader(fd: fd).forEachLine { number, bytes in
-                    guard let line = try ImportLine.parse(bytes, number: number, onlyReplica: nil) else { return }
-                    if let only = options.replica, only != line.replica { return }
+                    guard let line = try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) else { return }
                     let name = options.namespace ?? line.replica
                     if r.namespaces[name] == nil { r.namespaces[name] = number }
                     if line.replica == runReplica && line.txn == runTxn {

@@ -6,8 +6,12 @@ extension Store {
     /// Every rule is order-independent (`protocol/merge.md`): registers keep every write and the
     /// highest stamp wins on read; counters and set adds keep every op; removes and deletes are tombstones.
     func merge(_ item: Store.Located) throws {
-        let env = item.envelope
-        let body = env.body
+        try merge(id: item.envelope.id, body: item.envelope.body, seqno: item.seqno, ns: item.ns, author: item.author)
+    }
+
+    /// The merge itself, from the id and body alone (the local batch path signs in parallel).
+    func merge(id: ChangesetID, body: ChangesetBody, seqno: Int64, ns: Int64, author: Int64) throws {
+        let item = (seqno: seqno, ns: ns, author: author)
         let prefix = Stamp.prefix(hlc: body.hlc, author: body.author, seq: body.seq)
         var deleted: [Int64: [UInt8]] = [:]
         var columns: Set<ColumnKey> = []
@@ -41,7 +45,7 @@ extension Store {
                 let rec = try recordID(ns: item.ns, r)
                 let (kind, v) = ValueKind.of(element)
                 insAdd.bind(1, rec); insAdd.bind(2, field); insAdd.bind(blob: 3, stamp); insAdd.bind(4, kind.rawValue)
-                insAdd.bind(5, v); insAdd.bind(blob: 6, env.id.bytes); insAdd.bind(7, Int64(index))
+                insAdd.bind(5, v); insAdd.bind(blob: 6, id.bytes); insAdd.bind(7, Int64(index))
                 try insAdd.step(); insAdd.reset()
                 try markWritten(rec)
                 localAdds.append(LocalAdd(rec: rec, field: field, element: element, index: index))
@@ -52,7 +56,7 @@ extension Store {
                     try insRemove.run([.integer(rec), .text(field), .blob(o.changeset.bytes), .integer(Int64(o.index))])
                 }
                 for add in localAdds where add.rec == rec && add.field == field && add.element == element {
-                    try insRemove.run([.integer(rec), .text(field), .blob(env.id.bytes), .integer(Int64(add.index))])
+                    try insRemove.run([.integer(rec), .text(field), .blob(id.bytes), .integer(Int64(add.index))])
                 }
                 columns.insert(ColumnKey(collection: r.collection, field: field, crdt: .set))
             case .grant(let key, let role):
@@ -85,7 +89,7 @@ extension Store {
             """
             INSERT INTO feeds(ns, author, seq, head) VALUES(?,?,?,?)
             ON CONFLICT(ns, author) DO UPDATE SET seq=excluded.seq, head=excluded.head WHERE excluded.seq > feeds.seq
-            """, [.integer(item.ns), .integer(item.author), .integer(Int64(body.seq)), .blob(env.id.bytes)])
+            """, [.integer(item.ns), .integer(item.author), .integer(Int64(body.seq)), .blob(id.bytes)])
     }
 
     /// Writes the register rows merged in this transaction, sorted by key: inserting a whole batch

@@ -17,23 +17,34 @@ extension Store {
         var grants: [[UInt8]: Role] = [:]
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-        let st = try db.prepare(
-            """
-            SELECT c.id, c.seq, c.state, c.envelope, k.key, r.key FROM changesets c
-            JOIN keys k ON k.k = c.author JOIN namespaces n ON n.ns = c.ns JOIN keys r ON r.k = n.root
-            ORDER BY c.applied IS NULL, c.applied, c.seqno
-            """)
-        var done = false
-        while !done {
+        // Applied changesets in application order (read through the `applied` index, no sort),
+        // then the held ones. While the workers check one batch, this thread reads the next.
+        let columns = "c.id, c.seq, c.state, c.envelope, k.key, r.key FROM changesets c JOIN keys k ON k.k = c.author " +
+            "JOIN namespaces n ON n.ns = c.ns JOIN keys r ON r.k = n.root"
+        let queries = [
+            try db.prepare("SELECT \(columns) WHERE c.applied IS NOT NULL ORDER BY c.applied"),
+            try db.prepare("SELECT \(columns) WHERE c.applied IS NULL ORDER BY c.seqno"),
+        ]
+        var queryIndex = 0
+        func readBatch() throws -> [Row] {
             var rows: [Row] = []
-            rows.reserveCapacity(4096)
-            while rows.count < 4096 {
-                guard try st.step() else { done = true; break }
+            rows.reserveCapacity(Self.verifyBatch)
+            while rows.count < Self.verifyBatch && queryIndex < queries.count {
+                let st = queries[queryIndex]
+                guard try st.step() else { queryIndex += 1; continue }
                 rows.append(Row(
                     id: st.blob(0), seq: UInt64(st.int64(1)), state: st.int64(2), envelope: st.blob(3), author: st.blob(4),
                     namespace: st.blob(5)))
             }
-            let checks = Self.checkInParallel(rows, network: networkID, workers: workers)
+            return rows
+        }
+
+        var next = try readBatch()
+        while !next.isEmpty {
+            let rows = next
+            let pending = BatchCheck(rows: rows, network: networkID, workers: workers)
+            next = try readBatch()
+            let checks = pending.wait()
             for (row, check) in zip(rows, checks) {
                 report.checked += 1
                 let idHex = Hex.encode(row.id)
@@ -75,6 +86,9 @@ extension Store {
         return report
     }
 
+    /// Rows per batch: small enough that reading the next batch overlaps checking this one.
+    static let verifyBatch = 256
+
     struct Row: Sendable {
         let id: [UInt8]
         let seq: UInt64
@@ -89,19 +103,6 @@ extension Store {
         var problem: (String, String)?
     }
 
-    /// Format, id, row consistency, network and strict signature of each row, split across `workers` threads.
-    static func checkInParallel(_ rows: [Row], network: [UInt8], workers: Int) -> [RowCheck] {
-        let results = ResultSlots<RowCheck>(count: rows.count, initial: RowCheck())
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var i = w
-            while i < rows.count {
-                results.set(i, check(rows[i], network: network))
-                i += workers
-            }
-        }
-        return results.values
-    }
-
     static func check(_ row: Row, network: [UInt8]) -> RowCheck {
         let env: ChangesetEnvelope
         do { env = try ChangesetEnvelope(bytes: row.envelope) } catch {
@@ -114,6 +115,39 @@ extension Store {
         if env.body.network != network { return RowCheck(envelope: nil, problem: ("network", "changeset of another network")) }
         if !env.hasValidSignature { return RowCheck(envelope: nil, problem: ("signature", "signature does not verify")) }
         return RowCheck(envelope: env, problem: nil)
+    }
+}
+
+/// Checks one batch of rows (format, id, row consistency, network, strict signature) on
+/// `workers` threads in the background; `wait` returns the results in row order.
+///
+/// `@unchecked Sendable`: `rows` and `network` are immutable; results go to disjoint slots; the
+/// group's `wait` orders every write before the read.
+final class BatchCheck: @unchecked Sendable {
+    private let rows: [Store.Row]
+    private let network: [UInt8]
+    private let results: ResultSlots<Store.RowCheck>
+    private let group = DispatchGroup()
+
+    init(rows: [Store.Row], network: [UInt8], workers: Int) {
+        self.rows = rows
+        self.network = network
+        results = ResultSlots(count: rows.count, initial: Store.RowCheck())
+        let n = min(workers, rows.count)
+        for w in 0..<n {
+            DispatchQueue.global().async(group: group) { [self] in
+                var i = w
+                while i < self.rows.count {
+                    results.set(i, Store.check(self.rows[i], network: self.network))
+                    i += n
+                }
+            }
+        }
+    }
+
+    func wait() -> [Store.RowCheck] {
+        group.wait()
+        return results.values
     }
 }
 

@@ -1,0 +1,176 @@
+import Dispatch
+import Foundation
+import TejidoCore
+import TejidoCrypto
+import TejidoSQLite
+
+extension Store {
+    /// Many local changesets in one SQLite transaction, for import. Within the transaction this
+    /// store is the only writer (BEGIN IMMEDIATE), so each changeset's seq, prev and deps follow
+    /// from the feed heads read at the start and the changesets made since; the node's role is
+    /// checked once per namespace through the same authority check as every other write. Each
+    /// body is hashed here and signed on a second thread while this one merges its ops; the
+    /// changeset rows (which hold the signed envelopes) are written before COMMIT.
+    final class LocalBatch {
+        private unowned let store: Store
+        private let signer: Ed25519PrivateKey
+        private let signatures = SignatureSlots()
+        private let signing = DispatchQueue(label: "tejido.import.sign")
+        private let group = DispatchGroup()
+        private var feeds: [Int64: Feed] = [:]
+        private var deferred: [Deferred] = []
+        private var nextSeqno: Int64 = 1
+        private(set) var isOpen = false
+
+        private struct Feed {
+            var seq: UInt64
+            var prev: ChangesetID?
+            let deps: [ChangesetID]
+        }
+
+        private struct Deferred {
+            let seqno: Int64
+            let id: ChangesetID
+            let body: [UInt8]
+            let ns: Int64
+            let author: Int64
+            let seq: UInt64
+            let hlc: HLC
+            let applied: Int64
+        }
+
+        init(store: Store, signer: Ed25519PrivateKey) {
+            self.store = store
+            self.signer = signer
+        }
+
+        func begin() throws {
+            try store.db.execute("BEGIN IMMEDIATE")
+            isOpen = true
+            feeds.removeAll()
+            if case .integer(let max)? = try store.db.scalar("SELECT max(seqno) FROM changesets") { nextSeqno = max + 1 } else { nextSeqno = 1 }
+        }
+
+        /// Builds, hashes, queues for signing and merges one changeset; returns its id.
+        func write(namespace root: [UInt8], nsID: Int64, ops: [Op]) throws -> ChangesetID {
+            let author = signer.publicKey.bytes
+            let authorID = try store.keyID(author)
+            var feed: Feed
+            if let f = feeds[nsID] {
+                feed = f
+            } else {
+                let needed = Store.requiredRole(for: ops)
+                let held = try store.role(of: author, authorID: authorID, namespace: root, nsID: nsID)
+                if held == nil || held! < needed {
+                    throw StoreError.notAuthorized(namespace: try store.displayName(nsID: nsID, root: root), needed: needed)
+                }
+                feed = Feed(seq: 0, prev: nil, deps: [])
+                var deps: [ChangesetID] = []
+                let st = try store.statement("SELECT author, seq, head FROM feeds WHERE ns=?")
+                st.bind(1, nsID)
+                while try st.step() {
+                    if st.int64(0) == authorID {
+                        feed.seq = UInt64(st.int64(1))
+                        feed.prev = ChangesetID(bytes: st.blob(2))
+                    } else if let d = ChangesetID(bytes: st.blob(2)) {
+                        deps.append(d)
+                    }
+                }
+                st.reset()
+                feed = Feed(seq: feed.seq, prev: feed.prev, deps: deps)
+            }
+            guard ops.count <= FormatLimits.maxOps else {
+                throw StoreError.invalidChangeset("more than \(FormatLimits.maxOps) ops in one changeset")
+            }
+            store.clock = HLC.next(after: store.clock, nowMilliseconds: store.now())
+            // Deps name other feeds' heads; after this feed's first changeset here, prev carries them.
+            let body = ChangesetBody(
+                network: store.networkID, namespace: root, author: author, seq: feed.seq + 1, prev: feed.prev,
+                deps: feed.prev == nil || feeds[nsID] == nil ? feed.deps : [], hlc: store.clock, ops: ops)
+            let bytes = body.encoded()
+            guard bytes.count + 80 <= FormatLimits.maxEnvelopeBytes else {
+                throw StoreError.invalidChangeset("changeset of \(bytes.count) bytes is over the \(FormatLimits.maxEnvelopeBytes)-byte limit")
+            }
+            let id = ChangesetID.of(body: bytes[...])
+            let slot = deferred.count
+            let key = signer
+            let slots = signatures
+            signing.async(group: group) {
+                slots.set(slot, (try? key.signature(for: ChangesetEnvelope.signingPrefix + id.bytes)) ?? [])
+            }
+            store.nextApplied += 1
+            let seqno = nextSeqno
+            nextSeqno += 1
+            deferred.append(Deferred(
+                seqno: seqno, id: id, body: bytes, ns: nsID, author: authorID, seq: body.seq, hlc: body.hlc, applied: store.nextApplied))
+            try store.merge(id: id, body: body, seqno: seqno, ns: nsID, author: authorID)
+            feed.seq = body.seq
+            feed.prev = id
+            feeds[nsID] = feed
+            return id
+        }
+
+        /// Waits for the signatures, writes the changeset rows and commits durably.
+        func commit() throws {
+            guard isOpen else { return }
+            group.wait()
+            let st = try store.statement(
+                "INSERT INTO changesets(seqno, id, ns, author, seq, hlc, state, applied, reason, envelope) VALUES(?,?,?,?,?,?,?,?,NULL,?)")
+            for (slot, d) in deferred.enumerated() {
+                let signature = signatures.get(slot)
+                guard signature.count == 64 else { throw StoreError.invalidChangeset("signing failed") }
+                var w = CBORWriter(capacity: d.body.count + 80)
+                w.arrayHeader(2)
+                w.byteString(d.body)
+                w.byteString(signature)
+                st.bind(1, d.seqno); st.bind(blob: 2, d.id.bytes); st.bind(3, d.ns); st.bind(4, d.author)
+                st.bind(5, Int64(d.seq)); st.bind(6, Int64(bitPattern: d.hlc.rawValue)); st.bind(7, ChangesetState.applied.rawValue)
+                st.bind(8, d.applied); st.bind(blob: 9, w.bytes)
+                try st.step()
+                st.reset()
+            }
+            deferred.removeAll(keepingCapacity: true)
+            signatures.clear()
+            try store.flushHistory()
+            try store.run("UPDATE meta SET value=? WHERE key='hlc'", [.integer(Int64(bitPattern: store.clock.rawValue))])
+            try store.run("UPDATE meta SET value=? WHERE key='applied'", [.integer(store.nextApplied)])
+            try store.db.execute("COMMIT")
+            isOpen = false
+        }
+
+        func rollback() {
+            group.wait()
+            deferred.removeAll()
+            signatures.clear()
+            if isOpen { try? store.db.execute("ROLLBACK") }
+            isOpen = false
+            store.dropCaches()
+        }
+    }
+}
+
+/// Signatures made on the signing thread, by slot.
+///
+/// `@unchecked Sendable`: every access holds the lock.
+final class SignatureSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Int: [UInt8]] = [:]
+
+    func set(_ i: Int, _ s: [UInt8]) {
+        lock.lock()
+        slots[i] = s
+        lock.unlock()
+    }
+
+    func get(_ i: Int) -> [UInt8] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots[i] ?? []
+    }
+
+    func clear() {
+        lock.lock()
+        slots.removeAll(keepingCapacity: true)
+        lock.unlock()
+    }
+}
