@@ -91,13 +91,41 @@ public struct CBORReader {
         return Array(data[r])
     }
 
+    /// The range of a text string's bytes, for callers that check them before making a String.
+    public mutating func textRange(_ what: String, max: Int = Int.max) throws(FormatError) -> Range<Int> {
+        let n = try length(of: .text, what, max: max)
+        guard end - position >= n else { throw .truncated }
+        defer { position += n }
+        return position..<(position + n)
+    }
+
+    /// Runs `body` over the bytes of a range returned by this reader.
+    public func withBytes<T>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        data.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
     public mutating func text(_ what: String, max: Int = Int.max) throws(FormatError) -> String {
         let n = try length(of: .text, what, max: max)
         guard end - position >= n else { throw .truncated }
-        let slice = data[position..<(position + n)]
+        let start = position
         position += n
-        guard let s = String(validating: slice, as: UTF8.self) else { throw .invalidUTF8 }
+        guard let s = Self.utf8String(data, start..<(start + n)) else { throw .invalidUTF8 }
         return s
+    }
+
+    /// Text from bytes: ASCII takes a fast path; anything else is validated, never repaired.
+    static func utf8String(_ data: [UInt8], _ range: Range<Int>) -> String? {
+        data.withUnsafeBufferPointer { utf8String(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    static func utf8String(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var ascii = true
+        for b in bytes where b >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii { return String(decoding: bytes, as: UTF8.self) }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     public mutating func arrayCount(_ what: String, max: Int = Int.max) throws(FormatError) -> Int {

@@ -72,17 +72,23 @@ public enum Op: Hashable, Sendable {
         guard count >= 2 else { throw .badValue("op length") }
         guard let code = Code(rawValue: try r.unsigned("op code")) else { throw .badValue("op code") }
         func expect(_ n: Int) throws(FormatError) { if count != n { throw .badValue("op length") } }
+        // Names are checked on their bytes before a String is made: they are ASCII by rule.
         func record(_ r: inout CBORReader) throws(FormatError) -> RecordKey {
-            let c = try r.text("collection", max: FormatLimits.maxNameBytes)
-            guard Names.isValidName(c) else { throw .badValue("collection name") }
-            let id = try r.text("record id", max: FormatLimits.maxRecordIDBytes)
-            guard Names.isValidRecordID(id) else { throw .badValue("record id") }
-            return RecordKey(collection: c, id: id)
+            let c = try r.textRange("collection", max: FormatLimits.maxNameBytes)
+            guard let collection = r.withBytes(c, { Names.isValidName(bytes: $0) ? String(decoding: $0, as: UTF8.self) : nil }) else {
+                throw .badValue("collection name")
+            }
+            let i = try r.textRange("record id", max: FormatLimits.maxRecordIDBytes)
+            guard let id = r.withBytes(i, { CBORReader.utf8String($0) }) else { throw .invalidUTF8 }
+            guard r.withBytes(i, { Names.isValidRecordID(bytes: $0) }) else { throw .badValue("record id") }
+            return RecordKey(collection: collection, id: id)
         }
         func field(_ r: inout CBORReader) throws(FormatError) -> String {
-            let f = try r.text("field", max: FormatLimits.maxNameBytes)
-            guard Names.isValidField(f) else { throw .badValue("field name") }
-            return f
+            let f = try r.textRange("field", max: FormatLimits.maxNameBytes)
+            guard let name = r.withBytes(f, { Names.isValidField(bytes: $0) ? String(decoding: $0, as: UTF8.self) : nil }) else {
+                throw .badValue("field name")
+            }
+            return name
         }
         switch code {
         case .set:

@@ -28,7 +28,18 @@ public enum Names {
         return true
     }
 
-    public static func isValidField(_ s: String) -> Bool { isValidName(s) && !reservedFields.contains(s) }
+    public static func isValidField(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { isValidField(bytes: $0) }
+    }
+
+    public static func isValidField(bytes u: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard isValidName(bytes: u) else { return false }
+        // The reserved names ("id", "namespace"), compared without hashing: this runs once per op.
+        if u.count == 2 && u[0] == UInt8(ascii: "i") && u[1] == UInt8(ascii: "d") { return false }
+        if u.count == 9 && u.elementsEqual("namespace".utf8) { return false }
+        return true
+    }
 
     /// 1 to 256 bytes of UTF-8 without control characters.
     public static func isValidRecordID(_ s: String) -> Bool {

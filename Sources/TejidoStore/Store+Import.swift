@@ -26,7 +26,13 @@ extension Store {
             source = tmp.path
         }
         let fd = try openForReading(source)
-        defer { close(fd) }
+        let reader = ImportReader(fd: fd, onlyReplica: options.replica)
+        let readerThread = Thread { reader.run() }
+        readerThread.start()
+        defer {
+            reader.cancel()
+            close(fd)
+        }
 
         let validation = ImportValidation(path: source, options: options)
         let thread = Thread { validation.run() }
@@ -62,7 +68,6 @@ extension Store {
         var batchOps = 0
         var batchLast: ChangesetID?
         let batch = LocalBatch(store: self, signer: nodeKey)
-        let onlyReplica = options.replica.map { Array($0.utf8) }
 
         func flushChangeset() throws {
             guard let first = pending.first else { return }
@@ -87,19 +92,15 @@ extension Store {
             progress(summary)
         }
         do {
-            try LineReader(fd: fd).forEachLine { number, bytes in
-                guard let line = try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) else { return }
-                summary.lines = number
-                if let first = pending.first, first.replica != line.replica || first.txn != line.txn {
-                    try flushChangeset()
-                    if inBatch >= options.changesetsPerCommit && (validated || validation.isDone) {
-                        try awaitValidation()
-                        try commitBatch()
-                    }
+            while let changeset = try reader.next() {
+                pending = changeset
+                summary.lines = changeset.last?.number ?? summary.lines
+                try flushChangeset()
+                if inBatch >= options.changesetsPerCommit && (validated || validation.isDone) {
+                    try awaitValidation()
+                    try commitBatch()
                 }
-                pending.append(line)
             }
-            try flushChangeset()
             try awaitValidation()
             try commitBatch()
         } catch {
@@ -134,6 +135,83 @@ extension Store {
         while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
             try out.write(contentsOf: chunk)
         }
+    }
+}
+
+/// Reads and parses the import file on its own thread, handing over each changeset's lines
+/// (one (replica, txn) run) through a bounded queue, so parsing overlaps merging and signing.
+///
+/// `@unchecked Sendable`: the queue, the end flag and the failure are only touched under `condition`.
+final class ImportReader: @unchecked Sendable {
+    private let fd: Int32
+    private let onlyReplica: [UInt8]?
+    private let condition = NSCondition()
+    private var queue: [[ImportLine]] = []
+    private var finished = false
+    private var cancelled = false
+    private var failure: (any Error)?
+    private static let capacity = 256
+
+    init(fd: Int32, onlyReplica: String?) {
+        self.fd = fd
+        self.onlyReplica = onlyReplica.map { Array($0.utf8) }
+    }
+
+    func run() {
+        var group: [ImportLine] = []
+        do {
+            try LineReader(fd: fd).forEachLine { number, bytes in
+                guard let line = try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) else { return }
+                if let first = group.first, first.replica != line.replica || first.txn != line.txn {
+                    try push(group)
+                    group.removeAll(keepingCapacity: true)
+                }
+                group.append(line)
+            }
+            if !group.isEmpty { try push(group) }
+        } catch {
+            condition.lock()
+            failure = error
+            condition.unlock()
+        }
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private struct Cancelled: Error {}
+
+    private func push(_ group: [ImportLine]) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.count >= Self.capacity && !cancelled { condition.wait() }
+        if cancelled { throw Cancelled() }
+        queue.append(group)
+        condition.broadcast()
+    }
+
+    /// The next changeset's lines, nil at the end; throws the parse error that stopped the reader.
+    func next() throws -> [ImportLine]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty && !finished { condition.wait() }
+        if !queue.isEmpty {
+            let g = queue.removeFirst()
+            condition.broadcast()
+            return g
+        }
+        if let failure, !(failure is Cancelled) { throw failure }
+        return nil
+    }
+
+    /// Stops the reader (on an error elsewhere) and waits until it has let go of the file.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        while !finished { condition.wait() }
+        condition.unlock()
     }
 }
 

@@ -39,12 +39,19 @@ extension Store {
             return rows
         }
 
-        var next = try readBatch()
-        while !next.isEmpty {
-            let rows = next
-            let pending = BatchCheck(rows: rows, network: networkID, workers: workers)
-            next = try readBatch()
-            let checks = pending.wait()
+        // Chunks go to the worker threads as they are read; a window of chunks in flight keeps every
+        // core busy while results are taken back in order.
+        var inFlight: [BatchCheck] = []
+        var reading = true
+        while reading || !inFlight.isEmpty {
+            if reading && inFlight.count < workers * 4 {
+                let rows = try readBatch()
+                if rows.isEmpty { reading = false } else { inFlight.append(BatchCheck(rows: rows, network: networkID)) }
+                continue
+            }
+            let chunk = inFlight.removeFirst()
+            let rows = chunk.rows
+            let checks = chunk.wait()
             for (row, check) in zip(rows, checks) {
                 report.checked += 1
                 let idHex = Hex.encode(row.id)
@@ -86,8 +93,8 @@ extension Store {
         return report
     }
 
-    /// Rows per batch: small enough that reading the next batch overlaps checking this one.
-    static let verifyBatch = 256
+    /// Rows per chunk handed to one worker thread.
+    static let verifyBatch = 64
 
     struct Row: Sendable {
         let id: [UInt8]
@@ -103,7 +110,7 @@ extension Store {
         var problem: (String, String)?
     }
 
-    static func check(_ row: Row, network: [UInt8]) -> RowCheck {
+    static func check(_ row: Row, network: [UInt8], verifier: Ed25519Verifier) -> RowCheck {
         let env: ChangesetEnvelope
         do { env = try ChangesetEnvelope(bytes: row.envelope) } catch {
             return RowCheck(envelope: nil, problem: ("format", error.description))
@@ -113,64 +120,35 @@ extension Store {
             return RowCheck(envelope: nil, problem: ("row", "index columns differ from the envelope"))
         }
         if env.body.network != network { return RowCheck(envelope: nil, problem: ("network", "changeset of another network")) }
-        if !env.hasValidSignature { return RowCheck(envelope: nil, problem: ("signature", "signature does not verify")) }
+        guard let author = Ed25519PublicKey(bytes: env.body.author),
+            verifier.isValidSignature(env.signature, for: ChangesetEnvelope.signingPrefix + env.id.bytes, by: author)
+        else { return RowCheck(envelope: nil, problem: ("signature", "signature does not verify")) }
         return RowCheck(envelope: env, problem: nil)
     }
 }
 
-/// Checks one batch of rows (format, id, row consistency, network, strict signature) on
-/// `workers` threads in the background; `wait` returns the results in row order.
+/// Checks one chunk of rows (format, id, row consistency, network, strict signature) on a
+/// worker thread; `wait` returns the results in row order.
 ///
-/// `@unchecked Sendable`: `rows` and `network` are immutable; results go to disjoint slots; the
-/// group's `wait` orders every write before the read.
+/// `@unchecked Sendable`: `rows` and `network` are immutable; `results` is written by the one task
+/// and read after `group.wait()`, which orders the writes before the read.
 final class BatchCheck: @unchecked Sendable {
-    private let rows: [Store.Row]
+    let rows: [Store.Row]
     private let network: [UInt8]
-    private let results: ResultSlots<Store.RowCheck>
+    private var results: [Store.RowCheck] = []
     private let group = DispatchGroup()
 
-    init(rows: [Store.Row], network: [UInt8], workers: Int) {
+    init(rows: [Store.Row], network: [UInt8]) {
         self.rows = rows
         self.network = network
-        results = ResultSlots(count: rows.count, initial: Store.RowCheck())
-        let n = min(workers, rows.count)
-        for w in 0..<n {
-            DispatchQueue.global().async(group: group) { [self] in
-                var i = w
-                while i < self.rows.count {
-                    results.set(i, Store.check(self.rows[i], network: self.network))
-                    i += n
-                }
-            }
+        DispatchQueue.global().async(group: group) { [self] in
+            let verifier = Ed25519Verifier()
+            results = self.rows.map { Store.check($0, network: self.network, verifier: verifier) }
         }
     }
 
     func wait() -> [Store.RowCheck] {
         group.wait()
-        return results.values
+        return results
     }
-}
-
-/// Fixed-size result slots written from several threads.
-///
-/// `@unchecked Sendable`: each index is written by exactly one thread of one `concurrentPerform`
-/// call, and `values` is read only after that call has returned (it joins all workers).
-final class ResultSlots<T>: @unchecked Sendable {
-    private let base: UnsafeMutablePointer<T>
-    private let count: Int
-
-    init(count: Int, initial: T) {
-        self.count = count
-        base = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
-        base.initialize(repeating: initial, count: count)
-    }
-
-    deinit {
-        base.deinitialize(count: count)
-        base.deallocate()
-    }
-
-    func set(_ i: Int, _ v: T) { base[i] = v }
-
-    var values: [T] { Array(UnsafeBufferPointer(start: base, count: count)) }
 }
