@@ -4,13 +4,16 @@ public struct ImportOptions: Sendable {
     public var replica: String?
     /// Put every line into this namespace instead of the one named by `replica`.
     public var namespace: String?
-    /// Changesets per SQLite transaction; each commit is durable before it is reported.
+    /// At most this many changesets per SQLite transaction; each commit is durable before it is reported.
     public var changesetsPerCommit: Int
+    /// Commit at least this often (seconds) even when the batch is not full.
+    public var commitInterval: Double
 
-    public init(replica: String? = nil, namespace: String? = nil, changesetsPerCommit: Int = 250) {
+    public init(replica: String? = nil, namespace: String? = nil, changesetsPerCommit: Int = 1000, commitInterval: Double = 1.0) {
         self.replica = replica
         self.namespace = namespace
         self.changesetsPerCommit = changesetsPerCommit
+        self.commitInterval = commitInterval
     }
 }
 

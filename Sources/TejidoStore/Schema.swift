@@ -33,7 +33,6 @@ enum Schema {
         CREATE TABLE records(
             rec INTEGER PRIMARY KEY, ns INTEGER NOT NULL, collection TEXT NOT NULL, rid TEXT NOT NULL,
             deleted BLOB, written INTEGER NOT NULL DEFAULT 0, UNIQUE(ns, collection, rid));
-        CREATE INDEX records_collection ON records(collection, ns, rid);
         CREATE TABLE columns(collection TEXT NOT NULL, field TEXT NOT NULL, crdt INTEGER NOT NULL,
             PRIMARY KEY(collection, field, crdt)) WITHOUT ROWID;
         CREATE TABLE history(

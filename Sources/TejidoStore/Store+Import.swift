@@ -81,9 +81,11 @@ extension Store {
             batchOps += ops.count
             pending.removeAll(keepingCapacity: true)
         }
+        var lastCommit = Date()
         func commitBatch() throws {
             guard batch.isOpen else { return }
             try batch.commit()
+            lastCommit = Date()
             summary.changesets += inBatch
             summary.ops += batchOps
             if let batchLast { summary.lastID = batchLast.hex }
@@ -96,7 +98,8 @@ extension Store {
                 pending = changeset
                 summary.lines = changeset.last?.number ?? summary.lines
                 try flushChangeset()
-                if inBatch >= options.changesetsPerCommit && (validated || validation.isDone) {
+                let due = inBatch >= options.changesetsPerCommit || Date().timeIntervalSince(lastCommit) >= options.commitInterval
+                if due && (validated || validation.isDone) {
                     try awaitValidation()
                     try commitBatch()
                 }
