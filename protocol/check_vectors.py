@@ -314,6 +314,8 @@ def _check_op(op: Any, i: int) -> None:
             if (not isinstance(ref, list) or len(ref) != 2 or not isinstance(ref[0], bytes) or len(ref[0]) != 32
                     or not _is_int(ref[1]) or ref[1] < 0):
                 raise Fail("op.observed", f"{w}: observed[{j}] must be [bstr 32, uint]")
+            if ref[1] >= MAX_OPS:
+                raise Fail("op.observed", f"{w}: observed[{j}] names op index {ref[1]}, past the {MAX_OPS}-op limit")
             key = (ref[0], ref[1])
             if last is not None and not last < key:
                 raise Fail("op.observed-order", f"{w}: observed adds not strictly sorted at {j}")
@@ -352,8 +354,8 @@ def parse_envelope(raw: bytes) -> Changeset:
     namespace = _bstr(body[2], 32, "namespace id")
     author = _bstr(body[3], 32, "author key")
     seq = body[4]
-    if not _is_int(seq) or seq < 1:
-        raise Fail("body.seq", f"seq must be an unsigned integer >= 1, got {seq!r}")
+    if not _is_int(seq) or seq < 1 or seq > 2**63 - 1:
+        raise Fail("body.seq", f"seq must be an unsigned integer from 1 to 2^63 - 1, got {seq!r}")
     prev = body.get(5)
     if prev is not None or 5 in body:
         prev = _bstr(prev, 32, "prev")

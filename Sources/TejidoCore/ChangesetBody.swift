@@ -74,7 +74,8 @@ public struct ChangesetBody: Equatable, Sendable {
             case 3: author = try r.fixedBytes("author key", count: 32)
             case 4:
                 let s = try r.unsigned("seq")
-                guard s >= 1 else { throw .badValue("seq") }
+                // Seqs count changesets: 1 to 2^63 - 1, so every store can hold them as signed 64-bit integers.
+                guard s >= 1, s <= UInt64(Int64.max) else { throw .badValue("seq") }
                 seq = s
             case 5: prev = ChangesetID(unchecked: try r.fixedBytes("prev", count: 32))
             case 6:

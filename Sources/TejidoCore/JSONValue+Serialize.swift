@@ -12,10 +12,11 @@ extension JSONValue {
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .double(let d):
-            if d.isFinite {
-                out += d == d.rounded() && abs(d) < 1e15 ? String(format1: d) : "\(d)"
+            // JSON has no infinities: they are written as the strings "Infinity" and "-Infinity".
+            if d.isInfinite { out += d > 0 ? "\"Infinity\"" : "\"-Infinity\"" } else if d == d.rounded() && abs(d) < 1e15 {
+                out += String(format1: d)
             } else {
-                out += "null"
+                out += "\(d)"
             }
         case .string(let s): Self.quote(s, into: &out)
         case .array(let items):
@@ -58,5 +59,5 @@ extension JSONValue {
 
 extension String {
     /// A whole-valued double written with one decimal, e.g. `2.0`, so it reads back as a float.
-    init(format1 d: Double) { self = String(Int64(d)) + ".0" }
+    init(format1 d: Double) { self = (d.sign == .minus && d == 0 ? "-" : "") + String(Int64(d)) + ".0" }
 }

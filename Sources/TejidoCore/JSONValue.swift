@@ -62,8 +62,9 @@ public enum JSONValue: Equatable, Sendable {
 
         mutating func literal(_ word: StaticString, _ v: JSONValue) throws(ParseError) -> JSONValue {
             let n = word.utf8CodeUnitCount
-            guard bytes.count - i >= n else { throw fail("unexpected end") }
-            for k in 0..<n where bytes[i + k] != word.utf8Start[k] { throw fail("invalid literal") }
+            for k in 0..<n where i + k >= bytes.count || bytes[i + k] != word.utf8Start[k] {
+                throw fail("invalid literal (expected \(word))")
+            }
             i += n
             return v
         }

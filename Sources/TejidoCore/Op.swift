@@ -120,7 +120,10 @@ public enum Op: Hashable, Sendable {
             for _ in 0..<n {
                 guard try r.arrayCount("observed add", max: 2) == 2 else { throw .badValue("observed add") }
                 let id = ChangesetID(unchecked: try r.fixedBytes("observed changeset id", count: 32))
-                let ref = OpRef(changeset: id, index: try r.unsigned("observed op index"))
+                let index = try r.unsigned("observed op index")
+                // An op index names one of at most maxOps ops.
+                guard index < UInt64(FormatLimits.maxOps) else { throw .badValue("observed op index") }
+                let ref = OpRef(changeset: id, index: index)
                 if let last = observed.last, !(last < ref) { throw .badValue("observed adds order") }
                 observed.append(ref)
             }

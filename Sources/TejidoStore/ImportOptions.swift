@@ -8,6 +8,9 @@ public struct ImportOptions: Sendable {
     public var changesetsPerCommit: Int
     /// Commit at least this often (seconds) even when the batch is not full.
     public var commitInterval: Double
+    /// Skip the lines up to this number: resumes an import that was cut, from the `lines` of its
+    /// last reported commit.
+    public var afterLine: Int = 0
 
     public init(replica: String? = nil, namespace: String? = nil, changesetsPerCommit: Int = 1000, commitInterval: Double = 1.0) {
         self.replica = replica

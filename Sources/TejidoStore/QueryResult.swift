@@ -4,4 +4,6 @@ import TejidoSQLite
 public struct QueryResult: Sendable {
     public let columns: [String]
     public let rows: [[SQLiteValue]]
+    /// Collections left without a view (their names clash with another's, ignoring case).
+    public var skippedCollections: [String] = []
 }

@@ -43,22 +43,25 @@ enum Schema {
             cs INTEGER NOT NULL, PRIMARY KEY(rec, field, stamp)) WITHOUT ROWID;
         CREATE TABLE set_adds(
             rec INTEGER NOT NULL, field TEXT NOT NULL, stamp BLOB NOT NULL, kind INTEGER NOT NULL, elem,
-            cs_id BLOB NOT NULL, op INTEGER NOT NULL, PRIMARY KEY(rec, field, stamp)) WITHOUT ROWID;
+            ecbor BLOB NOT NULL, cs_id BLOB NOT NULL, op INTEGER NOT NULL, PRIMARY KEY(rec, field, stamp)) WITHOUT ROWID;
         CREATE TABLE set_removes(
-            rec INTEGER NOT NULL, field TEXT NOT NULL, cs_id BLOB NOT NULL, op INTEGER NOT NULL,
-            PRIMARY KEY(rec, field, cs_id, op)) WITHOUT ROWID;
+            rec INTEGER NOT NULL, field TEXT NOT NULL, cs_id BLOB NOT NULL, op INTEGER NOT NULL, ecbor BLOB NOT NULL,
+            PRIMARY KEY(rec, field, cs_id, op, ecbor)) WITHOUT ROWID;
         """
     ]
 
     static var currentVersion: Int { migrations.count }
 
     /// Brings a fresh or older database up to the current version.
-    static func migrate(_ db: SQLiteConnection) throws {
+    /// `seed` runs inside the same transaction when the database is new, so a crash never leaves
+    /// a schema without its first rows.
+    static func migrate(_ db: SQLiteConnection, seed: ((SQLiteConnection) throws -> Void)? = nil) throws {
         let version = Int(try intPragma(db, "user_version"))
         if version > currentVersion { throw StoreError.newerSchema(found: version, supported: currentVersion) }
         guard version < currentVersion else { return }
         try db.transaction {
             for v in version..<currentVersion { try db.execute(migrations[v]) }
+            if version == 0, let seed { try seed(db) }
             try db.execute("PRAGMA user_version = \(currentVersion); PRAGMA application_id = \(applicationID);")
         }
     }
@@ -76,6 +79,12 @@ let visibleRecordSQL = """
     OR EXISTS (SELECT 1 FROM main.history h WHERE h.rec = r.rec AND h.stamp > r.deleted)
     OR EXISTS (SELECT 1 FROM main.counters c WHERE c.rec = r.rec AND c.stamp > r.deleted)
     OR EXISTS (SELECT 1 FROM main.set_adds a WHERE a.rec = r.rec AND a.stamp > r.deleted))
+    """
+
+/// SQL condition on a `set_adds` row aliased `a`: no remove that observed it, for the same element.
+let setAddNotRemovedSQL = """
+    NOT EXISTS (SELECT 1 FROM main.set_removes x WHERE x.rec = a.rec AND x.field = a.field
+    AND x.cs_id = a.cs_id AND x.op = a.op AND x.ecbor = a.ecbor)
     """
 
 /// Changeset states in the `changesets` table.

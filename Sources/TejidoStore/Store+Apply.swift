@@ -34,8 +34,6 @@ extension Store {
         guard body.network == networkID else { throw StoreError.wrongNetwork }
         if !trusted && !env.hasValidSignature { throw StoreError.invalidChangeset("signature does not verify") }
 
-        // The clock moves past everything seen, applied or held, so later local writes sort after it.
-        if body.hlc > clock { clock = body.hlc }
         let nsID = try namespaceID(body.namespace, create: true)!
         let authorID = try keyID(body.author)
 
@@ -137,7 +135,10 @@ extension Store {
     private func applyUnblocked(by first: Located) throws {
         var work = try unblocked(by: first.envelope.id)
         if first.envelope.body.ops.contains(where: { $0.code == .grant }) { work += try requeueQuarantined(ns: first.ns) }
+        var applied: Set<Int64> = []
         while let item = work.popLast() {
+            // One changeset can be queued twice (waiting on a predecessor and requeued after a grant).
+            guard !applied.contains(item.seqno) else { continue }
             let body = item.envelope.body
             switch try readiness(body, ns: item.ns, author: item.author) {
             case .broken(let reason):
@@ -154,6 +155,7 @@ extension Store {
                 }
             }
             nextApplied += 1
+            applied.insert(item.seqno)
             try run("UPDATE changesets SET state=?, applied=?, reason=NULL WHERE seqno=?",
                     [.integer(ChangesetState.applied.rawValue), .integer(nextApplied), .integer(item.seqno)])
             try merge(item)

@@ -16,17 +16,19 @@ extension Store {
     {
         var spool: URL?
         defer { if let spool { try? FileManager.default.removeItem(at: spool) } }
+        // Two threads read the input, so it must be a regular file: anything else (standard input,
+        // a pipe, /dev/stdin, a process substitution) is copied to a temporary file first.
         let source: String
-        if let path {
+        if let path, Self.isRegularFile(path) {
             source = path
         } else {
             let tmp = directory.appendingPathComponent(".import-\(getpid()).tmp")
-            try copyStandardInput(to: tmp)
+            try copyInput(path: path, to: tmp)
             spool = tmp
             source = tmp.path
         }
         let fd = try openForReading(source)
-        let reader = ImportReader(fd: fd, onlyReplica: options.replica)
+        let reader = ImportReader(fd: fd, onlyReplica: options.replica, afterLine: options.afterLine)
         let readerThread = Thread { reader.run() }
         readerThread.start()
         defer {
@@ -129,13 +131,27 @@ extension Store {
         return fd
     }
 
-    private func copyStandardInput(to url: URL) throws {
+    static func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
+    private func copyInput(path: String?, to url: URL) throws {
         guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw StoreError.database("cannot create \(url.path)")
         }
+        let input: FileHandle
+        if let path {
+            guard let h = FileHandle(forReadingAtPath: path) else {
+                throw StoreError.badImportLine(line: 0, detail: "cannot open \(path): \(String(cString: strerror(errno)))")
+            }
+            input = h
+        } else {
+            input = FileHandle.standardInput
+        }
         let out = try FileHandle(forWritingTo: url)
         defer { try? out.close() }
-        while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
+        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
             try out.write(contentsOf: chunk)
         }
     }
@@ -155,16 +171,19 @@ final class ImportReader: @unchecked Sendable {
     private var failure: (any Error)?
     private static let capacity = 256
 
-    init(fd: Int32, onlyReplica: String?) {
+    private let afterLine: Int
+
+    init(fd: Int32, onlyReplica: String?, afterLine: Int) {
         self.fd = fd
         self.onlyReplica = onlyReplica.map { Array($0.utf8) }
+        self.afterLine = afterLine
     }
 
     func run() {
         var group: [ImportLine] = []
         do {
             try LineReader(fd: fd).forEachLine { number, bytes in
-                guard let line = try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) else { return }
+                guard number > afterLine, let line = try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) else { return }
                 if let first = group.first, first.replica != line.replica || first.txn != line.txn {
                     try push(group)
                     group.removeAll(keepingCapacity: true)
@@ -236,6 +255,9 @@ final class ImportValidation: @unchecked Sendable {
     private var done = false
     private var result = Result()
 
+    /// Room kept in an envelope for everything but the ops: header fields, up to 1024 deps, signature.
+    static let envelopeMargin = 40_000
+
     init(path: String, options: ImportOptions) {
         self.path = path
         self.options = options
@@ -250,23 +272,28 @@ final class ImportValidation: @unchecked Sendable {
     func run() {
         var r = Result()
         let onlyReplica = options.replica.map { Array($0.utf8) }
-        var (runReplica, runTxn, runLength) = ("", Int64.min, 0)
+        var (runReplica, runTxn, runLength, runBytes) = ("", Int64.min, 0, 0)
         let fd = Foundation.open(path, O_RDONLY)
         if fd < 0 {
             r.failure = StoreError.badImportLine(line: 0, detail: "cannot open \(path)")
         } else {
             do {
                 try LineReader(fd: fd).forEachLine { number, bytes in
-                    guard let line = try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) else { return }
+                    guard number > options.afterLine, let line = try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) else { return }
                     let name = options.namespace ?? line.replica
                     if r.namespaces[name] == nil { r.namespaces[name] = number }
                     if line.replica == runReplica && line.txn == runTxn {
                         runLength += 1
+                        runBytes += bytes.count
                         if runLength > FormatLimits.maxOps {
                             throw StoreError.badImportLine(line: number, detail: "txn \(line.txn) has more than \(FormatLimits.maxOps) ops (one changeset's limit)")
                         }
+                        // A line's JSON is never shorter than its op's CBOR; the margin covers the body's header and deps.
+                        if runBytes > FormatLimits.maxEnvelopeBytes - Self.envelopeMargin {
+                            throw StoreError.badImportLine(line: number, detail: "txn \(line.txn) is too large for one changeset (1 MiB)")
+                        }
                     } else {
-                        (runReplica, runTxn, runLength) = (line.replica, line.txn, 1)
+                        (runReplica, runTxn, runLength, runBytes) = (line.replica, line.txn, 1, bytes.count)
                     }
                 }
             } catch {

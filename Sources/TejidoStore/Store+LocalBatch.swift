@@ -47,6 +47,7 @@ extension Store {
         func begin() throws {
             try store.db.execute("BEGIN IMMEDIATE")
             isOpen = true
+            try store.reloadAfterLock()
             feeds.removeAll()
             if case .integer(let max)? = try store.db.scalar("SELECT max(seqno) FROM changesets") { nextSeqno = max + 1 } else { nextSeqno = 1 }
         }
@@ -66,17 +67,22 @@ extension Store {
                 }
                 feed = Feed(seq: 0, prev: nil, deps: [])
                 var deps: [ChangesetID] = []
-                let st = try store.statement("SELECT author, seq, head FROM feeds WHERE ns=?")
+                let st = try store.statement(Store.feedHeadsSQL)
                 st.bind(1, nsID)
                 while try st.step() {
                     if st.int64(0) == authorID {
                         feed.seq = UInt64(st.int64(1))
                         feed.prev = ChangesetID(bytes: st.blob(2))
-                    } else if let d = ChangesetID(bytes: st.blob(2)) {
+                    } else if deps.count < FormatLimits.maxDeps, let d = ChangesetID(bytes: st.blob(2)) {
                         deps.append(d)
                     }
                 }
                 st.reset()
+                // A held changeset of this node past its head (a restored backup, say): writing now would fork the feed.
+                if case .integer(let top)? = try store.db.scalar(
+                    "SELECT max(seq) FROM changesets WHERE ns=? AND author=?", [.integer(nsID), .integer(authorID)]), UInt64(top) > feed.seq {
+                    throw StoreError.invalidChain("this node already holds its changeset \(top) in the namespace, past its applied head \(feed.seq)")
+                }
                 feed = Feed(seq: feed.seq, prev: feed.prev, deps: deps)
             }
             guard ops.count <= FormatLimits.maxOps else {

@@ -20,8 +20,8 @@ extension Store {
 
         let insCounter = try statement("INSERT OR IGNORE INTO counters(rec, field, stamp, delta, cs) VALUES(?,?,?,?,?)")
         let insAdd = try statement(
-            "INSERT OR IGNORE INTO set_adds(rec, field, stamp, kind, elem, cs_id, op) VALUES(?,?,?,?,?,?,?)")
-        let insRemove = try statement("INSERT OR IGNORE INTO set_removes(rec, field, cs_id, op) VALUES(?,?,?,?)")
+            "INSERT OR IGNORE INTO set_adds(rec, field, stamp, kind, elem, ecbor, cs_id, op) VALUES(?,?,?,?,?,?,?,?)")
+        let insRemove = try statement("INSERT OR IGNORE INTO set_removes(rec, field, cs_id, op, ecbor) VALUES(?,?,?,?,?)")
 
         for (index, op) in body.ops.enumerated() {
             let stamp = Stamp.finish(prefix, opIndex: index)
@@ -45,18 +45,19 @@ extension Store {
                 let rec = try recordID(ns: item.ns, r)
                 let (kind, v) = ValueKind.of(element)
                 insAdd.bind(1, rec); insAdd.bind(2, field); insAdd.bind(blob: 3, stamp); insAdd.bind(4, kind.rawValue)
-                insAdd.bind(5, v); insAdd.bind(blob: 6, id.bytes); insAdd.bind(7, Int64(index))
+                insAdd.bind(5, v); insAdd.bind(blob: 6, element.cborBytes); insAdd.bind(blob: 7, id.bytes); insAdd.bind(8, Int64(index))
                 try insAdd.step(); insAdd.reset()
                 try markWritten(rec)
                 localAdds.append(LocalAdd(rec: rec, field: field, element: element, index: index))
                 columns.insert(ColumnKey(collection: r.collection, field: field, crdt: .set))
             case .setRemove(let r, let field, let element, let observed):
                 let rec = try recordID(ns: item.ns, r)
+                let ecbor = element.cborBytes
                 for o in observed {
-                    try insRemove.run([.integer(rec), .text(field), .blob(o.changeset.bytes), .integer(Int64(o.index))])
+                    try insRemove.run([.integer(rec), .text(field), .blob(o.changeset.bytes), .integer(Int64(o.index)), .blob(ecbor)])
                 }
-                for add in localAdds where add.rec == rec && add.field == field && add.element == element {
-                    try insRemove.run([.integer(rec), .text(field), .blob(id.bytes), .integer(Int64(add.index))])
+                for add in localAdds where add.rec == rec && add.field == field && add.element.cborBytes == ecbor {
+                    try insRemove.run([.integer(rec), .text(field), .blob(id.bytes), .integer(Int64(add.index)), .blob(ecbor)])
                 }
                 columns.insert(ColumnKey(collection: r.collection, field: field, crdt: .set))
             case .grant(let key, let role):
@@ -84,6 +85,7 @@ extension Store {
             knownColumns.formUnion(newColumns)
         }
         if grants { authorityCache.removeAll() }
+        observe(body.hlc)
 
         try run(
             """
@@ -119,6 +121,18 @@ extension Store {
         let value: SQLiteValue
         let cs: Int64
     }
+
+    /// Moves the clock past an applied changeset's HLC, so later local writes sort after it, but
+    /// never more than `maxClockLead` ahead of the wall clock: one far-future changeset must not
+    /// drag every later write of this store (and its peers) to the end of time.
+    func observe(_ hlc: HLC) {
+        let limit = HLC(milliseconds: now() + Self.maxClockLead, counter: 0)
+        let seen = min(hlc, limit)
+        if seen > clock { clock = seen }
+    }
+
+    /// How far ahead of the wall clock an observed HLC may move this store's clock: one day.
+    static let maxClockLead: UInt64 = 86_400_000
 
     /// Marks a record as holding at least one write (set, counter add or set add); monotonic.
     func markWritten(_ rec: Int64) throws {

@@ -10,7 +10,13 @@ extension Store {
     }
 
     func namespaceRows() throws -> [NamespaceRow] {
-        let st = try statement("SELECT n.ns, k.key, COALESCE(n.petname, n.name) FROM namespaces n JOIN keys k ON k.k = n.root ORDER BY n.ns")
+        // A namespace exists for this store once one of its changesets was applied; rows made for
+        // held (pending or quarantined) changesets alone do not count.
+        let st = try statement(
+            """
+            SELECT n.ns, k.key, COALESCE(n.petname, n.name) FROM namespaces n JOIN keys k ON k.k = n.root
+            WHERE EXISTS (SELECT 1 FROM feeds f WHERE f.ns = n.ns) ORDER BY n.ns
+            """)
         defer { st.reset() }
         var out: [NamespaceRow] = []
         while try st.step() { out.append(NamespaceRow(ns: st.int64(0), root: st.blob(1), name: st.isNull(2) ? nil : st.text(2))) }

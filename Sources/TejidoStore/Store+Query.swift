@@ -7,9 +7,14 @@ extension Store {
     /// that refuses any write, so nothing it says can change the store.
     public func query(_ sql: String) throws -> QueryResult {
         let reader: SQLiteConnection
+        var skipped: [String] = []
         do {
             reader = try SQLiteConnection(path: layout.database.path, mode: .readOnly)
-            for view in try viewDefinitions() { try? reader.execute(view) }
+            for (collection, view) in try viewDefinitions() {
+                // Two collections whose names differ only in case cannot both be views (SQLite
+                // names are case-insensitive): the later one is skipped and reported.
+                do { try reader.execute(view) } catch { skipped.append(collection) }
+            }
         } catch let e as SQLiteError {
             throw StoreError.from(e)
         }
@@ -30,18 +35,18 @@ extension Store {
             if e.isReadOnlyViolation { throw StoreError.readOnlyQuery(sql) }
             throw StoreError.queryFailed(e.message)
         }
-        return QueryResult(columns: columns, rows: rows)
+        return QueryResult(columns: columns, rows: rows, skippedCollections: skipped)
     }
 
     /// `CREATE TEMP VIEW` statements, one per collection. Internal tables are named with `main.`
     /// so a collection that shares a table's name cannot shadow what its own view reads.
-    func viewDefinitions() throws -> [String] {
+    func viewDefinitions() throws -> [(collection: String, sql: String)] {
         var byCollection: [String: [(String, CRDTKind)]] = [:]
         let st = try db.prepare("SELECT collection, field, crdt FROM columns ORDER BY collection, field, crdt")
         while try st.step() {
             byCollection[st.text(0), default: []].append((st.text(1), CRDTKind(rawValue: st.int64(2)) ?? .register))
         }
-        var sql: [String] = []
+        var sql: [(collection: String, sql: String)] = []
         for (collection, fields) in byCollection.sorted(by: { $0.key < $1.key }) {
             let visible = "(r.deleted IS NULL OR %@ > r.deleted)"
             var exprs: [String: [String]] = [:]
@@ -62,8 +67,7 @@ extension Store {
                         (SELECT CASE WHEN count(*) = 0 THEN NULL ELSE json_group_array(e) END FROM (SELECT DISTINCT
                         CASE WHEN typeof(a.elem) = 'blob' THEN hex(a.elem) ELSE a.elem END AS e FROM main.set_adds a
                         WHERE a.rec = r.rec AND a.field = \(f) AND \(visible.replacingOccurrences(of: "%@", with: "a.stamp"))
-                        AND NOT EXISTS (SELECT 1 FROM main.set_removes x WHERE x.rec = a.rec AND x.field = a.field
-                        AND x.cs_id = a.cs_id AND x.op = a.op) ORDER BY e))
+                        AND \(setAddNotRemovedSQL) ORDER BY e))
                         """)
                 }
             }
@@ -71,11 +75,11 @@ extension Store {
                 let e = exprs[f]!
                 return (e.count == 1 ? e[0] : "COALESCE(\(e.joined(separator: ", ")))") + " AS \"\(f)\""
             }
-            sql.append("""
+            sql.append((collection, """
                 CREATE TEMP VIEW "\(collection)" AS SELECT COALESCE(n.petname, n.name) AS namespace, r.rid AS id\(columns.isEmpty ? "" : ", ")\(columns.joined(separator: ", "))
                 FROM main.records r JOIN main.namespaces n ON n.ns = r.ns
                 WHERE r.collection = '\(collection)' AND \(visibleRecordSQL)
-                """)
+                """))
         }
         return sql
     }

@@ -52,7 +52,7 @@ extension Store {
         let sets = try statement(
             """
             SELECT DISTINCT a.field, a.kind, a.elem FROM set_adds a WHERE a.rec=? AND a.stamp > ?
-            AND NOT EXISTS (SELECT 1 FROM set_removes x WHERE x.rec=a.rec AND x.field=a.field AND x.cs_id=a.cs_id AND x.op=a.op)
+            AND \(setAddNotRemovedSQL)
             ORDER BY a.field, a.kind, a.elem
             """)
         sets.bind(1, rec); sets.bind(blob: 2, deleted)

@@ -101,13 +101,13 @@ extension Store {
         var seq: UInt64 = 1
         var prev: ChangesetID?
         var deps: [ChangesetID] = []
-        let feeds = try statement("SELECT author, seq, head FROM feeds WHERE ns=?")
+        let feeds = try statement(Self.feedHeadsSQL)
         feeds.bind(1, nsID)
         while try feeds.step() {
             if feeds.int64(0) == authorID {
                 seq = UInt64(feeds.int64(1)) + 1
                 prev = ChangesetID(bytes: feeds.blob(2))
-            } else if let d = ChangesetID(bytes: feeds.blob(2)) {
+            } else if deps.count < FormatLimits.maxDeps, let d = ChangesetID(bytes: feeds.blob(2)) {
                 deps.append(d)
             }
         }
@@ -128,17 +128,22 @@ extension Store {
         return env
     }
 
+    /// Feed heads of a namespace, most recently applied first: deps keep the newest 1024 when a
+    /// namespace has more feeds than one changeset may name (prev still carries the rest).
+    static let feedHeadsSQL = """
+        SELECT f.author, f.seq, f.head FROM feeds f JOIN changesets c ON c.id = f.head WHERE f.ns=? ORDER BY c.applied DESC
+        """
+
     /// The visible adds of an element: what a remove issued now has observed.
     func observedAdds(ns: Int64, record: RecordKey, field: String, element: Value) throws -> [OpRef] {
         let rec = try recordID(ns: ns, record)
-        let (kind, v) = ValueKind.of(element)
         let st = try statement(
             """
             SELECT a.cs_id, a.op FROM set_adds a JOIN records r ON r.rec = a.rec
-            WHERE a.rec=? AND a.field=? AND a.kind=? AND a.elem IS ? AND (r.deleted IS NULL OR a.stamp > r.deleted)
-            AND NOT EXISTS (SELECT 1 FROM set_removes x WHERE x.rec=a.rec AND x.field=a.field AND x.cs_id=a.cs_id AND x.op=a.op)
+            WHERE a.rec=? AND a.field=? AND a.ecbor=? AND (r.deleted IS NULL OR a.stamp > r.deleted)
+            AND \(setAddNotRemovedSQL)
             """)
-        st.bind(1, rec); st.bind(2, field); st.bind(3, kind.rawValue); st.bind(4, v)
+        st.bind(1, rec); st.bind(2, field); st.bind(blob: 3, element.cborBytes)
         defer { st.reset() }
         var out: [OpRef] = []
         while try st.step() {

@@ -79,7 +79,7 @@ public final class Store {
             let appID = try Schema.intPragma(db, "application_id")
             let version = try Schema.intPragma(db, "user_version")
             if !create && (appID != Int64(Schema.applicationID) || version == 0) {
-                throw StoreError.notAStore(path: layout.directory.path)
+                throw StoreError.foreignDatabase(path: layout.database.path)
             }
             // WAL with a full fsync at each commit: what is reported committed survives a crash or power cut.
             try db.execute(
@@ -87,16 +87,18 @@ public final class Store {
                 PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;
                 PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA wal_autocheckpoint=8192; PRAGMA temp_store=MEMORY;
                 """)
-            try Schema.migrate(db)
+            try Schema.migrate(db, seed: create ? { db in
+                let st = try db.prepare("INSERT INTO meta(key, value) VALUES('network', ?), ('hlc', 0), ('applied', 0)")
+                try st.run([.blob(network!)])
+            } : nil)
         } catch let e as SQLiteError {
-            if e.isCorrupt { throw StoreError.corruptStore(path: layout.database.path, detail: e.message) }
+            if e.isCorrupt { throw StoreError.foreignDatabase(path: layout.database.path) }
             throw StoreError.from(e)
         }
         nodeKey = try Ed25519PrivateKey(seed: StoreLayout.readSecret(layout.nodeKey))
         if create {
             networkID = network!
             clock = HLC(rawValue: 0)
-            try run("INSERT INTO meta(key, value) VALUES('network', ?), ('hlc', 0), ('applied', 0)", [.blob(networkID)])
             var config = ["network": Bech32.encode(prefix: KeyText.networkPrefix, bytes: networkID), "format": "1"]
             if let networkName { config["network_name"] = networkName }
             let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
@@ -133,6 +135,7 @@ public final class Store {
     func write<T>(_ body: () throws -> T) throws -> T {
         do {
             return try db.transaction {
+                try reloadAfterLock()
                 let result = try body()
                 try flushHistory()
                 try run("UPDATE meta SET value=? WHERE key='hlc'", [.integer(Int64(bitPattern: clock.rawValue))])
@@ -144,6 +147,17 @@ public final class Store {
             if let e = error as? SQLiteError { throw StoreError.from(e) }
             throw error
         }
+    }
+
+    /// Re-reads what another process may have moved since this one last held the write lock:
+    /// the clock, the application counter and the authority cache.
+    func reloadAfterLock() throws {
+        if case .integer(let h)? = try db.scalar("SELECT value FROM meta WHERE key='hlc'") {
+            let stored = HLC(rawValue: UInt64(bitPattern: h))
+            if stored > clock { clock = stored }
+        }
+        if case .integer(let a)? = try db.scalar("SELECT value FROM meta WHERE key='applied'") { nextApplied = max(nextApplied, a) }
+        authorityCache.removeAll()
     }
 
     func dropCaches() {

@@ -4,6 +4,8 @@ import TejidoSQLite
 /// Everything the store can refuse or fail at. The CLI turns each case into a catalog message.
 public enum StoreError: Error, Equatable, Sendable {
     case notAStore(path: String)
+    /// The directory holds a `store.db` of some other program.
+    case foreignDatabase(path: String)
     case alreadyAStore(path: String)
     case corruptStore(path: String, detail: String)
     case newerSchema(found: Int, supported: Int)

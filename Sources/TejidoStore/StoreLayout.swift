@@ -24,6 +24,12 @@ struct StoreLayout {
         try handle.synchronize()
         try handle.close()
         if rename(tmp.path, url.path) != 0 { throw StoreError.keyFile(path: url.path, detail: "cannot rename") }
+        // The rename is durable only once the directory entry is on disk.
+        let dir = open(url.deletingLastPathComponent().path, O_RDONLY)
+        if dir >= 0 {
+            fsync(dir)
+            close(dir)
+        }
     }
 
     static func readSecret(_ url: URL) throws -> [UInt8] {

@@ -28,9 +28,9 @@ enum Msg: String, CaseIterable {
     // Results
     case storeCreated, networkLine, keyLine, fingerprintLine, namespaceCreated, granted, committed, noRecords
     case importProgress, importDone, verifyOK, verifyFailed, verifyCounts, blameHeader, queryRows, noNamespaces
-    case namespaceHeader, logPending, logQuarantined
+    case namespaceHeader, logPending, logQuarantined, warnSkippedView
     // Errors
-    case errNotAStore, errAlreadyAStore, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
+    case errNotAStore, errForeignDatabase, errAlreadyAStore, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
     case errAmbiguousNamespace, errNamespaceExists, errInvalidName, errInvalidRecordID, errInvalidField
     case errNotAuthorized, errRecordNotFound, errInvalidChangeset, errWrongNetwork, errInvalidChain, errBadImportLine
     case errReadOnlyQuery, errQueryFailed, errDiskFull, errDatabase, errInvalidNetworkID, errInvalidKey
@@ -83,9 +83,13 @@ enum Msg: String, CaseIterable {
         case .namespaceHeader: ("NAME\tID\tROLE\tCHANGESETS\tRECORDS", "NOMBRE\tID\tROL\tCAMBIOS\tREGISTROS")
         case .logPending: ("pending", "pendiente")
         case .logQuarantined: ("quarantined", "en cuarentena")
+        case .warnSkippedView: ("warning: collection \"{0}\" has no view here: another collection's name differs from it only in case.",
+                                "aviso: la colección \"{0}\" no tiene vista aquí: el nombre de otra colección solo difiere en mayúsculas.")
 
         case .errNotAStore: ("{0} is not a Tejido store. Create one with `tejido init --network NAME` or pass --store DIR.",
                              "{0} no es un almacén de Tejido. Crea uno con `tejido init --network NOMBRE` o usa --store DIR.")
+        case .errForeignDatabase: ("{0} is not a Tejido database (another program's file, or damaged). Nothing was changed; use another directory for the store.",
+                                   "{0} no es una base de datos de Tejido (es de otro programa, o está dañada). No se cambió nada; usa otro directorio para el almacén.")
         case .errAlreadyAStore: ("{0} already holds a store; nothing was changed.", "{0} ya tiene un almacén; no se cambió nada.")
         case .errCorruptStore: ("The store file {0} is damaged or not a Tejido database ({1}). Nothing was changed.",
                                 "El archivo {0} está dañado o no es una base de Tejido ({1}). No se cambió nada.")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TejidoCore
+import TejidoSQLite
 import TejidoStore
 
 /// Where output goes: results on stdout (text or JSON), messages and progress on stderr.
@@ -50,6 +51,16 @@ struct Console {
             try body()
         } catch let e as ExitCode {
             throw e
+        } catch let e as SQLiteError {
+            // A failure below the store's own checks: a damaged file, a full disk, an I/O error.
+            if e.isCorrupt {
+                err("tejido: " + t(.errCorruptStore, e.sql ?? "store.db", e.message))
+            } else if e.isDiskFull {
+                err("tejido: " + t(.errDiskFull))
+            } else {
+                err("tejido: " + t(.errDatabase, e.description))
+            }
+            throw Console.failure
         } catch let e as StoreError {
             let (m, args) = Self.message(for: e)
             err("tejido: " + t(m, args))
@@ -70,6 +81,7 @@ struct Console {
     static func message(for e: StoreError) -> (Msg, [String]) {
         switch e {
         case .notAStore(let p): (.errNotAStore, [p])
+        case .foreignDatabase(let p): (.errForeignDatabase, [p])
         case .alreadyAStore(let p): (.errAlreadyAStore, [p])
         case .corruptStore(let p, let d): (.errCorruptStore, [p, d])
         case .newerSchema(let f, let s): (.errNewerSchema, [String(f), String(s)])

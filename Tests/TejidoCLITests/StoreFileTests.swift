@@ -54,7 +54,7 @@ struct StoreFileTests {
     func foreignFile() throws {
         try withTemporaryDirectory { tmp in
             try Data(String(repeating: "esto no es una base de datos\n", count: 300).utf8).write(to: tmp.appendingPathComponent("store.db"))
-            try expectAllRefused(in: tmp, status: 1, stderrContains: "is damaged or not a Tejido database")
+            try expectAllRefused(in: tmp, status: 1, stderrContains: "is not a Tejido database")
             let r = CLI.run(["init", "--network", "x"], store: tmp)
             #expect(r.status == 1)
             #expect(r.stderr.contains("already holds a store"))
@@ -68,7 +68,8 @@ struct StoreFileTests {
                 let db = try SQLiteConnection(path: tmp.appendingPathComponent("store.db").path, mode: .create)
                 try db.execute("CREATE TABLE recetas(nombre TEXT); INSERT INTO recetas VALUES ('mole'), ('tamales');")
             }
-            try expectAllRefused(in: tmp, status: 1, stderrContains: "is not a Tejido store")
+            try expectAllRefused(in: tmp, status: 1, stderrContains: "is not a Tejido database")
+            #expect(CLI.run(["key", "show"], store: tmp).stderr.contains("use another directory"))
         }
     }
 

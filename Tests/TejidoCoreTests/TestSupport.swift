@@ -214,7 +214,7 @@ struct BodyGenerator {
     }
 
     mutating func body() -> ChangesetBody {
-        let seq: UInt64 = bool() ? 1 : UInt64.random(in: 2...UInt64.max, using: &rng)
+        let seq: UInt64 = bool() ? 1 : UInt64.random(in: 2...UInt64(Int64.max), using: &rng)
         return ChangesetBody(
             network: bytes(32), namespace: bytes(32), author: bytes(32), seq: seq,
             prev: seq > 1 ? changesetID() : nil, deps: (0..<int(0...4)).map { _ in changesetID() },

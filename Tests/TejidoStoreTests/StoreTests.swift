@@ -74,7 +74,8 @@ import TejidoTestSupport
             try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
             let db = try SQLiteConnection(path: other.appendingPathComponent("store.db").path, mode: .create)
             try db.execute("CREATE TABLE x(a)")
-            #expect(throws: StoreError.notAStore(path: other.path)) { try Store.open(at: other) }
+            let foreign = other.appendingPathComponent("store.db").path
+            #expect(throws: StoreError.foreignDatabase(path: foreign)) { try Store.open(at: other) }
         }
     }
 
@@ -123,6 +124,28 @@ import TejidoTestSupport
             #expect(reported.last == summary)
             #expect(zip(reported, reported.dropFirst()).allSatisfy { $0.changesets < $1.changesets })
             #expect(try store.verify().ok)
+        }
+    }
+
+    @Test func anImportCutShortResumesAfterItsLastReportedLine() throws {
+        try withTemporaryStore { store in
+            try store.createNamespace(name: "chiapas")
+            let lines = (0..<200).map { i in
+                #"{"replica":"chiapas","txn":\#(i / 10),"op":"inc","collection":"petitions","id":"p\#(i % 3)","field":"firmas","value":1}"#
+            }
+            let file = store.directory.appendingPathComponent("w.jsonl")
+            try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+            // Import only the first 7 changesets' lines, as if the rest had been cut off.
+            let head = store.directory.appendingPathComponent("head.jsonl")
+            try lines.prefix(70).joined(separator: "\n").write(to: head, atomically: true, encoding: .utf8)
+            let first = try store.importJSONLines(path: head.path)
+            #expect(first.lines == 70)
+            var options = ImportOptions()
+            options.afterLine = first.lines
+            let rest = try store.importJSONLines(path: file.path, options: options)
+            #expect(rest.changesets == 13 && rest.ops == 130)
+            let total = try store.query("SELECT sum(firmas) FROM petitions").rows
+            #expect(total == [[.integer(200)]], "every line counted exactly once")
         }
     }
 }

@@ -13,6 +13,7 @@ struct Query: ParsableCommand {
     func run() throws {
         try options.withStore { store, console in
             let result = try store.query(sql)
+            for c in result.skippedCollections { console.err("tejido: " + console.t(.warnSkippedView, c)) }
             if console.json {
                 console.out(json: .array(result.rows.map { row in
                     .object(zip(result.columns, row).map { ($0, Self.json($1)) })
