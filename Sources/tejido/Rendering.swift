@@ -4,16 +4,7 @@ import TejidoStore
 
 /// How values, records and keys look in text and in JSON.
 enum Rendering {
-    static func json(_ v: Value) -> JSONValue {
-        switch v {
-        case .null: .null
-        case .bool(let b): .bool(b)
-        case .int(let i): .int(i)
-        case .float(let d): .double(d)
-        case .text(let s): .string(s)
-        case .bytes(let b): .object([("hex", .string(Hex.encode(b)))])
-        }
-    }
+    static func json(_ v: Value) -> JSONValue { v.json }
 
     static func json(_ f: RecordState.FieldValue) -> JSONValue {
         switch f {

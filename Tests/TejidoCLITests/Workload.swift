@@ -1,4 +1,5 @@
 import Foundation
+import TejidoTestSupport
 
 /// Import input in the shared benchmark's JSON Lines format (`shared/bench/gen_workload.py`).
 enum Workload {
@@ -85,16 +86,6 @@ enum Workload {
         return text
     }
 
-    /// SplitMix64, so a seed gives the same lines every time.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
+    /// A seeded generator, so a seed gives the same lines every time.
+    typealias SplitMix = SeededRandom
 }

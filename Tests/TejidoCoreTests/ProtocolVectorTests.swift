@@ -113,16 +113,7 @@ import TejidoCrypto
         ])
     }
 
-    static func value(_ v: Value) -> JSONValue {
-        switch v {
-        case .null: .null
-        case .bool(let b): .bool(b)
-        case .int(let i): .int(i)
-        case .float(let d): .double(d)
-        case .text(let s): .string(s)
-        case .bytes(let b): .object([("hex", .string(Hex.encode(b)))])
-        }
-    }
+    static func value(_ v: Value) -> JSONValue { v.json }
 
     static func op(_ op: Op) -> JSONValue {
         let code = JSONValue.int(Int64(op.code.rawValue))

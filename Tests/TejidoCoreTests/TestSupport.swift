@@ -1,4 +1,5 @@
 import Testing
+import TejidoTestSupport
 @testable import TejidoCore
 
 /// Bytes from a hex literal written in a test (spaces allowed); a typo traps loudly.
@@ -19,18 +20,8 @@ func cbor(_ build: (inout CBORWriter) -> Void) -> [UInt8] {
     return w.bytes
 }
 
-/// SplitMix64: a small seeded generator so random round trips are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
+/// A small seeded generator so random round trips are reproducible.
+typealias SeededGenerator = SeededRandom
 
 /// A body as an ordered list of (key, encoded value) entries, so tests can break one rule at a time.
 struct BodyEntries {
