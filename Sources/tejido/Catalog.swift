@@ -26,7 +26,7 @@ enum Msg: String, CaseIterable {
     case helpPut, helpGet, helpList, helpDelete, helpInc, helpTag, helpTagAdd, helpTagRemove, helpImport, helpQuery
     case helpLog, helpBlame, helpVerify
     // Results
-    case storeCreated, networkLine, keyLine, fingerprintLine, namespaceCreated, granted, committed, noRecords
+    case verifyProgress, storeCreated, networkLine, keyLine, fingerprintLine, namespaceCreated, granted, committed, noRecords
     case importProgress, importDone, verifyOK, verifyFailed, verifyCounts, blameHeader, queryRows, noNamespaces
     case namespaceHeader, logPending, logQuarantined, warnSkippedView
     // Errors
@@ -61,6 +61,7 @@ enum Msg: String, CaseIterable {
         case .helpBlame: ("Show who wrote each current value of a record.", "Muestra quién escribió cada valor actual de un registro.")
         case .helpVerify: ("Check every signature, hash chain and authorship.", "Verifica cada firma, cadena de hashes y autoría.")
 
+        case .verifyProgress: ("verifying: {0} changesets checked", "verificando: {0} cambios revisados")
         case .storeCreated: ("Created a store in {0}", "Se creó un almacén en {0}")
         case .networkLine: ("network:     {0}", "red:         {0}")
         case .keyLine: ("node key:    {0}", "llave nodo:  {0}")
@@ -133,5 +134,17 @@ enum Msg: String, CaseIterable {
         case .errInternal: ("Unexpected error: {0}", "Error inesperado: {0}")
         case .errBadRole: ("\"{0}\" is not a role: use reader, writer or admin.", "\"{0}\" no es un rol: usa reader, writer o admin.")
         }
+    }
+
+    /// A stable machine-readable code for `--json` errors: the case name without its `err`
+    /// prefix, in snake case (`errUnknownNamespace` -> `unknown_namespace`).
+    var errorCode: String {
+        var name = rawValue.hasPrefix("err") ? String(rawValue.dropFirst(3)) : rawValue
+        if let first = name.first { name = first.lowercased() + name.dropFirst() }
+        var out = ""
+        for c in name {
+            if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
+        }
+        return out
     }
 }

@@ -41,8 +41,19 @@ struct Console {
 
     /// Fails with a message and an exit code.
     func fail(_ m: Msg, _ args: String..., code: ExitCode = Console.failure) -> ExitCode {
-        err("tejido: " + t(m, args))
+        report(m, args)
         return code
+    }
+
+    /// An error on stderr: a line of text, or with `--json` one object
+    /// `{"error": "<stable code>", "message": "<text in the user's language>"}`.
+    func report(_ m: Msg, _ args: [String]) {
+        let message = t(m, args)
+        if json {
+            err(JSONValue.object([("error", .string(m.errorCode)), ("message", .string(message))]).serialized())
+        } else {
+            err("tejido: " + message)
+        }
     }
 
     /// Runs `body`; a StoreError becomes its catalog message and exit 1 (2 for not found).
@@ -54,20 +65,20 @@ struct Console {
         } catch let e as SQLiteError {
             // A failure below the store's own checks: a damaged file, a full disk, an I/O error.
             if e.isCorrupt {
-                err("tejido: " + t(.errCorruptStore, e.sql ?? "store.db", e.message))
+                report(.errCorruptStore, [e.sql ?? "store.db", e.message])
             } else if e.isDiskFull {
-                err("tejido: " + t(.errDiskFull))
+                report(.errDiskFull, [])
             } else {
-                err("tejido: " + t(.errDatabase, e.description))
+                report(.errDatabase, [e.description])
             }
             throw Console.failure
         } catch let e as StoreError {
             let (m, args) = Self.message(for: e)
-            err("tejido: " + t(m, args))
+            report(m, args)
             if case .recordNotFound = e { throw Console.notFound }
             throw Console.failure
         } catch {
-            err("tejido: " + t(.errInternal, "\(error)"))
+            report(.errInternal, ["\(error)"])
             throw Console.failure
         }
     }

@@ -59,4 +59,19 @@ struct LanguageTests {
             #expect(es.stderr.contains("No existe el registro"), "LC_ALL comes before LANG")
         }
     }
+
+    @Test("with --json an error is one object with a stable code and the message in the user's language")
+    func jsonErrors() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            let r = missingRecord(in: s, args: ["--json", "--lang", "es"])
+            #expect(r.status == 2)
+            let error = try JSON.parse(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+            #expect(error["error"]?.string == "record_not_found")
+            #expect(error["message"]?.string?.contains("No existe el registro") == true)
+            let bad = s.run(["put", "nadie/events/e1", "title=x", "--json"])
+            #expect(bad.status == 1)
+            #expect(try JSON.parse(bad.stderr.trimmingCharacters(in: .whitespacesAndNewlines))["error"]?.string == "unknown_namespace")
+        }
+    }
 }

@@ -9,7 +9,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         try options.withStore { store, console in
-            let report = try store.verify { n in console.progress("\(n)") }
+            let report = try store.verify { n in console.progress(console.t(.verifyProgress, String(n))) }
             console.endProgress()
             if console.json {
                 console.out(json: .object([
