@@ -1,10 +1,12 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
-// Shared settings: Swift 6 language mode everywhere, strict concurrency included.
+// Shared settings: Swift 6 language mode everywhere, strict concurrency included; in CI
+// (CI set in the environment) warnings in this package's own targets are errors.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
-]
+] + (ProcessInfo.processInfo.environment["CI"] != nil ? [.unsafeFlags(["-warnings-as-errors"])] : [])
 
 let package = Package(
     name: "tejido",
