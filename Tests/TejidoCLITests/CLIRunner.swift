@@ -105,6 +105,13 @@ enum CLI {
     }
 
     /// Runs a command that must succeed and print JSON; returns the parsed output.
+    /// The text of an error: the "message" of a `--json` error object, else stderr as it is.
+    static func errorMessage(_ stderr: String) -> String {
+        let trimmed = stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.hasPrefix("{"), let message = (try? JSON.parse(trimmed))?["message"]?.string else { return stderr }
+        return message
+    }
+
     static func json(
         _ args: [String], store: URL, env: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> JSON {
