@@ -56,6 +56,7 @@ let package = Package(
             name: "TejidoTestSupport", dependencies: ["TejidoStore", "TejidoCore", "TejidoCrypto"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TejidoCryptoTests", dependencies: ["TejidoCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "TejidoSQLiteTests", dependencies: ["TejidoSQLite", "TejidoTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TejidoCoreTests", dependencies: ["TejidoCore", "TejidoCrypto", "TejidoTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TejidoStoreTests", dependencies: ["TejidoStore", "TejidoTestSupport"], swiftSettings: swiftSettings),

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import TejidoSQLite
+import TejidoTestSupport
+
+@Suite struct SQLiteConnectionTests {
+    func withDatabase(_ body: (SQLiteConnection, String) throws -> Void) throws {
+        try withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("t.db").path
+            let db = try SQLiteConnection(path: path, mode: .create)
+            try db.execute("CREATE TABLE t(k INTEGER PRIMARY KEY, v)")
+            try body(db, path)
+        }
+    }
+
+    @Test func valuesRoundTripWithTheirTypes() throws {
+        try withDatabase { db, _ in
+            let values: [SQLiteValue] = [.null, .integer(Int64.min), .integer(Int64.max), .real(-0.5), .text("añil ✓"), .blob([0, 1, 255]), .blob([])]
+            let insert = try db.prepare("INSERT INTO t(k, v) VALUES(?, ?)")
+            for (i, v) in values.enumerated() { try insert.run([.integer(Int64(i)), v]) }
+            let read = try db.prepare("SELECT v FROM t ORDER BY k")
+            var got: [SQLiteValue] = []
+            while try read.step() { got.append(read.value(0)) }
+            // SQLite keeps an empty blob as an empty blob.
+            #expect(got == values)
+        }
+    }
+
+    @Test func aTransactionThatThrowsLeavesNothing() throws {
+        try withDatabase { db, _ in
+            struct Boom: Error {}
+            #expect(throws: Boom.self) {
+                try db.transaction {
+                    try db.execute("INSERT INTO t(k, v) VALUES(1, 'x')")
+                    throw Boom()
+                }
+            }
+            let count = try db.scalar("SELECT count(*) FROM t")
+            #expect(count == .integer(0))
+            #expect(!db.isInTransaction)
+        }
+    }
+
+    @Test func prepareSingleRefusesTrailingStatements() throws {
+        try withDatabase { db, _ in
+            #expect(throws: SQLiteError.self) { try db.prepareSingle("SELECT 1; DELETE FROM t") }
+            let ok = try db.prepareSingle("SELECT 1 ;  ")
+            let row = try ok.step()
+            #expect(row)
+        }
+    }
+
+    @Test func denyWritesRefusesEveryWriteButReads() throws {
+        try withDatabase { db, path in
+            try db.execute("INSERT INTO t(k, v) VALUES(1, 'x')")
+            let reader = try SQLiteConnection(path: path, mode: .readOnly)
+            reader.denyWrites()
+            for sql in ["DELETE FROM t", "INSERT INTO t VALUES(2, 'y')", "CREATE TABLE u(a)", "PRAGMA user_version = 3", "ATTACH ':memory:' AS m"] {
+                #expect(throws: SQLiteError.self, "\(sql)") { try reader.execute(sql) }
+            }
+            let v = try reader.scalar("SELECT v FROM t WHERE k = 1")
+            #expect(v == .text("x"))
+        }
+    }
+
+    @Test func errorsNameTheStatement() throws {
+        try withDatabase { db, _ in
+            do {
+                _ = try db.prepare("SELECT nope FROM t")
+                Issue.record("no error")
+            } catch let e as SQLiteError {
+                #expect(e.sql == "SELECT nope FROM t")
+                #expect(e.message.contains("nope"))
+            }
+        }
+    }
+}
