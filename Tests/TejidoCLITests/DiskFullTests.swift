@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// A full disk: a clear message, a non-zero exit, the store as it was; and it works again once
+/// there is room. Needs a small tmpfs, so it runs where this process may mount one (root in CI).
+@Suite("full disk", .enabled(if: Tmpfs.canMount))
+struct DiskFullTests {
+    @Test("writes on a full disk are refused cleanly and succeed once there is room")
+    func fullDisk() throws {
+        try withTemporaryDirectory { tmp in
+            let mountPoint = tmp.appendingPathComponent("small")
+            try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+            try #require(Tmpfs.shell(["mount", "-t", "tmpfs", "-o", "size=4M", "tmpfs", mountPoint.path]) == 0)
+            defer { Tmpfs.shell(["umount", mountPoint.path]) }
+            try check(on: mountPoint)
+        }
+    }
+}
+
+/// A small tmpfs to fill up, where this process may mount one.
+enum Tmpfs {
+    static let canMount: Bool = {
+        guard getuid() == 0 else { return false }
+        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("tejido-mount-probe-\(getpid())")
+        try? FileManager.default.createDirectory(at: probe, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: probe) }
+        guard shell(["mount", "-t", "tmpfs", "-o", "size=1M", "tmpfs", probe.path]) == 0 else { return false }
+        _ = shell(["umount", probe.path])
+        return true
+    }()
+
+    @discardableResult
+    static func shell(_ args: [String]) -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = args
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return -1 }
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+}
+
+extension DiskFullTests {
+    func check(on mountPoint: URL) throws {
+        do {
+            let s = try StoreFixture.populated(in: mountPoint)
+            let before = try s.snapshot()
+            // Fill the rest of the disk.
+            let filler = mountPoint.appendingPathComponent("filler")
+            _ = FileManager.default.createFile(atPath: filler.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: filler)
+            let block = Data(repeating: 0x61, count: 64 * 1024)
+            while (try? handle.write(contentsOf: block)) != nil {}
+            try? handle.close()
+
+            let big = String(repeating: "texto ", count: 2000)
+            for args in [["put", "chiapas/events/lleno", "description=\(big)"],
+                         ["inc", "chiapas/petitions/pe1", "signatures", "5"]] {
+                let r = s.run(args)
+                #expect(r.status == 1, "tejido \(args) on a full disk exited \(r.status)")
+                #expect(r.stderr.contains("disk is full") || r.stderr.contains("database or disk is full"), "\(r.stderr)")
+            }
+            // Room again: everything is as before, and writes work.
+            try FileManager.default.removeItem(at: filler)
+            #expect(try s.snapshot() == before)
+            #expect(try CLI.json(["verify"], store: s.directory)["ok"] == .bool(true))
+            try CLI.ok(["put", "chiapas/events/lleno", "title=ya cabe"], store: s.directory)
+        }
+    }
+}
