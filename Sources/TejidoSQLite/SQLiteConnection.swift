@@ -33,7 +33,9 @@ public final class SQLiteConnection {
     public static var libraryVersion: Int32 { sqlite3_libversion_number() }
 
     func error(_ rc: Int32, sql: String?) -> SQLiteError {
-        SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql, systemErrno: sqlite3_system_errno(handle))
+        var e = SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql, systemErrno: sqlite3_system_errno(handle))
+        e.path = path
+        return e
     }
 
     /// Runs one or more statements that return no rows.
@@ -43,7 +45,9 @@ public final class SQLiteConnection {
         if rc != SQLITE_OK {
             let message = errmsg.map { String(cString: $0) } ?? "error"
             sqlite3_free(errmsg)
-            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql, systemErrno: sqlite3_system_errno(handle))
+            var e = SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql, systemErrno: sqlite3_system_errno(handle))
+            e.path = path
+            throw e
         }
     }
 

@@ -8,6 +8,8 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public let sql: String?
     /// The operating system's errno behind an I/O error, when SQLite saw one (0 otherwise).
     public var systemErrno: Int32 = 0
+    /// The database file, when the error came from an open connection.
+    public var path: String?
 
     public init(code: Int32, message: String, sql: String?, systemErrno: Int32 = 0) {
         self.code = code

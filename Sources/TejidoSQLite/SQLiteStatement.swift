@@ -85,7 +85,11 @@ public final class SQLiteStatement {
         switch rc {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
-        default: throw connection.error(rc, sql: sql)
+        default:
+            let error = connection.error(rc, sql: sql)
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+            throw error
         }
     }
 

@@ -3,6 +3,8 @@ import Foundation
 /// Reads a file descriptor line by line in large chunks, without loading the whole input.
 struct LineReader {
     let fd: Int32
+    /// No line of a valid import is longer than a changeset may be.
+    static let maxLine = 2 << 20
 
     /// Calls `body` with each line (without its newline) and its 1-based number.
     func forEachLine(_ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
@@ -31,6 +33,9 @@ struct LineReader {
                     start = i + 1
                 }
                 carry.append(contentsOf: chunk[start..<n])
+                if carry.count > Self.maxLine {
+                    throw StoreError.badImportLine(line: lineNumber + 1, detail: "line longer than \(Self.maxLine) bytes")
+                }
             }
         }
         if !carry.isEmpty {

@@ -56,10 +56,13 @@ enum Schema {
     /// `seed` runs inside the same transaction when the database is new, so a crash never leaves
     /// a schema without its first rows.
     static func migrate(_ db: SQLiteConnection, seed: ((SQLiteConnection) throws -> Void)? = nil) throws {
-        let version = Int(try intPragma(db, "user_version"))
-        if version > currentVersion { throw StoreError.newerSchema(found: version, supported: currentVersion) }
-        guard version < currentVersion else { return }
+        let seen = Int(try intPragma(db, "user_version"))
+        if seen > currentVersion { throw StoreError.newerSchema(found: seen, supported: currentVersion) }
+        guard seen < currentVersion else { return }
         try db.transaction {
+            // Read again under the write lock: another process may have migrated meanwhile.
+            let version = Int(try intPragma(db, "user_version"))
+            guard version < currentVersion else { return }
             for v in version..<currentVersion { try db.execute(migrations[v]) }
             if version == 0, let seed { try seed(db) }
             try db.execute("PRAGMA user_version = \(currentVersion); PRAGMA application_id = \(applicationID);")

@@ -23,8 +23,8 @@ extension Store {
             source = path
         } else {
             let tmp = directory.appendingPathComponent(".import-\(getpid()).tmp")
-            try copyInput(path: path, to: tmp)
             spool = tmp
+            try copyInput(path: path, to: tmp)
             source = tmp.path
         }
         let fd = try openForReading(source)
@@ -77,7 +77,7 @@ extension Store {
             let target = try namespace(named: options.namespace ?? first.replica, line: first.number)
             var ops: [Op] = []
             ops.reserveCapacity(pending.count)
-            for line in pending { ops.append(try line.op(store: self, ns: target.ns)) }
+            for line in pending { ops.append(contentsOf: try line.ops(store: self, ns: target.ns)) }
             batchLast = try batch.write(namespace: target.root, nsID: target.ns, ops: ops)
             inBatch += 1
             batchOps += ops.count
@@ -294,6 +294,9 @@ final class ImportValidation: @unchecked Sendable {
                         }
                     } else {
                         (runReplica, runTxn, runLength, runBytes) = (line.replica, line.txn, 1, bytes.count)
+                        if runBytes > FormatLimits.maxEnvelopeBytes - Self.envelopeMargin {
+                            throw StoreError.badImportLine(line: number, detail: "txn \(line.txn) is too large for one changeset (1 MiB)")
+                        }
                     }
                 }
             } catch {
@@ -433,6 +436,12 @@ struct ImportLine {
         return ImportLine(
             number: number, replica: replica, txn: txn, kind: kind, record: RecordKey(collection: collection, id: id),
             field: field, value: value)
+    }
+
+    func ops(store: Store, ns: Int64) throws -> [Op] {
+        guard kind == .remove else { return [try op(store: store, ns: ns)] }
+        let observed = try store.observedAdds(ns: ns, record: record, field: field, element: value)
+        return Store.removeOps(record, field: field, element: value, observed: observed)
     }
 
     func op(store: Store, ns: Int64) throws -> Op {

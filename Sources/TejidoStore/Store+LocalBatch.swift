@@ -78,11 +78,7 @@ extension Store {
                     }
                 }
                 st.reset()
-                // A held changeset of this node past its head (a restored backup, say): writing now would fork the feed.
-                if case .integer(let top)? = try store.db.scalar(
-                    "SELECT max(seq) FROM changesets WHERE ns=? AND author=?", [.integer(nsID), .integer(authorID)]), UInt64(top) > feed.seq {
-                    throw StoreError.invalidChain("this node already holds its changeset \(top) in the namespace, past its applied head \(feed.seq)")
-                }
+                try store.checkNoHeldChangesetPastHead(ns: nsID, author: authorID)
                 feed = Feed(seq: feed.seq, prev: feed.prev, deps: deps)
             }
             guard ops.count <= FormatLimits.maxOps else {

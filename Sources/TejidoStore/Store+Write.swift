@@ -65,14 +65,21 @@ extension Store {
         try check(record)
         guard Names.isValidField(field) else { throw StoreError.invalidField(field) }
         let (root, nsID) = try resolveNamespace(namespace)
+        try checkMessage(message)
         return try write {
             let observed = try observedAdds(ns: nsID, record: record, field: field, element: element)
-            let op = Op.setRemove(record, field: field, element: element, observed: observed)
-            return try commitLocal(namespace: root, ops: [op], message: message, signer: nodeKey).id
+            let ops = Self.removeOps(record, field: field, element: element, observed: observed)
+            return try commitLocal(namespace: root, ops: ops, message: message, signer: nodeKey).id
         }
     }
 
     // MARK: The local write path
+
+    func checkMessage(_ message: String?) throws {
+        if let m = message, m.isEmpty || m.utf8.count > FormatLimits.maxMessageBytes {
+            throw StoreError.invalidChangeset("message must be 1 to \(FormatLimits.maxMessageBytes) bytes")
+        }
+    }
 
     func check(_ record: RecordKey) throws {
         guard Names.isValidName(record.collection) else { throw StoreError.invalidName(record.collection) }
@@ -81,9 +88,7 @@ extension Store {
 
     func writeLocal(namespace: String, ops: [Op], message: String?) throws -> ChangesetID {
         let (root, _) = try resolveNamespace(namespace)
-        if let m = message, m.isEmpty || m.utf8.count > FormatLimits.maxMessageBytes {
-            throw StoreError.invalidChangeset("message must be 1 to \(FormatLimits.maxMessageBytes) bytes")
-        }
+        try checkMessage(message)
         return try write { try commitLocal(namespace: root, ops: ops, message: message, signer: nodeKey).id }
     }
 
@@ -93,6 +98,7 @@ extension Store {
         let nsID = try namespaceID(root, create: author == root)
         guard let nsID else { throw StoreError.unknownNamespace(Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root)) }
         let authorID = try keyID(author)
+        try checkNoHeldChangesetPastHead(ns: nsID, author: authorID)
         let needed = Self.requiredRole(for: ops)
         let held = try role(of: author, authorID: authorID, namespace: root, nsID: nsID)
         if held == nil || held! < needed {
@@ -119,13 +125,34 @@ extension Store {
         guard ops.count <= FormatLimits.maxOps, deps.count <= FormatLimits.maxDeps else {
             throw StoreError.invalidChangeset("more than \(FormatLimits.maxOps) ops or \(FormatLimits.maxDeps) deps in one changeset")
         }
-        let env = try ChangesetEnvelope.sign(body, with: signer)
-        guard env.bytes.count <= FormatLimits.maxEnvelopeBytes else {
-            throw StoreError.invalidChangeset("changeset of \(env.bytes.count) bytes is over the \(FormatLimits.maxEnvelopeBytes)-byte limit")
-        }
+        let signed = try ChangesetEnvelope.sign(body, with: signer)
+        // Decode our own bytes as a peer will: a changeset only this store would accept would
+        // stall this node's feed everywhere else.
+        let env: ChangesetEnvelope
+        do { env = try ChangesetEnvelope(bytes: signed.bytes) } catch { throw error.storeError }
         let outcome = try receive(env, trusted: true)
         guard outcome == .applied else { throw StoreError.invalidChangeset("local changeset not applied: \(outcome)") }
         return env
+    }
+
+    /// Refuses to write when this node already holds one of its own changesets past its applied
+    /// head in the namespace (after restoring a backup, say): writing would fork its own feed.
+    func checkNoHeldChangesetPastHead(ns: Int64, author: Int64) throws {
+        var head: Int64 = 0
+        if case .integer(let s)? = try db.scalar("SELECT seq FROM feeds WHERE ns=? AND author=?", [.integer(ns), .integer(author)]) { head = s }
+        if case .integer(let top)? = try db.scalar("SELECT max(seq) FROM changesets WHERE ns=? AND author=?", [.integer(ns), .integer(author)]),
+            top > head
+        {
+            throw StoreError.invalidChain("this node already holds its changeset \(top) in the namespace, past its applied head \(head)")
+        }
+    }
+
+    /// Removes of one element, split so that no op names more than the format's limit of observed adds.
+    static func removeOps(_ record: RecordKey, field: String, element: Value, observed: [OpRef]) -> [Op] {
+        guard observed.count > FormatLimits.maxObserved else { return [.setRemove(record, field: field, element: element, observed: observed)] }
+        return stride(from: 0, to: observed.count, by: FormatLimits.maxObserved).map {
+            .setRemove(record, field: field, element: element, observed: Array(observed[$0..<min($0 + FormatLimits.maxObserved, observed.count)]))
+        }
     }
 
     /// Feed heads of a namespace, most recently applied first: deps keep the newest 1024 when a

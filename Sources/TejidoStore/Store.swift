@@ -92,7 +92,11 @@ public final class Store {
                 try st.run([.blob(network!)])
             } : nil)
         } catch let e as SQLiteError {
-            if e.isCorrupt { throw StoreError.foreignDatabase(path: layout.database.path) }
+            // A file SQLite cannot read at all: another program's, or a damaged store; the header tells.
+            if e.isCorrupt {
+                if Self.hasTejidoMark(layout.database.path) { throw StoreError.corruptStore(path: layout.database.path, detail: e.message) }
+                throw StoreError.foreignDatabase(path: layout.database.path)
+            }
             throw StoreError.from(e)
         }
         nodeKey = try Ed25519PrivateKey(seed: StoreLayout.readSecret(layout.nodeKey))
@@ -112,6 +116,15 @@ public final class Store {
         }
         if case .integer(let h)? = try db.scalar("SELECT value FROM meta WHERE key='hlc'") { clock = HLC(rawValue: UInt64(bitPattern: h)) }
         if case .integer(let a)? = try db.scalar("SELECT value FROM meta WHERE key='applied'") { nextApplied = a }
+    }
+
+    /// True if the file starts with SQLite's header and carries Tejido's application id (bytes 68-71).
+    static func hasTejidoMark(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path), let head = try? h.read(upToCount: 72), head.count == 72 else { return false }
+        try? h.close()
+        let bytes = [UInt8](head)
+        let id = bytes[68..<72].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        return bytes.starts(with: Array("SQLite format 3".utf8)) && Int32(bitPattern: id) == Schema.applicationID
     }
 
     public var networkIDText: String { Bech32.encode(prefix: KeyText.networkPrefix, bytes: networkID) }
@@ -161,6 +174,7 @@ public final class Store {
     }
 
     func dropCaches() {
+        for st in statements.values { st.reset() }
         keyIDs.removeAll()
         namespaceIDs.removeAll()
         recordIDs.removeAll()

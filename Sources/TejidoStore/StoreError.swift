@@ -32,6 +32,7 @@ public enum StoreError: Error, Equatable, Sendable {
     /// Maps a SQLite failure to the error a user can act on.
     static func from(_ error: SQLiteError) -> StoreError {
         if error.isDiskFull { return .diskFull }
+        if error.isCorrupt { return .corruptStore(path: error.path ?? "store.db", detail: error.message) }
         return .database(error.description)
     }
 }

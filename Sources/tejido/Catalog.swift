@@ -141,9 +141,13 @@ enum Msg: String, CaseIterable {
     var errorCode: String {
         var name = rawValue.hasPrefix("err") ? String(rawValue.dropFirst(3)) : rawValue
         if let first = name.first { name = first.lowercased() + name.dropFirst() }
+        // A run of capitals is one word: invalidRecordID -> invalid_record_id.
         var out = ""
+        var previousUpper = false
         for c in name {
-            if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
+            if c.isUppercase && !previousUpper { out += "_" }
+            out += c.lowercased()
+            previousUpper = c.isUppercase
         }
         return out
     }

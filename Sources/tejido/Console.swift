@@ -65,7 +65,7 @@ struct Console {
         } catch let e as SQLiteError {
             // A failure below the store's own checks: a damaged file, a full disk, an I/O error.
             if e.isCorrupt {
-                report(.errCorruptStore, [e.sql ?? "store.db", e.message])
+                report(.errCorruptStore, [e.path ?? "store.db", e.message])
             } else if e.isDiskFull {
                 report(.errDiskFull, [])
             } else {

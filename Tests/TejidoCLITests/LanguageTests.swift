@@ -72,6 +72,8 @@ struct LanguageTests {
             let bad = s.run(["put", "nadie/events/e1", "title=x", "--json"])
             #expect(bad.status == 1)
             #expect(try JSON.parse(bad.stderr.trimmingCharacters(in: .whitespacesAndNewlines))["error"]?.string == "unknown_namespace")
+            let badID = s.run(["put", "chiapas/events/a\u{7}b", "title=x", "--json"])
+            #expect(try JSON.parse(badID.stderr.trimmingCharacters(in: .whitespacesAndNewlines))["error"]?.string == "invalid_record_id")
         }
     }
 }

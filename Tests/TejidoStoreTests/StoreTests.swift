@@ -148,4 +148,33 @@ import TejidoTestSupport
             #expect(total == [[.integer(200)]], "every line counted exactly once")
         }
     }
+
+    @Test func aRemoveOfMoreAddsThanOneOpMayNameIsSplitAndStaysValid() throws {
+        try withTemporaryStore { store in
+            try store.createNamespace(name: "g")
+            let rec = RecordKey(collection: "events", id: "e1")
+            for _ in 0..<(FormatLimits.maxObserved + 30) {
+                try store.tagAdd(namespace: "g", record: rec, field: "tags", element: .text("agua"))
+            }
+            let id = try store.tagRemove(namespace: "g", record: rec, field: "tags", element: .text("agua"))
+            var removeOps = 0
+            try store.forEachEnvelope { bytes in
+                let env = try ChangesetEnvelope(bytes: bytes)
+                if env.id == id { removeOps = env.body.ops.count }
+            }
+            #expect(removeOps == 2)
+            #expect(try store.get(namespace: "g", record: rec)?.fields["tags"] == nil)
+            #expect(try store.verify().ok)
+        }
+    }
+
+    @Test func aLocalWriteWithAnEmptyMessageIsRefusedBeforeSigning() throws {
+        try withTemporaryStore { store in
+            try store.createNamespace(name: "g")
+            let rec = RecordKey(collection: "events", id: "e1")
+            #expect(throws: StoreError.self) { try store.tagRemove(namespace: "g", record: rec, field: "tags", element: .text("x"), message: "") }
+            #expect(throws: StoreError.self) { try store.put(namespace: "g", record: rec, fields: [("t", .int(1))], message: "") }
+            #expect(try store.changesetCounts().applied == 1)
+        }
+    }
 }
