@@ -11,6 +11,9 @@ public struct ImportOptions: Sendable {
     /// Skip the lines up to this number: resumes an import that was cut, from the `lines` of its
     /// last reported commit.
     public var afterLine: Int = 0
+    /// Continue the cut import of this same file from the last line this store committed of it
+    /// (recorded in the store with each commit, so nothing is imported twice).
+    public var resume = false
 
     public init(replica: String? = nil, namespace: String? = nil, changesetsPerCommit: Int = 1000, commitInterval: Double = 1.0) {
         self.replica = replica

@@ -27,6 +27,16 @@ extension Store {
             try copyInput(path: path, to: tmp)
             source = tmp.path
         }
+        // What identifies this import for --resume: the file, its size and the options (a spooled
+        // standard input has no identity and is never resumed).
+        let sourceKey: String? = spool == nil ? Self.importIdentity(source, options) : nil
+        var options = options
+        if options.resume {
+            guard let sourceKey, case .text(let key)? = try db.scalar("SELECT value FROM meta WHERE key='import_source'"), key == sourceKey,
+                case .integer(let line)? = try db.scalar("SELECT value FROM meta WHERE key='import_line'")
+            else { throw StoreError.nothingToResume(path ?? "-") }
+            options.afterLine = Int(line)
+        }
         let fd = try openForReading(source)
         let reader = ImportReader(fd: fd, onlyReplica: options.replica, afterLine: options.afterLine)
         let readerThread = Thread { reader.run() }
@@ -84,8 +94,17 @@ extension Store {
             pending.removeAll(keepingCapacity: true)
         }
         var lastCommit = Date()
-        func commitBatch() throws {
+        func commitBatch(final: Bool) throws {
             guard batch.isOpen else { return }
+            // Where this import stands commits with the batch: a cut import resumes exactly after it.
+            if let sourceKey {
+                if final {
+                    try run("DELETE FROM meta WHERE key IN ('import_source', 'import_line')")
+                } else {
+                    try run("INSERT OR REPLACE INTO meta(key, value) VALUES('import_source', ?), ('import_line', ?)",
+                            [.text(sourceKey), .integer(Int64(summary.lines))])
+                }
+            }
             try batch.commit()
             lastCommit = Date()
             summary.changesets += inBatch
@@ -103,11 +122,11 @@ extension Store {
                 let due = inBatch >= options.changesetsPerCommit || Date().timeIntervalSince(lastCommit) >= options.commitInterval
                 if due && (validated || validation.isDone) {
                     try awaitValidation()
-                    try commitBatch()
+                    try commitBatch(final: false)
                 }
             }
             try awaitValidation()
-            try commitBatch()
+            try commitBatch(final: true)
         } catch {
             batch.rollback()
             // Report the earliest bad line: the checking thread may have found one before this thread's.
@@ -129,6 +148,13 @@ extension Store {
         let fd = Foundation.open(path, O_RDONLY)
         guard fd >= 0 else { throw StoreError.badImportLine(line: 0, detail: "cannot open \(path): \(String(cString: strerror(errno)))") }
         return fd
+    }
+
+    static func importIdentity(_ path: String, _ options: ImportOptions) -> String {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        var st = stat()
+        let size = stat(path, &st) == 0 ? Int64(st.st_size) : -1
+        return "\(absolute)|\(size)|\(options.replica ?? "")|\(options.namespace ?? "")"
     }
 
     static func isRegularFile(_ path: String) -> Bool {

@@ -22,6 +22,7 @@ public enum StoreError: Error, Equatable, Sendable {
     case wrongNetwork
     case invalidChain(String)
     case badImportLine(line: Int, detail: String)
+    case nothingToResume(String)
     case readOnlyQuery(String)
     case queryFailed(String)
     case diskFull

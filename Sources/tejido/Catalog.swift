@@ -33,7 +33,7 @@ enum Msg: String, CaseIterable {
     case errNotAStore, errForeignDatabase, errAlreadyAStore, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
     case errAmbiguousNamespace, errNamespaceExists, errInvalidName, errInvalidRecordID, errInvalidField
     case errNotAuthorized, errRecordNotFound, errInvalidChangeset, errWrongNetwork, errInvalidChain, errBadImportLine
-    case errReadOnlyQuery, errQueryFailed, errDiskFull, errDatabase, errInvalidNetworkID, errInvalidKey
+    case errNothingToResume, errReadOnlyQuery, errQueryFailed, errDiskFull, errDatabase, errInvalidNetworkID, errInvalidKey
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
 
     var text: (en: String, es: String) {
@@ -115,6 +115,8 @@ enum Msg: String, CaseIterable {
         case .errWrongNetwork: ("The changeset belongs to another network.", "El cambio pertenece a otra red.")
         case .errInvalidChain: ("Broken hash chain: {0}", "Cadena de hashes rota: {0}")
         case .errBadImportLine: ("Import line {0}: {1}. Nothing was imported.", "Línea {0} de la importación: {1}. No se importó nada.")
+        case .errNothingToResume: ("This store holds no cut import of {0} (with these options) to resume; nothing was changed.",
+                                   "Este almacén no tiene una importación cortada de {0} (con estas opciones) que continuar; no se cambió nada.")
         case .errReadOnlyQuery: ("`tejido query` is read-only; this statement would change data: {0}",
                                  "`tejido query` es de solo lectura; esta sentencia cambiaría datos: {0}")
         case .errQueryFailed: ("Query failed: {0}", "La consulta falló: {0}")

@@ -109,6 +109,7 @@ struct Console {
         case .wrongNetwork: (.errWrongNetwork, [])
         case .invalidChain(let d): (.errInvalidChain, [d])
         case .badImportLine(let l, let d): (.errBadImportLine, [String(l), d])
+        case .nothingToResume(let f): (.errNothingToResume, [f])
         case .readOnlyQuery(let q): (.errReadOnlyQuery, [q])
         case .queryFailed(let d): (.errQueryFailed, [d])
         case .diskFull: (.errDiskFull, [])

@@ -10,7 +10,8 @@ struct Import: ParsableCommand {
     @Argument(help: "A JSON Lines file, or - for standard input.") var file: String
     @Option(name: .long, help: "Keep only the lines of this replica (group).") var replica: String?
     @Option(name: .long, help: "Put every line into this namespace instead of the one named by its replica.") var namespace: String?
-    @Option(name: .long, help: "Skip lines 1 to N: resume a cut import from the \"lines\" of its last commit.") var afterLine: Int = 0
+    @Flag(name: .long, help: "Continue a cut import of this same file where its last commit ended (nothing is imported twice).") var resume = false
+    @Option(name: .long, help: "Skip lines 1 to N (by hand; --resume does it for you).") var afterLine: Int = 0
     @Option(name: .long, help: "At most this many changesets per durable commit (default 1000; a commit also happens every second).") var batch: Int = 1000
 
     func run() throws {
@@ -19,6 +20,7 @@ struct Import: ParsableCommand {
             func rate(_ ops: Int) -> String { String(Int(Double(ops) / max(Date().timeIntervalSince(start), 1e-6))) }
             var opts = ImportOptions(replica: replica, namespace: namespace, changesetsPerCommit: max(1, batch))
             opts.afterLine = max(0, afterLine)
+            opts.resume = resume
             let summary = try store.importJSONLines(path: file == "-" ? nil : file, options: opts) { s in
                 if console.json {
                     console.out(json: .object([
