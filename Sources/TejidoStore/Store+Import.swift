@@ -464,23 +464,18 @@ struct ImportLine {
             field: field, value: value)
     }
 
+    /// The ops of this line: one, or several removes when it names more adds than one op may.
     func ops(store: Store, ns: Int64) throws -> [Op] {
-        guard kind == .remove else { return [try op(store: store, ns: ns)] }
-        let observed = try store.observedAdds(ns: ns, record: record, field: field, element: value)
-        return Store.removeOps(record, field: field, element: value, observed: observed)
-    }
-
-    func op(store: Store, ns: Int64) throws -> Op {
         switch kind {
-        case .set: return .set(record, field: field, value: value)
+        case .set: return [.set(record, field: field, value: value)]
         case .inc:
             guard case .int(let d) = value else { throw StoreError.badImportLine(line: number, detail: "inc needs an integer value") }
-            return .counterAdd(record, field: field, delta: d)
-        case .add: return .setAdd(record, field: field, element: value)
+            return [.counterAdd(record, field: field, delta: d)]
+        case .add: return [.setAdd(record, field: field, element: value)]
         case .remove:
             let observed = try store.observedAdds(ns: ns, record: record, field: field, element: value)
-            return .setRemove(record, field: field, element: value, observed: observed)
-        case .delete: return .delete(record)
+            return Store.removeOps(record, field: field, element: value, observed: observed)
+        case .delete: return [.delete(record)]
         }
     }
 }

@@ -134,8 +134,7 @@ extension Store {
             deferred.removeAll(keepingCapacity: true)
             signatures.clear()
             try store.flushHistory()
-            try store.run("UPDATE meta SET value=? WHERE key='hlc'", [.integer(Int64(bitPattern: store.clock.rawValue))])
-            try store.run("UPDATE meta SET value=? WHERE key='applied'", [.integer(store.nextApplied)])
+            try store.saveCounters()
             try store.db.execute("COMMIT")
             isOpen = false
         }

@@ -17,7 +17,7 @@ public final class Store {
     var logger = Logger(label: "tejido.store")
 
     /// Clock of the last HLC this store issued or saw.
-    var clock: HLC
+    var clock = HLC(rawValue: 0)
     /// Wall clock in Unix milliseconds; tests may fix it.
     public var now: () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }
 
@@ -102,7 +102,6 @@ public final class Store {
         nodeKey = try Ed25519PrivateKey(seed: StoreLayout.readSecret(layout.nodeKey))
         if create {
             networkID = network!
-            clock = HLC(rawValue: 0)
             var config = ["network": Bech32.encode(prefix: KeyText.networkPrefix, bytes: networkID), "format": "1"]
             if let networkName { config["network_name"] = networkName }
             let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
@@ -112,10 +111,8 @@ public final class Store {
                 throw StoreError.corruptStore(path: layout.database.path, detail: "no network id")
             }
             networkID = net
-            clock = HLC(rawValue: 0)
         }
-        if case .integer(let h)? = try db.scalar("SELECT value FROM meta WHERE key='hlc'") { clock = HLC(rawValue: UInt64(bitPattern: h)) }
-        if case .integer(let a)? = try db.scalar("SELECT value FROM meta WHERE key='applied'") { nextApplied = a }
+        (clock, nextApplied) = try storedCounters()
     }
 
     /// True if the file starts with SQLite's header and carries Tejido's application id (bytes 68-71).
@@ -151,8 +148,7 @@ public final class Store {
                 try reloadAfterLock()
                 let result = try body()
                 try flushHistory()
-                try run("UPDATE meta SET value=? WHERE key='hlc'", [.integer(Int64(bitPattern: clock.rawValue))])
-                try run("UPDATE meta SET value=? WHERE key='applied'", [.integer(nextApplied)])
+                try saveCounters()
                 return result
             }
         } catch {
@@ -165,12 +161,25 @@ public final class Store {
     /// Re-reads what another process may have moved since this one last held the write lock:
     /// the clock, the application counter and the authority cache.
     func reloadAfterLock() throws {
-        if case .integer(let h)? = try db.scalar("SELECT value FROM meta WHERE key='hlc'") {
-            let stored = HLC(rawValue: UInt64(bitPattern: h))
-            if stored > clock { clock = stored }
-        }
-        if case .integer(let a)? = try db.scalar("SELECT value FROM meta WHERE key='applied'") { nextApplied = max(nextApplied, a) }
+        let (storedClock, storedApplied) = try storedCounters()
+        clock = max(clock, storedClock)
+        nextApplied = max(nextApplied, storedApplied)
         authorityCache.removeAll()
+    }
+
+    /// The clock and the application counter as last committed (meta rows `hlc` and `applied`).
+    func storedCounters() throws -> (HLC, Int64) {
+        var clock = HLC(rawValue: 0)
+        var applied: Int64 = 0
+        if case .integer(let h)? = try db.scalar("SELECT value FROM meta WHERE key='hlc'") { clock = HLC(rawValue: UInt64(bitPattern: h)) }
+        if case .integer(let a)? = try db.scalar("SELECT value FROM meta WHERE key='applied'") { applied = a }
+        return (clock, applied)
+    }
+
+    /// Writes the clock and the application counter; part of every write transaction.
+    func saveCounters() throws {
+        try run("UPDATE meta SET value=? WHERE key='hlc'", [.integer(Int64(bitPattern: clock.rawValue))])
+        try run("UPDATE meta SET value=? WHERE key='applied'", [.integer(nextApplied)])
     }
 
     func dropCaches() {
@@ -182,8 +191,7 @@ public final class Store {
         writtenRecords.removeAll()
         knownColumns.removeAll()
         pendingHistory.removeAll()
-        if case .integer(let h)? = try? db.scalar("SELECT value FROM meta WHERE key='hlc'") { clock = HLC(rawValue: UInt64(bitPattern: h)) }
-        if case .integer(let a)? = try? db.scalar("SELECT value FROM meta WHERE key='applied'") { nextApplied = a }
+        if let stored = try? storedCounters() { (clock, nextApplied) = stored }
     }
 
     /// The local id of a public key, interning it if new.

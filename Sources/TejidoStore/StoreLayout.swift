@@ -1,4 +1,5 @@
 import Foundation
+import TejidoCrypto
 
 /// The files of a store directory.
 struct StoreLayout {
@@ -15,7 +16,7 @@ struct StoreLayout {
     static func writeSecret(_ bytes: [UInt8], to url: URL) throws {
         let fm = FileManager.default
         let tmp = url.appendingPathExtension("tmp")
-        let text = Data((HexText.encode(bytes) + "\n").utf8)
+        let text = Data((Hex.encode(bytes) + "\n").utf8)
         guard fm.createFile(atPath: tmp.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw StoreError.keyFile(path: url.path, detail: "cannot create")
         }
@@ -37,7 +38,7 @@ struct StoreLayout {
             throw StoreError.keyFile(path: url.path, detail: "missing or unreadable")
         }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let bytes = HexText.decode(text), bytes.count == 32 else {
+        guard let bytes = Hex.decode(text), bytes.count == 32 else {
             throw StoreError.keyFile(path: url.path, detail: "not 64 hex digits")
         }
         return bytes
