@@ -38,28 +38,35 @@ let package = Package(
             dependencies: ["TejidoCore", "TejidoCrypto", "TejidoSQLite", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
 
+        .target(
+            name: "TejidoSync",
+            dependencies: ["TejidoStore", "TejidoCore", "TejidoCrypto", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+
         // MARK: Programs
         .executableTarget(
             name: "tejido",
             dependencies: [
-                "TejidoStore", "TejidoCore", "TejidoCrypto", "TejidoSQLite",
+                "TejidoSync", "TejidoStore", "TejidoCore", "TejidoCrypto", "TejidoSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "tejido-bench",
-            dependencies: ["TejidoStore", "TejidoSQLite", "TejidoCrypto"],
+            dependencies: ["TejidoSync", "TejidoStore", "TejidoSQLite", "TejidoCrypto"],
             swiftSettings: swiftSettings),
 
         // MARK: Tests
         .target(
-            name: "TejidoTestSupport", dependencies: ["TejidoStore", "TejidoCore", "TejidoCrypto"],
+            name: "TejidoTestSupport", dependencies: ["TejidoSync", "TejidoStore", "TejidoCore", "TejidoCrypto"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TejidoCryptoTests", dependencies: ["TejidoCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "TejidoSQLiteTests", dependencies: ["TejidoSQLite", "TejidoTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TejidoCoreTests", dependencies: ["TejidoCore", "TejidoCrypto", "TejidoTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TejidoStoreTests", dependencies: ["TejidoStore", "TejidoTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TejidoSyncTests", dependencies: ["TejidoSync", "TejidoStore", "TejidoTestSupport"], swiftSettings: swiftSettings),
         // Depends on the executable so that `swift test` builds `tejido`; the tests run it as a child process.
         .testTarget(
             name: "TejidoCLITests", dependencies: ["tejido", "TejidoTestSupport", "TejidoSQLite"], swiftSettings: swiftSettings),

@@ -47,7 +47,17 @@ enum Schema {
         CREATE TABLE set_removes(
             rec INTEGER NOT NULL, field TEXT NOT NULL, cs_id BLOB NOT NULL, op INTEGER NOT NULL, ecbor BLOB NOT NULL,
             PRIMARY KEY(rec, field, cs_id, op, ecbor)) WITHOUT ROWID;
+        """,
+        // 2: peers. A peer is a name and a URL, with the node key pinned for it (if any). What a
+        // node key is known to hold (its feed heads) is learned in syncs and from bundle receipts.
         """
+        CREATE TABLE peers(name TEXT PRIMARY KEY, url TEXT NOT NULL, key BLOB, seen_key BLOB, share TEXT,
+            added INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE peer_state(key BLOB PRIMARY KEY, last_sync INTEGER, last_url TEXT, sent INTEGER NOT NULL DEFAULT 0,
+            received INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+        CREATE TABLE peer_heads(peer BLOB NOT NULL, ns BLOB NOT NULL, author BLOB NOT NULL, seq INTEGER NOT NULL,
+            PRIMARY KEY(peer, ns, author)) WITHOUT ROWID;
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -29,6 +29,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case database(String)
     case invalidNetworkID(String)
     case invalidKey(String)
+    case peerExists(String)
+    case unknownPeer(String)
 
     /// Maps a SQLite failure to the error a user can act on.
     static func from(_ error: SQLiteError) -> StoreError {

@@ -35,6 +35,7 @@ enum Msg: String, CaseIterable {
     case errNotAuthorized, errRecordNotFound, errInvalidChangeset, errWrongNetwork, errInvalidChain, errBadImportLine
     case errNothingToResume, errReadOnlyQuery, errQueryFailed, errDiskFull, errDatabase, errInvalidNetworkID, errInvalidKey
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
+    case errPeerExists, errUnknownPeer
 
     var text: (en: String, es: String) {
         switch self {
@@ -135,6 +136,9 @@ enum Msg: String, CaseIterable {
                                "Usa --network NOMBRE para iniciar una red o --join ID_DE_RED para unirte a una.")
         case .errInternal: ("Unexpected error: {0}", "Error inesperado: {0}")
         case .errBadRole: ("\"{0}\" is not a role: use reader, writer or admin.", "\"{0}\" no es un rol: usa reader, writer o admin.")
+        case .errPeerExists: ("There is already a peer named \"{0}\"; remove it first or pick another name.",
+                              "Ya hay un par llamado \"{0}\"; quítalo primero o elige otro nombre.")
+        case .errUnknownPeer: ("No peer is named \"{0}\" (see tejido peer list).", "Ningún par se llama \"{0}\" (ver tejido peer list).")
         }
     }
 

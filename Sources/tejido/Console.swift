@@ -116,6 +116,8 @@ struct Console {
         case .database(let d): (.errDatabase, [d])
         case .invalidNetworkID(let n): (.errInvalidNetworkID, [n])
         case .invalidKey(let k): (.errInvalidKey, [k])
+        case .peerExists(let n): (.errPeerExists, [n])
+        case .unknownPeer(let n): (.errUnknownPeer, [n])
         }
     }
 }

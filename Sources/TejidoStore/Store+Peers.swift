@@ -1,0 +1,104 @@
+import Foundation
+import TejidoCore
+import TejidoCrypto
+import TejidoSQLite
+
+extension Store {
+    // MARK: The peer list
+
+    public func addPeer(name: String, url: String, key: [UInt8]?, share: [String]?) throws {
+        guard Names.isValidName(name) else { throw StoreError.invalidName(name) }
+        try write {
+            if try db.scalar("SELECT 1 FROM peers WHERE name=?", [.text(name)]) != nil { throw StoreError.peerExists(name) }
+            try run("INSERT INTO peers(name, url, key, share, added) VALUES(?,?,?,?,?)", [
+                .text(name), .text(url), key.map { .blob($0) } ?? .null,
+                share.map { .text($0.joined(separator: ",")) } ?? .null, .integer(Int64(now())),
+            ])
+        }
+    }
+
+    public func removePeer(name: String) throws {
+        try write {
+            try run("DELETE FROM peers WHERE name=?", [.text(name)])
+            if db.changes == 0 { throw StoreError.unknownPeer(name) }
+        }
+    }
+
+    public func peer(named name: String) throws -> PeerInfo? { try peers().first { $0.name == name } }
+
+    /// Every named peer, by name, with what is known to be waiting in each direction.
+    public func peers() throws -> [PeerInfo] {
+        let st = try db.prepare(
+            """
+            SELECT p.name, p.url, p.key, p.seen_key, p.share, s.last_sync FROM peers p
+            LEFT JOIN peer_state s ON s.key = COALESCE(p.key, p.seen_key) ORDER BY p.name
+            """)
+        var out: [PeerInfo] = []
+        while try st.step() {
+            let key = st.isNull(2) ? nil : st.blob(2)
+            let seen = st.isNull(3) ? nil : st.blob(3)
+            let waiting = try (key ?? seen).map { try self.waiting(peer: $0) } ?? (0, 0)
+            out.append(PeerInfo(
+                name: st.text(0), url: st.text(1), key: key, seenKey: seen,
+                share: st.isNull(4) ? nil : st.text(4).split(separator: ",").map(String.init),
+                lastSync: st.isNull(5) ? nil : UInt64(st.int64(5)), toSend: waiting.0, toReceive: waiting.1))
+        }
+        return out
+    }
+
+    // MARK: What a peer is known to hold
+
+    /// The feed heads a node key was last known to hold, per namespace.
+    public func knownHeads(peer: [UInt8]) throws -> [[UInt8]: [[UInt8]: UInt64]] {
+        let st = try db.prepare("SELECT ns, author, seq FROM peer_heads WHERE peer=?")
+        st.bind(blob: 1, peer)
+        var out: [[UInt8]: [[UInt8]: UInt64]] = [:]
+        while try st.step() { out[st.blob(0), default: [:]][st.blob(1)] = UInt64(st.int64(2)) }
+        return out
+    }
+
+    /// Records what a peer holds after a sync or from a receipt. Heads only move forward.
+    /// `completed` marks a sync that ran to its end.
+    public func recordPeer(key: [UInt8], url: String?, heads: [[UInt8]: [[UInt8]: UInt64]], sent: Int, received: Int,
+                           completed: Bool, peerName: String? = nil) throws {
+        try write {
+            let st = try statement(
+                """
+                INSERT INTO peer_heads(peer, ns, author, seq) VALUES(?,?,?,?)
+                ON CONFLICT(peer, ns, author) DO UPDATE SET seq=excluded.seq WHERE excluded.seq > peer_heads.seq
+                """)
+            for (ns, feeds) in heads {
+                for (author, seq) in feeds { try st.run([.blob(key), .blob(ns), .blob(author), .integer(Int64(clamping: seq))]) }
+            }
+            try run(
+                """
+                INSERT INTO peer_state(key, last_sync, last_url, sent, received) VALUES(?,?,?,?,?)
+                ON CONFLICT(key) DO UPDATE SET last_sync=COALESCE(excluded.last_sync, peer_state.last_sync),
+                last_url=COALESCE(excluded.last_url, peer_state.last_url),
+                sent=peer_state.sent+excluded.sent, received=peer_state.received+excluded.received
+                """, [.blob(key), completed ? .integer(Int64(now())) : .null, url.map { .text($0) } ?? .null,
+                      .integer(Int64(sent)), .integer(Int64(received))])
+            if let peerName { try run("UPDATE peers SET seen_key=? WHERE name=?", [.blob(key), .text(peerName)]) }
+        }
+    }
+
+    /// Changesets this store holds that `peer` is not known to hold, and those it is known to hold
+    /// that this store lacks (counted from feed heads).
+    public func waiting(peer: [UInt8]) throws -> (toSend: Int, toReceive: Int) {
+        let theirs = try knownHeads(peer: peer)
+        var toSend = 0
+        var toReceive = 0
+        for ns in try namespaceRows() {
+            let mine = try feedHeads(namespace: ns.root)
+            let known = theirs[ns.root] ?? [:]
+            for h in mine where h.seq > known[h.author] ?? 0 { toSend += Int(h.seq - (known[h.author] ?? 0)) }
+            let mineByAuthor = Dictionary(uniqueKeysWithValues: mine.map { ($0.author, $0.seq) })
+            for (author, seq) in known where seq > mineByAuthor[author] ?? 0 { toReceive += Int(seq - (mineByAuthor[author] ?? 0)) }
+        }
+        let held = Set(try namespaceRows().map(\.root))
+        for (ns, known) in theirs where !held.contains(ns) {
+            toReceive += known.values.reduce(0) { $0 + Int($1) }
+        }
+        return (toSend, toReceive)
+    }
+}

@@ -1,0 +1,134 @@
+import Dispatch
+import Foundation
+import TejidoCore
+import TejidoCrypto
+import TejidoSQLite
+
+extension Store {
+    // MARK: What this store holds
+
+    /// The head of every feed of one namespace (empty if the store has none of it).
+    public func feedHeads(namespace root: [UInt8]) throws -> [FeedHead] {
+        guard let ns = try namespaceID(root, create: false) else { return [] }
+        let st = try statement("SELECT k.key, f.seq, f.head FROM feeds f JOIN keys k ON k.k = f.author WHERE f.ns=?")
+        st.bind(1, ns)
+        defer { st.reset() }
+        var out: [FeedHead] = []
+        while try st.step() { out.append(FeedHead(author: st.blob(0), seq: UInt64(st.int64(1)), head: st.blob(2))) }
+        return out
+    }
+
+    /// One digest per namespace this store holds, sorted by namespace id.
+    public func namespaceDigests() throws -> [NamespaceDigest] {
+        try namespaceRows()
+            .map { NamespaceDigest.of(namespace: $0.root, heads: try feedHeads(namespace: $0.root)) }
+            .sorted { $0.namespace.lexicographicallyPrecedes($1.namespace) }
+    }
+
+    // MARK: Sending
+
+    /// The applied changesets of `namespaces` that a peer holding `theirHeads` lacks, in the order
+    /// this store applied them (so every changeset comes after its prev and deps).
+    public func outgoing(namespaces: [[UInt8]], theirHeads: [[UInt8]: [FeedHead]]) throws -> OutgoingCursor {
+        try db.execute(
+            """
+            CREATE TEMP TABLE IF NOT EXISTS sync_ns(ns INTEGER PRIMARY KEY);
+            CREATE TEMP TABLE IF NOT EXISTS sync_theirs(ns INTEGER NOT NULL, author INTEGER NOT NULL, seq INTEGER NOT NULL,
+                PRIMARY KEY(ns, author)) WITHOUT ROWID;
+            DELETE FROM temp.sync_ns; DELETE FROM temp.sync_theirs;
+            """)
+        var roots: [Int64: [UInt8]] = [:]
+        let addNS = try db.prepare("INSERT OR IGNORE INTO temp.sync_ns(ns) VALUES(?)")
+        let addHead = try db.prepare("INSERT OR REPLACE INTO temp.sync_theirs(ns, author, seq) VALUES(?,?,?)")
+        let findKey = try db.prepare("SELECT k FROM keys WHERE key=?")
+        for root in namespaces {
+            guard let ns = try namespaceID(root, create: false) else { continue }
+            roots[ns] = root
+            try addNS.run([.integer(ns)])
+            for h in theirHeads[root] ?? [] {
+                // An author this store never saw has nothing here to send.
+                findKey.bind(blob: 1, h.author)
+                let known = try findKey.step()
+                let author = known ? findKey.int64(0) : 0
+                findKey.reset()
+                if known { try addHead.run([.integer(ns), .integer(author), .integer(Int64(clamping: h.seq))]) }
+            }
+        }
+        let filter = """
+            FROM changesets c INDEXED BY changesets_applied
+            WHERE c.applied IS NOT NULL AND c.ns IN (SELECT ns FROM temp.sync_ns)
+            AND c.seq > COALESCE((SELECT t.seq FROM temp.sync_theirs t WHERE t.ns = c.ns AND t.author = c.author), 0)
+            """
+        var total = 0
+        var bytes = 0
+        let count = try db.prepare("SELECT count(*), COALESCE(sum(length(c.envelope)), 0) \(filter)")
+        if try count.step() { total = Int(count.int64(0)); bytes = Int(count.int64(1)) }
+        let rows = try db.prepare("SELECT c.envelope, c.ns, c.author, c.seq \(filter) ORDER BY c.applied")
+        return OutgoingCursor(store: self, statement: rows, roots: roots, total: total, bytes: bytes)
+    }
+
+    // MARK: Receiving in batches
+
+    /// Takes in envelopes from a peer in one transaction. Format and signatures are checked on all
+    /// cores first; if any envelope fails, nothing is written and the error names it.
+    public func receive(envelopes: [[UInt8]]) throws -> BatchOutcome {
+        let checked = Self.checkInParallel(envelopes, network: networkID)
+        var parsed: [ChangesetEnvelope] = []
+        parsed.reserveCapacity(checked.count)
+        for (i, c) in checked.enumerated() {
+            switch c {
+            case .success(let env): parsed.append(env)
+            case .failure(let e): throw StoreError.invalidChangeset("changeset \(i + 1) of the batch: \(e.detail)")
+            }
+        }
+        var outcome = BatchOutcome()
+        try write {
+            for env in parsed { outcome.add(try receive(env, trusted: true)) }
+        }
+        return outcome
+    }
+
+    struct CheckFailure: Error {
+        let detail: String
+    }
+
+    /// Parses and strictly verifies each envelope, spreading the work over the machine's cores.
+    static func checkInParallel(_ envelopes: [[UInt8]], network: [UInt8]) -> [Result<ChangesetEnvelope, CheckFailure>] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, envelopes.count / 16))
+        let results = ResultSlots<Result<ChangesetEnvelope, CheckFailure>>(count: envelopes.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let verifier = Ed25519Verifier()
+            var i = w
+            while i < envelopes.count {
+                results[i] = check(envelopes[i], network: network, verifier: verifier)
+                i += workers
+            }
+        }
+        return results.values
+    }
+
+    private static func check(_ bytes: [UInt8], network: [UInt8], verifier: Ed25519Verifier) -> Result<ChangesetEnvelope, CheckFailure> {
+        let env: ChangesetEnvelope
+        do { env = try ChangesetEnvelope(bytes: bytes) } catch { return .failure(CheckFailure(detail: error.description)) }
+        // The network is checked by the receive path, which gives it its own error.
+        if env.body.network != network { return .success(env) }
+        guard let author = Ed25519PublicKey(bytes: env.body.author),
+            verifier.isValidSignature(env.signature, for: ChangesetEnvelope.signingPrefix + env.id.bytes, by: author)
+        else { return .failure(CheckFailure(detail: "signature does not verify (id \(env.id.hex))")) }
+        return .success(env)
+    }
+}
+
+/// Slots written by disjoint indices from several threads, read after they all finished.
+///
+/// `@unchecked Sendable`: each index is written by exactly one worker, and `values` is read only
+/// after `concurrentPerform` returned, which orders every write before the read.
+final class ResultSlots<T>: @unchecked Sendable {
+    private var storage: [T?]
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    subscript(i: Int) -> T? {
+        get { storage[i] }
+        set { storage.withUnsafeMutableBufferPointer { $0[i] = newValue } }
+    }
+    var values: [T] { storage.map { $0! } }
+}

@@ -1,0 +1,52 @@
+/// Why a sync session ended early. `code` is what goes on the wire in an error message.
+public struct SyncError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Code: UInt64, Sendable {
+        case unsupportedVersion = 1
+        case wrongNetwork = 2
+        case malformedFrame = 3
+        case unknownMessage = 4
+        case frameTooLarge = 5
+        case unexpectedMessage = 6
+        case invalidChangeset = 7
+        case peerNotAllowed = 8
+        case timeout = 9
+        case storeFailure = 10
+        case shuttingDown = 11
+        case connectionLost = 12
+        case wrongPeerKey = 13
+        case other = 99
+
+        /// Stable name, used in `--json` output and the catalog.
+        public var name: String {
+            switch self {
+            case .unsupportedVersion: "unsupported_version"
+            case .wrongNetwork: "wrong_network"
+            case .malformedFrame: "malformed_frame"
+            case .unknownMessage: "unknown_message"
+            case .frameTooLarge: "frame_too_large"
+            case .unexpectedMessage: "unexpected_message"
+            case .invalidChangeset: "invalid_changeset"
+            case .peerNotAllowed: "peer_not_allowed"
+            case .timeout: "timeout"
+            case .storeFailure: "store_failure"
+            case .shuttingDown: "shutting_down"
+            case .connectionLost: "connection_lost"
+            case .wrongPeerKey: "wrong_peer_key"
+            case .other: "other"
+            }
+        }
+    }
+
+    public let code: Code
+    public let detail: String
+    /// True when the peer reported the error (it arrived in an error message).
+    public let fromPeer: Bool
+
+    public init(_ code: Code, _ detail: String, fromPeer: Bool = false) {
+        self.code = code
+        self.detail = detail
+        self.fromPeer = fromPeer
+    }
+
+    public var description: String { (fromPeer ? "peer: " : "") + "\(code.name): \(detail)" }
+}

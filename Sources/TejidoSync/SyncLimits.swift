@@ -1,0 +1,17 @@
+/// Hard limits of sync protocol version 1 (protocol/sync.md).
+public enum SyncLimits {
+    /// The protocol version this implementation speaks.
+    public static let version: UInt64 = 1
+    /// Largest frame payload, in bytes. A frame announcing more ends the session.
+    public static let maxFrameBytes = 4 << 20
+    /// Most namespaces in one digests message.
+    public static let maxNamespaces = 100_000
+    /// Most feed heads in one heads message (longer lists are split).
+    public static let maxHeadsPerMessage = 10_000
+    /// Most changesets in one batch.
+    public static let maxBatchCount = 4_096
+    /// Envelope bytes after which a sender closes a batch (one envelope may exceed it, up to 1 MiB).
+    public static let batchBytes = 1 << 20
+    /// Longest error message text, in bytes.
+    public static let maxErrorText = 1_024
+}

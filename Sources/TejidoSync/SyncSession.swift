@@ -1,0 +1,242 @@
+import TejidoCore
+import TejidoStore
+
+/// The sync protocol as a state machine, with no I/O: messages in, messages out
+/// (protocol/sync.md). A runner moves the frames; the replica is the store on this side.
+///
+/// Order of a session: the client sends hello and its digests; the server answers with hello and
+/// its digests; each side sends the full heads of every namespace whose digests differ, when the
+/// peer will send it changesets; then the client sends what the server lacks, batch by batch, each
+/// acknowledged once committed, and `done`; then the server does the same the other way.
+public final class SyncSession {
+    public enum Role: Sendable { case client, server }
+
+    public struct Options: Sendable {
+        /// Whether this side sends changesets / takes them in.
+        public var sends = true
+        public var receives = true
+        public var batchCount = 1_000
+        public var batchBytes = SyncLimits.batchBytes
+
+        public init(sends: Bool = true, receives: Bool = true) {
+            self.sends = sends
+            self.receives = receives
+        }
+    }
+
+    enum Phase { case idle, awaitHello, awaitDigests, awaitHeads, transfer, finished }
+
+    public let role: Role
+    public let options: Options
+    private let replica: any SyncReplica
+    /// Called with the peer's hello; returns an error to refuse the peer (unknown or wrong key).
+    public var checkPeer: (SyncMessage.Hello) -> SyncError? = { _ in nil }
+
+    private var phase = Phase.idle
+    public private(set) var peerHello: SyncMessage.Hello?
+    public private(set) var stats = SyncStats()
+    /// What the peer is known to hold after this session: per namespace, author -> last seq.
+    public private(set) var peerHolds: [[UInt8]: [[UInt8]: UInt64]] = [:]
+
+    private var myDigests: [NamespaceDigest] = []
+    private var differing: [[UInt8]] = []
+    private var theirHeads: [[UInt8]: [FeedHead]] = [:]
+    private var headsDone: Set<[UInt8]> = []
+    private var iSend = false
+    private var iReceive = false
+    private var sending = false
+    private var sentDone = false
+    private var peerDone = false
+    private var inFlight: [OutgoingChangeset] = []
+
+    public init(role: Role, replica: any SyncReplica, options: Options = Options()) {
+        self.role = role
+        self.replica = replica
+        self.options = options
+    }
+
+    public var isFinished: Bool { phase == .finished }
+
+    /// The messages that open the session: the client's hello and digests; nothing for a server.
+    public func start() throws(SyncError) -> [SyncMessage] {
+        guard phase == .idle else { throw SyncError(.unexpectedMessage, "session already started") }
+        phase = .awaitHello
+        guard role == .client else { return [] }
+        myDigests = try storeCall { try replica.digests(for: []) }
+        return [.hello(myHello), .digests(myDigests)]
+    }
+
+    private var myHello: SyncMessage.Hello {
+        SyncMessage.Hello(network: replica.networkID, nodeKey: replica.nodePublicKey, sends: options.sends, receives: options.receives)
+    }
+
+    /// Takes one message from the peer and returns the messages to send in reply.
+    public func handle(_ message: SyncMessage) throws(SyncError) -> [SyncMessage] {
+        if case .error(let code, let text) = message {
+            phase = .finished
+            throw SyncError(SyncError.Code(rawValue: code) ?? .other, text, fromPeer: true)
+        }
+        switch (phase, message) {
+        case (.awaitHello, .hello(let hello)): return try onHello(hello)
+        case (.awaitDigests, .digests(let list)): return try onDigests(list)
+        case (.awaitHeads, .heads(let ns, let heads, let final)): return try onHeads(ns, heads, final)
+        case (.transfer, .ack(let outcome)): return try onAck(outcome)
+        case (.transfer, .changesets(let envelopes, let remaining)): return try onChangesets(envelopes, remaining)
+        case (.transfer, .done): return try onDone()
+        default:
+            throw SyncError(.unexpectedMessage, "message type \(message.typeCode) is not expected here")
+        }
+    }
+
+    // MARK: Opening
+
+    private func onHello(_ hello: SyncMessage.Hello) throws(SyncError) -> [SyncMessage] {
+        guard hello.version == SyncLimits.version else {
+            throw SyncError(.unsupportedVersion, "the peer speaks protocol version \(hello.version); this side speaks \(SyncLimits.version)")
+        }
+        guard hello.network == replica.networkID else { throw SyncError(.wrongNetwork, "the peer's store belongs to another network") }
+        if let refusal = checkPeer(hello) { throw refusal }
+        peerHello = hello
+        let (client, server) = role == .client ? (myHello, hello) : (hello, myHello)
+        let clientToServer = client.sends && server.receives
+        let serverToClient = server.sends && client.receives
+        iSend = role == .client ? clientToServer : serverToClient
+        iReceive = role == .client ? serverToClient : clientToServer
+        phase = .awaitDigests
+        guard role == .server else { return [] }
+        myDigests = try storeCall { try replica.digests(for: hello.nodeKey) }
+        return [.hello(myHello), .digests(myDigests)]
+    }
+
+    private func onDigests(_ theirs: [NamespaceDigest]) throws(SyncError) -> [SyncMessage] {
+        var theirMap: [[UInt8]: [UInt8]] = [:]
+        for d in theirs { theirMap[d.namespace] = d.digest }
+        let mineMap = Dictionary(myDigests.map { ($0.namespace, $0.digest) }, uniquingKeysWith: { a, _ in a })
+        let all = Set(theirMap.keys).union(mineMap.keys)
+        differing = all.filter { theirMap[$0] != mineMap[$0] }.sorted { $0.lexicographicallyPrecedes($1) }
+        // Where digests agree, the peer holds what this side holds.
+        for d in myDigests where theirMap[d.namespace] == d.digest {
+            let heads = try storeCall { try replica.heads(namespace: d.namespace) }
+            peerHolds[d.namespace] = Dictionary(heads.map { ($0.author, $0.seq) }, uniquingKeysWith: max)
+        }
+        var out: [SyncMessage] = []
+        // The peer needs this side's heads only if it will send.
+        if iReceive {
+            for ns in differing {
+                let heads = try storeCall { try replica.heads(namespace: ns) }
+                var chunks = stride(from: 0, to: heads.count, by: SyncLimits.maxHeadsPerMessage).map {
+                    Array(heads[$0..<min($0 + SyncLimits.maxHeadsPerMessage, heads.count)])
+                }
+                if chunks.isEmpty { chunks = [[]] }
+                for (i, chunk) in chunks.enumerated() { out.append(.heads(namespace: ns, heads: chunk, final: i == chunks.count - 1)) }
+            }
+        }
+        if iSend && !differing.isEmpty {
+            phase = .awaitHeads
+        } else {
+            out += try enterTransfer()
+        }
+        return out
+    }
+
+    private func onHeads(_ ns: [UInt8], _ heads: [FeedHead], _ final: Bool) throws(SyncError) -> [SyncMessage] {
+        guard differing.contains(ns), !headsDone.contains(ns) else {
+            throw SyncError(.unexpectedMessage, "heads for a namespace whose digests agree, or sent twice")
+        }
+        theirHeads[ns, default: []] += heads
+        guard theirHeads[ns]!.count <= 10_000_000 else { throw SyncError(.malformedFrame, "too many heads") }
+        if final {
+            headsDone.insert(ns)
+            peerHolds[ns] = Dictionary(theirHeads[ns]!.map { ($0.author, $0.seq) }, uniquingKeysWith: max)
+        }
+        return headsDone.count == differing.count ? try enterTransfer() : []
+    }
+
+    // MARK: Transfer
+
+    private func enterTransfer() throws(SyncError) -> [SyncMessage] {
+        phase = .transfer
+        // The client sends first; the server starts once the client is done.
+        return role == .client ? try startSending() : []
+    }
+
+    private func startSending() throws(SyncError) -> [SyncMessage] {
+        sending = true
+        guard iSend, !differing.isEmpty else { return finishSending() }
+        let (count, bytes) = try storeCall { try replica.startSending(namespaces: differing, theirHeads: theirHeads) }
+        stats.toSend = count
+        stats.toSendBytes = bytes
+        return try nextBatch()
+    }
+
+    private func nextBatch() throws(SyncError) -> [SyncMessage] {
+        let batch = try storeCall { try replica.nextBatch(maxCount: options.batchCount, maxBytes: options.batchBytes) }
+        guard !batch.isEmpty else { return finishSending() }
+        inFlight = batch
+        let remaining = max(0, stats.toSend - stats.sent - batch.count)
+        return [.changesets(batch.map(\.envelope), remaining: UInt64(remaining))]
+    }
+
+    private func finishSending() -> [SyncMessage] {
+        sending = false
+        sentDone = true
+        // The server speaks second: its done ends the session. The client ends on the server's done.
+        if role == .server { phase = .finished }
+        return [.done(sent: UInt64(stats.sent))]
+    }
+
+    private func onAck(_ outcome: BatchOutcome) throws(SyncError) -> [SyncMessage] {
+        guard sending, !inFlight.isEmpty else { throw SyncError(.unexpectedMessage, "an ack with no batch in flight") }
+        guard outcome.count == inFlight.count else {
+            throw SyncError(.malformedFrame, "an ack for \(outcome.count) changesets; the batch held \(inFlight.count)")
+        }
+        for c in inFlight {
+            stats.sent += 1
+            stats.sentBytes += c.envelope.count
+            if c.seq > peerHolds[c.namespace]?[c.author] ?? 0 { peerHolds[c.namespace, default: [:]][c.author] = c.seq }
+        }
+        inFlight = []
+        return try nextBatch()
+    }
+
+    /// Whether the peer may be sending now: the client before its done, the server after the client's.
+    private var peerSending: Bool {
+        guard !peerDone else { return false }
+        return role == .server ? true : sentDone
+    }
+
+    private func onChangesets(_ envelopes: [[UInt8]], _ remaining: UInt64) throws(SyncError) -> [SyncMessage] {
+        guard peerSending else { throw SyncError(.unexpectedMessage, "changesets while the peer may not send") }
+        guard iReceive else { throw SyncError(.unexpectedMessage, "changesets in a direction this session does not carry") }
+        let outcome: BatchOutcome
+        do {
+            outcome = try replica.receive(envelopes: envelopes)
+        } catch let e as StoreError {
+            switch e {
+            case .invalidChangeset(let detail): throw SyncError(.invalidChangeset, detail)
+            case .wrongNetwork: throw SyncError(.invalidChangeset, "a changeset of another network")
+            default: throw SyncError(.storeFailure, "\(e)")
+            }
+        } catch {
+            throw SyncError(.storeFailure, "\(error)")
+        }
+        stats.received += envelopes.count
+        stats.receivedBytes += envelopes.reduce(0) { $0 + $1.count }
+        stats.peerRemaining = Int(clamping: remaining)
+        stats.outcome.add(outcome)
+        return [.ack(outcome)]
+    }
+
+    private func onDone() throws(SyncError) -> [SyncMessage] {
+        guard peerSending else { throw SyncError(.unexpectedMessage, "done while the peer may not send") }
+        peerDone = true
+        stats.peerRemaining = 0
+        if role == .server { return try startSending() }
+        phase = .finished
+        return []
+    }
+
+    private func storeCall<T>(_ body: () throws -> T) throws(SyncError) -> T {
+        do { return try body() } catch let e as SyncError { throw e } catch { throw SyncError(.storeFailure, "\(error)") }
+    }
+}
