@@ -4,3 +4,32 @@
 #include <openssl/sha.h>
 #include <openssl/crypto.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/pem.h>
+#include <openssl/bio.h>
+
+/* Macros of OpenSSL's TLS API, as functions Swift can call. */
+
+static inline int tejido_ssl_ctx_tls13_only(SSL_CTX *ctx) {
+    return SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) == 1
+        && SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) == 1;
+}
+
+static inline X509 *tejido_ssl_peer_certificate(SSL *ssl) {
+    return SSL_get1_peer_certificate(ssl);
+}
+
+static inline int tejido_verify_accept_any(int preverify_ok, X509_STORE_CTX *ctx) {
+    (void)preverify_ok; (void)ctx;
+    /* Self-signed certificates are the point: the peer's key is pinned after the handshake. */
+    return 1;
+}
+
+static inline void tejido_ssl_ctx_verify_peer(SSL_CTX *ctx, int require) {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | (require ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0), tejido_verify_accept_any);
+}
+
+static inline long tejido_ssl_ctx_no_session_cache(SSL_CTX *ctx) {
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    return SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+}

@@ -8,6 +8,7 @@ public enum KeyText {
     public static let networkPrefix = "tjnet"
 
     public static func key(_ key: Ed25519PublicKey) -> String { Bech32.encode(prefix: keyPrefix, bytes: key.bytes) }
+    public static func key(bytes: [UInt8]) -> String { Bech32.encode(prefix: keyPrefix, bytes: bytes) }
 
     /// Parses a key given as Bech32 text (`tjk1...` or `tjns1...`) or as 64 hex digits.
     public static func parseKey(_ text: String) -> Ed25519PublicKey? {

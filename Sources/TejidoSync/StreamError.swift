@@ -16,7 +16,7 @@ public enum StreamError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    var syncError: SyncError {
+    public var syncError: SyncError {
         switch self {
         case .timedOut: SyncError(.timeout, description)
         default: SyncError(.connectionLost, description)

@@ -14,6 +14,7 @@ public struct SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case shuttingDown = 11
         case connectionLost = 12
         case wrongPeerKey = 13
+        case peerKeyNotPinned = 14
         case other = 99
 
         /// Stable name, used in `--json` output and the catalog.
@@ -32,6 +33,7 @@ public struct SyncError: Error, Equatable, Sendable, CustomStringConvertible {
             case .shuttingDown: "shutting_down"
             case .connectionLost: "connection_lost"
             case .wrongPeerKey: "wrong_peer_key"
+            case .peerKeyNotPinned: "peer_key_not_pinned"
             case .other: "other"
             }
         }

@@ -25,17 +25,25 @@ enum Msg: String, CaseIterable {
     case helpRoot, helpInit, helpKey, helpKeyShow, helpNamespace, helpNamespaceCreate, helpNamespaceList, helpGrant
     case helpPut, helpGet, helpList, helpDelete, helpInc, helpTag, helpTagAdd, helpTagRemove, helpImport, helpQuery
     case helpLog, helpBlame, helpVerify
+    case helpServe, helpSync, helpPeer, helpPeerAdd, helpPeerList, helpPeerRemove, helpStatus
+    case helpBundle, helpBundleCreate, helpBundleApply, helpBundleInspect
     // Results
     case verifyProgress, storeCreated, networkLine, keyLine, fingerprintLine, namespaceCreated, granted, committed, noRecords
     case importProgress, importDone, verifyOK, verifyFailed, verifyCounts, blameHeader, queryRows, noNamespaces
     case namespaceHeader, logPending, logQuarantined, warnSkippedView
+    case syncProgress, syncDone, serveListening, serveSession, serveSessionFailed, serveStopped
+    case peerAdded, peerRemoved, peerHeader, noPeers, never, statusNetwork, statusDigest, statusCounts, statusNamespaces, statusPeers
+    case bundleCreated, bundleApplied, bundleDamaged, bundleInspect, receiptWritten, receiptApplied
+    case reasonUnsupportedVersion, reasonWrongNetwork, reasonMalformed, reasonUnknownMessage, reasonTooLarge, reasonUnexpected
+    case reasonInvalidChangeset, reasonPeerNotAllowed, reasonTimeout, reasonStore, reasonShuttingDown, reasonConnectionLost, reasonOther
     // Errors
     case errNotAStore, errForeignDatabase, errAlreadyAStore, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
     case errAmbiguousNamespace, errNamespaceExists, errInvalidName, errInvalidRecordID, errInvalidField
     case errNotAuthorized, errRecordNotFound, errInvalidChangeset, errWrongNetwork, errInvalidChain, errBadImportLine
     case errNothingToResume, errReadOnlyQuery, errQueryFailed, errDiskFull, errDatabase, errInvalidNetworkID, errInvalidKey
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
-    case errPeerExists, errUnknownPeer
+    case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
+    case errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
 
     var text: (en: String, es: String) {
         switch self {
@@ -62,6 +70,21 @@ enum Msg: String, CaseIterable {
         case .helpBlame: ("Show who wrote each current value of a record.", "Muestra quién escribió cada valor actual de un registro.")
         case .helpVerify: ("Check every signature, hash chain and authorship.", "Verifica cada firma, cadena de hashes y autoría.")
 
+        case .helpServe: ("Serve sync sessions: over stdin/stdout (--stdio) or TLS 1.3 (--listen HOST:PORT).",
+                          "Atiende sesiones de sincronización: por stdin/stdout (--stdio) o TLS 1.3 (--listen HOST:PUERTO).")
+        case .helpSync: ("Sync with peers: a peer name, ssh://[user@]host[:port]/path, tcp://host:port or a store directory.",
+                         "Sincroniza con pares: un nombre de par, ssh://[usuario@]host[:puerto]/ruta, tcp://host:puerto o un directorio de almacén.")
+        case .helpPeer: ("Name the peers this store syncs with.", "Nombra los pares con los que se sincroniza este almacén.")
+        case .helpPeerAdd: ("Add a peer: a name, its URL and (for tcp) its pinned key.", "Agrega un par: un nombre, su URL y (para tcp) su llave fijada.")
+        case .helpPeerList: ("List peers, when each was last synced and what is waiting.", "Lista los pares, cuándo se sincronizó cada uno y qué falta.")
+        case .helpPeerRemove: ("Forget a peer.", "Olvida un par.")
+        case .helpStatus: ("Show this store's state: digest, counts per namespace, pending changesets, peers.",
+                           "Muestra el estado del almacén: resumen, cuentas por espacio, cambios pendientes, pares.")
+        case .helpBundle: ("Carry changesets in a file (USB stick, messaging app).", "Lleva cambios en un archivo (memoria USB, mensajería).")
+        case .helpBundleCreate: ("Write a bundle of changesets to a file.", "Escribe un paquete de cambios en un archivo.")
+        case .helpBundleApply: ("Apply a bundle (or record a receipt carried back).", "Aplica un paquete (o registra un recibo traído de vuelta).")
+        case .helpBundleInspect: ("Show what a bundle holds and check it, without applying it.", "Muestra qué contiene un paquete y lo revisa, sin aplicarlo.")
+
         case .verifyProgress: ("verifying: {0} changesets checked", "verificando: {0} cambios revisados")
         case .storeCreated: ("Created a store in {0}", "Se creó un almacén en {0}")
         case .networkLine: ("network:     {0}", "red:         {0}")
@@ -87,6 +110,52 @@ enum Msg: String, CaseIterable {
         case .logQuarantined: ("quarantined", "en cuarentena")
         case .warnSkippedView: ("warning: collection \"{0}\" has no view here: another collection's name differs from it only in case.",
                                 "aviso: la colección \"{0}\" no tiene vista aquí: el nombre de otra colección solo difiere en mayúsculas.")
+
+        case .syncProgress: ("{0}: sent {1}/{2}, received {3} (+{4} to come), {5} ({6} changesets/s){7}",
+                             "{0}: enviados {1}/{2}, recibidos {3} (+{4} por llegar), {5} ({6} cambios/s){7}")
+        case .syncDone: ("Synced with {0}: sent {1}, received {2} ({3} applied, {4} already here, {5} pending, {6} quarantined) in {7} s; {8} bytes out, {9} in.",
+                         "Sincronizado con {0}: enviados {1}, recibidos {2} ({3} aplicados, {4} ya estaban, {5} pendientes, {6} en cuarentena) en {7} s; {8} bytes salieron, {9} entraron.")
+        case .serveListening: ("Listening on {0} as {1} (fingerprint {2}); clients allowed: {3}. Ctrl-C stops.",
+                               "Escuchando en {0} como {1} (huella {2}); clientes permitidos: {3}. Ctrl-C detiene.")
+        case .serveSession: ("{0} {1}: sent {2}, received {3}", "{0} {1}: enviados {2}, recibidos {3}")
+        case .serveSessionFailed: ("{0} {1}: {2}", "{0} {1}: {2}")
+        case .serveStopped: ("Stopped.", "Detenido.")
+        case .peerAdded: ("Added peer {0} ({1})", "Se agregó el par {0} ({1})")
+        case .peerRemoved: ("Removed peer {0}", "Se quitó el par {0}")
+        case .peerHeader: ("NAME\tURL\tKEY\tLAST SYNC\tTO SEND\tTO RECEIVE", "NOMBRE\tURL\tLLAVE\tÚLTIMA SINC.\tPOR ENVIAR\tPOR RECIBIR")
+        case .noPeers: ("No peers yet. Add one with: tejido peer add NAME URL [--key KEY]",
+                        "Aún no hay pares. Agrega uno con: tejido peer add NOMBRE URL [--key LLAVE]")
+        case .never: ("never", "nunca")
+        case .statusNetwork: ("network {0}, node key {1} ({2})", "red {0}, llave del nodo {1} ({2})")
+        case .statusDigest: ("state digest: {0}", "resumen del estado: {0}")
+        case .statusCounts: ("changesets: {0} applied, {1} pending, {2} quarantined", "cambios: {0} aplicados, {1} pendientes, {2} en cuarentena")
+        case .statusNamespaces: ("Namespaces:", "Espacios:")
+        case .statusPeers: ("Peers:", "Pares:")
+        case .bundleCreated: ("Wrote {0}: {1} changesets, {2} bytes.", "Se escribió {0}: {1} cambios, {2} bytes.")
+        case .bundleApplied: ("Applied {0}: {1} changesets read ({2} applied, {3} already here, {4} pending, {5} quarantined).",
+                              "Se aplicó {0}: {1} cambios leídos ({2} aplicados, {3} ya estaban, {4} pendientes, {5} en cuarentena).")
+        case .bundleDamaged: ("The bundle is damaged at byte {0} ({1}); every complete changeset before that point was applied. Ask for a new copy.",
+                              "El paquete está dañado en el byte {0} ({1}); se aplicó cada cambio completo antes de ese punto. Pide una copia nueva.")
+        case .bundleInspect: ("bundle from {0}, made {1}: {2} changesets in {3} namespaces, {4} bytes; {5}",
+                              "paquete de {0}, hecho {1}: {2} cambios en {3} espacios, {4} bytes; {5}")
+        case .receiptWritten: ("Wrote receipt {0}: carry it back and run `tejido bundle apply {0}` on the sending store.",
+                               "Se escribió el recibo {0}: llévalo de vuelta y ejecuta `tejido bundle apply {0}` en el almacén que envió.")
+        case .receiptApplied: ("Recorded what {0} holds, from receipt {1}.", "Se registró lo que tiene {0}, según el recibo {1}.")
+        case .reasonUnsupportedVersion: ("the peer speaks another protocol version", "el par habla otra versión del protocolo")
+        case .reasonWrongNetwork: ("the peer's store belongs to another network", "el almacén del par pertenece a otra red")
+        case .reasonMalformed: ("a malformed message", "un mensaje mal formado")
+        case .reasonUnknownMessage: ("a message of an unknown type", "un mensaje de tipo desconocido")
+        case .reasonTooLarge: ("a frame over the size limit", "un marco más grande que el límite")
+        case .reasonUnexpected: ("a message out of order", "un mensaje fuera de orden")
+        case .reasonInvalidChangeset: ("a changeset that fails verification; its batch was not applied", "un cambio que no pasa la verificación; su lote no se aplicó")
+        case .reasonPeerNotAllowed: ("the server does not know this node's key; ask its owner to pin it (tejido peer add ... --key) or grant it a role",
+                                     "el servidor no conoce la llave de este nodo; pide a quien lo administra que la fije (tejido peer add ... --key) o le dé un rol")
+        case .reasonTimeout: ("the peer went silent (timeout)", "el par dejó de responder (tiempo agotado)")
+        case .reasonStore: ("a store error", "un error del almacén")
+        case .reasonShuttingDown: ("the server is stopping", "el servidor se está deteniendo")
+        case .reasonConnectionLost: ("the connection was cut; what was committed stays, run sync again to finish",
+                                     "la conexión se cortó; lo guardado se queda, vuelve a sincronizar para terminar")
+        case .reasonOther: ("an error", "un error")
 
         case .errNotAStore: ("{0} is not a Tejido store. Create one with `tejido init --network NAME` or pass --store DIR.",
                              "{0} no es un almacén de Tejido. Crea uno con `tejido init --network NOMBRE` o usa --store DIR.")
@@ -138,6 +207,21 @@ enum Msg: String, CaseIterable {
         case .errBadRole: ("\"{0}\" is not a role: use reader, writer or admin.", "\"{0}\" no es un rol: usa reader, writer o admin.")
         case .errPeerExists: ("There is already a peer named \"{0}\"; remove it first or pick another name.",
                               "Ya hay un par llamado \"{0}\"; quítalo primero o elige otro nombre.")
+        case .errSyncFailed: ("Sync with {0} failed: {1} ({2}).", "La sincronización con {0} falló: {1} ({2}).")
+        case .errBadURL: ("\"{0}\" is not a peer name or URL: use ssh://[user@]host[:port]/path, tcp://host:port or a store directory.",
+                          "\"{0}\" no es un nombre de par ni una URL: usa ssh://[usuario@]host[:puerto]/ruta, tcp://host:puerto o un directorio de almacén.")
+        case .errTCPNeedsKey: ("A tcp peer needs its key pinned: add --key KEY (ask the peer's owner for `tejido key show`).",
+                               "Un par tcp necesita su llave fijada: agrega --key LLAVE (pide a quien lo administra `tejido key show`).")
+        case .errPeerKeyNotPinned: ("{0} presented the key {1} (fingerprint {2}), and no key is pinned for it. Check the fingerprint with the peer's owner, then sync again with --key {1} (or tejido peer add NAME {0} --key {1}). Nothing was sent.",
+                                    "{0} presentó la llave {1} (huella {2}) y no hay llave fijada para él. Confirma la huella con quien lo administra y vuelve a sincronizar con --key {1} (o tejido peer add NOMBRE {0} --key {1}). No se envió nada.")
+        case .errWrongPeerKey: ("{0} presented the key {1} (fingerprint {2}), not the one pinned for it. Nothing was sent. If its owner changed the key on purpose, pin the new one.",
+                                "{0} presentó la llave {1} (huella {2}), no la que está fijada. No se envió nada. Si quien lo administra cambió la llave a propósito, fija la nueva.")
+        case .errServe: ("Cannot serve: {0}", "No se puede atender: {0}")
+        case .errBadListen: ("\"{0}\" is not HOST:PORT.", "\"{0}\" no tiene la forma HOST:PUERTO.")
+        case .errBadPolicy: ("\"{0}\" is not a policy: use known, peers or any.", "\"{0}\" no es una política: usa known, peers o any.")
+        case .errBothOnly: ("--pull-only and --push-only exclude each other.", "--pull-only y --push-only se excluyen.")
+        case .errBundle: ("{0} is not a readable Tejido bundle: {1}. Nothing was applied.", "{0} no es un paquete de Tejido legible: {1}. No se aplicó nada.")
+        case .errBundleWrongNetwork: ("{0} belongs to another network; nothing was applied.", "{0} pertenece a otra red; no se aplicó nada.")
         case .errUnknownPeer: ("No peer is named \"{0}\" (see tejido peer list).", "Ningún par se llama \"{0}\" (ver tejido peer list).")
         }
     }

@@ -1,0 +1,98 @@
+import COpenSSL
+import Foundation
+
+/// One TLS 1.3 connection over a connected socket. Owns the `SSL` object (not the socket).
+/// Used by one thread at a time.
+public final class TLSConnection {
+    private let ssl: OpaquePointer
+    private let context: TLSContext
+    /// The peer's Ed25519 public key, read from its certificate once the handshake is done.
+    public private(set) var peerKey: [UInt8]?
+    public private(set) var protocolVersion = ""
+    public private(set) var cipher = ""
+
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        case timedOut
+        case closed
+        case failed(String)
+
+        public var description: String {
+            switch self {
+            case .timedOut: "timed out"
+            case .closed: "connection closed"
+            case .failed(let d): d
+            }
+        }
+    }
+
+    public init(context: TLSContext, socket: Int32) throws(Failure) {
+        CryptoError.clearQueue()
+        guard let ssl = SSL_new(context.ctx) else { throw .failed(CryptoError.fromQueue("SSL_new").description) }
+        self.ssl = ssl
+        self.context = context
+        guard SSL_set_fd(ssl, socket) == 1 else { throw .failed(CryptoError.fromQueue("SSL_set_fd").description) }
+    }
+
+    deinit { SSL_free(ssl) }
+
+    /// Runs the handshake; afterwards `peerKey` is the key of the peer's Ed25519 certificate.
+    public func handshake() throws(Failure) {
+        CryptoError.clearQueue()
+        let rc = context.side == .client ? SSL_connect(ssl) : SSL_accept(ssl)
+        guard rc == 1 else { throw failure(rc, "handshake") }
+        protocolVersion = String(cString: SSL_get_version(ssl))
+        if let c = SSL_get_current_cipher(ssl) { cipher = String(cString: SSL_CIPHER_get_name(c)) }
+        guard let cert = tejido_ssl_peer_certificate(ssl) else { throw .failed("the peer presented no certificate") }
+        defer { X509_free(cert) }
+        guard let key = X509_get0_pubkey(cert), EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 else {
+            throw .failed("the peer's certificate does not hold an Ed25519 key")
+        }
+        var raw = [UInt8](repeating: 0, count: 32)
+        var len = 32
+        guard EVP_PKEY_get_raw_public_key(key, &raw, &len) == 1, len == 32 else { throw .failed("unreadable peer key") }
+        peerKey = raw
+    }
+
+    /// Reads up to `buffer.count` bytes; 0 when the peer closed the connection cleanly.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(Failure) -> Int {
+        CryptoError.clearQueue()
+        var got = 0
+        let rc = SSL_read_ex(ssl, buffer.baseAddress, buffer.count, &got)
+        if rc == 1 { return got }
+        if SSL_get_error(ssl, rc) == SSL_ERROR_ZERO_RETURN { return 0 }
+        throw failure(rc, "read")
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(Failure) {
+        var done = 0
+        while done < bytes.count {
+            CryptoError.clearQueue()
+            var wrote = 0
+            let rc = SSL_write_ex(ssl, bytes.baseAddress! + done, bytes.count - done, &wrote)
+            guard rc == 1 else { throw failure(rc, "write") }
+            done += wrote
+        }
+    }
+
+    /// Sends close_notify (best effort; the socket is closed by its owner).
+    public func shutdown() {
+        CryptoError.clearQueue()
+        _ = SSL_shutdown(ssl)
+    }
+
+    private func failure(_ rc: Int32, _ what: String) -> Failure {
+        let code = SSL_get_error(ssl, rc)
+        let err = errno
+        switch code {
+        case SSL_ERROR_ZERO_RETURN: return .closed
+        case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return .timedOut
+        case SSL_ERROR_SYSCALL:
+            if err == EAGAIN || err == EWOULDBLOCK { return .timedOut }
+            let queued = CryptoError.fromQueue(what)
+            if err == 0 && queued.reason == "unknown error" { return .closed }
+            return err == 0 ? .failed(queued.description) : .failed("\(what): \(String(cString: strerror(err)))")
+        default:
+            return .failed(CryptoError.fromQueue("TLS \(what)").description)
+        }
+    }
+}

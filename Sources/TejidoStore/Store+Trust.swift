@@ -1,0 +1,20 @@
+import TejidoSQLite
+
+extension Store {
+    /// Whether `key` is pinned for a named peer.
+    public func isPinnedPeer(_ key: [UInt8]) throws -> Bool {
+        try db.scalar("SELECT 1 FROM peers WHERE key=?", [.blob(key)]) != nil
+    }
+
+    /// Whether `key` is known here: pinned for a peer, this node's own, a namespace root, or granted
+    /// a role in a namespace this store holds.
+    public func isKnownKey(_ key: [UInt8]) throws -> Bool {
+        if key == nodeKey.publicKey.bytes { return true }
+        if try isPinnedPeer(key) { return true }
+        return try db.scalar(
+            """
+            SELECT 1 FROM keys k WHERE k.key=? AND (EXISTS (SELECT 1 FROM namespaces n WHERE n.root = k.k)
+            OR EXISTS (SELECT 1 FROM grants g WHERE g.key = k.k))
+            """, [.blob(key)]) != nil
+    }
+}

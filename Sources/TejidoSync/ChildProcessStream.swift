@@ -1,0 +1,54 @@
+import Foundation
+
+/// A stream to a child process's stdin and stdout: `tejido serve --stdio` run locally or through ssh.
+/// The child's stderr goes to ours, so its messages reach the user.
+public final class ChildProcessStream: ByteStream {
+    private let process: Process
+    private let stream: FileDescriptorStream
+    private let toChild: Pipe
+    private let fromChild: Pipe
+
+    public init(executable: String, arguments: [String], timeout: Double?) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        toChild = Pipe()
+        fromChild = Pipe()
+        process.standardInput = toChild
+        process.standardOutput = fromChild
+        do { try process.run() } catch {
+            throw StreamError.io("cannot start \(executable)", errno: ENOENT)
+        }
+        stream = FileDescriptorStream(
+            input: fromChild.fileHandleForReading.fileDescriptor, output: toChild.fileHandleForWriting.fileDescriptor,
+            ownsDescriptors: false, timeout: timeout)
+    }
+
+    /// Finds a program on PATH, as a shell would.
+    public static func which(_ name: String) -> String? {
+        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") {
+            let candidate = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try stream.read(into: buffer) }
+    public func write(_ bytes: UnsafeRawBufferPointer) throws { try stream.write(bytes) }
+
+    /// Closes the child's stdin and waits for it to exit (at most a few seconds, then it is ended).
+    public func close() {
+        stream.close()
+        try? toChild.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        try? fromChild.fileHandleForReading.close()
+    }
+
+    /// The child's exit status once closed.
+    public var exitStatus: Int32 { process.isRunning ? -1 : process.terminationStatus }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Logging
+import TejidoCrypto
+import TejidoStore
+
+/// Serves sync sessions over TLS 1.3: one thread per client, each with its own connection to the
+/// store. A client that misbehaves ends only its own session.
+public final class SyncServer: @unchecked Sendable {
+    // `@unchecked Sendable`: configuration is immutable; `active` and `stopping` are guarded by `lock`.
+    public struct Config: Sendable {
+        public var store: URL
+        public var policy: TrustPolicy = .known
+        /// Seconds a client may stay silent (handshake included) before its session ends.
+        public var timeout: Double = 30
+        public var maxSessions = 16
+        /// Whether clients may push changesets here.
+        public var receives = true
+
+        public init(store: URL) { self.store = store }
+    }
+
+    /// What one client session came to.
+    public struct Report: Sendable {
+        public let address: String
+        public let key: [UInt8]?
+        public let result: Result<SyncStats, SyncError>
+    }
+
+    public let config: Config
+    public let listener: TCPListener
+    private let context: TLSContext
+    private let lock = NSCondition()
+    private var active = 0
+    private var stopping = false
+
+    public init(config: Config, listener: TCPListener, certificate: TLSCertificate) throws {
+        self.config = config
+        self.listener = listener
+        self.context = try TLSContext(side: .server, certificate: certificate)
+        // A client that goes away must end its session with an error, not kill the server.
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// Asks the accept loop to stop; sessions under way finish first.
+    public func stop() {
+        lock.lock()
+        stopping = true
+        lock.broadcast()
+        lock.unlock()
+    }
+
+    private var isStopping: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopping
+    }
+
+    /// Accepts clients until `stop`, then waits for the sessions under way (at most `drain` seconds).
+    public func run(drain: Double = 30, onReport: @escaping @Sendable (Report) -> Void) throws {
+        while !isStopping {
+            lock.lock()
+            while active >= config.maxSessions && !stopping { _ = lock.wait(until: Date().addingTimeInterval(0.2)) }
+            lock.unlock()
+            guard let socket = try listener.accept(timeout: 0.2) else { continue }
+            lock.lock()
+            active += 1
+            lock.unlock()
+            let thread = Thread { [self] in
+                let report = serve(socket)
+                onReport(report)
+                lock.lock()
+                active -= 1
+                lock.broadcast()
+                lock.unlock()
+            }
+            thread.start()
+        }
+        lock.lock()
+        let deadline = Date().addingTimeInterval(drain)
+        while active > 0 && Date() < deadline { _ = lock.wait(until: deadline) }
+        lock.unlock()
+    }
+
+    /// One client: handshake, key check against the policy, then the session.
+    func serve(_ socket: TCPSocket) -> Report {
+        let address = socket.peerDescription
+        socket.setTimeouts(config.timeout)
+        let tls: TLSStream
+        do {
+            tls = try TLSStream(socket: socket, context: context, timeout: config.timeout)
+        } catch {
+            let e = (error as? StreamError)?.syncError ?? SyncError(.connectionLost, "\(error)")
+            return Report(address: address, key: nil, result: .failure(SyncError(e.code, "TLS handshake: \(e.detail)")))
+        }
+        defer { tls.close() }
+        let key = tls.peerKey
+        let store: Store
+        do { store = try Store.open(at: config.store) } catch {
+            return Report(address: address, key: key, result: .failure(refuse(tls, SyncError(.storeFailure, "\(error)"))))
+        }
+        do {
+            let allowed: Bool
+            switch config.policy {
+            case .any: allowed = true
+            case .peers: allowed = try store.isPinnedPeer(key)
+            case .known: allowed = try store.isKnownKey(key)
+            }
+            guard allowed else {
+                let e = SyncError(.peerNotAllowed, "this server does not know the key \(KeyText.key(bytes: key)) (policy: \(config.policy.rawValue))")
+                return Report(address: address, key: key, result: .failure(refuse(tls, e)))
+            }
+        } catch {
+            return Report(address: address, key: key, result: .failure(refuse(tls, SyncError(.storeFailure, "\(error)"))))
+        }
+        var options = SyncSession.Options()
+        options.receives = config.receives
+        let replica = StoreReplica(store: store)
+        let session = SyncSession(role: .server, replica: replica, options: options)
+        session.checkPeer = { hello in
+            hello.nodeKey == key ? nil : SyncError(.wrongPeerKey, "the hello names a key other than the certificate's")
+        }
+        let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: tls) }
+        replica.close()
+        try? store.recordPeer(key: key, url: nil, heads: session.peerHolds, sent: session.stats.sent,
+                              received: session.stats.received, completed: session.isFinished)
+        return Report(address: address, key: key, result: result)
+    }
+
+    /// Tells the client why it is refused, then ends.
+    private func refuse(_ tls: TLSStream, _ error: SyncError) -> SyncError {
+        try? tls.write(FrameWriter.frame(SyncMessage.error(code: error.code.rawValue, text: error.detail).encoded()))
+        return error
+    }
+}

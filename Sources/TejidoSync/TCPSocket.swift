@@ -1,0 +1,146 @@
+import Foundation
+
+/// Plain TCP sockets, for TLS to run over. Owns its file descriptor.
+public final class TCPSocket: @unchecked Sendable {
+    // `@unchecked Sendable`: a connected socket is handed from the accepting thread to the one
+    // session thread that uses it; it is never shared.
+    public let fd: Int32
+    private var closed = false
+
+    init(fd: Int32) { self.fd = fd }
+
+    deinit { close() }
+
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        Foundation.close(fd)
+    }
+
+    /// Connects to `host:port`, trying each address the name resolves to.
+    public static func connect(host: String, port: Int, timeout: Double) throws -> TCPSocket {
+        signal(SIGPIPE, SIG_IGN)
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_family = AF_UNSPEC
+        var list: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, String(port), &hints, &list)
+        guard rc == 0, let first = list else {
+            throw StreamError.io("cannot resolve \(host): \(String(cString: gai_strerror(rc)))", errno: 0)
+        }
+        defer { freeaddrinfo(list) }
+        var lastErrno: Int32 = ECONNREFUSED
+        var node: UnsafeMutablePointer<addrinfo>? = first
+        while let ai = node {
+            node = ai.pointee.ai_next
+            let fd = socket(ai.pointee.ai_family, ai.pointee.ai_socktype, ai.pointee.ai_protocol)
+            if fd < 0 { lastErrno = errno; continue }
+            let s = TCPSocket(fd: fd)
+            s.setTimeouts(timeout)
+            if Foundation.connect(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen) == 0 {
+                s.setNoDelay()
+                return s
+            }
+            lastErrno = errno
+        }
+        throw StreamError.io("cannot connect to \(host):\(port)", errno: lastErrno)
+    }
+
+    /// Read and write timeouts: a blocked call fails with EAGAIN after `seconds`.
+    public func setTimeouts(_ seconds: Double) {
+        var tv = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    func setNoDelay() {
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// The address of the far end, as text.
+    public var peerDescription: String {
+        var storage = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let ok = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &len) == 0 }
+        }
+        return ok ? TCPListener.describe(&storage) : "?"
+    }
+}
+
+/// A listening TCP socket.
+public final class TCPListener: @unchecked Sendable {
+    // `@unchecked Sendable`: only the accepting thread uses it; `close` may come from a signal
+    // watcher, and closing a descriptor is safe from any thread.
+    public let fd: Int32
+    public let address: String
+
+    public init(host: String, port: Int) throws {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_family = AF_UNSPEC
+        hints.ai_flags = AI_PASSIVE
+        var list: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host.isEmpty ? nil : host, String(port), &hints, &list)
+        guard rc == 0, let ai = list else {
+            throw StreamError.io("cannot resolve \(host): \(String(cString: gai_strerror(rc)))", errno: 0)
+        }
+        defer { freeaddrinfo(list) }
+        let fd = socket(ai.pointee.ai_family, ai.pointee.ai_socktype, ai.pointee.ai_protocol)
+        guard fd >= 0 else { throw StreamError.io("socket", errno: errno) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        guard bind(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen) == 0 else {
+            let e = errno
+            Foundation.close(fd)
+            throw StreamError.io("cannot listen on \(host):\(port)", errno: e)
+        }
+        guard listen(fd, 64) == 0 else {
+            let e = errno
+            Foundation.close(fd)
+            throw StreamError.io("listen", errno: e)
+        }
+        self.fd = fd
+        var storage = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        address = Self.describe(&storage)
+    }
+
+    deinit { Foundation.close(fd) }
+
+    /// Waits up to `timeout` seconds for a connection; nil if none came.
+    public func accept(timeout: Double) throws -> TCPSocket? {
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let r = poll(&pfd, 1, Int32(timeout * 1000))
+        if r < 0 {
+            if errno == EINTR { return nil }
+            throw StreamError.io("poll", errno: errno)
+        }
+        guard r > 0 else { return nil }
+        let c = Foundation.accept(fd, nil, nil)
+        if c < 0 {
+            if errno == EINTR || errno == EAGAIN || errno == ECONNABORTED { return nil }
+            throw StreamError.io("accept", errno: errno)
+        }
+        let s = TCPSocket(fd: c)
+        s.setNoDelay()
+        return s
+    }
+
+    static func describe(_ storage: inout sockaddr_storage) -> String {
+        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        var port = [CChar](repeating: 0, count: Int(NI_MAXSERV))
+        let len = socklen_t(storage.ss_family == sa_family_t(AF_INET6) ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size)
+        let rc = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getnameinfo($0, len, &host, socklen_t(host.count), &port, socklen_t(port.count), NI_NUMERICHOST | NI_NUMERICSERV)
+            }
+        }
+        guard rc == 0 else { return "?" }
+        let h = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let p = String(decoding: port.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return h.contains(":") ? "[\(h)]:\(p)" : "\(h):\(p)"
+    }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import TejidoCore
+import TejidoCrypto
+import TejidoStore
+import TejidoSync
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: Msg.helpServe.localized)
+
+    @OptionGroup var options: GlobalOptions
+    @Flag(name: .long, help: "Serve one session over stdin and stdout (what ssh and local syncs run).") var stdio = false
+    @Option(name: .long, help: "Listen for TLS 1.3 clients on HOST:PORT (port 0 picks a free one).") var listen: String?
+    @Option(name: .long, help: "Which client keys may connect: known (default), peers or any.") var allow = "known"
+    @Option(name: .long, help: "Seconds a client may stay silent before its session ends.") var timeout: Double = 30
+    @Option(name: .long, help: "Most sessions at once.") var maxSessions = 16
+    @Flag(name: .long, help: "Send changesets but take none in.") var readOnly = false
+
+    func run() throws {
+        let console = options.console
+        if stdio {
+            try serveStdio(console)
+        } else if let listen {
+            try serveTCP(listen, console)
+        } else {
+            throw console.fail(.errServe, "give --stdio or --listen HOST:PORT", code: Console.usage)
+        }
+    }
+
+    private func serveStdio(_ console: Console) throws {
+        try options.withStore { store, console in
+            let stream = FileDescriptorStream(input: 0, output: 1, ownsDescriptors: false, timeout: timeout)
+            let replica = StoreReplica(store: store)
+            let session = SyncSession(role: .server, replica: replica, options: SyncSession.Options(sends: true, receives: !readOnly))
+            let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: stream) }
+            replica.close()
+            if let hello = session.peerHello {
+                try store.recordPeer(key: hello.nodeKey, url: nil, heads: session.peerHolds, sent: session.stats.sent,
+                                     received: session.stats.received, completed: session.isFinished)
+            }
+            if case .failure(let e) = result {
+                // The client hears the error in-band; this line is for the server's own log (ssh shows it too).
+                if !e.fromPeer { console.report(.errSyncFailed, ["stdio", console.t(e.code.reason), e.detail]) }
+                throw Console.failure
+            }
+        }
+    }
+
+    private func serveTCP(_ listen: String, _ console: Console) throws {
+        guard let policy = TrustPolicy(rawValue: allow) else { throw console.fail(.errBadPolicy, allow, code: Console.usage) }
+        guard let (host, port) = PeerAddress.hostPort(listen, portRequired: true, allowZero: true), let port else {
+            throw console.fail(.errBadListen, listen, code: Console.usage)
+        }
+        try console.guarding {
+            let store = try Store.open(at: options.storeURL)
+            let key = store.nodeKey
+            let certificate = try TLSCertificate(key: key, commonName: "tejido " + KeyText.fingerprint(key.publicKey.bytes))
+            let listener: TCPListener
+            do { listener = try TCPListener(host: host, port: port) } catch {
+                throw console.fail(.errServe, "\(error)")
+            }
+            var config = SyncServer.Config(store: options.storeURL)
+            config.policy = policy
+            config.timeout = timeout
+            config.maxSessions = max(1, maxSessions)
+            config.receives = !readOnly
+            let server = try SyncServer(config: config, listener: listener, certificate: certificate)
+            let keyText = KeyText.key(key.publicKey)
+            let fingerprint = KeyText.fingerprint(key.publicKey.bytes)
+            if console.json {
+                console.out(json: .object([
+                    ("event", .string("listening")), ("address", .string(listener.address)), ("key", .string(keyText)),
+                    ("fingerprint", .string(fingerprint)), ("policy", .string(policy.rawValue)),
+                ]))
+            } else {
+                console.out(console.t(.serveListening, listener.address, keyText, fingerprint, policy.rawValue))
+            }
+            let signals = Self.onStopSignal { server.stop() }
+            let json = console.json
+            let lang = console.lang
+            try server.run { report in Self.log(report, console: Console(lang: lang, json: json)) }
+            _ = signals
+            if console.json {
+                console.out(json: .object([("event", .string("stopped"))]))
+            } else {
+                console.out(console.t(.serveStopped))
+            }
+        }
+    }
+
+    /// One line per session on stderr.
+    static func log(_ r: SyncServer.Report, console: Console) {
+        let key = r.key.map { KeyText.fingerprint($0) } ?? "-"
+        switch r.result {
+        case .success(let s):
+            if console.json {
+                console.err(JSONValue.object([
+                    ("event", .string("session")), ("address", .string(r.address)), ("key", .string(r.key.map { KeyText.key(bytes: $0) } ?? "")),
+                    ("ok", .bool(true)), ("sent", .int(Int64(s.sent))), ("received", .int(Int64(s.received))),
+                ]).serialized())
+            } else {
+                console.err(console.t(.serveSession, r.address, key, String(s.sent), String(s.received)))
+            }
+        case .failure(let e):
+            if console.json {
+                console.err(JSONValue.object([
+                    ("event", .string("session")), ("address", .string(r.address)), ("key", .string(r.key.map { KeyText.key(bytes: $0) } ?? "")),
+                    ("ok", .bool(false)), ("error", .string(e.code.name)), ("message", .string(e.detail)),
+                ]).serialized())
+            } else {
+                console.err(console.t(.serveSessionFailed, r.address, key, console.t(e.code.reason) + " (" + e.detail + ")"))
+            }
+        }
+    }
+
+    /// Calls `stop` on the first SIGINT or SIGTERM; a second one ends the process at once.
+    static func onStopSignal(_ stop: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
+        let count = StopCount()
+        return [SIGINT, SIGTERM].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                if count.increment() > 1 { Foundation.exit(130) }
+                stop()
+            }
+            source.resume()
+            return source
+        }
+    }
+}
+
+/// `@unchecked Sendable`: the counter is guarded by the lock.
+final class StopCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        n += 1
+        return n
+    }
+}

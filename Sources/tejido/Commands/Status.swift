@@ -1,0 +1,50 @@
+import ArgumentParser
+import TejidoCore
+import TejidoCrypto
+import TejidoStore
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: Msg.helpStatus.localized)
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        try options.withStore { store, console in
+            let digest = Hex.encode(try store.stateDigest())
+            let counts = try store.changesetCounts()
+            let namespaces = try store.namespaces()
+            let peers = try store.peers()
+            let key = store.nodeKey.publicKey
+            if console.json {
+                console.out(json: .object([
+                    ("network", .string(store.networkIDText)), ("key", .string(KeyText.key(key))),
+                    ("fingerprint", .string(KeyText.fingerprint(key.bytes))), ("digest", .string(digest)),
+                    ("applied", .int(Int64(counts.applied))), ("pending", .int(Int64(counts.pending))),
+                    ("quarantined", .int(Int64(counts.quarantined))),
+                    ("namespaces", .array(namespaces.map { ns in
+                        .object([
+                            ("namespace", .string(ns.idText)), ("name", ns.name.map(JSONValue.string) ?? .null),
+                            ("changesets", .int(Int64(ns.changesets))), ("records", .int(Int64(ns.records))),
+                        ])
+                    })),
+                    ("peers", .array(peers.map(PeerJSON.object))),
+                ]))
+                return
+            }
+            console.out(console.t(.statusNetwork, store.networkIDText, KeyText.key(key), KeyText.fingerprint(key.bytes)))
+            console.out(console.t(.statusDigest, digest))
+            console.out(console.t(.statusCounts, String(counts.applied), String(counts.pending), String(counts.quarantined)))
+            if !namespaces.isEmpty {
+                console.out(console.t(.statusNamespaces))
+                for ns in namespaces { console.out("  \(ns.name ?? "-")\t\(ns.idText)\t\(ns.changesets)\t\(ns.records)") }
+            }
+            if !peers.isEmpty {
+                console.out(console.t(.statusPeers))
+                for p in peers {
+                    let last = p.lastSync.map(PeerJSON.time) ?? console.t(.never)
+                    console.out("  \(p.name)\t\(p.url)\t\(last)\t↑\(p.toSend)\t↓\(p.toReceive)")
+                }
+            }
+        }
+    }
+}

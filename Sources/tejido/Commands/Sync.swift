@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import TejidoCore
+import TejidoCrypto
+import TejidoStore
+import TejidoSync
+
+struct Sync: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: Msg.helpSync.localized)
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "Peer names or URLs: ssh://[user@]host[:port]/path, tcp://host:port, or a store directory.")
+    var targets: [String]
+    @Option(name: .long, help: "Pin the peer's node key for a one-off URL (tjk1... or hex).") var key: String?
+    @Flag(name: .long, help: "Only take changesets in.") var pullOnly = false
+    @Flag(name: .long, help: "Only send changesets.") var pushOnly = false
+    @Option(name: .long, help: "Program to run on the far side instead of `tejido` (ssh and local stores).") var remoteCommand: String?
+    @Option(name: .long, help: "The ssh program (default: $TEJIDO_SSH, else ssh).") var ssh: String?
+    @Option(name: .long, help: "Seconds of silence from the peer before giving up.") var timeout: Double = 60
+
+    func run() throws {
+        try options.withStore { store, console in
+            if pullOnly && pushOnly { throw console.fail(.errBothOnly, code: Console.usage) }
+            var pinnedOverride: [UInt8]?
+            if let key {
+                guard let k = KeyText.parseKey(key) else { throw StoreError.invalidKey(key) }
+                pinnedOverride = k.bytes
+            }
+            var results: [JSONValue] = []
+            var failed = false
+            for target in targets {
+                let (json, ok) = try syncOne(target, pinnedOverride: pinnedOverride, store: store, console: console)
+                results.append(json)
+                failed = failed || !ok
+            }
+            if console.json { console.out(json: .array(results)) }
+            if failed { throw Console.failure }
+        }
+    }
+
+    /// One peer: connect, run the session, record what the peer holds, report.
+    func syncOne(_ target: String, pinnedOverride: [UInt8]?, store: Store, console: Console) throws -> (JSONValue, Bool) {
+        var url = target
+        var pinned = pinnedOverride
+        var peerName: String?
+        if let peer = try store.peer(named: target) {
+            url = peer.url
+            pinned = pinnedOverride ?? peer.key
+            peerName = peer.name
+        }
+        guard let address = PeerAddress(url) else { throw console.fail(.errBadURL, target, code: Console.usage) }
+        var connector = SyncConnector(selfExecutable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path)
+        connector.timeout = timeout
+        connector.ssh = ssh
+        connector.remoteCommand = remoteCommand
+        let started = Date()
+        var base: [(String, JSONValue)] = [("peer", .string(target)), ("url", .string(address.description))]
+
+        let stream: any ByteStream
+        let proven: [UInt8]?
+        do {
+            (stream, proven) = try connector.open(address, nodeKey: store.nodeKey, pinned: pinned)
+        } catch let e as SyncError where e.code == .peerKeyNotPinned || e.code == .wrongPeerKey {
+            let shown = KeyText.parseKey(e.detail).map { KeyText.fingerprint($0.bytes) } ?? "?"
+            console.report(e.code == .peerKeyNotPinned ? .errPeerKeyNotPinned : .errWrongPeerKey, [address.description, e.detail, shown])
+            return (.object(base + [("ok", .bool(false)), ("error", .string(e.code.name))]), false)
+        } catch {
+            let e = (error as? StreamError)?.syncError ?? (error as? SyncError) ?? SyncError(.connectionLost, "\(error)")
+            console.report(.errSyncFailed, [target, console.t(e.code.reason), e.detail])
+            return (.object(base + [("ok", .bool(false)), ("error", .string(e.code.name))]), false)
+        }
+        defer { stream.close() }
+
+        let replica = StoreReplica(store: store)
+        let session = SyncSession(role: .client, replica: replica, options: SyncSession.Options(sends: !pullOnly, receives: !pushOnly))
+        session.checkPeer = { hello in
+            if let proven, hello.nodeKey != proven {
+                return SyncError(.wrongPeerKey, "the hello names a key other than the certificate's")
+            }
+            if let pinned, hello.nodeKey != pinned { return SyncError(.wrongPeerKey, KeyText.key(bytes: hello.nodeKey)) }
+            return nil
+        }
+        let progress = SyncProgress(console: console, label: peerName ?? address.description)
+        let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: stream) { progress.update($0) } }
+        progress.finish()
+        replica.close()
+        if let hello = session.peerHello {
+            try store.recordPeer(key: hello.nodeKey, url: address.description, heads: session.peerHolds, sent: session.stats.sent,
+                                 received: session.stats.received, completed: session.isFinished, peerName: peerName)
+            base.append(("key", .string(KeyText.key(bytes: hello.nodeKey))))
+        }
+        let seconds = Date().timeIntervalSince(started)
+        switch result {
+        case .success(let s):
+            progress.update(s, force: console.json)
+            let o = s.outcome
+            if !console.json {
+                console.out(console.t(.syncDone, peerName ?? address.description, String(s.sent), String(s.received), String(o.applied),
+                                      String(o.duplicates), String(o.pending), String(o.quarantined), String(format: "%.2f", seconds),
+                                      String(s.wireBytesOut), String(s.wireBytesIn)))
+            }
+            return (.object(base + [
+                ("ok", .bool(true)), ("sent", .int(Int64(s.sent))), ("received", .int(Int64(s.received))),
+                ("applied", .int(Int64(o.applied))), ("duplicates", .int(Int64(o.duplicates))), ("pending", .int(Int64(o.pending))),
+                ("quarantined", .int(Int64(o.quarantined))), ("bytes_out", .int(Int64(s.wireBytesOut))),
+                ("bytes_in", .int(Int64(s.wireBytesIn))), ("round_trips", .int(Int64(s.roundTrips))),
+                ("seconds", .double(seconds)),
+            ]), true)
+        case .failure(let e):
+            if e.code == .wrongPeerKey {
+                let shown = KeyText.parseKey(e.detail).map { KeyText.fingerprint($0.bytes) } ?? "?"
+                console.report(.errWrongPeerKey, [address.description, e.detail, shown])
+            } else {
+                console.report(.errSyncFailed, [peerName ?? address.description, console.t(e.code.reason), e.detail])
+            }
+            let s = session.stats
+            return (.object(base + [
+                ("ok", .bool(false)), ("error", .string(e.code.name)), ("message", .string(e.detail)),
+                ("sent", .int(Int64(s.sent))), ("received", .int(Int64(s.received))),
+            ]), false)
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import TejidoSync
+
+/// The catalog message for why a session ended.
+extension SyncError.Code {
+    var reason: Msg {
+        switch self {
+        case .unsupportedVersion: .reasonUnsupportedVersion
+        case .wrongNetwork: .reasonWrongNetwork
+        case .malformedFrame: .reasonMalformed
+        case .unknownMessage: .reasonUnknownMessage
+        case .frameTooLarge: .reasonTooLarge
+        case .unexpectedMessage: .reasonUnexpected
+        case .invalidChangeset: .reasonInvalidChangeset
+        case .peerNotAllowed: .reasonPeerNotAllowed
+        case .timeout: .reasonTimeout
+        case .storeFailure: .reasonStore
+        case .shuttingDown: .reasonShuttingDown
+        case .connectionLost: .reasonConnectionLost
+        case .wrongPeerKey, .peerKeyNotPinned, .other: .reasonOther
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import TejidoCore
+import TejidoSync
+
+/// Progress of a sync or bundle on stderr: a line redrawn on a terminal, NDJSON events with
+/// `--json`, nothing when stderr is piped. At most a few updates a second.
+final class SyncProgress {
+    let console: Console
+    let label: String
+    private let started = Date()
+    private var lastDraw = Date.distantPast
+    private var drew = false
+
+    init(console: Console, label: String) {
+        self.console = console
+        self.label = label
+    }
+
+    func update(_ s: SyncStats, force: Bool = false) {
+        let now = Date()
+        guard force || now.timeIntervalSince(lastDraw) >= 0.25 else { return }
+        // Nothing worth showing for a moment's work.
+        guard force || now.timeIntervalSince(started) >= 0.5 else { return }
+        lastDraw = now
+        let elapsed = max(now.timeIntervalSince(started), 0.001)
+        let moved = s.sent + s.received
+        let rate = Double(moved) / elapsed
+        let remaining = max(0, s.toSend - s.sent) + s.peerRemaining
+        let eta = rate > 0 && remaining > 0 ? Double(remaining) / rate : 0
+        if console.json {
+            console.err(JSONValue.object([
+                ("event", .string("progress")), ("peer", .string(label)),
+                ("sent", .int(Int64(s.sent))), ("to_send", .int(Int64(s.toSend))),
+                ("received", .int(Int64(s.received))), ("peer_remaining", .int(Int64(s.peerRemaining))),
+                ("bytes_out", .int(Int64(s.wireBytesOut))), ("bytes_in", .int(Int64(s.wireBytesIn))),
+                ("rate", .int(Int64(rate))), ("eta_seconds", .int(Int64(eta.rounded(.up)))),
+            ]).serialized())
+        } else if console.showsProgress {
+            let bytes = Self.bytes(s.wireBytesOut + s.wireBytesIn)
+            let left = eta > 0 ? " ~\(Int(eta.rounded(.up))) s" : ""
+            console.progress(console.t(.syncProgress, label, String(s.sent), String(s.toSend), String(s.received),
+                                       String(s.peerRemaining), bytes, String(Int(rate)), left))
+            drew = true
+        }
+    }
+
+    func finish() {
+        if drew { console.endProgress() }
+    }
+
+    static func bytes(_ n: Int) -> String {
+        if n < 10_000 { return "\(n) B" }
+        if n < 10_000_000 { return "\(n / 1000) kB" }
+        return String(format: "%.1f MB", Double(n) / 1e6)
+    }
+}
