@@ -29,7 +29,9 @@ extension Store {
 
     /// The applied changesets of `namespaces` that a peer holding `theirHeads` lacks, in the order
     /// this store applied them (so every changeset comes after its prev and deps).
-    public func outgoing(namespaces: [[UInt8]], theirHeads: [[UInt8]: [FeedHead]]) throws -> OutgoingCursor {
+    /// `withGrants` adds every changeset that holds a grant still in force in those namespaces, even
+    /// if the peer has it: a bundle carries what is needed to check who may write there.
+    public func outgoing(namespaces: [[UInt8]], theirHeads: [[UInt8]: [FeedHead]], withGrants: Bool = false) throws -> OutgoingCursor {
         try db.execute(
             """
             CREATE TEMP TABLE IF NOT EXISTS sync_ns(ns INTEGER PRIMARY KEY);
@@ -57,7 +59,8 @@ extension Store {
         let filter = """
             FROM changesets c INDEXED BY changesets_applied
             WHERE c.applied IS NOT NULL AND c.ns IN (SELECT ns FROM temp.sync_ns)
-            AND c.seq > COALESCE((SELECT t.seq FROM temp.sync_theirs t WHERE t.ns = c.ns AND t.author = c.author), 0)
+            AND (c.seq > COALESCE((SELECT t.seq FROM temp.sync_theirs t WHERE t.ns = c.ns AND t.author = c.author), 0)
+            \(withGrants ? "OR c.seqno IN (SELECT g.cs FROM grants g WHERE g.ns IN (SELECT ns FROM temp.sync_ns))" : ""))
             """
         var total = 0
         var bytes = 0
@@ -86,6 +89,29 @@ extension Store {
             for env in parsed { outcome.add(try receive(env, trusted: true)) }
         }
         return outcome
+    }
+
+    /// Like `receive(envelopes:)`, but applies the valid envelopes before the first invalid one
+    /// and returns where and why it stopped (for a damaged bundle).
+    public func receivePrefix(envelopes: [[UInt8]]) throws -> (BatchOutcome, failure: (index: Int, detail: String)?) {
+        let checked = Self.checkInParallel(envelopes, network: networkID)
+        var parsed: [ChangesetEnvelope] = []
+        var failure: (Int, String)?
+        for (i, c) in checked.enumerated() {
+            if case .success(let env) = c {
+                if env.body.network == networkID { parsed.append(env); continue }
+                failure = (i, "a changeset of another network")
+            }
+            if case .failure(let e) = c { failure = (i, e.detail) }
+            break
+        }
+        var outcome = BatchOutcome()
+        if !parsed.isEmpty {
+            try write {
+                for env in parsed { outcome.add(try receive(env, trusted: true)) }
+            }
+        }
+        return (outcome, failure)
     }
 
     struct CheckFailure: Error {

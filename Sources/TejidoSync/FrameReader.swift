@@ -6,6 +6,11 @@ public final class FrameReader {
     private var end = 0
     /// Bytes read from the stream so far.
     public private(set) var bytesRead = 0
+    /// Bytes handed out in frames so far (headers included): the offset of the next frame.
+    public private(set) var consumed = 0
+
+    /// The bytes of `n`-byte item at the stream's current position (for a file's magic number).
+    public func raw(_ n: Int) throws -> [UInt8]? { try take(n, allowEOF: true) }
 
     public init(_ stream: any ByteStream, bufferSize: Int = 1 << 16) {
         self.stream = stream
@@ -40,6 +45,7 @@ public final class FrameReader {
             let k = min(n - out.count, end - start)
             out.append(contentsOf: buffer[start..<(start + k)])
             start += k
+            consumed += k
         }
         return out
     }

@@ -33,6 +33,7 @@ enum Msg: String, CaseIterable {
     case namespaceHeader, logPending, logQuarantined, warnSkippedView
     case syncProgress, syncDone, serveListening, serveSession, serveSessionFailed, serveStopped
     case peerAdded, peerRemoved, peerHeader, noPeers, never, statusNetwork, statusDigest, statusCounts, statusNamespaces, statusPeers
+    case bundleUntraced, bundleVerdictDamaged, bundleVerdictInvalid, bundleVerdictOK
     case bundleCreated, bundleApplied, bundleDamaged, bundleInspect, receiptWritten, receiptApplied
     case reasonUnsupportedVersion, reasonWrongNetwork, reasonMalformed, reasonUnknownMessage, reasonTooLarge, reasonUnexpected
     case reasonInvalidChangeset, reasonPeerNotAllowed, reasonTimeout, reasonStore, reasonShuttingDown, reasonConnectionLost, reasonOther
@@ -131,6 +132,11 @@ enum Msg: String, CaseIterable {
         case .statusCounts: ("changesets: {0} applied, {1} pending, {2} quarantined", "cambios: {0} aplicados, {1} pendientes, {2} en cuarentena")
         case .statusNamespaces: ("Namespaces:", "Espacios:")
         case .statusPeers: ("Peers:", "Pares:")
+        case .bundleUntraced: ("changesets whose author is not traced to its namespace root by grants inside the bundle: {0}",
+                               "cambios cuyo autor no se puede rastrear hasta la raíz del espacio con permisos dentro del paquete: {0}")
+        case .bundleVerdictDamaged: ("damaged at byte {0}: {1}", "dañado en el byte {0}: {1}")
+        case .bundleVerdictInvalid: ("{0} changesets fail verification", "{0} cambios no pasan la verificación")
+        case .bundleVerdictOK: ("every changeset verifies, trailer ok", "cada cambio se verifica, cierre correcto")
         case .bundleCreated: ("Wrote {0}: {1} changesets, {2} bytes.", "Se escribió {0}: {1} cambios, {2} bytes.")
         case .bundleApplied: ("Applied {0}: {1} changesets read ({2} applied, {3} already here, {4} pending, {5} quarantined).",
                               "Se aplicó {0}: {1} cambios leídos ({2} aplicados, {3} ya estaban, {4} pendientes, {5} en cuarentena).")

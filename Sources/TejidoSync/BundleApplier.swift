@@ -1,0 +1,172 @@
+import TejidoCore
+import TejidoCrypto
+import TejidoStore
+
+/// Applies a bundle file to a store, in batches, each committed on its own: a damaged or cut
+/// file still gives every complete, valid changeset before the damage. A receipt file instead
+/// records what its holder has.
+public enum BundleApplier {
+    public struct Result: Sendable {
+        public var header: BundleFormat.Header?
+        public var receipt: BundleFormat.Receipt?
+        public var read = 0
+        public var outcome = BatchOutcome()
+        public var damage: BundleReader.Damage?
+        /// The trailer was read and matched.
+        public var complete = false
+    }
+
+    public enum Failure: Error, Sendable {
+        case notABundle(String)
+        case wrongNetwork
+    }
+
+    public static func apply(path: String, to store: Store, progress: (SyncStats) -> Void = { _ in }) throws -> Result {
+        let reader: BundleReader
+        do { reader = try BundleReader(path: path) } catch let d as BundleReader.Damage { throw Failure.notABundle(d.detail) }
+        defer { reader.close() }
+        var result = Result()
+        var batch: [[UInt8]] = []
+        var offsets: [Int] = []
+        var batchBytes = 0
+        var stats = SyncStats()
+
+        func flush() throws -> Bool {
+            guard !batch.isEmpty else { return true }
+            let (outcome, failure) = try store.receivePrefix(envelopes: batch)
+            result.outcome.add(outcome)
+            stats.received = result.outcome.count
+            stats.receivedBytes += batchBytes
+            stats.peerRemaining = max(0, Int(result.header?.count ?? 0) - stats.received)
+            stats.wireBytesIn = reader.offset
+            progress(stats)
+            let failedAt = failure.map { BundleReader.Damage(offset: offsets[$0.index], detail: $0.detail) }
+            batch.removeAll(keepingCapacity: true)
+            offsets.removeAll(keepingCapacity: true)
+            batchBytes = 0
+            if let failedAt {
+                result.damage = failedAt
+                return false
+            }
+            return true
+        }
+
+        while true {
+            let item: BundleReader.Item?
+            do { item = try reader.next() } catch {
+                result.damage = error
+                break
+            }
+            guard let item else { break }
+            switch item {
+            case .header(let h):
+                guard result.header == nil, result.receipt == nil, result.read == 0 else {
+                    result.damage = BundleReader.Damage(offset: reader.offset, detail: "a second header")
+                    break
+                }
+                guard h.network == store.networkID else { throw Failure.wrongNetwork }
+                result.header = h
+                continue
+            case .receipt(let r):
+                guard result.header == nil, result.receipt == nil else {
+                    result.damage = BundleReader.Damage(offset: reader.offset, detail: "a receipt inside a bundle")
+                    break
+                }
+                guard r.network == store.networkID else { throw Failure.wrongNetwork }
+                result.receipt = r
+                continue
+            case .changeset(let envelope, let offset):
+                guard result.header != nil else {
+                    result.damage = BundleReader.Damage(offset: offset, detail: "a changeset before the header")
+                    break
+                }
+                result.read += 1
+                batch.append(envelope)
+                offsets.append(offset)
+                batchBytes += envelope.count
+                if batch.count >= 1_000 || batchBytes >= 1 << 20 {
+                    if try !flush() { break }
+                }
+                continue
+            case .trailer(let ok):
+                if try !flush() { break }
+                if !ok { result.damage = BundleReader.Damage(offset: reader.offset, detail: "the trailer's count or digest does not match") }
+                result.complete = ok
+                continue
+            }
+            break
+        }
+        // Whatever was read before damage in the framing still goes in; an invalid changeset in
+        // it is then the first damage.
+        let framing = result.damage
+        if try flush(), let framing { result.damage = framing }
+        if result.header == nil && result.receipt == nil && result.damage == nil {
+            result.damage = BundleReader.Damage(offset: 8, detail: "no header")
+        }
+        if let receipt = result.receipt, result.complete {
+            try store.recordPeer(key: receipt.holder, url: nil, heads: receipt.heads, sent: 0, received: 0, completed: false)
+        }
+        return result
+    }
+
+    /// What a bundle holds, checked on its own without a store: every envelope's format and
+    /// signature, the trailer, and whether each author is its namespace's root or was granted a
+    /// role by a grant inside the bundle (tracing grants back to the root).
+    public struct Inspection: Sendable {
+        public var header: BundleFormat.Header?
+        public var receipt: BundleFormat.Receipt?
+        public var changesets = 0
+        public var invalid = 0
+        public var unaccounted = 0
+        public var namespaces: Set<[UInt8]> = []
+        public var damage: BundleReader.Damage?
+        public var complete = false
+    }
+
+    public static func inspect(path: String) throws -> Inspection {
+        let reader: BundleReader
+        do { reader = try BundleReader(path: path) } catch let d as BundleReader.Damage { throw Failure.notABundle(d.detail) }
+        defer { reader.close() }
+        var out = Inspection()
+        var authors: [([UInt8], [UInt8])] = []  // (namespace, author) of each valid changeset
+        var grants: [([UInt8], [UInt8], [UInt8])] = []  // (namespace, granter, grantee)
+        let verifier = Ed25519Verifier()
+        while true {
+            let item: BundleReader.Item?
+            do { item = try reader.next() } catch {
+                out.damage = error
+                break
+            }
+            guard let item else { break }
+            switch item {
+            case .header(let h): out.header = h
+            case .receipt(let r): out.receipt = r
+            case .trailer(let ok): out.complete = ok
+            case .changeset(let bytes, _):
+                out.changesets += 1
+                guard let env = try? ChangesetEnvelope(bytes: bytes), let key = Ed25519PublicKey(bytes: env.body.author),
+                    env.body.network == out.header?.network,
+                    verifier.isValidSignature(env.signature, for: ChangesetEnvelope.signingPrefix + env.id.bytes, by: key)
+                else {
+                    out.invalid += 1
+                    continue
+                }
+                out.namespaces.insert(env.body.namespace)
+                authors.append((env.body.namespace, env.body.author))
+                for case .grant(let grantee, _) in env.body.ops { grants.append((env.body.namespace, env.body.author, grantee)) }
+            }
+        }
+        // Keys with authority, per namespace: the root, then whoever a key with authority granted.
+        var allowed: Set<[UInt8]> = Set(out.namespaces.map { $0 + $0 })
+        var grew = true
+        while grew {
+            grew = false
+            for (ns, granter, grantee) in grants where allowed.contains(ns + granter) && !allowed.contains(ns + grantee) {
+                allowed.insert(ns + grantee)
+                grew = true
+            }
+        }
+        out.unaccounted = authors.filter { !allowed.contains($0.0 + $0.1) }.count
+        return out
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import TejidoCore
+import TejidoCrypto
+
+/// Reads a bundle or receipt file frame by frame, keeping the SHA-256 of what it read so the
+/// trailer can be checked. Stops at the first damage and says where it is.
+public final class BundleReader {
+    public enum Item {
+        case header(BundleFormat.Header)
+        case receipt(BundleFormat.Receipt)
+        /// One envelope and the file offset of its frame.
+        case changeset([UInt8], offset: Int)
+        /// The trailer, and whether its count and digest match what was read.
+        case trailer(ok: Bool)
+    }
+
+    /// Where a file stops being readable, and why.
+    public struct Damage: Error, Sendable {
+        public let offset: Int
+        public let detail: String
+    }
+
+    private let stream: FileDescriptorStream
+    private let reader: FrameReader
+    private var hasher = SHA256Stream()
+    private var changesets: UInt64 = 0
+    public private(set) var sawTrailer = false
+
+    /// Opens `path`; throws `Damage` at offset 0 if it does not start with the bundle magic.
+    public init(path: String) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw StreamError.io("cannot open \(path)", errno: errno) }
+        stream = FileDescriptorStream(input: fd, output: fd)
+        reader = FrameReader(stream, bufferSize: 1 << 20)
+        let magic = try reader.raw(BundleFormat.magic.count)
+        guard magic == BundleFormat.magic else { throw Damage(offset: 0, detail: "not a Tejido bundle (wrong magic bytes)") }
+        hasher.update(BundleFormat.magic)
+    }
+
+    public var offset: Int { reader.consumed }
+
+    /// The next item; nil at the end of the file after the trailer.
+    public func next() throws(Damage) -> Item? {
+        let start = reader.consumed
+        let payload: [UInt8]?
+        do { payload = try reader.next() } catch {
+            throw Damage(offset: start, detail: (error as? SyncError)?.detail ?? "\(error)")
+        }
+        guard let payload else {
+            if sawTrailer { return nil }
+            throw Damage(offset: start, detail: "the file ends before its trailer (truncated)")
+        }
+        if sawTrailer { throw Damage(offset: start, detail: "bytes after the trailer") }
+        var r = CBORReader(payload)
+        let type: UInt64
+        do {
+            _ = try r.arrayCount("frame")
+            type = try r.unsigned("type")
+        } catch {
+            throw Damage(offset: start, detail: "malformed frame: \(error)")
+        }
+        let digestBefore = hasher.current()
+        let lengthPrefix = Self.prefix(payload.count)
+        hasher.update(lengthPrefix)
+        hasher.update(payload)
+        do {
+            switch type {
+            case BundleFormat.headerType: return .header(try BundleFormat.Header.decode(payload))
+            case BundleFormat.receiptType: return .receipt(try BundleFormat.Receipt.decode(payload))
+            case 3:
+                guard case .changesets(let envelopes, _) = try SyncMessage.decode(payload), envelopes.count == 1 else {
+                    throw Damage(offset: start, detail: "a changeset frame must hold exactly one envelope")
+                }
+                changesets += 1
+                return .changeset(envelopes[0], offset: start)
+            case BundleFormat.trailerType:
+                var t = CBORReader(payload)
+                guard try t.arrayCount("trailer", max: 3) == 3 else { throw Damage(offset: start, detail: "malformed trailer") }
+                _ = try t.unsigned("type")
+                let count = try t.unsigned("count")
+                let digest = try t.fixedBytes("digest", count: 32)
+                try t.finish()
+                sawTrailer = true
+                return .trailer(ok: count == changesets && digest == digestBefore)
+            default:
+                throw Damage(offset: start, detail: "unknown frame type \(type)")
+            }
+        } catch let d as Damage {
+            throw d
+        } catch {
+            throw Damage(offset: start, detail: "malformed frame: \(error)")
+        }
+    }
+
+    static func prefix(_ n: Int) -> [UInt8] {
+        [UInt8(truncatingIfNeeded: n >> 24), UInt8(truncatingIfNeeded: n >> 16), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)]
+    }
+
+    public func close() { stream.close() }
+}

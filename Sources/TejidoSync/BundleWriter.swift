@@ -1,0 +1,82 @@
+import Foundation
+import TejidoCore
+import TejidoCrypto
+import TejidoStore
+
+/// Writes a bundle: what `theirHeads` lacks of `namespaces`, plus the grants that let the bundle
+/// be checked on its own. Written to a temporary file and renamed, so a cut write never leaves a
+/// file that looks complete.
+public enum BundleWriter {
+    public struct Result: Sendable {
+        public let count: Int
+        public let bytes: Int
+    }
+
+    public static func write(store: Store, to path: String, namespaces: [[UInt8]], theirHeads: [[UInt8]: [FeedHead]],
+                             forKey: [UInt8]?, progress: (SyncStats) -> Void = { _ in }) throws -> Result {
+        let cursor = try store.outgoing(namespaces: namespaces, theirHeads: theirHeads, withGrants: true)
+        defer { cursor.close() }
+        let tmp = path + ".part"
+        guard FileManager.default.createFile(atPath: tmp, contents: nil), let handle = FileHandle(forWritingAtPath: tmp) else {
+            throw StreamError.io("cannot create \(tmp)", errno: errno)
+        }
+        var hasher = SHA256Stream()
+        var written = 0
+        var buffer: [UInt8] = []
+        func put(_ bytes: [UInt8]) throws {
+            hasher.update(bytes)
+            buffer += bytes
+            written += bytes.count
+            if buffer.count >= 1 << 20 {
+                try handle.write(contentsOf: buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        do {
+            try put(BundleFormat.magic)
+            let header = BundleFormat.Header(network: store.networkID, creator: store.nodeKey.publicKey.bytes, created: store.now(),
+                                             count: UInt64(cursor.total), namespaces: namespaces, forKey: forKey)
+            try put(FrameWriter.frame(header.encoded()))
+            var count = 0
+            var stats = SyncStats()
+            stats.toSend = cursor.total
+            while true {
+                let batch = try cursor.next(maxCount: 256, maxBytes: 1 << 20)
+                if batch.isEmpty { break }
+                for c in batch {
+                    count += 1
+                    // One changeset per frame: a cut file loses at most the changeset it cuts.
+                    try put(FrameWriter.frame(SyncMessage.changesets([c.envelope], remaining: UInt64(cursor.total - count)).encoded()))
+                    stats.sent = count
+                    stats.sentBytes += c.envelope.count
+                }
+                stats.wireBytesOut = written
+                progress(stats)
+            }
+            try put(FrameWriter.frame(BundleFormat.trailer(count: UInt64(count), digest: hasher.finish())))
+            try handle.write(contentsOf: buffer)
+            try handle.synchronize()
+            try handle.close()
+            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            try FileManager.default.moveItem(atPath: tmp, toPath: path)
+            return Result(count: count, bytes: written)
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw error
+        }
+    }
+
+    /// Writes a receipt: what `store` holds of `namespaces` (all of its namespaces if empty).
+    public static func writeReceipt(store: Store, to path: String, namespaces: [[UInt8]]) throws {
+        var heads: [[UInt8]: [[UInt8]: UInt64]] = [:]
+        let all = namespaces.isEmpty ? try store.namespaceDigests().map(\.namespace) : namespaces
+        for ns in all {
+            heads[ns] = Dictionary(try store.feedHeads(namespace: ns).map { ($0.author, $0.seq) }, uniquingKeysWith: max)
+        }
+        let receipt = BundleFormat.Receipt(network: store.networkID, holder: store.nodeKey.publicKey.bytes, created: store.now(), heads: heads)
+        var bytes = BundleFormat.magic + FrameWriter.frame(receipt.encoded())
+        bytes += FrameWriter.frame(BundleFormat.trailer(count: 0, digest: SHA256.hash(bytes)))
+        try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}

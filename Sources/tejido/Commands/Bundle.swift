@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import TejidoCore
+import TejidoCrypto
+import TejidoStore
+import TejidoSync
+
+struct Bundle: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: Msg.helpBundle.localized, subcommands: [Create.self, Apply.self, Inspect.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: Msg.helpBundleCreate.localized)
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The bundle file to write.") var file: String
+        @Option(name: .long, help: "Leave out what this peer (a name or a key) is known to hold.") var `for`: String?
+        @Option(name: .long, help: "Only these namespaces (repeat or separate with commas).") var namespace: [String] = []
+
+        func run() throws {
+            try options.withStore { store, console in
+                var namespaces: [[UInt8]]
+                let names = namespace.flatMap { $0.split(separator: ",").map(String.init) }
+                if names.isEmpty {
+                    namespaces = try store.namespaceDigests().map(\.namespace)
+                } else {
+                    namespaces = try names.map { try store.resolveNamespace($0).root }
+                }
+                var forKey: [UInt8]?
+                var theirHeads: [[UInt8]: [FeedHead]] = [:]
+                if let target = self.for {
+                    if let peer = try store.peer(named: target) {
+                        forKey = peer.key ?? peer.seenKey
+                        if let share = peer.share {
+                            let allowed = Set(try share.map { try store.resolveNamespace($0).root })
+                            namespaces = namespaces.filter { allowed.contains($0) }
+                        }
+                    } else if let k = KeyText.parseKey(target) {
+                        forKey = k.bytes
+                    } else {
+                        throw StoreError.unknownPeer(target)
+                    }
+                    if let forKey {
+                        for (ns, feeds) in try store.knownHeads(peer: forKey) {
+                            theirHeads[ns] = feeds.map { FeedHead(author: $0.key, seq: $0.value, head: []) }
+                        }
+                    }
+                }
+                let progress = SyncProgress(console: console, label: file)
+                let result = try BundleWriter.write(store: store, to: file, namespaces: namespaces, theirHeads: theirHeads, forKey: forKey) {
+                    progress.update($0)
+                }
+                progress.finish()
+                if console.json {
+                    console.out(json: .object([
+                        ("file", .string(file)), ("changesets", .int(Int64(result.count))), ("bytes", .int(Int64(result.bytes))),
+                        ("namespaces", .int(Int64(namespaces.count))),
+                    ]))
+                } else {
+                    console.out(console.t(.bundleCreated, file, String(result.count), String(result.bytes)))
+                }
+            }
+        }
+    }
+
+    struct Apply: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: Msg.helpBundleApply.localized)
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The bundle (or receipt) file.") var file: String
+        @Option(name: .long, help: "Then write a receipt of what this store holds, to carry back to the sender.") var receipt: String?
+
+        func run() throws {
+            try options.withStore { store, console in
+                let progress = SyncProgress(console: console, label: file)
+                let result: BundleApplier.Result
+                do {
+                    result = try BundleApplier.apply(path: file, to: store) { progress.update($0) }
+                } catch BundleApplier.Failure.notABundle(let detail) {
+                    throw console.fail(.errBundle, file, detail)
+                } catch BundleApplier.Failure.wrongNetwork {
+                    throw console.fail(.errBundleWrongNetwork, file)
+                } catch let e as StreamError {
+                    throw console.fail(.errBundle, file, e.description)
+                }
+                progress.finish()
+                if let r = result.receipt {
+                    if console.json {
+                        console.out(json: .object([
+                            ("receipt", .string(file)), ("holder", .string(KeyText.key(bytes: r.holder))), ("ok", .bool(result.damage == nil)),
+                        ]))
+                    } else if result.damage == nil {
+                        console.out(console.t(.receiptApplied, KeyText.fingerprint(r.holder), file))
+                    }
+                } else {
+                    let o = result.outcome
+                    if console.json {
+                        var fields: [(String, JSONValue)] = [
+                            ("file", .string(file)), ("ok", .bool(result.damage == nil)), ("read", .int(Int64(result.read))),
+                            ("applied", .int(Int64(o.applied))), ("duplicates", .int(Int64(o.duplicates))),
+                            ("pending", .int(Int64(o.pending))), ("quarantined", .int(Int64(o.quarantined))),
+                            ("complete", .bool(result.complete)),
+                        ]
+                        if let d = result.damage {
+                            fields.append(("damage", .object([("offset", .int(Int64(d.offset))), ("detail", .string(d.detail))])))
+                        }
+                        console.out(json: .object(fields))
+                    } else {
+                        console.out(console.t(.bundleApplied, file, String(result.read), String(o.applied), String(o.duplicates),
+                                              String(o.pending), String(o.quarantined)))
+                    }
+                }
+                if let d = result.damage {
+                    console.report(.bundleDamaged, [String(d.offset), d.detail])
+                    throw Console.failure
+                }
+                if let receipt, result.header != nil {
+                    try BundleWriter.writeReceipt(store: store, to: receipt, namespaces: result.header?.namespaces ?? [])
+                    if !console.json { console.out(console.t(.receiptWritten, receipt)) }
+                }
+            }
+        }
+    }
+
+    struct Inspect: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: Msg.helpBundleInspect.localized)
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The bundle file.") var file: String
+
+        func run() throws {
+            let console = options.console
+            try console.guarding {
+                let i: BundleApplier.Inspection
+                do { i = try BundleApplier.inspect(path: file) } catch BundleApplier.Failure.notABundle(let detail) {
+                    throw console.fail(.errBundle, file, detail)
+                } catch let e as StreamError {
+                    throw console.fail(.errBundle, file, e.description)
+                }
+                let ok = i.damage == nil && i.invalid == 0 && i.complete
+                let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+                if console.json {
+                    var fields: [(String, JSONValue)] = [("file", .string(file)), ("ok", .bool(ok))]
+                    if let h = i.header {
+                        fields += [
+                            ("kind", .string("bundle")), ("network", .string(Bech32.encode(prefix: KeyText.networkPrefix, bytes: h.network))),
+                            ("creator", .string(KeyText.key(bytes: h.creator))), ("created", .string(PeerJSON.time(h.created))),
+                            ("announced", .int(Int64(h.count))),
+                            ("for", h.forKey.map { .string(KeyText.key(bytes: $0)) } ?? .null),
+                        ]
+                    }
+                    if let r = i.receipt { fields += [("kind", .string("receipt")), ("holder", .string(KeyText.key(bytes: r.holder)))] }
+                    fields += [
+                        ("changesets", .int(Int64(i.changesets))), ("invalid", .int(Int64(i.invalid))),
+                        ("namespaces", .array(i.namespaces.sorted { $0.lexicographicallyPrecedes($1) }.map {
+                            .string(Bech32.encode(prefix: KeyText.namespacePrefix, bytes: $0))
+                        })),
+                        ("authors_not_traced_to_root", .int(Int64(i.unaccounted))), ("complete", .bool(i.complete)), ("bytes", .int(Int64(size))),
+                    ]
+                    if let d = i.damage { fields.append(("damage", .object([("offset", .int(Int64(d.offset))), ("detail", .string(d.detail))]))) }
+                    console.out(json: .object(fields))
+                } else {
+                    let who = i.header.map { KeyText.fingerprint($0.creator) } ?? i.receipt.map { KeyText.fingerprint($0.holder) } ?? "?"
+                    let when = i.header.map { PeerJSON.time($0.created) } ?? i.receipt.map { PeerJSON.time($0.created) } ?? "?"
+                    let verdict = ok ? console.t(.bundleVerdictOK)
+                        : (i.damage.map { console.t(.bundleVerdictDamaged, String($0.offset), $0.detail) }
+                            ?? console.t(.bundleVerdictInvalid, String(i.invalid)))
+                    console.out(console.t(.bundleInspect, who, when, String(i.changesets), String(i.namespaces.count), String(size), verdict))
+                    if i.unaccounted > 0 { console.out(console.t(.bundleUntraced, String(i.unaccounted))) }
+                }
+                if !ok { throw Console.failure }
+            }
+        }
+    }
+}
