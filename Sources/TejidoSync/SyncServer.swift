@@ -15,6 +15,8 @@ public final class SyncServer: @unchecked Sendable {
         public var maxSessions = 16
         /// Whether clients may push changesets here.
         public var receives = true
+        /// Most changesets per batch this server sends.
+        public var batchCount = 1_000
 
         public init(store: URL) { self.store = store }
     }
@@ -24,6 +26,8 @@ public final class SyncServer: @unchecked Sendable {
         public let address: String
         public let key: [UInt8]?
         public let result: Result<SyncStats, SyncError>
+        /// Counters of the session, also when it failed.
+        public var stats = SyncStats()
     }
 
     public let config: Config
@@ -114,6 +118,7 @@ public final class SyncServer: @unchecked Sendable {
         }
         var options = SyncSession.Options()
         options.receives = config.receives
+        options.batchCount = config.batchCount
         let replica = StoreReplica(store: store)
         let session = SyncSession(role: .server, replica: replica, options: options)
         session.checkPeer = { hello in
@@ -123,7 +128,9 @@ public final class SyncServer: @unchecked Sendable {
         replica.close()
         try? store.recordPeer(key: key, url: nil, heads: session.peerHolds, sent: session.stats.sent,
                               received: session.stats.received, completed: session.isFinished)
-        return Report(address: address, key: key, result: result)
+        var report = Report(address: address, key: key, result: result)
+        report.stats = (try? result.get()) ?? session.stats
+        return report
     }
 
     /// Tells the client why it is refused, then ends.

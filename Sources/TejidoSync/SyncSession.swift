@@ -173,6 +173,7 @@ public final class SyncSession {
         let batch = try storeCall { try replica.nextBatch(maxCount: options.batchCount, maxBytes: options.batchBytes) }
         guard !batch.isEmpty else { return finishSending() }
         inFlight = batch
+        stats.written += batch.count
         let remaining = max(0, stats.toSend - stats.sent - batch.count)
         return [.changesets(batch.map(\.envelope), remaining: UInt64(remaining))]
     }

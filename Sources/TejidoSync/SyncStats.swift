@@ -5,6 +5,8 @@ public struct SyncStats: Sendable, Equatable {
     /// Changesets and envelope bytes this side sent and the peer acknowledged as committed.
     public var sent = 0
     public var sentBytes = 0
+    /// Changesets this side put on the wire, acknowledged or not (at most one batch more than `sent`).
+    public var written = 0
     /// Changesets this side will send in all (known once sending starts).
     public var toSend = 0
     public var toSendBytes = 0
