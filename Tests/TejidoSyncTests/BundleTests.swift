@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+import TejidoCore
+import TejidoCrypto
+import TejidoStore
+import TejidoSync
+import TejidoTestSupport
+
+@Suite struct BundleTests {
+    /// A store with two namespaces and a writer granted in one; its bundle; an empty store of the same network.
+    func setup(_ body: (Store, Store, String, URL) throws -> Void) throws {
+        try withTemporaryDirectory { dir in
+            let a = try Store.create(at: dir.appendingPathComponent("a"))
+            _ = try a.createNamespace(name: "chiapas")
+            _ = try a.createNamespace(name: "shared")
+            let writer = try Ed25519PrivateKey()
+            _ = try a.grant(namespace: "shared", key: writer.publicKey, role: .writer)
+            for i in 0..<25 {
+                _ = try a.increment(namespace: "chiapas", record: RecordKey(collection: "c", id: "r\(i % 4)"), field: "n", by: 1)
+                _ = try a.put(namespace: "shared", record: RecordKey(collection: "s", id: "s\(i)"), fields: [("v", .text("valor \(i)"))])
+            }
+            let path = dir.appendingPathComponent("out.tjb").path
+            let b = try Store.create(at: dir.appendingPathComponent("b"), network: a.networkID)
+            try body(a, b, path, dir)
+        }
+    }
+
+    func write(_ a: Store, _ path: String, theirHeads: [[UInt8]: [FeedHead]] = [:]) throws -> BundleWriter.Result {
+        try BundleWriter.write(store: a, to: path, namespaces: try a.namespaceDigests().map(\.namespace), theirHeads: theirHeads, forKey: nil)
+    }
+
+    @Test func aBundleCarriesEverythingAndApplyingTwiceChangesNothing() throws {
+        try setup { a, b, path, _ in
+            let written = try write(a, path)
+            #expect(try written.count == a.changesetCounts().applied)
+            let first = try BundleApplier.apply(path: path, to: b)
+            #expect(first.complete && first.damage == nil)
+            #expect(first.outcome.applied == written.count)
+            #expect(try b.stateDigest() == a.stateDigest())
+            let digest = try b.stateDigest()
+            let second = try BundleApplier.apply(path: path, to: b)
+            #expect(second.outcome.duplicates == written.count && second.outcome.applied == 0)
+            #expect(try b.stateDigest() == digest)
+            let inspection = try BundleApplier.inspect(path: path)
+            #expect(inspection.complete && inspection.invalid == 0 && inspection.unaccounted == 0)
+            #expect(inspection.changesets == written.count)
+        }
+    }
+
+    @Test func aCutBundleAppliesEveryCompleteChangesetBeforeTheCut() throws {
+        try setup { a, _, path, dir in
+            _ = try write(a, path)
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            // Frame boundaries: where each changeset frame ends.
+            var ends: [Int] = []
+            var pos = 8
+            while pos + 4 <= bytes.count {
+                let len = bytes[pos..<pos + 4].reduce(0) { $0 << 8 | Int($1) }
+                pos += 4 + len
+                ends.append(pos)
+            }
+            let changesetEnds = Array(ends.dropFirst().dropLast())  // after the header, before the trailer
+            // Cut points: inside the magic, inside the header, around and inside changeset frames, inside the trailer.
+            var cuts = [0, 3, 8, 20, ends[0]]
+            for e in changesetEnds.enumerated().filter({ $0.offset % 7 == 0 }).map(\.element) { cuts += [e - 1, e, e + 3] }
+            cuts.append(bytes.count - 1)
+            for (i, cut) in cuts.enumerated() {
+                let file = dir.appendingPathComponent("cut\(i).tjb").path
+                try Data(bytes.prefix(cut)).write(to: URL(fileURLWithPath: file))
+                let store = try Store.create(at: dir.appendingPathComponent("store\(i)"), network: a.networkID)
+                let complete = changesetEnds.filter { $0 <= cut }.count
+                do {
+                    let result = try BundleApplier.apply(path: file, to: store)
+                    #expect(!result.complete)
+                    #expect(result.damage != nil, "a bundle cut at \(cut) must report damage")
+                    #expect(result.outcome.count == complete, "cut at \(cut): \(result.outcome.count) read, \(complete) complete")
+                    #expect(try store.changesetCounts().applied + store.changesetCounts().pending == complete)
+                    #expect(try store.verify().ok)
+                } catch BundleApplier.Failure.notABundle {
+                    #expect(cut < 8, "only a file cut inside its magic is not a bundle at all")
+                }
+            }
+        }
+    }
+
+    @Test func aDamagedByteStopsThereAndKeepsWhatCameBefore() throws {
+        try setup { a, b, path, _ in
+            let written = try write(a, path)
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            // Flip one byte in the middle of the file: inside some envelope.
+            let spot = bytes.count / 2
+            bytes[spot] ^= 0x55
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let result = try BundleApplier.apply(path: path, to: b)
+            let damage = try #require(result.damage)
+            #expect(damage.offset <= spot)
+            #expect(result.outcome.count > 0 && result.outcome.count < written.count)
+            #expect(try b.verify().ok)
+            let inspection = try BundleApplier.inspect(path: path)
+            #expect(!inspection.complete || inspection.invalid > 0)
+        }
+    }
+
+    @Test func forAPeerLeavesOutWhatItHoldsButKeepsTheGrants() throws {
+        try setup { a, b, path, dir in
+            _ = try write(a, path)
+            _ = try BundleApplier.apply(path: path, to: b)
+            // b's receipt, carried back to a.
+            let receipt = dir.appendingPathComponent("r.tjr").path
+            try BundleWriter.writeReceipt(store: b, to: receipt, namespaces: [])
+            let recorded = try BundleApplier.apply(path: receipt, to: a)
+            #expect(recorded.receipt?.holder == b.nodeKey.publicKey.bytes)
+            _ = try a.put(namespace: "shared", record: RecordKey(collection: "s", id: "nuevo"), fields: [("v", .int(1))])
+            var theirs: [[UInt8]: [FeedHead]] = [:]
+            for (ns, feeds) in try a.knownHeads(peer: b.nodeKey.publicKey.bytes) {
+                theirs[ns] = feeds.map { FeedHead(author: $0.key, seq: $0.value, head: []) }
+            }
+            let small = try write(a, path, theirHeads: theirs)
+            // The new changeset, plus the three changesets holding grants in force: both namespaces'
+            // geneses (admin to this node) and the writer's grant.
+            #expect(small.count == 4)
+            let inspection = try BundleApplier.inspect(path: path)
+            #expect(inspection.unaccounted == 0)
+            let applied = try BundleApplier.apply(path: path, to: b)
+            #expect(applied.outcome.applied == 1 && applied.outcome.duplicates == 3)
+            #expect(try b.stateDigest() == a.stateDigest())
+        }
+    }
+
+    @Test func aBundleOfAnotherNetworkIsRefusedWhole() throws {
+        try setup { a, _, path, dir in
+            _ = try write(a, path)
+            let other = try Store.create(at: dir.appendingPathComponent("other"))
+            #expect(throws: BundleApplier.Failure.self) { _ = try BundleApplier.apply(path: path, to: other) }
+            #expect(try other.changesetCounts().applied == 0)
+        }
+    }
+}
