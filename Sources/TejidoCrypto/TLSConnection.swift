@@ -74,6 +74,10 @@ public final class TLSConnection {
         }
     }
 
+    /// Bytes read from and written to the socket so far, TLS records and handshake included.
+    public var socketBytesRead: UInt64 { SSL_get_rbio(ssl).map { BIO_number_read($0) } ?? 0 }
+    public var socketBytesWritten: UInt64 { SSL_get_wbio(ssl).map { BIO_number_written($0) } ?? 0 }
+
     /// Sends close_notify (best effort; the socket is closed by its owner).
     public func shutdown() {
         CryptoError.clearQueue()

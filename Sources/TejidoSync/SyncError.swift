@@ -15,6 +15,7 @@ public struct SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case connectionLost = 12
         case wrongPeerKey = 13
         case peerKeyNotPinned = 14
+        case sameNode = 15
         case other = 99
 
         /// Stable name, used in `--json` output and the catalog.
@@ -34,6 +35,7 @@ public struct SyncError: Error, Equatable, Sendable, CustomStringConvertible {
             case .connectionLost: "connection_lost"
             case .wrongPeerKey: "wrong_peer_key"
             case .peerKeyNotPinned: "peer_key_not_pinned"
+            case .sameNode: "same_node"
             case .other: "other"
             }
         }

@@ -10,6 +10,7 @@ var runs = 3
 var seed = 42
 var outDir = URL(fileURLWithPath: "bench-out")
 var workloadPath: String?
+var phases: Set<String> = ["import", "sync"]
 var args = CommandLine.arguments.dropFirst()
 while let a = args.popFirst() {
     switch a {
@@ -18,8 +19,9 @@ while let a = args.popFirst() {
     case "--seed": seed = Int(args.popFirst() ?? "") ?? seed
     case "--out": outDir = URL(fileURLWithPath: args.popFirst() ?? "bench-out")
     case "--workload": workloadPath = args.popFirst()
+    case "--phase": phases = Set((args.popFirst() ?? "").split(separator: ",").map(String.init))
     default:
-        print("usage: tejido-bench [--ops N] [--runs R] [--seed S] [--workload FILE] [--out DIR]")
+        print("usage: tejido-bench [--ops N] [--runs R] [--seed S] [--workload FILE] [--out DIR] [--phase import,sync]")
         exit(64)
     }
 }
@@ -52,6 +54,9 @@ let opensslVerify = Limits.opensslSpeedVerify()
 
 // MARK: Import: one store per group, each importing its own group's lines
 var importRates: [Double] = []
+var lines: [String] = []
+var json: [String: Any] = ["ops": ops, "seed": seed, "runs": runs, "cores": cores]
+if phases.contains("import") {
 var concurrentRates: [Double] = []
 var verifyRates: [Double] = []
 var lastChangesets = 0
@@ -109,7 +114,7 @@ let concurrentOps = median(concurrentRates)
 let verifyRate = median(verifyRates)
 let sqliteRate = median(sqliteRates)
 let verifyBudget = 0.8 * Double(cores) * verify1
-let lines = [
+lines += [
     "Tejido benchmark: \(ops) ops, seed \(seed), 3 groups, \(runs) runs (medians), \(cores) cores",
     "",
     "| measure | value | limit measured in this run | ratio | budget | holds |",
@@ -121,13 +126,57 @@ let lines = [
     "Limits: Ed25519 strict verify through TejidoCrypto \(Int(verify1))/s on one core, \(Int(verifyAll))/s on \(cores); `openssl speed ed25519` verify \(opensslVerify.map { String(Int($0)) } ?? "n/a")/s on one core.",
     "Changesets verified per run: \(lastChangesets). Runs: import \(importRates.map { String(Int($0)) }.joined(separator: ", ")) ops/s; three at once \(concurrentRates.map { String(Int($0)) }.joined(separator: ", ")) ops/s; verify \(verifyRates.map { String(Int($0)) }.joined(separator: ", ")) changesets/s.",
 ]
-print(lines.joined(separator: "\n"))
-let json: [String: Any] = [
-    "ops": ops, "seed": seed, "runs": runs, "cores": cores,
+json.merge([
     "import_ops_per_s": importOps, "import_runs": importRates,
     "import_concurrent_ops_per_s": concurrentOps, "import_concurrent_runs": concurrentRates,
     "verify_changesets_per_s": verifyRate, "verify_runs": verifyRates,
     "sqlite_upserts_per_s": sqliteRate, "ed25519_verify_per_s_one_core": verify1, "ed25519_verify_per_s_all_cores": verifyAll,
     "openssl_speed_verify_per_s": opensslVerify ?? NSNull(),
-]
+]) { a, _ in a }
+}
+
+// MARK: Sync
+if phases.contains("sync") {
+    let tejido = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("tejido").path
+    guard FileManager.default.isExecutableFile(atPath: tejido) else { throw BenchError("build tejido first: \(tejido) is missing") }
+    say("sync: stores already in sync ...")
+    let inSync = try SyncBench.inSync(directory: outDir)
+    var sizes = [ops]
+    if ops >= 300_000 { sizes.insert(ops / 3, at: 0) }
+    var coordinator: [Int: [SyncBench.Coordinator]] = [:]
+    for size in sizes {
+        let file = size == ops ? workload : try Workload.file(ops: size, seed: seed, in: outDir)
+        for run in 0..<runs {
+            let r = try SyncBench.coordinator(workload: file, directory: scratch, tejido: tejido)
+            coordinator[size, default: []].append(r)
+            say("sync run \(run + 1)/\(runs), \(size) ops: \(Int(Double(r.ops) / r.seconds)) ops/s, \(r.maxRSSKiB / 1024) MiB peak")
+        }
+        try? FileManager.default.removeItem(at: scratch)
+    }
+    let main = coordinator[ops]!
+    let rate = median(main.map { Double($0.ops) / $0.seconds })
+    let last = main.last!
+    let overhead = Double(last.tlsBytes) / Double(max(1, last.envelopeBytes)) - 1
+    let protocolOverhead = Double(last.protocolBytes) / Double(max(1, last.envelopeBytes)) - 1
+    let rss = sizes.map { size in (size, median(coordinator[size]!.map { Double($0.maxRSSKiB) / 1024 })) }
+    if lines.isEmpty { lines.append("Tejido benchmark: \(ops) ops, seed \(seed), 3 groups, \(runs) runs (medians), \(cores) cores") }
+    lines += [
+        "",
+        "| sync measure | value | limit or reference | budget | holds |",
+        "|---|---:|---:|---:|---|",
+        "| stores in sync (3 namespaces, \(inSync.feeds) feeds): round trips | \(inSync.roundTrips) | | <= 2 | \(inSync.roundTrips <= 2 ? "yes" : "no") |",
+        "| stores in sync: protocol bytes out / in | \(inSync.protocolBytesOut) / \(inSync.protocolBytesIn) | TLS on the socket, handshake included: \(inSync.tlsBytesOut) / \(inSync.tlsBytesIn) | <= 2048 each way | \(max(inSync.protocolBytesOut, inSync.protocolBytesIn) <= 2048 ? "yes" : "no") (protocol) |",
+        "| workload into a coordinator over TLS, ops/s (verification included) | \(Int(rate)) | pycrdt merge 412,424; loro 269,497 (in memory) | >= 300,000 | \(rate >= 300_000 ? "yes" : "no") |",
+        "| bytes on the wire over envelope bytes | +\(String(format: "%.2f", overhead * 100))% (TLS socket bytes) | protocol frames alone +\(String(format: "%.2f", protocolOverhead * 100))% | <= +5% | \(overhead <= 0.05 ? "yes" : "no") |",
+    ] + rss.map { "| coordinator peak RSS at \($0.0) ops, MiB | \(String(format: "%.1f", $0.1)) | | flat | |" }
+    lines.append("Coordinator runs at \(ops) ops: \(main.map { "\(Int(Double($0.ops) / $0.seconds)) ops/s in \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: "; ")); \(last.changesets) changesets, \(last.envelopeBytes) envelope bytes, \(last.tlsBytes) TLS bytes.")
+    json.merge([
+        "sync_in_sync_round_trips": inSync.roundTrips, "sync_in_sync_protocol_bytes": [inSync.protocolBytesOut, inSync.protocolBytesIn],
+        "sync_in_sync_tls_bytes": [inSync.tlsBytesOut, inSync.tlsBytesIn],
+        "sync_coordinator_ops_per_s": rate, "sync_coordinator_runs": main.map { Double($0.ops) / $0.seconds },
+        "sync_wire_overhead": overhead, "sync_protocol_overhead": protocolOverhead,
+        "sync_coordinator_peak_rss_mib": Dictionary(uniqueKeysWithValues: rss.map { (String($0.0), $0.1) }),
+    ]) { a, _ in a }
+}
+print(lines.joined(separator: "\n"))
 try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys]).write(to: outDir.appendingPathComponent("results.json"))

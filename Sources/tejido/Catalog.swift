@@ -44,7 +44,7 @@ enum Msg: String, CaseIterable {
     case errNothingToResume, errReadOnlyQuery, errQueryFailed, errDiskFull, errDatabase, errInvalidNetworkID, errInvalidKey
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
-    case errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
+    case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
 
     var text: (en: String, es: String) {
         switch self {
@@ -222,6 +222,8 @@ enum Msg: String, CaseIterable {
                                     "{0} presentó la llave {1} (huella {2}) y no hay llave fijada para él. Confirma la huella con quien lo administra y vuelve a sincronizar con --key {1} (o tejido peer add NOMBRE {0} --key {1}). No se envió nada.")
         case .errWrongPeerKey: ("{0} presented the key {1} (fingerprint {2}), not the one pinned for it. Nothing was sent. If its owner changed the key on purpose, pin the new one.",
                                 "{0} presentó la llave {1} (huella {2}), no la que está fijada. No se envió nada. Si quien lo administra cambió la llave a propósito, fija la nueva.")
+        case .errSyncSelf: ("{0} is this store itself (or a copy holding its node key); there is nothing to sync.",
+                            "{0} es este mismo almacén (o una copia con su llave de nodo); no hay nada que sincronizar.")
         case .errServe: ("Cannot serve: {0}", "No se puede atender: {0}")
         case .errBadListen: ("\"{0}\" is not HOST:PORT.", "\"{0}\" no tiene la forma HOST:PUERTO.")
         case .errBadPolicy: ("\"{0}\" is not a policy: use known, peers or any.", "\"{0}\" no es una política: usa known, peers o any.")

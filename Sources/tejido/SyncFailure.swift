@@ -16,7 +16,12 @@ extension SyncError.Code {
         case .storeFailure: .reasonStore
         case .shuttingDown: .reasonShuttingDown
         case .connectionLost: .reasonConnectionLost
-        case .wrongPeerKey, .peerKeyNotPinned, .other: .reasonOther
+        case .wrongPeerKey, .peerKeyNotPinned, .sameNode, .other: .reasonOther
         }
     }
+}
+
+extension SyncError {
+    /// The detail to show after the catalog's reason, or "-" when it only repeats it.
+    var shownDetail: String { detail == code.reason.text.en ? "-" : detail }
 }

@@ -39,9 +39,9 @@ struct Serve: ParsableCommand {
                 try store.recordPeer(key: hello.nodeKey, url: nil, heads: session.peerHolds, sent: session.stats.sent,
                                      received: session.stats.received, completed: session.isFinished)
             }
-            if case .failure(let e) = result {
-                // The client hears the error in-band; this line is for the server's own log (ssh shows it too).
-                if !e.fromPeer { console.report(.errSyncFailed, ["stdio", console.t(e.code.reason), e.detail]) }
+            if case .failure = result {
+                // The client hears the error in-band and reports it; a second line from this side
+                // (which ssh and local syncs show too) would only repeat it.
                 throw Console.failure
             }
         }

@@ -49,6 +49,17 @@ struct Sync: ParsableCommand {
             peerName = peer.name
         }
         guard let address = PeerAddress(url) else { throw console.fail(.errBadURL, target, code: Console.usage) }
+        if case .local(let path) = address {
+            // Say what is wrong here rather than after a child fails: a typo in a peer name, or no store there.
+            let dir = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
+            if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("store.db").path) {
+                if peerName == nil && !path.contains("/") { throw StoreError.unknownPeer(target) }
+                throw StoreError.notAStore(path: path)
+            }
+            if dir.resolvingSymlinksInPath() == store.directory.standardizedFileURL.resolvingSymlinksInPath() {
+                throw console.fail(.errSyncSelf, target)
+            }
+        }
         var connector = SyncConnector(selfExecutable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path)
         connector.timeout = timeout
         connector.ssh = ssh
@@ -66,14 +77,16 @@ struct Sync: ParsableCommand {
             return (.object(base + [("ok", .bool(false)), ("error", .string(e.code.name))]), false)
         } catch {
             let e = (error as? StreamError)?.syncError ?? (error as? SyncError) ?? SyncError(.connectionLost, "\(error)")
-            console.report(.errSyncFailed, [target, console.t(e.code.reason), e.detail])
+            console.report(.errSyncFailed, [target, console.t(e.code.reason), e.shownDetail])
             return (.object(base + [("ok", .bool(false)), ("error", .string(e.code.name))]), false)
         }
         defer { stream.close() }
 
         let replica = StoreReplica(store: store)
         let session = SyncSession(role: .client, replica: replica, options: SyncSession.Options(sends: !pullOnly, receives: !pushOnly))
+        let me = store.nodeKey.publicKey.bytes
         session.checkPeer = { hello in
+            if hello.nodeKey == me { return SyncError(.sameNode, "the peer holds this store's own node key") }
             if let proven, hello.nodeKey != proven {
                 return SyncError(.wrongPeerKey, "the hello names a key other than the certificate's")
             }
@@ -90,6 +103,7 @@ struct Sync: ParsableCommand {
             base.append(("key", .string(KeyText.key(bytes: hello.nodeKey))))
         }
         let seconds = Date().timeIntervalSince(started)
+        let tls = stream as? TLSStream
         switch result {
         case .success(let s):
             progress.update(s, force: console.json)
@@ -104,14 +118,19 @@ struct Sync: ParsableCommand {
                 ("applied", .int(Int64(o.applied))), ("duplicates", .int(Int64(o.duplicates))), ("pending", .int(Int64(o.pending))),
                 ("quarantined", .int(Int64(o.quarantined))), ("bytes_out", .int(Int64(s.wireBytesOut))),
                 ("bytes_in", .int(Int64(s.wireBytesIn))), ("round_trips", .int(Int64(s.roundTrips))),
+                ("envelope_bytes_out", .int(Int64(s.sentBytes))), ("envelope_bytes_in", .int(Int64(s.receivedBytes))),
+                ("tls_bytes_out", tls.map { .int(Int64($0.connection.socketBytesWritten)) } ?? .null),
+                ("tls_bytes_in", tls.map { .int(Int64($0.connection.socketBytesRead)) } ?? .null),
                 ("seconds", .double(seconds)),
             ]), true)
         case .failure(let e):
-            if e.code == .wrongPeerKey {
+            if e.code == .sameNode {
+                console.report(.errSyncSelf, [target])
+            } else if e.code == .wrongPeerKey {
                 let shown = KeyText.parseKey(e.detail).map { KeyText.fingerprint($0.bytes) } ?? "?"
                 console.report(.errWrongPeerKey, [address.description, e.detail, shown])
             } else {
-                console.report(.errSyncFailed, [peerName ?? address.description, console.t(e.code.reason), e.detail])
+                console.report(.errSyncFailed, [peerName ?? address.description, console.t(e.code.reason), e.shownDetail])
             }
             let s = session.stats
             return (.object(base + [
