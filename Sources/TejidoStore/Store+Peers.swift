@@ -46,6 +46,26 @@ extension Store {
         return out
     }
 
+    /// The namespaces a peer's entries limit it to (`peer add ... --share`), by its node key; nil if
+    /// no entry for that key limits it. Names are resolved now, so a renamed namespace stays shared.
+    public func sharedNamespaces(forPeerKey key: [UInt8]) throws -> Set<[UInt8]>? {
+        let st = try db.prepare("SELECT share FROM peers WHERE (key=?1 OR (key IS NULL AND seen_key=?1)) AND share IS NOT NULL")
+        st.bind(blob: 1, key)
+        var out: Set<[UInt8]>?
+        while try st.step() {
+            for name in st.text(0).split(separator: ",") {
+                if let root = try? resolveNamespace(String(name)).root { out = (out ?? []).union([root]) } else { out = out ?? [] }
+            }
+        }
+        return out
+    }
+
+    /// The namespaces a named peer is limited to, or nil.
+    public func sharedNamespaces(forPeer name: String) throws -> Set<[UInt8]>? {
+        guard let share = try peer(named: name)?.share else { return nil }
+        return Set(share.compactMap { try? resolveNamespace($0).root })
+    }
+
     // MARK: What a peer is known to hold
 
     /// The feed heads a node key was last known to hold, per namespace.

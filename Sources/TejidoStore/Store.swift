@@ -85,7 +85,7 @@ public final class Store {
             try db.execute(
                 """
                 PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;
-                PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA wal_autocheckpoint=8192; PRAGMA temp_store=MEMORY;
+                PRAGMA cache_size=-16384; PRAGMA mmap_size=0; PRAGMA wal_autocheckpoint=8192; PRAGMA temp_store=MEMORY;
                 """)
             try Schema.migrate(db, seed: create ? { db in
                 let st = try db.prepare("INSERT INTO meta(key, value) VALUES('network', ?), ('hlc', 0), ('applied', 0)")

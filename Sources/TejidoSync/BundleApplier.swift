@@ -61,7 +61,7 @@ public enum BundleApplier {
             switch item {
             case .header(let h):
                 guard result.header == nil, result.receipt == nil, result.read == 0 else {
-                    result.damage = BundleReader.Damage(offset: reader.offset, detail: "a second header")
+                    result.damage = BundleReader.Damage(offset: reader.frameStart, detail: "a second header")
                     break
                 }
                 guard h.network == store.networkID else { throw Failure.wrongNetwork }
@@ -69,7 +69,7 @@ public enum BundleApplier {
                 continue
             case .receipt(let r):
                 guard result.header == nil, result.receipt == nil else {
-                    result.damage = BundleReader.Damage(offset: reader.offset, detail: "a receipt inside a bundle")
+                    result.damage = BundleReader.Damage(offset: reader.frameStart, detail: "a receipt inside a bundle")
                     break
                 }
                 guard r.network == store.networkID else { throw Failure.wrongNetwork }
@@ -90,7 +90,7 @@ public enum BundleApplier {
                 continue
             case .trailer(let ok):
                 if try !flush() { break }
-                if !ok { result.damage = BundleReader.Damage(offset: reader.offset, detail: "the trailer's count or digest does not match") }
+                if !ok { result.damage = BundleReader.Damage(offset: reader.frameStart, detail: "the trailer's count or digest does not match") }
                 result.complete = ok
                 continue
             }
@@ -121,6 +121,8 @@ public enum BundleApplier {
         public var namespaces: Set<[UInt8]> = []
         public var damage: BundleReader.Damage?
         public var complete = false
+        /// The trailer was read but its count or digest does not match what came before it.
+        public var trailerMismatch = false
     }
 
     public static func inspect(path: String) throws -> Inspection {
@@ -129,7 +131,7 @@ public enum BundleApplier {
         defer { reader.close() }
         var out = Inspection()
         var authors: [([UInt8], [UInt8])] = []  // (namespace, author) of each valid changeset
-        var grants: [([UInt8], [UInt8], [UInt8])] = []  // (namespace, granter, grantee)
+        var grants: [([UInt8], [UInt8], [UInt8], Role)] = []  // (namespace, granter, grantee, role)
         let verifier = Ed25519Verifier()
         while true {
             let item: BundleReader.Item?
@@ -141,7 +143,9 @@ public enum BundleApplier {
             switch item {
             case .header(let h): out.header = h
             case .receipt(let r): out.receipt = r
-            case .trailer(let ok): out.complete = ok
+            case .trailer(let ok):
+                out.complete = ok
+                out.trailerMismatch = !ok
             case .changeset(let bytes, _):
                 out.changesets += 1
                 guard let env = try? ChangesetEnvelope(bytes: bytes), let key = Ed25519PublicKey(bytes: env.body.author),
@@ -153,20 +157,23 @@ public enum BundleApplier {
                 }
                 out.namespaces.insert(env.body.namespace)
                 authors.append((env.body.namespace, env.body.author))
-                for case .grant(let grantee, _) in env.body.ops { grants.append((env.body.namespace, env.body.author, grantee)) }
+                for case .grant(let grantee, let role) in env.body.ops { grants.append((env.body.namespace, env.body.author, grantee, role)) }
             }
         }
-        // Keys with authority, per namespace: the root, then whoever a key with authority granted.
-        var allowed: Set<[UInt8]> = Set(out.namespaces.map { $0 + $0 })
+        // Per namespace: admins are the root and whoever an admin made admin; writers are admins
+        // and whoever an admin granted writer. (Revocations come with issue 4's rules.)
+        var admins: Set<[UInt8]> = Set(out.namespaces.map { $0 + $0 })
         var grew = true
         while grew {
             grew = false
-            for (ns, granter, grantee) in grants where allowed.contains(ns + granter) && !allowed.contains(ns + grantee) {
-                allowed.insert(ns + grantee)
+            for (ns, granter, grantee, role) in grants where role == .admin && admins.contains(ns + granter) && !admins.contains(ns + grantee) {
+                admins.insert(ns + grantee)
                 grew = true
             }
         }
-        out.unaccounted = authors.filter { !allowed.contains($0.0 + $0.1) }.count
+        var writers = admins
+        for (ns, granter, grantee, role) in grants where role >= .writer && admins.contains(ns + granter) { writers.insert(ns + grantee) }
+        out.unaccounted = authors.filter { !writers.contains($0.0 + $0.1) }.count
         return out
     }
 }

@@ -38,10 +38,13 @@ public final class BundleReader {
     }
 
     public var offset: Int { reader.consumed }
+    /// Where the frame last returned by `next` starts.
+    public private(set) var frameStart = 0
 
     /// The next item; nil at the end of the file after the trailer.
     public func next() throws(Damage) -> Item? {
         let start = reader.consumed
+        frameStart = start
         let payload: [UInt8]?
         do { payload = try reader.next() } catch {
             throw Damage(offset: start, detail: (error as? SyncError)?.detail ?? "\(error)")

@@ -9,6 +9,9 @@ public final class FrameReader {
     /// Bytes handed out in frames so far (headers included): the offset of the next frame.
     public private(set) var consumed = 0
 
+    /// Whether bytes of a next frame are already read from the stream.
+    public var hasBufferedBytes: Bool { start < end }
+
     /// The bytes of `n`-byte item at the stream's current position (for a file's magic number).
     public func raw(_ n: Int) throws -> [UInt8]? { try take(n, allowEOF: true) }
 

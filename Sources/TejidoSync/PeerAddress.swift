@@ -20,7 +20,7 @@ public enum PeerAddress: Equatable, Sendable, CustomStringConvertible {
                 authority = String(authority[authority.index(after: at)...])
             }
             guard let (host, port) = Self.hostPort(authority, portRequired: false), path.count > 1 else { return nil }
-            // ssh://host/~/store and ssh://host/store are both relative to the remote home.
+            // ssh://host/~/store is relative to the remote home; any other path is absolute.
             let remotePath = path.hasPrefix("/~/") ? String(path.dropFirst(3)) : path
             self = .ssh(user: user?.isEmpty == true ? nil : user, host: host, port: port, path: remotePath)
         } else if text.hasPrefix("tcp://") {

@@ -4,8 +4,11 @@ import TejidoStore
 public final class StoreReplica: SyncReplica {
     public let store: Store
     private var cursor: OutgoingCursor?
-    /// Namespaces offered to a peer key; nil offers every namespace.
-    public var offered: ([UInt8]) throws -> Set<[UInt8]>? = { _ in nil }
+    /// Namespaces offered to a peer key; nil offers every namespace. By default, what the peer list
+    /// says for that key (`peer add ... --share`).
+    public lazy var offered: ([UInt8]) throws -> Set<[UInt8]>? = { [unowned self] key in try self.store.sharedNamespaces(forPeerKey: key) }
+    /// The namespaces named in this side's digests: the only ones it sends.
+    private var offeredNow: Set<[UInt8]> = []
 
     public init(store: Store) { self.store = store }
 
@@ -13,9 +16,10 @@ public final class StoreReplica: SyncReplica {
     public var nodePublicKey: [UInt8] { store.nodeKey.publicKey.bytes }
 
     public func digests(for peer: [UInt8]) throws -> [NamespaceDigest] {
-        let all = try store.namespaceDigests()
-        guard let allowed = try offered(peer) else { return all }
-        return all.filter { allowed.contains($0.namespace) }
+        var list = try store.namespaceDigests()
+        if let allowed = try offered(peer) { list = list.filter { allowed.contains($0.namespace) } }
+        offeredNow = Set(list.map(\.namespace))
+        return list
     }
 
     public func heads(namespace: [UInt8]) throws -> [FeedHead] { try store.feedHeads(namespace: namespace) }
@@ -23,8 +27,7 @@ public final class StoreReplica: SyncReplica {
     public func startSending(namespaces: [[UInt8]], theirHeads: [[UInt8]: [FeedHead]]) throws -> (count: Int, bytes: Int) {
         cursor?.close()
         // Only namespaces this side offered: the peer's digests may name others.
-        let mine = Set(try store.namespaceDigests().map(\.namespace))
-        let c = try store.outgoing(namespaces: namespaces.filter { mine.contains($0) }, theirHeads: theirHeads)
+        let c = try store.outgoing(namespaces: namespaces.filter { offeredNow.contains($0) }, theirHeads: theirHeads)
         cursor = c
         return (c.total, c.bytes)
     }

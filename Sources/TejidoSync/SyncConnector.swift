@@ -31,7 +31,10 @@ public struct SyncConnector: Sendable {
             args.append(remote)
             return (try ChildProcessStream(executable: try resolve(program), arguments: args, timeout: timeout), nil)
         case .tcp(let host, let port):
-            let socket = try TCPSocket.connect(host: host, port: port, timeout: timeout)
+            let socket: TCPSocket
+            do { socket = try TCPSocket.connect(host: host, port: port, timeout: timeout) } catch {
+                throw SyncError(.cannotConnect, "\(error)")
+            }
             let certificate = try TLSCertificate(key: nodeKey, commonName: "tejido " + KeyText.fingerprint(nodeKey.publicKey.bytes))
             let context = try TLSContext(side: .client, certificate: certificate)
             let tls = try TLSStream(socket: socket, context: context, timeout: timeout)
@@ -49,7 +52,7 @@ public struct SyncConnector: Sendable {
     }
 
     private func resolve(_ program: String) throws -> String {
-        guard let path = ChildProcessStream.which(program) else { throw StreamError.io("cannot find \(program)", errno: ENOENT) }
+        guard let path = ChildProcessStream.which(program) else { throw SyncError(.cannotConnect, "cannot find the program \(program)") }
         return path
     }
 

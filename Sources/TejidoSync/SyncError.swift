@@ -16,6 +16,7 @@ public struct SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case wrongPeerKey = 13
         case peerKeyNotPinned = 14
         case sameNode = 15
+        case cannotConnect = 16
         case other = 99
 
         /// Stable name, used in `--json` output and the catalog.
@@ -36,6 +37,7 @@ public struct SyncError: Error, Equatable, Sendable, CustomStringConvertible {
             case .wrongPeerKey: "wrong_peer_key"
             case .peerKeyNotPinned: "peer_key_not_pinned"
             case .sameNode: "same_node"
+            case .cannotConnect: "cannot_connect"
             case .other: "other"
             }
         }

@@ -4,8 +4,8 @@ public enum SyncLimits {
     public static let version: UInt64 = 1
     /// Largest frame payload, in bytes. A frame announcing more ends the session.
     public static let maxFrameBytes = 4 << 20
-    /// Most namespaces in one digests message.
-    public static let maxNamespaces = 100_000
+    /// Most namespaces in one digests message (each entry takes 70 bytes: well inside one frame).
+    public static let maxNamespaces = 50_000
     /// Most feed heads in one heads message (longer lists are split).
     public static let maxHeadsPerMessage = 10_000
     /// Most changesets in one batch.

@@ -13,7 +13,13 @@ public enum SyncRunner {
         func send(_ messages: [SyncMessage]) throws(SyncError) {
             for m in messages {
                 let frame = FrameWriter.frame(m.encoded())
-                do { try stream.write(frame) } catch { throw transportError(error) }
+                do { try stream.write(frame) } catch {
+                    // The peer may have said why before it closed: that beats "broken pipe".
+                    if let payload = try? reader.next(), case .error(let code, let text)? = try? SyncMessage.decode(payload) {
+                        throw SyncError(SyncError.Code(rawValue: code) ?? .other, text, fromPeer: true)
+                    }
+                    throw transportError(error)
+                }
                 wireOut += frame.count
                 framesOut += 1
                 sentSinceRead = true
@@ -33,7 +39,8 @@ public enum SyncRunner {
             while !session.isFinished {
                 let payload: [UInt8]?
                 if sentSinceRead {
-                    roundTrips += 1
+                    // A reply already buffered was pipelined: no wait, no round trip.
+                    if !reader.hasBufferedBytes { roundTrips += 1 }
                     sentSinceRead = false
                 }
                 do { payload = try reader.next() } catch { throw transportError(error) }

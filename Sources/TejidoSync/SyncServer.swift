@@ -133,9 +133,15 @@ public final class SyncServer: @unchecked Sendable {
         return report
     }
 
-    /// Tells the client why it is refused, then ends.
+    /// Tells the client why it is refused, then reads what it already sent (for at most a second)
+    /// before closing: closing with unread data would reset the connection and could destroy the
+    /// error message before the client reads it.
     private func refuse(_ tls: TLSStream, _ error: SyncError) -> SyncError {
         try? tls.write(FrameWriter.frame(SyncMessage.error(code: error.code.rawValue, text: error.detail).encoded()))
+        tls.socket.setTimeouts(1)
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        var drained = 0
+        while drained < 1 << 20, let n = try? buffer.withUnsafeMutableBytes({ try tls.read(into: $0) }), n > 0 { drained += n }
         return error
     }
 }

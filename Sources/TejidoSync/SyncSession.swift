@@ -119,22 +119,37 @@ public final class SyncSession {
             let heads = try storeCall { try replica.heads(namespace: d.namespace) }
             peerHolds[d.namespace] = Dictionary(heads.map { ($0.author, $0.seq) }, uniquingKeysWith: max)
         }
-        var out: [SyncMessage] = []
-        // The peer needs this side's heads only if it will send.
-        if iReceive {
-            for ns in differing {
-                let heads = try storeCall { try replica.heads(namespace: ns) }
-                var chunks = stride(from: 0, to: heads.count, by: SyncLimits.maxHeadsPerMessage).map {
-                    Array(heads[$0..<min($0 + SyncLimits.maxHeadsPerMessage, heads.count)])
-                }
-                if chunks.isEmpty { chunks = [[]] }
-                for (i, chunk) in chunks.enumerated() { out.append(.heads(namespace: ns, heads: chunk, final: i == chunks.count - 1)) }
+        guard !differing.isEmpty else { return try enterTransfer() }
+        // This side's heads go to the peer only if the peer will send; the peer's come only if this
+        // side will. The server answers with its heads after the client's have arrived, so that
+        // only one side writes a long list at a time (two sides writing at once could both block).
+        switch role {
+        case .client:
+            let out = iReceive ? try myHeads() : []
+            if iSend {
+                phase = .awaitHeads
+                return out
             }
+            return out + (try enterTransfer())
+        case .server:
+            if iSend {
+                phase = .awaitHeads
+                return []
+            }
+            return (iReceive ? try myHeads() : []) + (try enterTransfer())
         }
-        if iSend && !differing.isEmpty {
-            phase = .awaitHeads
-        } else {
-            out += try enterTransfer()
+    }
+
+    /// Heads messages for every differing namespace, long lists split, the last of each final.
+    private func myHeads() throws(SyncError) -> [SyncMessage] {
+        var out: [SyncMessage] = []
+        for ns in differing {
+            let heads = try storeCall { try replica.heads(namespace: ns) }
+            var chunks = stride(from: 0, to: heads.count, by: SyncLimits.maxHeadsPerMessage).map {
+                Array(heads[$0..<min($0 + SyncLimits.maxHeadsPerMessage, heads.count)])
+            }
+            if chunks.isEmpty { chunks = [[]] }
+            for (i, chunk) in chunks.enumerated() { out.append(.heads(namespace: ns, heads: chunk, final: i == chunks.count - 1)) }
         }
         return out
     }
@@ -149,7 +164,9 @@ public final class SyncSession {
             headsDone.insert(ns)
             peerHolds[ns] = Dictionary(theirHeads[ns]!.map { ($0.author, $0.seq) }, uniquingKeysWith: max)
         }
-        return headsDone.count == differing.count ? try enterTransfer() : []
+        guard headsDone.count == differing.count else { return [] }
+        if role == .server && iReceive { return try myHeads() + enterTransfer() }
+        return try enterTransfer()
     }
 
     // MARK: Transfer

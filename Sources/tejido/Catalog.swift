@@ -36,6 +36,7 @@ enum Msg: String, CaseIterable {
     case bundleUntraced, bundleVerdictDamaged, bundleVerdictInvalid, bundleVerdictOK
     case bundleCreated, bundleApplied, bundleDamaged, bundleInspect, receiptWritten, receiptApplied
     case reasonUnsupportedVersion, reasonWrongNetwork, reasonMalformed, reasonUnknownMessage, reasonTooLarge, reasonUnexpected
+    case reasonCannotConnect, warnPeerReadOnly, errCannotWrite, errPeerHasNoURL, errPeerNeedsURLOrKey, bundleVerdictTrailer, receiptInspect
     case reasonInvalidChangeset, reasonPeerNotAllowed, reasonTimeout, reasonStore, reasonShuttingDown, reasonConnectionLost, reasonOther
     // Errors
     case errNotAStore, errForeignDatabase, errAlreadyAStore, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
@@ -162,6 +163,18 @@ enum Msg: String, CaseIterable {
         case .reasonConnectionLost: ("the connection was cut; what was committed stays, run sync again to finish",
                                      "la conexión se cortó; lo guardado se queda, vuelve a sincronizar para terminar")
         case .reasonOther: ("an error", "un error")
+        case .reasonCannotConnect: ("cannot reach the peer; check the address and that it is serving", "no se puede llegar al par; revisa la dirección y que esté atendiendo")
+        case .warnPeerReadOnly: ("note: {0} takes no changesets (it serves read-only); nothing was sent to it.",
+                                 "nota: {0} no recibe cambios (atiende en modo de solo lectura); no se le envió nada.")
+        case .errPeerNeedsURLOrKey: ("Give the peer a URL to sync with, or --key KEY to pin its key (or both).",
+                                     "Da al par una URL para sincronizar, o --key LLAVE para fijar su llave (o ambas).")
+        case .bundleVerdictTrailer: ("every changeset verifies, but the trailer does not match: the file was changed or cut",
+                                     "cada cambio se verifica, pero el cierre no coincide: el archivo se modificó o se cortó")
+        case .receiptInspect: ("receipt from {0}, made {1}: what it holds of {2} namespaces; {3}",
+                               "recibo de {0}, hecho {1}: lo que tiene de {2} espacios; {3}")
+        case .errCannotWrite: ("Cannot write {0}: {1}. Nothing was written.", "No se puede escribir {0}: {1}. No se escribió nada.")
+        case .errPeerHasNoURL: ("Peer \"{0}\" has no URL (it was added only to pin its key); give a URL to sync with it.",
+                                "El par \"{0}\" no tiene URL (se agregó solo para fijar su llave); da una URL para sincronizar con él.")
 
         case .errNotAStore: ("{0} is not a Tejido store. Create one with `tejido init --network NAME` or pass --store DIR.",
                              "{0} no es un almacén de Tejido. Crea uno con `tejido init --network NOMBRE` o usa --store DIR.")

@@ -16,6 +16,7 @@ extension SyncError.Code {
         case .storeFailure: .reasonStore
         case .shuttingDown: .reasonShuttingDown
         case .connectionLost: .reasonConnectionLost
+        case .cannotConnect: .reasonCannotConnect
         case .wrongPeerKey, .peerKeyNotPinned, .sameNode, .other: .reasonOther
         }
     }

@@ -392,7 +392,9 @@ def edits_round4(stores, exp):
 
 def sync(ctx, store, target, *extra):
     """`tejido sync` from `store`; checks each result is ok, with nothing pending or quarantined."""
-    res = store.t("sync", target, *extra)
+    out = store.t("sync", target, *extra)
+    ctx.ok(isinstance(out, dict) and "peak_rss_kib" in out, "sync --json: expected an object with results and peak_rss_kib, got %r" % (out,))
+    res = out.get("results") if isinstance(out, dict) else None
     ctx.ok(isinstance(res, list) and len(res) == 1, "sync %s -> %s: expected one result, got %r" % (store.name, target, res))
     r = res[0]
     ctx.ok(r.get("ok") is True, "sync %s -> %s failed: %r" % (store.name, target, r))

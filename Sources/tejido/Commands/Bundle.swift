@@ -46,8 +46,15 @@ struct Bundle: ParsableCommand {
                     }
                 }
                 let progress = SyncProgress(console: console, label: file)
-                let result = try BundleWriter.write(store: store, to: file, namespaces: namespaces, theirHeads: theirHeads, forKey: forKey) {
-                    progress.update($0)
+                let result: BundleWriter.Result
+                do {
+                    result = try BundleWriter.write(store: store, to: file, namespaces: namespaces, theirHeads: theirHeads, forKey: forKey) {
+                        progress.update($0)
+                    }
+                } catch let e as StreamError {
+                    throw console.fail(.errCannotWrite, file, e.description)
+                } catch let e as CocoaError {
+                    throw console.fail(.errCannotWrite, file, e.localizedDescription)
                 }
                 progress.finish()
                 if console.json {
@@ -103,6 +110,7 @@ struct Bundle: ParsableCommand {
                         if let d = result.damage {
                             fields.append(("damage", .object([("offset", .int(Int64(d.offset))), ("detail", .string(d.detail))])))
                         }
+                        if let receipt, result.damage == nil { fields.append(("receipt", .string(receipt))) }
                         console.out(json: .object(fields))
                     } else {
                         console.out(console.t(.bundleApplied, file, String(result.read), String(o.applied), String(o.duplicates),
@@ -114,7 +122,11 @@ struct Bundle: ParsableCommand {
                     throw Console.failure
                 }
                 if let receipt, result.header != nil {
-                    try BundleWriter.writeReceipt(store: store, to: receipt, namespaces: result.header?.namespaces ?? [])
+                    do {
+                        try BundleWriter.writeReceipt(store: store, to: receipt, namespaces: result.header?.namespaces ?? [])
+                    } catch let e as CocoaError {
+                        throw console.fail(.errCannotWrite, receipt, e.localizedDescription)
+                    }
                     if !console.json { console.out(console.t(.receiptWritten, receipt)) }
                 }
             }
@@ -162,9 +174,14 @@ struct Bundle: ParsableCommand {
                     let who = i.header.map { KeyText.fingerprint($0.creator) } ?? i.receipt.map { KeyText.fingerprint($0.holder) } ?? "?"
                     let when = i.header.map { PeerJSON.time($0.created) } ?? i.receipt.map { PeerJSON.time($0.created) } ?? "?"
                     let verdict = ok ? console.t(.bundleVerdictOK)
-                        : (i.damage.map { console.t(.bundleVerdictDamaged, String($0.offset), $0.detail) }
-                            ?? console.t(.bundleVerdictInvalid, String(i.invalid)))
-                    console.out(console.t(.bundleInspect, who, when, String(i.changesets), String(i.namespaces.count), String(size), verdict))
+                        : i.invalid > 0 ? console.t(.bundleVerdictInvalid, String(i.invalid))
+                        : i.trailerMismatch ? console.t(.bundleVerdictTrailer)
+                        : (i.damage.map { console.t(.bundleVerdictDamaged, String($0.offset), $0.detail) } ?? console.t(.bundleVerdictTrailer))
+                    if let r = i.receipt {
+                        console.out(console.t(.receiptInspect, who, when, String(r.heads.count), verdict))
+                    } else {
+                        console.out(console.t(.bundleInspect, who, when, String(i.changesets), String(i.namespaces.count), String(size), verdict))
+                    }
                     if i.unaccounted > 0 { console.out(console.t(.bundleUntraced, String(i.unaccounted))) }
                 }
                 if !ok { throw Console.failure }

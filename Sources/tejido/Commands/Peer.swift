@@ -13,24 +13,30 @@ struct Peer: ParsableCommand {
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: "A name for the peer.") var name: String
-        @Argument(help: "ssh://[user@]host[:port]/path, tcp://host:port, or a store directory.") var url: String
+        @Argument(help: "ssh://[user@]host[:port]/path, tcp://host:port, or a store directory (optional: a peer may be named only to pin its key).")
+        var url: String?
         @Option(name: .long, help: "The peer's node key (required for tcp).") var key: String?
         @Option(name: .long, help: "Offer it only these namespaces (comma-separated names or ids).") var share: String?
 
         func run() throws {
             try options.withStore { store, console in
-                guard let address = PeerAddress(url) else { throw console.fail(.errBadURL, url, code: Console.usage) }
+                var address: PeerAddress?
+                if let url {
+                    guard let a = PeerAddress(url) else { throw console.fail(.errBadURL, url, code: Console.usage) }
+                    address = a
+                }
                 var pinned: [UInt8]?
                 if let key {
                     guard let k = KeyText.parseKey(key) else { throw StoreError.invalidKey(key) }
                     pinned = k.bytes
                 }
-                if case .tcp = address, pinned == nil { throw console.fail(.errTCPNeedsKey, code: Console.usage) }
+                if case .tcp? = address, pinned == nil { throw console.fail(.errTCPNeedsKey, code: Console.usage) }
+                if address == nil && pinned == nil { throw console.fail(.errPeerNeedsURLOrKey, code: Console.usage) }
                 let shared = share?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
                 for ns in shared ?? [] { _ = try store.resolveNamespace(ns) }
                 // Relative directories are kept absolute: a later sync may run from elsewhere.
-                var stored = address.description
-                if case .local(let path) = address { stored = URL(fileURLWithPath: path).standardizedFileURL.path }
+                var stored = address?.description ?? ""
+                if case .local(let path)? = address { stored = URL(fileURLWithPath: path).standardizedFileURL.path }
                 try store.addPeer(name: name, url: stored, key: pinned, share: shared)
                 if console.json {
                     console.out(json: .object([

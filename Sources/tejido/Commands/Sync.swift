@@ -33,9 +33,21 @@ struct Sync: ParsableCommand {
                 results.append(json)
                 failed = failed || !ok
             }
-            if console.json { console.out(json: .array(results)) }
+            if console.json {
+                // With the process's peak memory (Linux), for the benchmark and for operators sizing a machine.
+                console.out(json: .object([("results", .array(results)), ("peak_rss_kib", Self.peakRSS().map { .int(Int64($0)) } ?? .null)]))
+            }
             if failed { throw Console.failure }
         }
+    }
+
+    /// The peak resident memory of this process in KiB, from /proc (nil where there is none).
+    static func peakRSS() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.split(separator: " ").dropFirst().first ?? "")
+        }
+        return nil
     }
 
     /// One peer: connect, run the session, record what the peer holds, report.
@@ -44,6 +56,7 @@ struct Sync: ParsableCommand {
         var pinned = pinnedOverride
         var peerName: String?
         if let peer = try store.peer(named: target) {
+            guard !peer.url.isEmpty else { throw console.fail(.errPeerHasNoURL, target) }
             url = peer.url
             pinned = pinnedOverride ?? peer.key
             peerName = peer.name
@@ -74,15 +87,19 @@ struct Sync: ParsableCommand {
         } catch let e as SyncError where e.code == .peerKeyNotPinned || e.code == .wrongPeerKey {
             let shown = KeyText.parseKey(e.detail).map { KeyText.fingerprint($0.bytes) } ?? "?"
             console.report(e.code == .peerKeyNotPinned ? .errPeerKeyNotPinned : .errWrongPeerKey, [address.description, e.detail, shown])
-            return (.object(base + [("ok", .bool(false)), ("error", .string(e.code.name))]), false)
+            return (.object(base + [("ok", .bool(false)), ("error", .string(e.code.name)), ("message", .string(e.detail))]), false)
         } catch {
             let e = (error as? StreamError)?.syncError ?? (error as? SyncError) ?? SyncError(.connectionLost, "\(error)")
             console.report(.errSyncFailed, [target, console.t(e.code.reason), e.shownDetail])
-            return (.object(base + [("ok", .bool(false)), ("error", .string(e.code.name))]), false)
+            return (.object(base + [("ok", .bool(false)), ("error", .string(e.code.name)), ("message", .string(e.detail))]), false)
         }
         defer { stream.close() }
 
         let replica = StoreReplica(store: store)
+        if let peerName {
+            let shared = try store.sharedNamespaces(forPeer: peerName)
+            replica.offered = { _ in shared }
+        }
         let session = SyncSession(role: .client, replica: replica, options: SyncSession.Options(sends: !pullOnly, receives: !pushOnly))
         let me = store.nodeKey.publicKey.bytes
         session.checkPeer = { hello in
@@ -108,13 +125,15 @@ struct Sync: ParsableCommand {
         case .success(let s):
             progress.update(s, force: console.json)
             let o = s.outcome
+            let peerTakes = session.peerHello?.receives ?? true
+            if !pullOnly && !peerTakes && !console.json { console.err(console.t(.warnPeerReadOnly, peerName ?? address.description)) }
             if !console.json {
                 console.out(console.t(.syncDone, peerName ?? address.description, String(s.sent), String(s.received), String(o.applied),
                                       String(o.duplicates), String(o.pending), String(o.quarantined), String(format: "%.2f", seconds),
                                       String(s.wireBytesOut), String(s.wireBytesIn)))
             }
             return (.object(base + [
-                ("ok", .bool(true)), ("sent", .int(Int64(s.sent))), ("received", .int(Int64(s.received))),
+                ("ok", .bool(true)), ("peer_takes_changesets", .bool(peerTakes)), ("sent", .int(Int64(s.sent))), ("received", .int(Int64(s.received))),
                 ("applied", .int(Int64(o.applied))), ("duplicates", .int(Int64(o.duplicates))), ("pending", .int(Int64(o.pending))),
                 ("quarantined", .int(Int64(o.quarantined))), ("bytes_out", .int(Int64(s.wireBytesOut))),
                 ("bytes_in", .int(Int64(s.wireBytesIn))), ("round_trips", .int(Int64(s.roundTrips))),
