@@ -61,6 +61,44 @@ tejido log
 echo "== Verify every signature, chain and authorship =="
 tejido verify
 
+echo "== A group's own store joins the network =="
+NETWORK="$("$BIN" status --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["network"])')"
+GRUPO="$DEMO/grupo-guerrero"
+tejido init --join "$NETWORK" --store "$GRUPO"
+tejido namespace create guerrero --store "$GRUPO"
+tejido put guerrero/events/marcha-3 title="Marcha por el agua" place=Chilpancingo --store "$GRUPO"
+GROUP_KEY="$("$BIN" key show --store "$GRUPO" --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')"
+COORD_KEY="$("$BIN" key show --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')"
+
+echo "== Sync over TLS 1.3: the coordination store serves, the group pins its key =="
+# The coordination store lets the group's key in (pinned as a peer with no URL).
+tejido peer add guerrero --key "$GROUP_KEY"
+"$BIN" serve --listen 127.0.0.1:0 --json > "$DEMO/serve.out" 2> "$DEMO/serve.log" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 50); do [ -s "$DEMO/serve.out" ] && break; sleep 0.1; done
+ADDRESS="$(head -n 1 "$DEMO/serve.out" | python3 -c 'import json, sys; print(json.load(sys.stdin)["address"])')"
+tejido peer add coordinacion "tcp://$ADDRESS" --key "$COORD_KEY" --store "$GRUPO"
+tejido sync coordinacion --store "$GRUPO"
+kill -INT $SERVER
+wait $SERVER || true
+trap - EXIT
+cat "$DEMO/serve.log"
+echo
+
+echo "== A bundle carried by hand (a USB stick), and its receipt carried back =="
+tejido put guerrero/events/marcha-3 status=confirmada --store "$GRUPO"
+tejido bundle create "$DEMO/guerrero.tjb" --for coordinacion --store "$GRUPO"
+tejido bundle inspect "$DEMO/guerrero.tjb"
+tejido bundle apply "$DEMO/guerrero.tjb" --receipt "$DEMO/recibo.tjr"
+tejido bundle apply "$DEMO/recibo.tjr" --store "$GRUPO"
+
+echo "== A store on the same machine, through a child process (ssh:// works the same way) =="
+tejido sync "$GRUPO"
+tejido status
+tejido status --store "$GRUPO"
+tejido query "SELECT namespace, id, title, status FROM events ORDER BY namespace, id"
+
 echo "== The same in Spanish =="
 "$BIN" verify --lang es
 "$BIN" get oaxaca/events/no-existe --lang es || true

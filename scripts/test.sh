@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: Swift tests (unit, property, end to end, crash), then the independent
+# The whole test suite: Swift tests (unit, property, sync over every carrier, cut links, crash),
+# the end-to-end convergence of four stores run as separate processes, then the independent
 # Python check of protocol/vectors.json and of a real store's `tejido log --envelopes`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,9 @@ echo "== Swift tests =="
 swift build --build-tests 2>&1 | tail -n 1
 swift test 2>&1 | tee .build/swift-test.log | grep -E "^(✘|✔ Suite|✔ Test run|Test Suite|Executed)|error:" || true
 grep -q "✔ Test run with" .build/swift-test.log || { echo "swift test failed" >&2; exit 1; }
+
+echo "== Four stores converge over every carrier (separate processes) =="
+python3 tests/e2e/convergence.py --tejido "$(swift build --show-bin-path)/tejido"
 
 echo "== Protocol vectors, checked by an independent implementation =="
 python3 protocol/check_vectors.py

@@ -43,7 +43,7 @@ struct Peer: ParsableCommand {
                         ("name", .string(name)), ("url", .string(stored)), ("key", pinned.map { .string(KeyText.key(bytes: $0)) } ?? .null),
                     ]))
                 } else {
-                    console.out(console.t(.peerAdded, name, stored))
+                    console.out(console.t(.peerAdded, name, stored.isEmpty ? pinned.map { KeyText.fingerprint($0) } ?? "" : stored))
                 }
             }
         }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Dispatch
 import Foundation
+import Synchronization
 import TejidoCore
 import TejidoCrypto
 import TejidoStore
@@ -114,30 +114,22 @@ struct Serve: ParsableCommand {
         }
     }
 
-    /// Calls `stop` on the first SIGINT or SIGTERM; a second one ends the process at once.
-    static func onStopSignal(_ stop: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
-        let count = StopCount()
-        return [SIGINT, SIGTERM].map { sig in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
-                if count.increment() > 1 { Foundation.exit(130) }
-                stop()
+    /// Calls `stop` on the first SIGINT or SIGTERM; a second one ends the process at once. The
+    /// handler only counts (an atomic add is safe in a signal handler); a watcher thread acts.
+    static func onStopSignal(_ stop: @escaping @Sendable () -> Void) -> Thread {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig) { _ in
+                if stopSignals.add(1, ordering: .relaxed).newValue > 1 { _exit(130) }
             }
-            source.resume()
-            return source
         }
+        let watcher = Thread {
+            while stopSignals.load(ordering: .relaxed) == 0 { usleep(50_000) }
+            stop()
+        }
+        watcher.start()
+        return watcher
     }
 }
 
-/// `@unchecked Sendable`: the counter is guarded by the lock.
-final class StopCount: @unchecked Sendable {
-    private let lock = NSLock()
-    private var n = 0
-    func increment() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        n += 1
-        return n
-    }
-}
+/// SIGINT and SIGTERM received so far.
+let stopSignals = Atomic<Int32>(0)
