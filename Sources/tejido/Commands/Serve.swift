@@ -117,6 +117,12 @@ struct Serve: ParsableCommand {
     /// Calls `stop` on the first SIGINT or SIGTERM; a second one ends the process at once. The
     /// handler only counts (an atomic add is safe in a signal handler); a watcher thread acts.
     static func onStopSignal(_ stop: @escaping @Sendable () -> Void) -> Thread {
+        // A parent may have started this process with these signals blocked; they must arrive.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         for sig in [SIGINT, SIGTERM] {
             signal(sig) { _ in
                 if stopSignals.add(1, ordering: .relaxed).newValue > 1 { _exit(130) }

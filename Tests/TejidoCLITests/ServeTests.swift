@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// `tejido serve --listen` as a user runs it: it prints where it listens, serves a sync, and
+/// stops cleanly on SIGINT and on SIGTERM.
+@Suite(.serialized) struct ServeTests {
+    /// Starts `serve --listen 127.0.0.1:0 --json` and returns the process and its listening event.
+    func startServer(_ store: URL, _ extra: [String] = []) throws -> (Process, URL, [String: Any]) {
+        let exe = try CLI.executable.get()
+        let out = store.deletingLastPathComponent().appendingPathComponent("serve-\(UUID().uuidString).out")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = ["serve", "--listen", "127.0.0.1:0", "--json", "--store", store.path] + extra
+        p.environment = CLI.baseEnvironment()
+        p.standardOutput = try FileHandle(forWritingTo: out)
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        for _ in 0..<100 {
+            if let text = try? String(contentsOf: out, encoding: .utf8), let line = text.split(separator: "\n").first,
+                let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            {
+                return (p, out, obj)
+            }
+            usleep(50_000)
+        }
+        p.terminate()
+        throw CocoaError(.fileReadUnknown)
+    }
+
+    func waitExit(_ p: Process, seconds: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while p.isRunning && Date() < deadline { usleep(20_000) }
+        return !p.isRunning
+    }
+
+    @Test(arguments: [SIGINT, SIGTERM])
+    func servesThenStopsCleanlyOnASignal(_ sig: Int32) throws {
+        try withTemporaryDirectory { dir in
+            let server = try StoreFixture.create(in: dir, name: "server", namespaces: ["chiapas"])
+            try CLI.ok(["put", "chiapas/events/e1", "title=Asamblea"], store: server.directory)
+            let status = try CLI.json(["status"], store: server.directory)
+            let network = try #require(status["network"]?.string)
+            let serverKey = try #require(status["key"]?.string)
+            let client = dir.appendingPathComponent("client")
+            _ = try CLI.json(["init", "--join", network], store: client)
+            let clientKey = try #require(try CLI.json(["key", "show"], store: client)["key"]?.string)
+            try CLI.ok(["peer", "add", "cliente", "--key", clientKey], store: server.directory)
+
+            let (process, out, listening) = try startServer(server.directory)
+            defer { if process.isRunning { process.terminate() } }
+            #expect(listening["event"] as? String == "listening")
+            #expect(listening["key"] as? String == serverKey)
+            let address = try #require(listening["address"] as? String)
+
+            let synced = CLI.run(["sync", "tcp://\(address)", "--key", serverKey, "--json"], store: client)
+            #expect(synced.status == 0, "sync: \(synced.stderr)")
+            #expect(try CLI.json(["status"], store: client)["digest"]?.string == status["digest"]?.string)
+
+            kill(process.processIdentifier, sig)
+            let stopped = waitExit(process)
+            #expect(stopped, "serve did not stop on signal \(sig)")
+            guard stopped else { return }
+            #expect(process.terminationStatus == 0)
+            let lines = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
+            #expect(lines.last?.contains("\"stopped\"") == true)
+        }
+    }
+
+    @Test func tcpWithoutAPinnedKeyShowsTheKeyAndSendsNothing() throws {
+        try withTemporaryDirectory { dir in
+            let server = try StoreFixture.create(in: dir, name: "server", namespaces: ["chiapas"])
+            let status = try CLI.json(["status"], store: server.directory)
+            let client = dir.appendingPathComponent("client")
+            _ = try CLI.json(["init", "--join", try #require(status["network"]?.string)], store: client)
+            let (process, _, listening) = try startServer(server.directory, ["--allow", "any"])
+            defer { process.terminate() }
+            let address = try #require(listening["address"] as? String)
+            let r = CLI.run(["sync", "tcp://\(address)", "--lang", "es"], store: client)
+            #expect(r.status == 1)
+            #expect(r.stderr.contains(try #require(status["key"]?.string)))
+            #expect(r.stderr.contains("huella"))
+            #expect(try CLI.json(["status"], store: client)["applied"]?.int == 0)
+        }
+    }
+}
