@@ -79,7 +79,7 @@ enum SyncBench {
             servers.append(server)
             try coord.addPeer(name: group, url: "tcp://127.0.0.1:\(server.port)", key: store.nodeKey.publicKey.bytes, share: nil)
         }
-        let out = directory.appendingPathComponent("sync.json")
+        let out = directory.deletingLastPathComponent().appendingPathComponent("coordinator-sync.json")
         let start = DispatchTime.now()
         let (status, _) = try run(tejido, ["sync", "chiapas", "guerrero", "oaxaca", "--pull-only", "--store", coordDir.path, "--json"], stdout: out.path)
         result.seconds = Limits.seconds(since: start)
