@@ -106,12 +106,15 @@ extension Store {
     /// that this store lacks (counted from feed heads).
     public func waiting(peer: [UInt8]) throws -> (toSend: Int, toReceive: Int) {
         let theirs = try knownHeads(peer: peer)
+        let shared = try sharedNamespaces(forPeerKey: peer)
         var toSend = 0
         var toReceive = 0
         for ns in try namespaceRows() {
             let mine = try feedHeads(namespace: ns.root)
             let known = theirs[ns.root] ?? [:]
-            for h in mine where h.seq > known[h.author] ?? 0 { toSend += Int(h.seq - (known[h.author] ?? 0)) }
+            if shared?.contains(ns.root) ?? true {
+                for h in mine where h.seq > known[h.author] ?? 0 { toSend += Int(h.seq - (known[h.author] ?? 0)) }
+            }
             let mineByAuthor = Dictionary(uniqueKeysWithValues: mine.map { ($0.author, $0.seq) })
             for (author, seq) in known where seq > mineByAuthor[author] ?? 0 { toReceive += Int(seq - (mineByAuthor[author] ?? 0)) }
         }

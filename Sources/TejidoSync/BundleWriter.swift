@@ -75,7 +75,11 @@ public enum BundleWriter {
             heads[ns] = Dictionary(try store.feedHeads(namespace: ns).map { ($0.author, $0.seq) }, uniquingKeysWith: max)
         }
         let receipt = BundleFormat.Receipt(network: store.networkID, holder: store.nodeKey.publicKey.bytes, created: store.now(), heads: heads)
-        var bytes = BundleFormat.magic + FrameWriter.frame(receipt.encoded())
+        let payload = receipt.encoded()
+        guard payload.count <= SyncLimits.maxFrameBytes else {
+            throw StreamError.io("a receipt of \(payload.count) bytes is over the frame limit; write one per namespace (--namespace)", errno: 0)
+        }
+        var bytes = BundleFormat.magic + FrameWriter.frame(payload)
         bytes += FrameWriter.frame(BundleFormat.trailer(count: 0, digest: SHA256.hash(bytes)))
         try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
     }

@@ -44,7 +44,18 @@ public final class FileDescriptorStream: ByteStream {
         guard !closed else { throw StreamError.closed }
         var done = 0
         while done < bytes.count {
-            let n = Foundation.write(output, bytes.baseAddress! + done, bytes.count - done)
+            if let timeout {
+                // A peer that stops reading must not hold this side forever.
+                var pfd = pollfd(fd: output, events: Int16(POLLOUT), revents: 0)
+                let r = poll(&pfd, 1, Int32(timeout * 1000))
+                if r == 0 { throw StreamError.timedOut(seconds: timeout) }
+                if r < 0 && errno != EINTR { throw StreamError.io("poll", errno: errno) }
+                if r < 0 { continue }
+            }
+            // With a timeout, at most PIPE_BUF bytes per write: poll's "writable" promises room for
+            // that much, so the write itself cannot block (a larger one could, past the timeout).
+            let chunk = timeout == nil ? bytes.count - done : min(bytes.count - done, Int(PIPE_BUF))
+            let n = Foundation.write(output, bytes.baseAddress! + done, chunk)
             if n > 0 { done += n; continue }
             if n < 0 && errno == EINTR { continue }
             throw StreamError.io("write", errno: errno)

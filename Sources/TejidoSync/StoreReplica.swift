@@ -22,7 +22,11 @@ public final class StoreReplica: SyncReplica {
         return list
     }
 
-    public func heads(namespace: [UInt8]) throws -> [FeedHead] { try store.feedHeads(namespace: namespace) }
+    /// Heads of a namespace this side offered; none for one it holds but keeps from this peer (its
+    /// authors and progress are not the peer's to see, even if the peer then sends what is here).
+    public func heads(namespace: [UInt8]) throws -> [FeedHead] {
+        offeredNow.contains(namespace) ? try store.feedHeads(namespace: namespace) : []
+    }
 
     public func startSending(namespaces: [[UInt8]], theirHeads: [[UInt8]: [FeedHead]]) throws -> (count: Int, bytes: Int) {
         cursor?.close()

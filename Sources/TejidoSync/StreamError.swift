@@ -10,7 +10,7 @@ public enum StreamError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .timedOut(let s): "no data from the peer for \(s) s"
-        case .io(let what, let e): "\(what): \(String(cString: strerror(e)))"
+        case .io(let what, let e): e == 0 ? what : "\(what): \(String(cString: strerror(e)))"
         case .closed: "the stream is closed"
         case .tls(let d): "TLS: \(d)"
         }

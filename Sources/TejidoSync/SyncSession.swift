@@ -104,11 +104,21 @@ public final class SyncSession {
         iReceive = role == .client ? serverToClient : clientToServer
         phase = .awaitDigests
         guard role == .server else { return [] }
-        myDigests = try storeCall { try replica.digests(for: hello.nodeKey) }
-        return [.hello(myHello), .digests(myDigests)]
+        // The server's digests follow once the client's have arrived: the client writes its
+        // digests right after its hello, and two long lists written at once could both block.
+        return [.hello(myHello)]
     }
 
     private func onDigests(_ theirs: [NamespaceDigest]) throws(SyncError) -> [SyncMessage] {
+        var reply: [SyncMessage] = []
+        if role == .server {
+            myDigests = try storeCall { try replica.digests(for: peerHello?.nodeKey ?? []) }
+            reply.append(.digests(myDigests))
+        }
+        return reply + (try compareDigests(theirs))
+    }
+
+    private func compareDigests(_ theirs: [NamespaceDigest]) throws(SyncError) -> [SyncMessage] {
         var theirMap: [[UInt8]: [UInt8]] = [:]
         for d in theirs { theirMap[d.namespace] = d.digest }
         let mineMap = Dictionary(myDigests.map { ($0.namespace, $0.digest) }, uniquingKeysWith: { a, _ in a })

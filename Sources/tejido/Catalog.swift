@@ -36,7 +36,7 @@ enum Msg: String, CaseIterable {
     case bundleUntraced, bundleVerdictDamaged, bundleVerdictInvalid, bundleVerdictOK
     case bundleCreated, bundleApplied, bundleDamaged, bundleInspect, receiptWritten, receiptApplied
     case reasonUnsupportedVersion, reasonWrongNetwork, reasonMalformed, reasonUnknownMessage, reasonTooLarge, reasonUnexpected
-    case reasonCannotConnect, warnPeerReadOnly, errCannotWrite, errPeerHasNoURL, errPeerNeedsURLOrKey, bundleVerdictTrailer, receiptInspect
+    case reasonCannotConnect, warnPeerReadOnly, errCannotWrite, errPeerHasNoURL, errPeerNeedsURLOrKey, bundleVerdictTrailer, receiptInspect, receiptVerdictOK
     case reasonInvalidChangeset, reasonPeerNotAllowed, reasonTimeout, reasonStore, reasonShuttingDown, reasonConnectionLost, reasonOther
     // Errors
     case errNotAStore, errForeignDatabase, errAlreadyAStore, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
@@ -170,6 +170,7 @@ enum Msg: String, CaseIterable {
                                      "Da al par una URL para sincronizar, o --key LLAVE para fijar su llave (o ambas).")
         case .bundleVerdictTrailer: ("every changeset verifies, but the trailer does not match: the file was changed or cut",
                                      "cada cambio se verifica, pero el cierre no coincide: el archivo se modificó o se cortó")
+        case .receiptVerdictOK: ("trailer ok", "cierre correcto")
         case .receiptInspect: ("receipt from {0}, made {1}: what it holds of {2} namespaces; {3}",
                                "recibo de {0}, hecho {1}: lo que tiene de {2} espacios; {3}")
         case .errCannotWrite: ("Cannot write {0}: {1}. Nothing was written.", "No se puede escribir {0}: {1}. No se escribió nada.")

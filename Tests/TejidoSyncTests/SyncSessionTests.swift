@@ -101,6 +101,71 @@ import TejidoTestSupport
         }
     }
 
+    @Test func aShareListLimitsWhatIsOfferedAndHidesTheRest() throws {
+        try twoStores { a, b, bDir in
+            _ = try b.createNamespace(name: "publico")
+            _ = try b.createNamespace(name: "privado")
+            _ = try b.put(namespace: "privado", record: rec, fields: [("secreto", .text("sí"))])
+            // b, the server here, offers a's key only "publico".
+            try b.addPeer(name: "a", url: "", key: a.nodeKey.publicKey.bytes, share: ["publico"])
+            let out = SyncHarness.sync(a, with: bDir)
+            #expect(out.client.error == nil)
+            #expect(try a.namespaces().map(\.name) == ["publico"])
+            // a holds a namespace b keeps from it; b sends no heads for it, and nothing of it leaks.
+            let privado = try b.resolveNamespace("privado").root
+            let replica = StoreReplica(store: b)
+            _ = try replica.digests(for: a.nodeKey.publicKey.bytes)
+            #expect(try replica.heads(namespace: privado).isEmpty)
+            #expect(try !b.feedHeads(namespace: privado).isEmpty)
+            let again = SyncHarness.sync(a, with: bDir)
+            #expect(again.client.stats?.received == 0)
+        }
+    }
+
+    /// `count` namespaces, each a genesis changeset signed by a fresh root, in one transaction.
+    func namespaces(_ count: Int, prefix: String, in store: Store) throws {
+        var envelopes: [[UInt8]] = []
+        for i in 0..<count {
+            let root = try Ed25519PrivateKey()
+            let body = ChangesetBody(network: store.networkID, namespace: root.publicKey.bytes, author: root.publicKey.bytes, seq: 1,
+                                     prev: nil, deps: [], hlc: HLC(milliseconds: 1_764_000_000_000, counter: 0), ops: [.name("\(prefix)\(i)")])
+            envelopes.append(try ChangesetEnvelope.sign(body, with: root).bytes)
+        }
+        #expect(try store.receive(envelopes: envelopes).applied == count)
+    }
+
+    @Test func manyNamespacesOverRealPipesDoNotDeadlock() throws {
+        // 1,500 digests take about 105 kB each way: more than a pipe holds (64 kB), so if both
+        // sides wrote theirs at once, both would block.
+        try twoStores { a, b, bDir in
+            try namespaces(1_500, prefix: "n", in: a)
+            try namespaces(1_500, prefix: "m", in: b)
+            var toServer: [Int32] = [0, 0], toClient: [Int32] = [0, 0]
+            #expect(pipe(&toServer) == 0 && pipe(&toClient) == 0)
+            let serverIn = toServer[0], serverOut = toClient[1]
+            let clientStream = FileDescriptorStream(input: toClient[0], output: toServer[1], timeout: 20)
+            let box = ResultBox()
+            let done = DispatchSemaphore(value: 0)
+            Thread {
+                let serverStream = FileDescriptorStream(input: serverIn, output: serverOut, timeout: 20)
+                if let store = try? Store.open(at: bDir) {
+                    let session = SyncSession(role: .server, replica: StoreReplica(store: store))
+                    box.server = Result { () throws(SyncError) in try SyncRunner.run(session, over: serverStream) }
+                }
+                serverStream.close()
+                done.signal()
+            }.start()
+            let session = SyncSession(role: .client, replica: StoreReplica(store: a))
+            let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: clientStream) }
+            clientStream.close()
+            done.wait()
+            #expect(result.error == nil, "\(String(describing: result.error))")
+            #expect(box.server?.error == nil)
+            #expect(try a.stateDigest() == b.stateDigest())
+            #expect(try a.namespaces().count == 3_000)
+        }
+    }
+
     @Test func wrongNetworkEndsTheSessionOnBothSides() throws {
         try withTemporaryDirectory { dir in
             let a = try Store.create(at: dir.appendingPathComponent("a"))

@@ -126,6 +126,8 @@ struct Bundle: ParsableCommand {
                         try BundleWriter.writeReceipt(store: store, to: receipt, namespaces: result.header?.namespaces ?? [])
                     } catch let e as CocoaError {
                         throw console.fail(.errCannotWrite, receipt, e.localizedDescription)
+                    } catch let e as StreamError {
+                        throw console.fail(.errCannotWrite, receipt, e.description)
                     }
                     if !console.json { console.out(console.t(.receiptWritten, receipt)) }
                 }
@@ -178,7 +180,8 @@ struct Bundle: ParsableCommand {
                         : i.trailerMismatch ? console.t(.bundleVerdictTrailer)
                         : (i.damage.map { console.t(.bundleVerdictDamaged, String($0.offset), $0.detail) } ?? console.t(.bundleVerdictTrailer))
                     if let r = i.receipt {
-                        console.out(console.t(.receiptInspect, who, when, String(r.heads.count), verdict))
+                        let receiptVerdict = ok ? console.t(.receiptVerdictOK) : verdict
+                        console.out(console.t(.receiptInspect, who, when, String(r.heads.count), receiptVerdict))
                     } else {
                         console.out(console.t(.bundleInspect, who, when, String(i.changesets), String(i.namespaces.count), String(size), verdict))
                     }
