@@ -16,6 +16,9 @@ grep -q "✔ Test run with" .build/swift-test.log || { echo "swift test failed" 
 echo "== Four stores converge over every carrier (separate processes) =="
 python3 tests/e2e/convergence.py --tejido "$(swift build --show-bin-path)/tejido"
 
+echo "== An independent TLS client (Python ssl + cryptography, openssl s_client) =="
+python3 tests/e2e/tls_client.py --tejido "$(swift build --show-bin-path)/tejido"
+
 echo "== Protocol vectors, checked by an independent implementation =="
 python3 protocol/check_vectors.py
 python3 protocol/check_vectors.py --self-test | tail -n 1

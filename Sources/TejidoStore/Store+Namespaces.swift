@@ -39,6 +39,16 @@ extension Store {
         try namespaceRows().first { $0.ns == nsID }?.name ?? Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root)
     }
 
+    /// Gives a namespace a local name that overrides its signed one here only (nil: back to the
+    /// signed name). Petnames never travel and do not enter the state digest.
+    public func setPetname(namespace text: String, to petname: String?) throws {
+        let (_, ns) = try resolveNamespace(text)
+        if let petname {
+            guard Names.isValidName(petname) else { throw StoreError.invalidName(petname) }
+        }
+        try write { try run("UPDATE namespaces SET petname=? WHERE ns=?", [petname.map { .text($0) } ?? .null, .integer(ns)]) }
+    }
+
     public func namespaceInfo(_ root: [UInt8]) throws -> NamespaceInfo {
         guard let row = try namespaceRows().first(where: { $0.root == root }) else {
             throw StoreError.unknownNamespace(Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root))

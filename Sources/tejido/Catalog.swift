@@ -25,6 +25,7 @@ enum Msg: String, CaseIterable {
     case helpRoot, helpInit, helpKey, helpKeyShow, helpNamespace, helpNamespaceCreate, helpNamespaceList, helpGrant
     case helpPut, helpGet, helpList, helpDelete, helpInc, helpTag, helpTagAdd, helpTagRemove, helpImport, helpQuery
     case helpLog, helpBlame, helpVerify
+    case helpNamespacePetname, petnameSet
     case helpServe, helpSync, helpPeer, helpPeerAdd, helpPeerList, helpPeerRemove, helpStatus
     case helpBundle, helpBundleCreate, helpBundleApply, helpBundleInspect
     // Results
@@ -72,6 +73,9 @@ enum Msg: String, CaseIterable {
         case .helpBlame: ("Show who wrote each current value of a record.", "Muestra quién escribió cada valor actual de un registro.")
         case .helpVerify: ("Check every signature, hash chain and authorship.", "Verifica cada firma, cadena de hashes y autoría.")
 
+        case .helpNamespacePetname: ("Give a namespace a local name here (it overrides the signed name on this store only).",
+                                     "Da a un espacio un nombre local (reemplaza el nombre firmado solo en este almacén).")
+        case .petnameSet: ("Namespace {0} is now called {1} in this store.", "El espacio {0} ahora se llama {1} en este almacén.")
         case .helpServe: ("Serve sync sessions: over stdin/stdout (--stdio) or TLS 1.3 (--listen HOST:PORT).",
                           "Atiende sesiones de sincronización: por stdin/stdout (--stdio) o TLS 1.3 (--listen HOST:PUERTO).")
         case .helpSync: ("Sync with peers: a peer name, ssh://[user@]host[:port]/path, tcp://host:port or a store directory.",

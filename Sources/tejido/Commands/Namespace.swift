@@ -3,7 +3,7 @@ import TejidoCore
 import TejidoStore
 
 struct Namespace: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpNamespace.localized, subcommands: [Create.self, List.self])
+    static let configuration = CommandConfiguration(abstract: Msg.helpNamespace.localized, subcommands: [Create.self, List.self, Petname.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: Msg.helpNamespaceCreate.localized)
@@ -45,6 +45,27 @@ struct Namespace: ParsableCommand {
                     console.out(Rendering.table(
                         header: console.t(.namespaceHeader),
                         rows: all.map { [$0.name ?? "-", $0.idText, $0.myRole?.name ?? "-", String($0.changesets), String($0.records)] }))
+                }
+            }
+        }
+    }
+
+    struct Petname: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: Msg.helpNamespacePetname.localized)
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Namespace name or id.") var namespace: String
+        @Argument(help: "The local name (omit it to go back to the signed name).") var petname: String?
+
+        func run() throws {
+            try options.withStore { store, console in
+                let (root, _) = try store.resolveNamespace(namespace)
+                try store.setPetname(namespace: namespace, to: petname)
+                let info = try store.namespaceInfo(root)
+                if console.json {
+                    console.out(json: .object([("namespace", .string(info.idText)), ("name", info.name.map(JSONValue.string) ?? .null)]))
+                } else {
+                    console.out(console.t(.petnameSet, info.idText, info.name ?? "-"))
                 }
             }
         }
