@@ -37,6 +37,7 @@ public enum SyncRunner {
         do throws(SyncError) {
             try send(session.start())
             while !session.isFinished {
+                session.prefetch()
                 let payload: [UInt8]?
                 if sentSinceRead {
                     // A reply already buffered was pipelined: no wait, no round trip.

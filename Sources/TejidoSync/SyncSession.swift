@@ -48,6 +48,8 @@ public final class SyncSession {
     private var sentDone = false
     private var peerDone = false
     private var inFlight: [OutgoingChangeset] = []
+    /// The batch after the one in flight, read while the peer commits.
+    private var prefetched: Result<[OutgoingChangeset], SyncError>?
 
     public init(role: Role, replica: any SyncReplica, options: Options = Options()) {
         self.role = role
@@ -196,8 +198,23 @@ public final class SyncSession {
         return try nextBatch()
     }
 
+    /// Reads the next batch ahead, while the peer commits the one in flight. The runner calls it
+    /// after writing and before waiting; the batch goes out only once the ack has come.
+    public func prefetch() {
+        guard sending, !inFlight.isEmpty, prefetched == nil else { return }
+        prefetched = Result { () throws(SyncError) in
+            try storeCall { try replica.nextBatch(maxCount: options.batchCount, maxBytes: options.batchBytes) }
+        }
+    }
+
     private func nextBatch() throws(SyncError) -> [SyncMessage] {
-        let batch = try storeCall { try replica.nextBatch(maxCount: options.batchCount, maxBytes: options.batchBytes) }
+        let batch: [OutgoingChangeset]
+        if let ahead = prefetched {
+            prefetched = nil
+            batch = try ahead.get()
+        } else {
+            batch = try storeCall { try replica.nextBatch(maxCount: options.batchCount, maxBytes: options.batchBytes) }
+        }
         guard !batch.isEmpty else { return finishSending() }
         inFlight = batch
         stats.written += batch.count
