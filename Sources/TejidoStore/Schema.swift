@@ -58,6 +58,11 @@ enum Schema {
         CREATE TABLE peer_heads(peer BLOB NOT NULL, ns BLOB NOT NULL, author BLOB NOT NULL, seq INTEGER NOT NULL,
             PRIMARY KEY(peer, ns, author)) WITHOUT ROWID;
         """,
+        // 3: changesets that arrived stamped more than a day ahead of this store's clock: applied
+        // (a group's data is never dropped) but flagged, with how far ahead they were.
+        """
+        CREATE TABLE clock_flags(seqno INTEGER PRIMARY KEY, ahead_ms INTEGER NOT NULL, received INTEGER NOT NULL);
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -84,6 +84,18 @@ extension Store {
     }
 
     private func insert(_ env: ChangesetEnvelope, ns: Int64, author: Int64, state: ChangesetState, reason: String?) throws -> Int64 {
+        let seqno = try insertRow(env, ns: ns, author: author, state: state, reason: reason)
+        // A stamp more than a day ahead of this store's clock: kept and applied, but flagged.
+        let wall = now()
+        let stamped = env.body.hlc.rawValue >> 16
+        if stamped > wall + Self.maxClockLead {
+            try run("INSERT OR IGNORE INTO clock_flags(seqno, ahead_ms, received) VALUES(?,?,?)",
+                    [.integer(seqno), .integer(Int64(clamping: stamped - wall)), .integer(Int64(clamping: wall))])
+        }
+        return seqno
+    }
+
+    private func insertRow(_ env: ChangesetEnvelope, ns: Int64, author: Int64, state: ChangesetState, reason: String?) throws -> Int64 {
         let st = try statement(
             "INSERT INTO changesets(id, ns, author, seq, hlc, state, applied, reason, envelope) VALUES(?,?,?,?,?,?,?,?,?)")
         st.bind(blob: 1, env.id.bytes)

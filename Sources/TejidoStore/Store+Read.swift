@@ -126,4 +126,20 @@ extension Store {
         while try st.step() { c[Int(st.int64(0))] = Int(st.int64(1)) }
         return (c[0], c[1], c[2])
     }
+
+    /// Changesets flagged on arrival for a clock more than a day ahead, oldest arrival first.
+    public func clockFlags() throws -> [ClockFlag] {
+        let st = try db.prepare(
+            """
+            SELECT c.id, k.key, c.ns, f.ahead_ms, f.received, r.key FROM clock_flags f JOIN changesets c ON c.seqno = f.seqno
+            JOIN keys k ON k.k = c.author JOIN namespaces n ON n.ns = c.ns JOIN keys r ON r.k = n.root ORDER BY f.seqno
+            """)
+        var out: [ClockFlag] = []
+        while try st.step() {
+            out.append(ClockFlag(
+                id: Hex.encode(st.blob(0)), author: st.blob(1), namespace: try displayName(nsID: st.int64(2), root: st.blob(5)),
+                aheadMilliseconds: UInt64(st.int64(3)), received: UInt64(st.int64(4))))
+        }
+        return out
+    }
 }

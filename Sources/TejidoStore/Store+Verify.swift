@@ -90,6 +90,7 @@ extension Store {
             }
             progress(report.checked)
         }
+        report.clockFlags = try clockFlags()
         return report
     }
 

@@ -13,6 +13,8 @@ public struct VerifyReport: Sendable {
     public var pending = 0
     public var quarantined = 0
     public var problems: [Problem] = []
+    /// Not problems (verify still passes): changesets that arrived with a clock more than a day ahead.
+    public var clockFlags: [ClockFlag] = []
 
     public var ok: Bool { problems.isEmpty }
 }

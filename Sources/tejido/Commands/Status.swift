@@ -14,6 +14,7 @@ struct Status: ParsableCommand {
             let counts = try store.changesetCounts()
             let namespaces = try store.namespaces()
             let peers = try store.peers()
+            let flags = try store.clockFlags()
             let key = store.nodeKey.publicKey
             if console.json {
                 console.out(json: .object([
@@ -28,6 +29,7 @@ struct Status: ParsableCommand {
                         ])
                     })),
                     ("peers", .array(peers.map(PeerJSON.object))),
+                    ("clock_flags", .array(flags.map(ClockFlagRendering.json))),
                 ]))
                 return
             }
@@ -38,6 +40,7 @@ struct Status: ParsableCommand {
                 console.out(console.t(.statusNamespaces))
                 for ns in namespaces { console.out("  \(ns.name ?? "-")\t\(ns.idText)\t\(ns.changesets)\t\(ns.records)") }
             }
+            for line in ClockFlagRendering.lines(flags, console: console) { console.out(line) }
             if !peers.isEmpty {
                 console.out(console.t(.statusPeers))
                 for p in peers {

@@ -18,11 +18,13 @@ struct Verify: ParsableCommand {
                     ("problems", .array(report.problems.map {
                         .object([("id", .string($0.id)), ("kind", .string($0.kind)), ("detail", .string($0.detail))])
                     })),
+                    ("flags", .array(report.clockFlags.map(ClockFlagRendering.json))),
                 ]))
             } else {
                 console.out(console.t(
                     .verifyCounts, String(report.checked), String(report.applied), String(report.pending), String(report.quarantined)))
                 for p in report.problems { console.out("  \(p.kind)  \(p.id)  \(p.detail)") }
+                for line in ClockFlagRendering.lines(report.clockFlags, console: console) { console.out(line) }
                 console.out(report.ok ? console.t(.verifyOK) : console.t(.verifyFailed, String(report.problems.count)))
             }
             if !report.ok { throw Console.verifyFailed }
