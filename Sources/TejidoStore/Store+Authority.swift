@@ -1,4 +1,5 @@
 import TejidoCore
+import TejidoCrypto
 
 /// Who may write where. Every authorization decision of the store is made here.
 extension Store {
@@ -28,6 +29,26 @@ extension Store {
         guard let held else { return "unauthorized: author holds no role in the namespace" }
         if held < needed { return "unauthorized: author is \(held.name), needs \(needed.name)" }
         return nil
+    }
+
+    /// Everyone with a role in a namespace: the root first, then the granted keys by role and key.
+    public func members(namespace text: String) throws -> [Member] {
+        let (root, ns) = try resolveNamespace(text)
+        var out = [Member(key: root, role: .admin, isRoot: true, grantedBy: nil, changeset: nil, grantedAt: nil)]
+        let st = try db.prepare(
+            """
+            SELECT k.key, g.role, b.key, c.id, c.hlc FROM grants g JOIN keys k ON k.k = g.key JOIN keys b ON b.k = g.granted_by
+            JOIN changesets c ON c.seqno = g.cs WHERE g.ns = ? ORDER BY g.role DESC, k.key
+            """)
+        st.bind(1, ns)
+        while try st.step() {
+            guard let role = Role(rawValue: UInt64(st.int64(1))) else { continue }
+            let key = st.blob(0)
+            if key == root { continue }
+            out.append(Member(key: key, role: role, isRoot: false, grantedBy: st.blob(2), changeset: Hex.encode(st.blob(3)),
+                              grantedAt: HLC(rawValue: UInt64(bitPattern: st.int64(4)))))
+        }
+        return out
     }
 
     struct AuthorityKey: Hashable {

@@ -1,0 +1,37 @@
+import ArgumentParser
+import TejidoCore
+import TejidoCrypto
+import TejidoStore
+
+struct Members: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: Msg.helpMembers.localized)
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "Namespace name or id.") var namespace: String
+
+    func run() throws {
+        try options.withStore { store, console in
+            let members = try store.members(namespace: namespace)
+            let me = store.nodeKey.publicKey.bytes
+            if console.json {
+                console.out(json: .array(members.map { m in
+                    .object([
+                        ("key", .string(KeyText.key(bytes: m.key))), ("fingerprint", .string(KeyText.fingerprint(m.key))),
+                        ("role", .string(m.role.name)), ("root", .bool(m.isRoot)), ("this_node", .bool(m.key == me)),
+                        ("granted_by", m.grantedBy.map { .string(KeyText.key(bytes: $0)) } ?? .null),
+                        ("changeset", m.changeset.map(JSONValue.string) ?? .null),
+                        ("granted_at", m.grantedAt.map { .string(HLC.iso8601(milliseconds: $0.rawValue >> 16)) } ?? .null),
+                    ])
+                }))
+                return
+            }
+            console.out(console.t(.membersHeader))
+            for m in members {
+                let who = KeyText.fingerprint(m.key) + (m.key == me ? " *" : "")
+                let by = m.isRoot ? console.t(.memberRoot) : m.grantedBy.map { KeyText.fingerprint($0) } ?? "-"
+                let when = m.grantedAt.map { HLC.iso8601(milliseconds: $0.rawValue >> 16) } ?? "-"
+                console.out("\(who)\t\(m.role.name)\t\(by)\t\(when)\t\(KeyText.key(bytes: m.key))")
+            }
+        }
+    }
+}
