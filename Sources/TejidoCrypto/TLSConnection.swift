@@ -50,6 +50,9 @@ public final class TLSConnection {
         var raw = [UInt8](repeating: 0, count: 32)
         var len = 32
         guard EVP_PKEY_get_raw_public_key(key, &raw, &len) == 1, len == 32 else { throw .failed("unreadable peer key") }
+        // OpenSSL accepts signatures under small-order keys that no one holds the secret of; such
+        // a key proves nothing, so it is refused like any other invalid key.
+        guard Ed25519PublicKey(bytes: raw) != nil else { throw .failed("the peer's certificate key fails the strict Ed25519 checks") }
         peerKey = raw
     }
 

@@ -77,11 +77,14 @@ extension Store {
         return out
     }
 
-    /// Records what a peer holds after a sync or from a receipt. Heads only move forward.
-    /// `completed` marks a sync that ran to its end.
-    public func recordPeer(key: [UInt8], url: String?, heads: [[UInt8]: [[UInt8]: UInt64]], sent: Int, received: Int,
-                           completed: Bool, peerName: String? = nil) throws {
+    /// Records what a peer holds after a sync or from a receipt. For the namespaces in `exact`,
+    /// `heads` is the complete list and replaces what was known (a restored or re-created peer
+    /// holds less than before); elsewhere heads only move forward. `completed` marks a sync that
+    /// ran to its end.
+    public func recordPeer(key: [UInt8], url: String?, heads: [[UInt8]: [[UInt8]: UInt64]], exact: Set<[UInt8]> = [], sent: Int,
+                           received: Int, completed: Bool, peerName: String? = nil) throws {
         try write {
+            for ns in exact { try run("DELETE FROM peer_heads WHERE peer=? AND ns=?", [.blob(key), .blob(ns)]) }
             let st = try statement(
                 """
                 INSERT INTO peer_heads(peer, ns, author, seq) VALUES(?,?,?,?)
@@ -102,6 +105,12 @@ extension Store {
         }
     }
 
+    /// Saturating addition: what a peer claims must not be able to trap a count.
+    static func add(_ a: Int, _ b: UInt64) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(Int(clamping: b))
+        return overflow ? Int.max : sum
+    }
+
     /// Changesets this store holds that `peer` is not known to hold, and those it is known to hold
     /// that this store lacks (counted from feed heads).
     public func waiting(peer: [UInt8]) throws -> (toSend: Int, toReceive: Int) {
@@ -113,14 +122,14 @@ extension Store {
             let mine = try feedHeads(namespace: ns.root)
             let known = theirs[ns.root] ?? [:]
             if shared?.contains(ns.root) ?? true {
-                for h in mine where h.seq > known[h.author] ?? 0 { toSend += Int(h.seq - (known[h.author] ?? 0)) }
+                for h in mine where h.seq > known[h.author] ?? 0 { toSend = Self.add(toSend, h.seq - (known[h.author] ?? 0)) }
             }
             let mineByAuthor = Dictionary(uniqueKeysWithValues: mine.map { ($0.author, $0.seq) })
-            for (author, seq) in known where seq > mineByAuthor[author] ?? 0 { toReceive += Int(seq - (mineByAuthor[author] ?? 0)) }
+            for (author, seq) in known where seq > mineByAuthor[author] ?? 0 { toReceive = Self.add(toReceive, seq - (mineByAuthor[author] ?? 0)) }
         }
         let held = Set(try namespaceRows().map(\.root))
         for (ns, known) in theirs where !held.contains(ns) {
-            toReceive += known.values.reduce(0) { $0 + Int($1) }
+            for seq in known.values { toReceive = Self.add(toReceive, seq) }
         }
         return (toSend, toReceive)
     }

@@ -140,9 +140,12 @@ extension Store {
             let verifier = Ed25519Verifier()
             var i = w
             while i < parsed.count {
-                // The network is checked by the receive path, which gives it its own error.
-                if let env = parsed[i], let author = Ed25519PublicKey(bytes: env.body.author) {
-                    valid[i] = verifier.isValidSignature(env.signature, for: ChangesetEnvelope.signingPrefix + env.id.bytes, by: author)
+                // Another network's changeset is reported by the caller; an author key that is not
+                // a valid point (strict checks) can never have signed anything.
+                if let env = parsed[i] {
+                    valid[i] = Ed25519PublicKey(bytes: env.body.author).map {
+                        verifier.isValidSignature(env.signature, for: ChangesetEnvelope.signingPrefix + env.id.bytes, by: $0)
+                    } ?? false
                 } else {
                     valid[i] = true
                 }

@@ -104,7 +104,9 @@ public enum BundleApplier {
             result.damage = BundleReader.Damage(offset: 8, detail: "no header")
         }
         if let receipt = result.receipt, result.complete {
-            try store.recordPeer(key: receipt.holder, url: nil, heads: receipt.heads, sent: 0, received: 0, completed: false)
+            // A receipt lists everything its holder has of each namespace named in it.
+            try store.recordPeer(key: receipt.holder, url: nil, heads: receipt.heads, exact: Set(receipt.heads.keys), sent: 0, received: 0,
+                                 completed: false)
         }
         return result
     }

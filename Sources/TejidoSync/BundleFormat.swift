@@ -117,7 +117,9 @@ public enum BundleFormat {
                 for _ in 0..<(try r.arrayCount("feeds", max: 10_000_000)) {
                     guard try r.arrayCount("feed", max: 2) == 2 else { throw .badValue("feed") }
                     let author = try r.fixedBytes("author", count: 32)
-                    feeds[author] = try r.unsigned("seq")
+                    let seq = try r.unsigned("seq")
+                    guard seq <= UInt64(Int64.max) else { throw .integerOutOfRange }
+                    feeds[author] = seq
                 }
                 heads[ns] = feeds
             }

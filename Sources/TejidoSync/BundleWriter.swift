@@ -46,8 +46,9 @@ public enum BundleWriter {
                 for c in batch {
                     count += 1
                     // One changeset per frame: a cut file loses at most the changeset it cuts.
-                    try put(FrameWriter.frame(SyncMessage.changesets([c.envelope], remaining: UInt64(cursor.total - count)).encoded()))
+                    try put(FrameWriter.frame(SyncMessage.changesets([c.envelope], remaining: UInt64(max(0, cursor.total - count))).encoded()))
                     stats.sent = count
+                    stats.toSend = max(stats.toSend, count)
                     stats.sentBytes += c.envelope.count
                 }
                 stats.wireBytesOut = written
@@ -67,11 +68,12 @@ public enum BundleWriter {
         }
     }
 
-    /// Writes a receipt: what `store` holds of `namespaces` (all of its namespaces if empty).
-    public static func writeReceipt(store: Store, to path: String, namespaces: [[UInt8]]) throws {
+    /// Writes a receipt: what `store` holds of `namespaces` (those named in the bundle it applied),
+    /// leaving out any its share list keeps from `recipient` (the bundle's creator).
+    public static func writeReceipt(store: Store, to path: String, namespaces: [[UInt8]], recipient: [UInt8]?) throws {
         var heads: [[UInt8]: [[UInt8]: UInt64]] = [:]
-        let all = namespaces.isEmpty ? try store.namespaceDigests().map(\.namespace) : namespaces
-        for ns in all {
+        let shared = try recipient.flatMap { try store.sharedNamespaces(forPeerKey: $0) }
+        for ns in namespaces where shared?.contains(ns) ?? true {
             heads[ns] = Dictionary(try store.feedHeads(namespace: ns).map { ($0.author, $0.seq) }, uniquingKeysWith: max)
         }
         let receipt = BundleFormat.Receipt(network: store.networkID, holder: store.nodeKey.publicKey.bytes, created: store.now(), heads: heads)

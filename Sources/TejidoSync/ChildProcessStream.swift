@@ -42,9 +42,13 @@ public final class ChildProcessStream: ByteStream {
     public func close() {
         stream.close()
         try? toChild.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(5)
+        var deadline = Date().addingTimeInterval(5)
         while process.isRunning && Date() < deadline { usleep(10_000) }
         if process.isRunning { process.terminate() }
+        deadline = Date().addingTimeInterval(2)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        // A child that ignores SIGTERM is ended for good.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         try? fromChild.fileHandleForReading.close()
     }

@@ -19,7 +19,10 @@ public enum PeerAddress: Equatable, Sendable, CustomStringConvertible {
                 user = String(authority[..<at])
                 authority = String(authority[authority.index(after: at)...])
             }
-            guard let (host, port) = Self.hostPort(authority, portRequired: false), path.count > 1 else { return nil }
+            // A host that starts with "-" would reach ssh as an option.
+            guard let (host, port) = Self.hostPort(authority, portRequired: false), path.count > 1, !host.hasPrefix("-"),
+                user.map({ !$0.hasPrefix("-") }) ?? true
+            else { return nil }
             // ssh://host/~/store is relative to the remote home; any other path is absolute.
             let remotePath = path.hasPrefix("/~/") ? String(path.dropFirst(3)) : path
             self = .ssh(user: user?.isEmpty == true ? nil : user, host: host, port: port, path: remotePath)

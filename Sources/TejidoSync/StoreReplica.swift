@@ -22,11 +22,10 @@ public final class StoreReplica: SyncReplica {
         return list
     }
 
-    /// Heads of a namespace this side offered; none for one it holds but keeps from this peer (its
-    /// authors and progress are not the peer's to see, even if the peer then sends what is here).
-    public func heads(namespace: [UInt8]) throws -> [FeedHead] {
-        offeredNow.contains(namespace) ? try store.feedHeads(namespace: namespace) : []
-    }
+    /// Heads of a namespace. For one this side holds but does not offer this peer, they are still
+    /// sent when the peer offers it: the peer holds that namespace itself, and without them it would
+    /// send all of it again in every session. Nothing of it is ever sent to the peer.
+    public func heads(namespace: [UInt8]) throws -> [FeedHead] { try store.feedHeads(namespace: namespace) }
 
     public func startSending(namespaces: [[UInt8]], theirHeads: [[UInt8]: [FeedHead]]) throws -> (count: Int, bytes: Int) {
         cursor?.close()

@@ -8,6 +8,8 @@ public enum SyncLimits {
     public static let maxNamespaces = 50_000
     /// Most feed heads in one heads message (longer lists are split).
     public static let maxHeadsPerMessage = 10_000
+    /// Most feed heads a peer may send in one session, all namespaces together.
+    public static let maxHeadsPerSession = 1_000_000
     /// Most changesets in one batch.
     public static let maxBatchCount = 4_096
     /// Envelope bytes after which a sender closes a batch (one envelope may exceed it, up to 1 MiB).

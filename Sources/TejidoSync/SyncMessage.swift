@@ -137,6 +137,7 @@ public enum SyncMessage: Equatable, Sendable {
                     guard try r.arrayCount("head", max: 3) == 3 else { throw SyncError(.malformedFrame, "head entry") }
                     let author = try r.fixedBytes("author", count: 32)
                     let seq = try r.unsigned("seq")
+                    guard seq <= UInt64(Int64.max) else { throw SyncError(.malformedFrame, "a seq over 2^63-1") }
                     heads.append(FeedHead(author: author, seq: seq, head: try r.fixedBytes("head", count: 32)))
                 }
                 guard case .bool(let final) = try r.simple("final") else { throw SyncError(.malformedFrame, "final is not a boolean") }
@@ -151,11 +152,15 @@ public enum SyncMessage: Equatable, Sendable {
                 message = .changesets(envelopes, remaining: try r.unsigned("remaining"))
             case 4:
                 try expect(5)
+                // Each count is at most a batch: larger ones are malformed (and could not be summed).
+                var counts: [Int] = []
+                for what in ["applied", "duplicates", "pending", "quarantined"] {
+                    let n = try r.unsigned(what)
+                    guard n <= UInt64(SyncLimits.maxBatchCount) else { throw SyncError(.malformedFrame, "\(what) \(n) is more than a batch holds") }
+                    counts.append(Int(n))
+                }
                 var o = BatchOutcome()
-                o.applied = Int(clamping: try r.unsigned("applied"))
-                o.duplicates = Int(clamping: try r.unsigned("duplicates"))
-                o.pending = Int(clamping: try r.unsigned("pending"))
-                o.quarantined = Int(clamping: try r.unsigned("quarantined"))
+                (o.applied, o.duplicates, o.pending, o.quarantined) = (counts[0], counts[1], counts[2], counts[3])
                 message = .ack(o)
             case 5:
                 try expect(2)

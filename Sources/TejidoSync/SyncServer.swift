@@ -89,10 +89,18 @@ public final class SyncServer: @unchecked Sendable {
     func serve(_ socket: TCPSocket) -> Report {
         let address = socket.peerDescription
         socket.setTimeouts(config.timeout)
+        // The timeout bounds each read; the whole handshake gets the same bound, so a client that
+        // dribbles a byte at a time cannot hold a session slot.
+        let handshakeDeadline = socket.deadline(config.timeout + 0.5)
         let tls: TLSStream
         do {
             tls = try TLSStream(socket: socket, context: context, timeout: config.timeout)
+            handshakeDeadline.cancel()
         } catch {
+            handshakeDeadline.cancel()
+            if handshakeDeadline.fired {
+                return Report(address: address, key: nil, result: .failure(SyncError(.timeout, "the TLS handshake took longer than \(config.timeout) s")))
+            }
             let e = (error as? StreamError)?.syncError ?? SyncError(.connectionLost, "\(error)")
             return Report(address: address, key: nil, result: .failure(SyncError(e.code, "TLS handshake: \(e.detail)")))
         }
@@ -126,7 +134,7 @@ public final class SyncServer: @unchecked Sendable {
         }
         let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: tls) }
         replica.close()
-        try? store.recordPeer(key: key, url: nil, heads: session.peerHolds, sent: session.stats.sent,
+        try? store.recordPeer(key: key, url: nil, heads: session.peerHolds, exact: session.exactNamespaces, sent: session.stats.sent,
                               received: session.stats.received, completed: session.isFinished)
         var report = Report(address: address, key: key, result: result)
         report.stats = (try? result.get()) ?? session.stats
@@ -139,6 +147,8 @@ public final class SyncServer: @unchecked Sendable {
     private func refuse(_ tls: TLSStream, _ error: SyncError) -> SyncError {
         try? tls.write(FrameWriter.frame(SyncMessage.error(code: error.code.rawValue, text: error.detail).encoded()))
         tls.socket.setTimeouts(1)
+        let drainDeadline = tls.socket.deadline(1)
+        defer { drainDeadline.cancel() }
         var buffer = [UInt8](repeating: 0, count: 16_384)
         var drained = 0
         while drained < 1 << 20, let n = try? buffer.withUnsafeMutableBytes({ try tls.read(into: $0) }), n > 0 { drained += n }

@@ -37,9 +37,14 @@ public final class SyncSession {
     public private(set) var stats = SyncStats()
     /// What the peer is known to hold after this session: per namespace, author -> last seq.
     public private(set) var peerHolds: [[UInt8]: [[UInt8]: UInt64]] = [:]
+    /// Namespaces whose entry in `peerHolds` is a complete list (the peer's own heads, or this
+    /// side's heads checked against equal digests): they replace what was known before.
+    public private(set) var exactNamespaces: Set<[UInt8]> = []
 
     private var myDigests: [NamespaceDigest] = []
     private var differing: [[UInt8]] = []
+    private var differingSet: Set<[UInt8]> = []
+    private var headsReceived = 0
     private var theirHeads: [[UInt8]: [FeedHead]] = [:]
     private var headsDone: Set<[UInt8]> = []
     private var iSend = false
@@ -126,10 +131,14 @@ public final class SyncSession {
         let mineMap = Dictionary(myDigests.map { ($0.namespace, $0.digest) }, uniquingKeysWith: { a, _ in a })
         let all = Set(theirMap.keys).union(mineMap.keys)
         differing = all.filter { theirMap[$0] != mineMap[$0] }.sorted { $0.lexicographicallyPrecedes($1) }
-        // Where digests agree, the peer holds what this side holds.
+        differingSet = Set(differing)
+        // Where digests agree, the peer holds what this side held when it computed its digest; the
+        // heads read now count only if they still give that digest (nothing was committed since).
         for d in myDigests where theirMap[d.namespace] == d.digest {
             let heads = try storeCall { try replica.heads(namespace: d.namespace) }
+            guard NamespaceDigest.of(namespace: d.namespace, heads: heads).digest == d.digest else { continue }
             peerHolds[d.namespace] = Dictionary(heads.map { ($0.author, $0.seq) }, uniquingKeysWith: max)
+            exactNamespaces.insert(d.namespace)
         }
         guard !differing.isEmpty else { return try enterTransfer() }
         // This side's heads go to the peer only if the peer will send; the peer's come only if this
@@ -167,14 +176,18 @@ public final class SyncSession {
     }
 
     private func onHeads(_ ns: [UInt8], _ heads: [FeedHead], _ final: Bool) throws(SyncError) -> [SyncMessage] {
-        guard differing.contains(ns), !headsDone.contains(ns) else {
+        guard differingSet.contains(ns), !headsDone.contains(ns) else {
             throw SyncError(.unexpectedMessage, "heads for a namespace whose digests agree, or sent twice")
         }
+        headsReceived += heads.count
+        guard headsReceived <= SyncLimits.maxHeadsPerSession else {
+            throw SyncError(.malformedFrame, "more than \(SyncLimits.maxHeadsPerSession) heads in one session")
+        }
         theirHeads[ns, default: []] += heads
-        guard theirHeads[ns]!.count <= 10_000_000 else { throw SyncError(.malformedFrame, "too many heads") }
         if final {
             headsDone.insert(ns)
             peerHolds[ns] = Dictionary(theirHeads[ns]!.map { ($0.author, $0.seq) }, uniquingKeysWith: max)
+            exactNamespaces.insert(ns)
         }
         guard headsDone.count == differing.count else { return [] }
         if role == .server && iReceive { return try myHeads() + enterTransfer() }

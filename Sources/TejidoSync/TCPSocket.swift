@@ -2,9 +2,11 @@ import Foundation
 
 /// Plain TCP sockets, for TLS to run over. Owns its file descriptor.
 public final class TCPSocket: @unchecked Sendable {
-    // `@unchecked Sendable`: a connected socket is handed from the accepting thread to the one
-    // session thread that uses it; it is never shared.
+    // `@unchecked Sendable`: a connected socket is used by the one session thread it is handed
+    // to; the only other thread that touches it is a deadline's, through `shutDown`, and `closed`
+    // is guarded by `lock` so that a closed (and perhaps reused) descriptor is never shut down.
     public let fd: Int32
+    private let lock = NSLock()
     private var closed = false
 
     init(fd: Int32) { self.fd = fd }
@@ -12,10 +14,24 @@ public final class TCPSocket: @unchecked Sendable {
     deinit { close() }
 
     public func close() {
+        lock.lock()
+        defer { lock.unlock() }
         guard !closed else { return }
         closed = true
         Foundation.close(fd)
     }
+
+    /// Ends both directions now: a read or write blocked on this socket in another thread returns.
+    public func shutDown() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { return }
+        Foundation.shutdown(fd, Int32(SHUT_RDWR))
+    }
+
+    /// Shuts the socket down after `seconds` unless cancelled first: a bound on a whole exchange,
+    /// where the socket's own timeouts bound each read.
+    public func deadline(_ seconds: Double) -> SocketDeadline { SocketDeadline(socket: self, seconds: seconds) }
 
     /// Connects to `host:port`, trying each address the name resolves to.
     public static func connect(host: String, port: Int, timeout: Double) throws -> TCPSocket {
@@ -121,7 +137,10 @@ public final class TCPListener: @unchecked Sendable {
         guard r > 0 else { return nil }
         let c = Foundation.accept(fd, nil, nil)
         if c < 0 {
-            if errno == EINTR || errno == EAGAIN || errno == ECONNABORTED { return nil }
+            // Out of descriptors or a network hiccup: wait a little and go on serving.
+            if [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(errno) { usleep(100_000) }
+            if [EINTR, EAGAIN, ECONNABORTED, EPROTO, ENETDOWN, ENETUNREACH, EHOSTDOWN, EHOSTUNREACH, EOPNOTSUPP, EPERM,
+                EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(errno) { return nil }
             throw StreamError.io("accept", errno: errno)
         }
         let s = TCPSocket(fd: c)
@@ -142,5 +161,36 @@ public final class TCPListener: @unchecked Sendable {
         let h = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let p = String(decoding: port.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return h.contains(":") ? "[\(h)]:\(p)" : "\(h):\(p)"
+    }
+}
+
+/// A pending shutdown of a socket; `cancel` it when the exchange finished in time.
+public final class SocketDeadline: @unchecked Sendable {
+    // `@unchecked Sendable`: `cancelled` is guarded by `lock`.
+    private let lock = NSLock()
+    private var cancelled = false
+    private var didFire = false
+
+    init(socket: TCPSocket, seconds: Double) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
+            lock.lock()
+            let fire = !cancelled
+            didFire = fire
+            lock.unlock()
+            if fire { socket.shutDown() }
+        }
+    }
+
+    /// Whether the deadline passed and shut the socket down.
+    public var fired: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return didFire
+    }
+
+    public func cancel() {
+        lock.lock()
+        cancelled = true
+        lock.unlock()
     }
 }

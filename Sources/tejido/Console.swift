@@ -16,13 +16,24 @@ struct Console {
     static let usage = ExitCode(64)
 
     func out(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        Self.write(1, line + "\n")
+    }
+
+    /// Writes to a descriptor, ignoring failure: a reader that went away (a closed pipe, with
+    /// SIGPIPE ignored by the sync code) must not trap the process, as FileHandle.write would.
+    static func write(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Foundation.write(fd, $0.baseAddress! + done, $0.count - done) }
+            if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { return }
+        }
     }
 
     func out(json value: JSONValue) { out(value.serialized()) }
 
     func err(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        Self.write(2, line + "\n")
     }
 
     func t(_ m: Msg, _ args: String...) -> String { t(m, args) }
@@ -32,11 +43,11 @@ struct Console {
 
     func progress(_ line: String) {
         guard showsProgress else { return }
-        FileHandle.standardError.write(Data(("\r\u{1b}[K" + line).utf8))
+        Self.write(2, "\r\u{1b}[K" + line)
     }
 
     func endProgress() {
-        if showsProgress { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
+        if showsProgress { Self.write(2, "\r\u{1b}[K") }
     }
 
     /// Fails with a message and an exit code.

@@ -107,7 +107,8 @@ import TejidoTestSupport
             _ = try BundleApplier.apply(path: path, to: b)
             // b's receipt, carried back to a.
             let receipt = dir.appendingPathComponent("r.tjr").path
-            try BundleWriter.writeReceipt(store: b, to: receipt, namespaces: [])
+            try BundleWriter.writeReceipt(store: b, to: receipt, namespaces: try a.namespaceDigests().map(\.namespace),
+                                          recipient: a.nodeKey.publicKey.bytes)
             let recorded = try BundleApplier.apply(path: receipt, to: a)
             #expect(recorded.receipt?.holder == b.nodeKey.publicKey.bytes)
             _ = try a.put(namespace: "shared", record: RecordKey(collection: "s", id: "nuevo"), fields: [("v", .int(1))])
@@ -124,6 +125,30 @@ import TejidoTestSupport
             let applied = try BundleApplier.apply(path: path, to: b)
             #expect(applied.outcome.applied == 1 && applied.outcome.duplicates == 3)
             #expect(try b.stateDigest() == a.stateDigest())
+        }
+    }
+
+    @Test func aChangesetWhoseAuthorKeyIsNotAValidPointIsNeverApplied() throws {
+        try setup { a, b, path, _ in
+            // A namespace whose root and author is the all-zero key (small order: it "verifies"
+            // signatures no one made), with an all-zero signature, carried in a well-formed bundle.
+            let zero = [UInt8](repeating: 0, count: 32)
+            let body = ChangesetBody(network: a.networkID, namespace: zero, author: zero, seq: 1, prev: nil, deps: [],
+                                     hlc: HLC(milliseconds: 1_764_000_000_000, counter: 0), ops: [.name("falso")])
+            var w = CBORWriter()
+            w.arrayHeader(2); w.byteString(body.encoded()); w.byteString([UInt8](repeating: 0, count: 64))
+            let header = BundleFormat.Header(network: a.networkID, creator: a.nodeKey.publicKey.bytes, created: 1, count: 1,
+                                             namespaces: [zero], forKey: nil)
+            var bytes = BundleFormat.magic + FrameWriter.frame(header.encoded())
+            bytes += FrameWriter.frame(SyncMessage.changesets([w.bytes], remaining: 0).encoded())
+            bytes += FrameWriter.frame(BundleFormat.trailer(count: 1, digest: SHA256.hash(bytes)))
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let result = try BundleApplier.apply(path: path, to: b)
+            #expect(result.outcome.count == 0)
+            #expect(result.damage != nil)
+            #expect(try b.changesetCounts().applied == 0)
+            #expect(try b.verify().ok)
+            #expect(try BundleApplier.inspect(path: path).invalid == 1)
         }
     }
 

@@ -53,6 +53,16 @@ import TejidoTestSupport
         #expect(throws: SyncError.self) { _ = try SyncMessage.decode(e.bytes) }
     }
 
+    @Test func countsAndSeqsAPeerCouldUseToTrapAreMalformed() throws {
+        var ack = CBORWriter()
+        ack.arrayHeader(5); ack.unsigned(4); ack.unsigned(UInt64(Int64.max)); ack.unsigned(UInt64(Int64.max)); ack.unsigned(0); ack.unsigned(0)
+        #expect(throws: SyncError.self) { _ = try SyncMessage.decode(ack.bytes) }
+        var heads = CBORWriter()
+        heads.arrayHeader(4); heads.unsigned(2); heads.byteString(k); heads.arrayHeader(1)
+        heads.arrayHeader(3); heads.byteString(j); heads.unsigned(UInt64.max); heads.byteString(k); heads.bool(true)
+        #expect(throws: SyncError.self) { _ = try SyncMessage.decode(heads.bytes) }
+    }
+
     @Test func framesHaveALengthPrefixAndAHardLimit() throws {
         let (a, b) = MemoryStream.pair()
         try a.write(FrameWriter.frame([0x82, 0x05, 0x00]))

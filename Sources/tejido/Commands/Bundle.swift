@@ -123,7 +123,8 @@ struct Bundle: ParsableCommand {
                 }
                 if let receipt, result.header != nil {
                     do {
-                        try BundleWriter.writeReceipt(store: store, to: receipt, namespaces: result.header?.namespaces ?? [])
+                        try BundleWriter.writeReceipt(store: store, to: receipt, namespaces: result.header?.namespaces ?? [],
+                                                      recipient: result.header?.creator)
                     } catch let e as CocoaError {
                         throw console.fail(.errCannotWrite, receipt, e.localizedDescription)
                     } catch let e as StreamError {

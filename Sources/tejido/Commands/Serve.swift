@@ -19,6 +19,7 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let console = options.console
+        guard timeout.isFinite, timeout > 0, timeout <= 86_400 else { throw console.fail(.errBadTimeout, code: Console.usage) }
         if stdio {
             try serveStdio(console)
         } else if let listen {
@@ -36,7 +37,7 @@ struct Serve: ParsableCommand {
             let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: stream) }
             replica.close()
             if let hello = session.peerHello {
-                try store.recordPeer(key: hello.nodeKey, url: nil, heads: session.peerHolds, sent: session.stats.sent,
+                try store.recordPeer(key: hello.nodeKey, url: nil, heads: session.peerHolds, exact: session.exactNamespaces, sent: session.stats.sent,
                                      received: session.stats.received, completed: session.isFinished)
             }
             if case .failure = result {

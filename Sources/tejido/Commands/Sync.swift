@@ -21,6 +21,7 @@ struct Sync: ParsableCommand {
     func run() throws {
         try options.withStore { store, console in
             if pullOnly && pushOnly { throw console.fail(.errBothOnly, code: Console.usage) }
+            guard timeout.isFinite, timeout > 0, timeout <= 86_400 else { throw console.fail(.errBadTimeout, code: Console.usage) }
             var pinnedOverride: [UInt8]?
             if let key {
                 guard let k = KeyText.parseKey(key) else { throw StoreError.invalidKey(key) }
@@ -115,7 +116,7 @@ struct Sync: ParsableCommand {
         progress.finish()
         replica.close()
         if let hello = session.peerHello {
-            try store.recordPeer(key: hello.nodeKey, url: address.description, heads: session.peerHolds, sent: session.stats.sent,
+            try store.recordPeer(key: hello.nodeKey, url: address.description, heads: session.peerHolds, exact: session.exactNamespaces, sent: session.stats.sent,
                                  received: session.stats.received, completed: session.isFinished, peerName: peerName)
             base.append(("key", .string(KeyText.key(bytes: hello.nodeKey))))
         }
