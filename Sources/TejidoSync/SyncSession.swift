@@ -4,9 +4,10 @@ import TejidoStore
 /// The sync protocol as a state machine, with no I/O: messages in, messages out
 /// (protocol/sync.md). A runner moves the frames; the replica is the store on this side.
 ///
-/// Order of a session: the client sends hello and its digests; the server answers with hello and
-/// its digests; each side sends the full heads of every namespace whose digests differ, when the
-/// peer will send it changesets; then the client sends what the server lacks, batch by batch, each
+/// Order of a session: the client sends hello and its digests; the server answers hello, then,
+/// having read the client's digests, its own; each side sends the full heads of every namespace
+/// whose digests differ when the peer will send it changesets (the client first, the server after
+/// reading the client's); then the client sends what the server lacks, batch by batch, each
 /// acknowledged once committed, and `done`; then the server does the same the other way.
 public final class SyncSession {
     public enum Role: Sendable { case client, server }

@@ -83,7 +83,7 @@ enum Msg: String, CaseIterable {
                               "--timeout debe ser un número de segundos mayor que 0 y de como mucho 86400 (un día).")
         case .helpMembers: ("List who holds a role in a namespace, who granted it and when.",
                             "Lista quién tiene un rol en un espacio, quién se lo dio y cuándo.")
-        case .membersHeader: ("KEY\tROLE\tGRANTED BY\tWHEN\tFULL KEY (* this node)", "LLAVE\tROL\tDADO POR\tCUÁNDO\tLLAVE COMPLETA (* este nodo)")
+        case .membersHeader: ("KEY (* this node)\tROLE\tGRANTED BY\tWHEN\tFULL KEY", "LLAVE (* este nodo)\tROL\tDADO POR\tCUÁNDO\tLLAVE COMPLETA")
         case .memberRoot: ("(root)", "(raíz)")
         case .petnameSet: ("Namespace {0} is now called {1} in this store.", "El espacio {0} ahora se llama {1} en este almacén.")
         case .helpServe: ("Serve sync sessions: over stdin/stdout (--stdio) or TLS 1.3 (--listen HOST:PORT).",
