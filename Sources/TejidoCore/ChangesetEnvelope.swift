@@ -53,4 +53,11 @@ public struct ChangesetEnvelope: Sendable {
         guard let author = Ed25519PublicKey(bytes: body.author) else { return false }
         return author.isValidSignature(signature, for: Self.signingPrefix + id.bytes)
     }
+
+    /// The same check through a verifier that keeps OpenSSL state between calls (one per thread).
+    /// An author key that fails the strict checks never verifies.
+    public func hasValidSignature(using verifier: Ed25519Verifier) -> Bool {
+        guard let author = Ed25519PublicKey(bytes: body.author) else { return false }
+        return verifier.isValidSignature(signature, for: Self.signingPrefix + id.bytes, by: author)
+    }
 }

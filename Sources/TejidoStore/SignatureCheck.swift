@@ -29,10 +29,7 @@ final class SignatureCheck: @unchecked Sendable {
                     let stop = cancelled
                     condition.unlock()
                     if stop { break }
-                    let env = envelopes[i]
-                    let ok = Ed25519PublicKey(bytes: env.body.author).map {
-                        verifier.isValidSignature(env.signature, for: ChangesetEnvelope.signingPrefix + env.id.bytes, by: $0)
-                    } ?? false
+                    let ok = envelopes[i].hasValidSignature(using: verifier)
                     condition.lock()
                     results[i] = ok
                     condition.broadcast()

@@ -143,9 +143,7 @@ extension Store {
                 // Another network's changeset is reported by the caller; an author key that is not
                 // a valid point (strict checks) can never have signed anything.
                 if let env = parsed[i] {
-                    valid[i] = Ed25519PublicKey(bytes: env.body.author).map {
-                        verifier.isValidSignature(env.signature, for: ChangesetEnvelope.signingPrefix + env.id.bytes, by: $0)
-                    } ?? false
+                    valid[i] = env.hasValidSignature(using: verifier)
                 } else {
                     valid[i] = true
                 }

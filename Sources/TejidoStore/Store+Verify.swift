@@ -121,9 +121,7 @@ extension Store {
             return RowCheck(envelope: nil, problem: ("row", "index columns differ from the envelope"))
         }
         if env.body.network != network { return RowCheck(envelope: nil, problem: ("network", "changeset of another network")) }
-        guard let author = Ed25519PublicKey(bytes: env.body.author),
-            verifier.isValidSignature(env.signature, for: ChangesetEnvelope.signingPrefix + env.id.bytes, by: author)
-        else { return RowCheck(envelope: nil, problem: ("signature", "signature does not verify")) }
+        guard env.hasValidSignature(using: verifier) else { return RowCheck(envelope: nil, problem: ("signature", "signature does not verify")) }
         return RowCheck(envelope: env, problem: nil)
     }
 }

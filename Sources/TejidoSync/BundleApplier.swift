@@ -150,9 +150,8 @@ public enum BundleApplier {
                 out.trailerMismatch = !ok
             case .changeset(let bytes, _):
                 out.changesets += 1
-                guard let env = try? ChangesetEnvelope(bytes: bytes), let key = Ed25519PublicKey(bytes: env.body.author),
-                    env.body.network == out.header?.network,
-                    verifier.isValidSignature(env.signature, for: ChangesetEnvelope.signingPrefix + env.id.bytes, by: key)
+                guard let env = try? ChangesetEnvelope(bytes: bytes), env.body.network == out.header?.network,
+                    env.hasValidSignature(using: verifier)
                 else {
                     out.invalid += 1
                     continue
