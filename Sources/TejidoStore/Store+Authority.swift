@@ -51,6 +51,19 @@ extension Store {
         return out
     }
 
+    /// Fingerprints of the keys that hold admin in a namespace (who can grant a role there).
+    func adminFingerprints(nsID: Int64, root: [UInt8]) throws -> [String] {
+        var out = [KeyText.fingerprint(root)]
+        let st = try db.prepare("SELECT k.key FROM grants g JOIN keys k ON k.k = g.key WHERE g.ns=? AND g.role=? ORDER BY k.key")
+        st.bind(1, nsID)
+        st.bind(2, Int64(Role.admin.rawValue))
+        while try st.step() {
+            let key = st.blob(0)
+            if key != root { out.append(KeyText.fingerprint(key)) }
+        }
+        return out
+    }
+
     struct AuthorityKey: Hashable {
         let ns: Int64
         let author: Int64

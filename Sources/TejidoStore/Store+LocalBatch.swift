@@ -63,7 +63,8 @@ extension Store {
                 let needed = Store.requiredRole(for: ops)
                 let held = try store.role(of: author, authorID: authorID, namespace: root, nsID: nsID)
                 if held == nil || held! < needed {
-                    throw StoreError.notAuthorized(namespace: try store.displayName(nsID: nsID, root: root), needed: needed)
+                    throw StoreError.notAuthorized(namespace: try store.displayName(nsID: nsID, root: root), needed: needed,
+                                                   admins: try store.adminFingerprints(nsID: nsID, root: root))
                 }
                 feed = Feed(seq: 0, prev: nil, deps: [])
                 var deps: [ChangesetID] = []

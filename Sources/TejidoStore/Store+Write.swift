@@ -9,7 +9,9 @@ extension Store {
     /// Creates a namespace with a fresh root key. Its first changeset, signed by the root, names it
     /// and grants admin to this node's key. The root secret is kept in `keys/` (mode 0600).
     @discardableResult
-    public func createNamespace(name: String) throws -> NamespaceInfo {
+    /// `admins`: more keys the root makes admin in the same first changeset (a joint namespace:
+    /// allied groups' keys, so that no single party controls it and a lost device loses nothing).
+    public func createNamespace(name: String, admins: [Ed25519PublicKey] = []) throws -> NamespaceInfo {
         guard Names.isValidName(name) else { throw StoreError.invalidName(name) }
         if try namespaceRows().contains(where: { $0.name == name }) { throw StoreError.namespaceExists(name) }
         let root = try Ed25519PrivateKey()
@@ -18,7 +20,9 @@ extension Store {
         try StoreLayout.writeSecret(root.seed, to: layout.rootKey(Hex.encode(root.publicKey.bytes)))
         try write {
             _ = try commitLocal(
-                namespace: root.publicKey.bytes, ops: [.name(name), .grant(key: nodeKey.publicKey.bytes, role: .admin)],
+                namespace: root.publicKey.bytes,
+                ops: [.name(name)] + ([nodeKey.publicKey.bytes] + admins.map(\.bytes).filter { $0 != nodeKey.publicKey.bytes })
+                    .map { .grant(key: $0, role: .admin) },
                 message: nil, signer: root)
         }
         return try namespaceInfo(root.publicKey.bytes)
@@ -102,7 +106,8 @@ extension Store {
         let needed = Self.requiredRole(for: ops)
         let held = try role(of: author, authorID: authorID, namespace: root, nsID: nsID)
         if held == nil || held! < needed {
-            throw StoreError.notAuthorized(namespace: try displayName(nsID: nsID, root: root), needed: needed)
+            throw StoreError.notAuthorized(namespace: try displayName(nsID: nsID, root: root), needed: needed,
+                                           admins: try adminFingerprints(nsID: nsID, root: root))
         }
         var seq: UInt64 = 1
         var prev: ChangesetID?

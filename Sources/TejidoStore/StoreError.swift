@@ -16,7 +16,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case invalidName(String)
     case invalidRecordID(String)
     case invalidField(String)
-    case notAuthorized(namespace: String, needed: Role)
+    /// `admins`: fingerprints of the keys that may grant the role there (the root first).
+    case notAuthorized(namespace: String, needed: Role, admins: [String] = [])
     case recordNotFound(String)
     case invalidChangeset(String)
     case wrongNetwork

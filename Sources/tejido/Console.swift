@@ -114,7 +114,7 @@ struct Console {
         case .invalidName(let n): (.errInvalidName, [n])
         case .invalidRecordID(let n): (.errInvalidRecordID, [n])
         case .invalidField(let n): (.errInvalidField, [n])
-        case .notAuthorized(let ns, let role): (.errNotAuthorized, [ns, role.name])
+        case .notAuthorized(let ns, let role, let admins): (.errNotAuthorized, [ns, role.name, admins.isEmpty ? "-" : admins.joined(separator: ", ")])
         case .recordNotFound(let r): (.errRecordNotFound, [r])
         case .invalidChangeset(let d): (.errInvalidChangeset, [d])
         case .wrongNetwork: (.errWrongNetwork, [])

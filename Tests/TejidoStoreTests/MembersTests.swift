@@ -21,4 +21,17 @@ import TejidoTestSupport
             #expect(throws: StoreError.self) { _ = try store.members(namespace: "otro") }
         }
     }
+
+    @Test func aJointNamespaceStartsWithSeveralAdmins() throws {
+        try withTemporaryStore { store in
+            let allies = [try Ed25519PrivateKey().publicKey, try Ed25519PrivateKey().publicKey]
+            let info = try store.createNamespace(name: "alianza", admins: allies + [store.nodeKey.publicKey])
+            let members = try store.members(namespace: "alianza")
+            let admins = Set(members.filter { $0.role == .admin && !$0.isRoot }.map(\.key))
+            #expect(admins == Set(allies.map(\.bytes) + [store.nodeKey.publicKey.bytes]))
+            #expect(members.filter { !$0.isRoot }.allSatisfy { $0.grantedBy == info.id })
+            // All in the namespace's first changeset.
+            #expect(try store.log().count == 1)
+        }
+    }
 }

@@ -84,10 +84,12 @@ import TejidoTestSupport
             var rng = SeededRandom(seed: 3)
             let f = try ChangesetFactory(network: store.networkID, rng: &rng)
             try store.receive(f.genesis(name: "ajeno", grants: [], hlc: HLC(milliseconds: 1_764_000_000_000, counter: 0)).bytes)
-            #expect(throws: StoreError.notAuthorized(namespace: "ajeno", needed: .writer)) {
+            // The refusal names who may grant the role: the namespace's root (its only admin here).
+            let admins = [KeyText.fingerprint(f.root.publicKey.bytes)]
+            #expect(throws: StoreError.notAuthorized(namespace: "ajeno", needed: .writer, admins: admins)) {
                 try store.put(namespace: "ajeno", record: RecordKey(collection: "c", id: "1"), fields: [("f", .int(1))])
             }
-            #expect(throws: StoreError.notAuthorized(namespace: "ajeno", needed: .admin)) {
+            #expect(throws: StoreError.notAuthorized(namespace: "ajeno", needed: .admin, admins: admins)) {
                 try store.grant(namespace: "ajeno", key: store.nodeKey.publicKey, role: .admin)
             }
         }

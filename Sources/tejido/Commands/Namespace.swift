@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import TejidoCore
+import TejidoCrypto
 import TejidoStore
 
 struct Namespace: ParsableCommand {
@@ -10,10 +12,16 @@ struct Namespace: ParsableCommand {
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The namespace's name.") var name: String
+        @Option(name: .long, help: "More admin keys, comma-separated: a joint namespace no single party controls.") var admins: String?
 
         func run() throws {
             try options.withStore { store, console in
-                let info = try store.createNamespace(name: name)
+                var keys: [Ed25519PublicKey] = []
+                for text in (admins ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !text.isEmpty {
+                    guard let k = KeyText.parseKey(text) else { throw StoreError.invalidKey(text) }
+                    keys.append(k)
+                }
+                let info = try store.createNamespace(name: name, admins: keys)
                 if console.json {
                     console.out(json: .object([("namespace", .string(info.idText)), ("name", .string(name))]))
                 } else {
