@@ -142,4 +142,22 @@ extension Store {
         }
         return out
     }
+
+    /// Quarantined changesets with their reasons, oldest arrival first (at most `limit`).
+    public func quarantined(limit: Int = 1_000) throws -> [HeldChangeset] {
+        let st = try db.prepare(
+            """
+            SELECT c.id, c.ns, r.key, k.key, c.seq, COALESCE(c.reason, '') FROM changesets c JOIN keys k ON k.k = c.author
+            JOIN namespaces n ON n.ns = c.ns JOIN keys r ON r.k = n.root WHERE c.state = ? ORDER BY c.seqno LIMIT ?
+            """)
+        st.bind(1, ChangesetState.quarantined.rawValue)
+        st.bind(2, Int64(limit))
+        var out: [HeldChangeset] = []
+        while try st.step() {
+            out.append(HeldChangeset(
+                id: Hex.encode(st.blob(0)), namespace: try displayName(nsID: st.int64(1), root: st.blob(2)), author: st.blob(3),
+                seq: UInt64(st.int64(4)), reason: st.text(5)))
+        }
+        return out
+    }
 }

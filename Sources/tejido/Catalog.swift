@@ -25,7 +25,7 @@ enum Msg: String, CaseIterable {
     case helpRoot, helpInit, helpKey, helpKeyShow, helpNamespace, helpNamespaceCreate, helpNamespaceList, helpGrant
     case helpPut, helpGet, helpList, helpDelete, helpInc, helpTag, helpTagAdd, helpTagRemove, helpImport, helpQuery
     case helpLog, helpBlame, helpVerify
-    case helpMembers, membersHeader, memberRoot, errBadTimeout
+    case helpMembers, membersHeader, memberRoot, errBadTimeout, quarantinedHeader
     case helpNamespacePetname, petnameSet, clockFlagLine, clockFlagsHeader
     case helpServe, helpSync, helpPeer, helpPeerAdd, helpPeerList, helpPeerRemove, helpStatus
     case helpBundle, helpBundleCreate, helpBundleApply, helpBundleInspect
@@ -79,6 +79,7 @@ enum Msg: String, CaseIterable {
         case .clockFlagLine: ("  clock ahead: changeset {0} by {1} (fingerprint {2}) in {3} was stamped {4} ahead of this store's clock when it arrived; applied, but check that device's clock.",
                               "  reloj adelantado: el cambio {0} de {1} (huella {2}) en {3} llegó fechado {4} por delante del reloj de este almacén; se aplicó, pero revisa el reloj de ese equipo.")
         case .clockFlagsHeader: ("Changesets from a clock more than a day ahead ({0}):", "Cambios de un reloj adelantado más de un día ({0}):")
+        case .quarantinedHeader: ("Quarantined: kept as evidence, not applied ({0}):", "En cuarentena: se guardan como evidencia, sin aplicar ({0}):")
         case .errBadTimeout: ("--timeout must be a number of seconds above 0 and at most 86400 (one day).",
                               "--timeout debe ser un número de segundos mayor que 0 y de como mucho 86400 (un día).")
         case .helpMembers: ("List who holds a role in a namespace, who granted it and when.",

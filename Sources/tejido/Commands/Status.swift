@@ -15,6 +15,7 @@ struct Status: ParsableCommand {
             let namespaces = try store.namespaces()
             let peers = try store.peers()
             let flags = try store.clockFlags()
+            let held = try store.quarantined()
             let key = store.nodeKey.publicKey
             if console.json {
                 console.out(json: .object([
@@ -30,6 +31,7 @@ struct Status: ParsableCommand {
                     })),
                     ("peers", .array(peers.map(PeerJSON.object))),
                     ("clock_flags", .array(flags.map(ClockFlagRendering.json))),
+                    ("quarantined_changesets", .array(held.map(HeldRendering.json))),
                 ]))
                 return
             }
@@ -41,6 +43,7 @@ struct Status: ParsableCommand {
                 for ns in namespaces { console.out("  \(ns.name ?? "-")\t\(ns.idText)\t\(ns.changesets)\t\(ns.records)") }
             }
             for line in ClockFlagRendering.lines(flags, console: console) { console.out(line) }
+            for line in HeldRendering.lines(held, console: console) { console.out(line) }
             if !peers.isEmpty {
                 console.out(console.t(.statusPeers))
                 for p in peers {

@@ -11,6 +11,7 @@ struct Verify: ParsableCommand {
         try options.withStore { store, console in
             let report = try store.verify { n in console.progress(console.t(.verifyProgress, String(n))) }
             console.endProgress()
+            let held = try store.quarantined()
             if console.json {
                 console.out(json: .object([
                     ("ok", .bool(report.ok)), ("checked", .int(Int64(report.checked))), ("applied", .int(Int64(report.applied))),
@@ -19,12 +20,14 @@ struct Verify: ParsableCommand {
                         .object([("id", .string($0.id)), ("kind", .string($0.kind)), ("detail", .string($0.detail))])
                     })),
                     ("flags", .array(report.clockFlags.map(ClockFlagRendering.json))),
+                    ("quarantined_changesets", .array(held.map(HeldRendering.json))),
                 ]))
             } else {
                 console.out(console.t(
                     .verifyCounts, String(report.checked), String(report.applied), String(report.pending), String(report.quarantined)))
                 for p in report.problems { console.out("  \(p.kind)  \(p.id)  \(p.detail)") }
                 for line in ClockFlagRendering.lines(report.clockFlags, console: console) { console.out(line) }
+                for line in HeldRendering.lines(held, console: console) { console.out(line) }
                 console.out(report.ok ? console.t(.verifyOK) : console.t(.verifyFailed, String(report.problems.count)))
             }
             if !report.ok { throw Console.verifyFailed }
