@@ -31,6 +31,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case invalidNetworkID(String)
     case invalidKey(String)
     case peerExists(String)
+    case noRootKey(String)
+    case wrongPassphrase(String)
     case unknownPeer(String)
 
     /// Maps a SQLite failure to the error a user can act on.

@@ -26,6 +26,8 @@ enum Msg: String, CaseIterable {
     case helpPut, helpGet, helpList, helpDelete, helpInc, helpTag, helpTagAdd, helpTagRemove, helpImport, helpQuery
     case helpLog, helpBlame, helpVerify
     case helpMembers, membersHeader, memberRoot, errBadTimeout, quarantinedHeader
+    case errNoRootKey, errWrongPassphrase, errNoPassphrase, errPassphraseMismatch, rootExported, rootForgotten, rootImported
+    case helpExportRoot, helpImportRoot, passphrasePrompt, passphraseAgain
     case helpNamespacePetname, petnameSet, clockFlagLine, clockFlagsHeader
     case helpServe, helpSync, helpPeer, helpPeerAdd, helpPeerList, helpPeerRemove, helpStatus
     case helpBundle, helpBundleCreate, helpBundleApply, helpBundleInspect
@@ -79,6 +81,23 @@ enum Msg: String, CaseIterable {
         case .clockFlagLine: ("  clock ahead: changeset {0} by {1} (fingerprint {2}) in {3} was stamped {4} ahead of this store's clock when it arrived; applied, but check that device's clock.",
                               "  reloj adelantado: el cambio {0} de {1} (huella {2}) en {3} llegó fechado {4} por delante del reloj de este almacén; se aplicó, pero revisa el reloj de ese equipo.")
         case .clockFlagsHeader: ("Changesets from a clock more than a day ahead ({0}):", "Cambios de un reloj adelantado más de un día ({0}):")
+        case .errNoRootKey: ("This store does not hold the root secret of \"{0}\" (it was forgotten, or the namespace was made elsewhere).",
+                             "Este almacén no tiene el secreto raíz de \"{0}\" (se olvidó, o el espacio se creó en otro lado).")
+        case .errWrongPassphrase: ("{0}: wrong passphrase, or the file was changed. Nothing was imported.",
+                                   "{0}: frase de paso equivocada, o el archivo fue modificado. No se importó nada.")
+        case .errNoPassphrase: ("A passphrase is needed: type it on the terminal, or give --passphrase-file FILE or TEJIDO_PASSPHRASE.",
+                                "Se necesita una frase de paso: escríbela en la terminal, o usa --passphrase-file ARCHIVO o TEJIDO_PASSPHRASE.")
+        case .errPassphraseMismatch: ("The two passphrases differ; nothing was written.", "Las dos frases de paso no coinciden; no se escribió nada.")
+        case .rootExported: ("Wrote the root secret of {0} to {1}, sealed with your passphrase. Keep it offline; without the passphrase it is useless.",
+                             "Se escribió el secreto raíz de {0} en {1}, sellado con tu frase de paso. Guárdalo fuera de línea; sin la frase no sirve.")
+        case .rootForgotten: ("This store no longer holds that root secret; the file is the only copy.",
+                              "Este almacén ya no guarda ese secreto raíz; el archivo es la única copia.")
+        case .rootImported: ("This store holds the root secret of {0} again.", "Este almacén vuelve a tener el secreto raíz de {0}.")
+        case .helpExportRoot: ("Write a namespace's root secret, sealed under a passphrase, for safekeeping.",
+                               "Escribe el secreto raíz de un espacio, sellado con una frase de paso, para guardarlo.")
+        case .helpImportRoot: ("Bring back a namespace's root secret from an exported file.", "Recupera el secreto raíz de un espacio desde un archivo exportado.")
+        case .passphrasePrompt: ("Passphrase: ", "Frase de paso: ")
+        case .passphraseAgain: ("Again: ", "Otra vez: ")
         case .quarantinedHeader: ("Quarantined: kept as evidence, not applied ({0}):", "En cuarentena: se guardan como evidencia, sin aplicar ({0}):")
         case .errBadTimeout: ("--timeout must be a number of seconds above 0 and at most 86400 (one day).",
                               "--timeout debe ser un número de segundos mayor que 0 y de como mucho 86400 (un día).")

@@ -128,6 +128,8 @@ struct Console {
         case .invalidNetworkID(let n): (.errInvalidNetworkID, [n])
         case .invalidKey(let k): (.errInvalidKey, [k])
         case .peerExists(let n): (.errPeerExists, [n])
+        case .noRootKey(let n): (.errNoRootKey, [n])
+        case .wrongPassphrase(let p): (.errWrongPassphrase, [p])
         case .unknownPeer(let n): (.errUnknownPeer, [n])
         }
     }

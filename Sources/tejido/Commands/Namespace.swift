@@ -5,7 +5,7 @@ import TejidoCrypto
 import TejidoStore
 
 struct Namespace: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpNamespace.localized, subcommands: [Create.self, List.self, Petname.self])
+    static let configuration = CommandConfiguration(abstract: Msg.helpNamespace.localized, subcommands: [Create.self, List.self, Petname.self, ExportRoot.self, ImportRoot.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: Msg.helpNamespaceCreate.localized)
@@ -74,6 +74,52 @@ struct Namespace: ParsableCommand {
                     console.out(json: .object([("namespace", .string(info.idText)), ("name", info.name.map(JSONValue.string) ?? .null)]))
                 } else {
                     console.out(console.t(.petnameSet, info.idText, info.name ?? "-"))
+                }
+            }
+        }
+    }
+
+    struct ExportRoot: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "export-root", abstract: Msg.helpExportRoot.localized)
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Namespace name or id.") var namespace: String
+        @Argument(help: "The file to write (sealed with a passphrase).") var file: String
+        @Flag(name: .long, help: "Then delete this store's copy of the root secret.") var forgetRoot = false
+        @Option(name: .long, help: "Read the passphrase from this file (else TEJIDO_PASSPHRASE, else the terminal).") var passphraseFile: String?
+
+        func run() throws {
+            try options.withStore { store, console in
+                let (root, _) = try store.resolveNamespace(namespace)
+                let passphrase = try Passphrase.read(file: passphraseFile, confirm: true, console: console)
+                try store.exportRoot(namespace: namespace, to: file, passphrase: passphrase, forget: forgetRoot)
+                let id = Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root)
+                if console.json {
+                    console.out(json: .object([("namespace", .string(id)), ("file", .string(file)), ("forgotten", .bool(forgetRoot))]))
+                } else {
+                    console.out(console.t(.rootExported, namespace, file))
+                    if forgetRoot { console.out(console.t(.rootForgotten)) }
+                }
+            }
+        }
+    }
+
+    struct ImportRoot: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "import-root", abstract: Msg.helpImportRoot.localized)
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "A file written by namespace export-root.") var file: String
+        @Option(name: .long, help: "Read the passphrase from this file (else TEJIDO_PASSPHRASE, else the terminal).") var passphraseFile: String?
+
+        func run() throws {
+            try options.withStore { store, console in
+                let passphrase = try Passphrase.read(file: passphraseFile, confirm: false, console: console)
+                let root = try store.importRoot(from: file, passphrase: passphrase)
+                let id = Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root)
+                if console.json {
+                    console.out(json: .object([("namespace", .string(id)), ("file", .string(file))]))
+                } else {
+                    console.out(console.t(.rootImported, id))
                 }
             }
         }
