@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+import TejidoCore
+import TejidoCrypto
+import TejidoStore
+import TejidoTestSupport
+
+/// Changesets crafted outside the normal write path against who may write where, one case each
+/// (the cases of issue 4 that need no revocation): the outcome, that honest stores still agree,
+/// and that `verify` and the quarantine list name what happened.
+@Suite struct AuthorityHostileTests {
+    let base: UInt64 = 1_764_000_000_000
+    let rec = RecordKey(collection: "c", id: "1")
+
+    struct World {
+        let f: ChangesetFactory
+        let writer: Ed25519PrivateKey
+        let stranger: Ed25519PrivateKey
+        let honest: [ChangesetEnvelope]
+    }
+
+    /// A namespace where `writer` writes honestly, and a key that holds no role.
+    func world(seed: UInt64) throws -> World {
+        var rng = SeededRandom(seed: seed)
+        let network = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let f = try ChangesetFactory(network: network, rng: &rng)
+        let writer = try f.addAuthor(rng: &rng)
+        let stranger = try f.addAuthor(rng: &rng)
+        try f.genesis(name: "grupo", grants: [(writer.publicKey, .writer)], hlc: HLC(milliseconds: base, counter: 0))
+        for i in 0..<3 {
+            try f.make(by: writer, ops: [.set(rec, field: "v", value: .int(Int64(i)))], hlc: HLC(milliseconds: base + UInt64(i) + 1, counter: 0),
+                       deps: [])
+        }
+        return World(f: f, writer: writer, stranger: stranger, honest: f.made)
+    }
+
+    /// Two honest stores take the honest changesets and the hostile ones, in opposite orders, and
+    /// must end equal, with the honest data whole.
+    func check(_ w: World, hostile: [ChangesetEnvelope], expectQuarantine reason: String?) throws {
+        var digests: [[UInt8]] = []
+        for order in [w.honest + hostile, hostile.reversed() + w.honest.reversed()] {
+            try withTemporaryStore(network: w.f.network, clock: base + 10_000) { store in
+                for env in order {
+                    do { _ = try store.receive(env.bytes) } catch StoreError.invalidChangeset {
+                    } catch StoreError.wrongNetwork {}
+                }
+                #expect(try store.get(namespace: "grupo", record: rec)?.fields["v"] == .value(.int(2)), "honest data lost")
+                let report = try store.verify()
+                #expect(report.ok)
+                if let reason {
+                    let held = try store.quarantined()
+                    #expect(held.contains { $0.reason.hasPrefix(reason) }, "expected a quarantine for \(reason), got \(held.map(\.reason))")
+                }
+                digests.append(try store.stateDigest())
+            }
+        }
+        #expect(digests[0] == digests[1], "honest stores disagree")
+    }
+
+    @Test func aWriteByANonMemberIsQuarantined() throws {
+        let w = try world(seed: 1)
+        let bad = try w.f.make(by: w.stranger, ops: [.set(rec, field: "v", value: .int(99))], hlc: HLC(milliseconds: base + 50, counter: 0), deps: [])
+        try check(w, hostile: [bad], expectQuarantine: "unauthorized: author holds no role")
+    }
+
+    @Test func aGrantByAWriterIsQuarantined() throws {
+        let w = try world(seed: 2)
+        let bad = try w.f.make(by: w.writer, ops: [.grant(key: w.stranger.publicKey.bytes, role: .admin)], hlc: HLC(milliseconds: base + 50, counter: 0),
+                               deps: [])
+        try check(w, hostile: [bad], expectQuarantine: "unauthorized: author is writer, needs admin")
+    }
+
+    @Test func aForkIsKeptAsEvidenceAndNotApplied() throws {
+        let w = try world(seed: 3)
+        // A second changeset at the writer's seq 3, signed by the writer's real key.
+        let seq3 = w.honest.last!
+        let forkBody = ChangesetBody(network: w.f.network, namespace: w.f.namespace, author: w.writer.publicKey.bytes, seq: 3,
+                                     prev: seq3.body.prev, deps: [], hlc: HLC(milliseconds: base + 60, counter: 0),
+                                     ops: [.set(rec, field: "v", value: .int(77))])
+        let fork = try ChangesetEnvelope.sign(forkBody, with: w.writer)
+        // The honest seq 3 arrived first: the fork is the evidence, kept and not applied.
+        try withTemporaryStore(network: w.f.network, clock: base + 10_000) { store in
+            for env in w.honest { _ = try store.receive(env.bytes) }
+            #expect(try store.receive(fork.bytes) == .quarantined("fork"))
+            #expect(try store.quarantined().first?.reason.hasPrefix("fork") == true)
+            #expect(try store.get(namespace: "grupo", record: rec)?.fields["v"] == .value(.int(2)))
+            #expect(try store.verify().ok)
+        }
+    }
+
+    @Test func aReplayIntoAnotherNetworkIsRefused() throws {
+        let w = try world(seed: 4)
+        let other = try world(seed: 5)
+        try withTemporaryStore(network: other.f.network) { store in
+            #expect(throws: StoreError.wrongNetwork) { try store.receive(w.honest[1].bytes) }
+            let counts = try store.changesetCounts()
+            #expect(counts.applied + counts.pending + counts.quarantined == 0)
+        }
+    }
+
+    @Test func aChangesetClaimingAnotherAuthorsKeyIsRefused() throws {
+        let w = try world(seed: 6)
+        // The writer's key as author, signed by the stranger.
+        let body = ChangesetBody(network: w.f.network, namespace: w.f.namespace, author: w.writer.publicKey.bytes, seq: 4,
+                                 prev: w.honest.last!.id, deps: [], hlc: HLC(milliseconds: base + 70, counter: 0),
+                                 ops: [.set(rec, field: "v", value: .int(66))])
+        let forged = try ChangesetEnvelope.sign(body, with: w.stranger)
+        try check(w, hostile: [forged], expectQuarantine: nil)
+        try withTemporaryStore(network: w.f.network) { store in
+            #expect(throws: StoreError.self) { try store.receive(forged.bytes) }
+            let counts = try store.changesetCounts()
+            #expect(counts.applied + counts.pending + counts.quarantined == 0)
+        }
+    }
+
+    @Test func depsOnUnknownIdsWaitForeverWithoutHarm() throws {
+        let w = try world(seed: 7)
+        let ghost = ChangesetID(bytes: [UInt8](repeating: 0xAB, count: 32))!
+        let waiting = try w.f.make(by: w.writer, ops: [.set(rec, field: "v", value: .int(55))], hlc: HLC(milliseconds: base + 80, counter: 0),
+                                   deps: [ghost])
+        try withTemporaryStore(network: w.f.network, clock: base + 10_000) { store in
+            for env in w.honest { _ = try store.receive(env.bytes) }
+            #expect(try store.receive(waiting.bytes) == .pending(missing: 1))
+            #expect(try store.get(namespace: "grupo", record: rec)?.fields["v"] == .value(.int(2)))
+            let report = try store.verify()
+            #expect(report.ok && report.pending == 1)
+        }
+    }
+}
