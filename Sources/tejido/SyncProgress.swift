@@ -10,17 +10,26 @@ final class SyncProgress {
     private let started = Date()
     private var lastDraw = Date.distantPast
     private var drew = false
+    /// Seconds between updates, and before the first: 0.25 and 0.5, or TEJIDO_PROGRESS_INTERVAL for
+    /// both (0 shows every update; tests and scripts use it).
+    private let interval: Double
+    private let delay: Double
 
     init(console: Console, label: String) {
         self.console = console
         self.label = label
+        if let v = ProcessInfo.processInfo.environment["TEJIDO_PROGRESS_INTERVAL"].flatMap(Double.init), v >= 0, v.isFinite {
+            (interval, delay) = (v, v)
+        } else {
+            (interval, delay) = (0.25, 0.5)
+        }
     }
 
     func update(_ s: SyncStats, force: Bool = false) {
         let now = Date()
-        guard force || now.timeIntervalSince(lastDraw) >= 0.25 else { return }
+        guard force || now.timeIntervalSince(lastDraw) >= interval else { return }
         // Nothing worth showing for a moment's work.
-        guard force || now.timeIntervalSince(started) >= 0.5 else { return }
+        guard force || now.timeIntervalSince(started) >= delay else { return }
         lastDraw = now
         let elapsed = max(now.timeIntervalSince(started), 0.001)
         let moved = s.sent + s.received
