@@ -30,7 +30,7 @@ public struct PassphraseBox: Equatable, Sendable {
 
     /// The secret, or nil for a wrong passphrase, another context, or damaged bytes.
     public func open(passphrase: String, context: [UInt8]) throws -> [UInt8]? {
-        guard logN >= 10 && logN <= 20, salt.count == 16, nonce.count == 12, tag.count == 16 else { return nil }
+        guard logN >= 10 && logN <= 16, salt.count == 16, nonce.count == 12, tag.count == 16 else { return nil }
         let key = try Self.deriveKey(passphrase, salt: salt, logN: logN)
         return try? Self.gcm(encrypt: false, key: key, nonce: nonce, aad: context, input: ciphertext, tag: tag).0
     }

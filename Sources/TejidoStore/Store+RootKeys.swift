@@ -20,7 +20,15 @@ extension Store {
             "salt": Hex.encode(box.salt), "nonce": Hex.encode(box.nonce), "ciphertext": Hex.encode(box.ciphertext), "tag": Hex.encode(box.tag),
         ]
         let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
-        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+        // Written beside the target with mode 0600 from the start, then renamed over it: an older
+        // file at that path, whatever its mode, is replaced whole.
+        let tmp = path + ".tmp"
+        try? FileManager.default.removeItem(atPath: tmp)
+        guard FileManager.default.createFile(atPath: tmp, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw StoreError.keyFile(path: path, detail: "cannot write")
+        }
+        guard rename(tmp, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: tmp)
             throw StoreError.keyFile(path: path, detail: "cannot write")
         }
         if forget { try FileManager.default.removeItem(at: file) }
@@ -35,7 +43,7 @@ extension Store {
             let nsText = json["namespace"] as? String, let root = KeyText.parseKey(nsText)?.bytes,
             let logN = json["log_n"] as? Int, let salt = (json["salt"] as? String).flatMap(Hex.decode),
             let nonce = (json["nonce"] as? String).flatMap(Hex.decode), let ct = (json["ciphertext"] as? String).flatMap(Hex.decode),
-            let tag = (json["tag"] as? String).flatMap(Hex.decode), (10...20).contains(logN)
+            let tag = (json["tag"] as? String).flatMap(Hex.decode), (10...16).contains(logN)
         else { throw StoreError.keyFile(path: path, detail: "not an exported root key") }
         let box = PassphraseBox(salt: salt, nonce: nonce, ciphertext: ct, tag: tag, logN: UInt8(logN))
         guard let seed = try box.open(passphrase: passphrase, context: root), seed.count == 32,

@@ -6,7 +6,9 @@ enum Passphrase {
     static func read(file: String?, confirm: Bool, console: Console) throws -> String {
         if let file {
             guard let data = FileManager.default.contents(atPath: file) else { throw console.fail(.errNoPassphrase) }
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+            guard !text.isEmpty else { throw console.fail(.errNoPassphrase) }
+            return text
         }
         if let env = ProcessInfo.processInfo.environment["TEJIDO_PASSPHRASE"], !env.isEmpty { return env }
         guard let first = prompt(console.t(.passphrasePrompt)), !first.isEmpty else { throw console.fail(.errNoPassphrase) }
