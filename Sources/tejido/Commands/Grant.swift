@@ -9,7 +9,7 @@ struct Grant: ParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Argument(help: "Namespace name or id.") var namespace: String
     @Argument(help: "The key to grant (tjk1... or 64 hex digits).") var key: String
-    @Option(name: .long, help: "writer or admin (reader arrives with private namespaces).") var role = "writer"
+    @Option(name: .long, help: "reader, writer or admin (a reader may receive a private namespace; private namespaces are not built yet).") var role = "writer"
 
     func run() throws {
         try options.withStore { store, console in
