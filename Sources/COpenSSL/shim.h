@@ -5,8 +5,6 @@
 #include <openssl/crypto.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-#include <openssl/pem.h>
-#include <openssl/bio.h>
 
 /* Macros of OpenSSL's TLS API, as functions Swift can call. */
 

@@ -8,7 +8,6 @@ import COpenSSL
 public final class TLSCertificate: @unchecked Sendable {
     let x509: OpaquePointer
     let pkey: OpaquePointer
-    public let publicKey: [UInt8]
 
     public init(key: Ed25519PrivateKey, commonName: String) throws {
         CryptoError.clearQueue()
@@ -20,7 +19,6 @@ public final class TLSCertificate: @unchecked Sendable {
         }
         self.pkey = pkey
         self.x509 = x509
-        self.publicKey = key.publicKey.bytes
         // Version 3, a random positive serial, valid from an hour ago for 30 years.
         var serial = try SecureRandom.bytes(8)
         serial[0] &= 0x7f
@@ -40,16 +38,5 @@ public final class TLSCertificate: @unchecked Sendable {
     deinit {
         X509_free(x509)
         EVP_PKEY_free(pkey)
-    }
-
-    /// The certificate in PEM form (for tests and inspection).
-    public var pem: String {
-        guard let bio = BIO_new(BIO_s_mem()) else { return "" }
-        defer { BIO_free(bio) }
-        guard PEM_write_bio_X509(bio, x509) == 1 else { return "" }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while case let n = BIO_read(bio, &buffer, Int32(buffer.count)), n > 0 { out += buffer.prefix(Int(n)) }
-        return String(decoding: out, as: UTF8.self)
     }
 }

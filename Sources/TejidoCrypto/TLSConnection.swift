@@ -8,8 +8,6 @@ public final class TLSConnection {
     private let context: TLSContext
     /// The peer's Ed25519 public key, read from its certificate once the handshake is done.
     public private(set) var peerKey: [UInt8]?
-    public private(set) var protocolVersion = ""
-    public private(set) var cipher = ""
 
     public enum Failure: Error, Sendable, CustomStringConvertible {
         case timedOut
@@ -40,8 +38,6 @@ public final class TLSConnection {
         CryptoError.clearQueue()
         let rc = context.side == .client ? SSL_connect(ssl) : SSL_accept(ssl)
         guard rc == 1 else { throw failure(rc, "handshake") }
-        protocolVersion = String(cString: SSL_get_version(ssl))
-        if let c = SSL_get_current_cipher(ssl) { cipher = String(cString: SSL_CIPHER_get_name(c)) }
         guard let cert = tejido_ssl_peer_certificate(ssl) else { throw .failed("the peer presented no certificate") }
         defer { X509_free(cert) }
         guard let key = X509_get0_pubkey(cert), EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 else {

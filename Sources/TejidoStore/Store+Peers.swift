@@ -118,7 +118,8 @@ extension Store {
         let shared = try sharedNamespaces(forPeerKey: peer)
         var toSend = 0
         var toReceive = 0
-        for ns in try namespaceRows() {
+        let rows = try namespaceRows()
+        for ns in rows {
             let mine = try feedHeads(namespace: ns.root)
             let known = theirs[ns.root] ?? [:]
             if shared?.contains(ns.root) ?? true {
@@ -127,7 +128,7 @@ extension Store {
             let mineByAuthor = Dictionary(uniqueKeysWithValues: mine.map { ($0.author, $0.seq) })
             for (author, seq) in known where seq > mineByAuthor[author] ?? 0 { toReceive = Self.add(toReceive, seq - (mineByAuthor[author] ?? 0)) }
         }
-        let held = Set(try namespaceRows().map(\.root))
+        let held = Set(rows.map(\.root))
         for (ns, known) in theirs where !held.contains(ns) {
             for seq in known.values { toReceive = Self.add(toReceive, seq) }
         }

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import TejidoCore
 import TejidoCrypto
@@ -18,11 +17,14 @@ extension Store {
         return out
     }
 
+    /// The id of every namespace this store holds, sorted bytewise.
+    public func heldNamespaces() throws -> [[UInt8]] {
+        try namespaceRows().map(\.root).sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
     /// One digest per namespace this store holds, sorted by namespace id.
     public func namespaceDigests() throws -> [NamespaceDigest] {
-        try namespaceRows()
-            .map { NamespaceDigest.of(namespace: $0.root, heads: try feedHeads(namespace: $0.root)) }
-            .sorted { $0.namespace.lexicographicallyPrecedes($1.namespace) }
+        try heldNamespaces().map { NamespaceDigest.of(namespace: $0, heads: try feedHeads(namespace: $0)) }
     }
 
     // MARK: Sending
@@ -102,71 +104,35 @@ extension Store {
     /// Like `receive(envelopes:)`, but applies the valid envelopes before the first invalid one
     /// and returns where and why it stopped (for a damaged bundle).
     public func receivePrefix(envelopes: [[UInt8]]) throws -> (BatchOutcome, failure: (index: Int, detail: String)?) {
-        let checked = Self.checkInParallel(envelopes, network: networkID)
+        // Parsed up to the first envelope that is malformed or of another network.
         var parsed: [ChangesetEnvelope] = []
-        var failure: (Int, String)?
-        for (i, c) in checked.enumerated() {
-            if case .success(let env) = c {
-                if env.body.network == networkID { parsed.append(env); continue }
-                failure = (i, "a changeset of another network")
+        var failure: (index: Int, detail: String)?
+        for (i, bytes) in envelopes.enumerated() {
+            do throws(FormatError) {
+                let env = try ChangesetEnvelope(bytes: bytes)
+                guard env.body.network == networkID else {
+                    failure = (i, "a changeset of another network")
+                    break
+                }
+                parsed.append(env)
+            } catch {
+                failure = (i, error.description)
+                break
             }
-            if case .failure(let e) = c { failure = (i, e.detail) }
-            break
         }
         var outcome = BatchOutcome()
-        if !parsed.isEmpty {
-            try write {
-                for env in parsed { outcome.add(try receive(env, trusted: true)) }
+        guard !parsed.isEmpty else { return (outcome, failure) }
+        let check = SignatureCheck(parsed, workers: max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
+        defer { check.finish() }
+        try write {
+            for (i, env) in parsed.enumerated() {
+                guard check.isValid(i) else {
+                    failure = (i, "signature does not verify (id \(env.id.hex))")
+                    break
+                }
+                outcome.add(try receive(env, trusted: true))
             }
         }
         return (outcome, failure)
     }
-
-    struct CheckFailure: Error {
-        let detail: String
-    }
-
-    /// Parses each envelope on this thread, then checks the signatures on all cores. Workers only
-    /// read: what they allocate is a few small temporaries, so memory freed across threads does
-    /// not pile up in per-thread malloc arenas as a long sync goes on.
-    static func checkInParallel(_ envelopes: [[UInt8]], network: [UInt8]) -> [Result<ChangesetEnvelope, CheckFailure>] {
-        var results: [Result<ChangesetEnvelope, CheckFailure>] = envelopes.map { bytes in
-            do throws(FormatError) { return .success(try ChangesetEnvelope(bytes: bytes)) } catch { return .failure(CheckFailure(detail: error.description)) }
-        }
-        let parsed: [ChangesetEnvelope?] = results.map { if case .success(let e) = $0, e.body.network == network { e } else { nil } }
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, envelopes.count / 16))
-        let valid = ResultSlots<Bool>(count: parsed.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let verifier = Ed25519Verifier()
-            var i = w
-            while i < parsed.count {
-                // Another network's changeset is reported by the caller; an author key that is not
-                // a valid point (strict checks) can never have signed anything.
-                if let env = parsed[i] {
-                    valid[i] = env.hasValidSignature(using: verifier)
-                } else {
-                    valid[i] = true
-                }
-                i += workers
-            }
-        }
-        for (i, ok) in valid.values.enumerated() where !ok {
-            results[i] = .failure(CheckFailure(detail: "signature does not verify (id \(parsed[i]!.id.hex))"))
-        }
-        return results
-    }
-}
-
-/// Slots written by disjoint indices from several threads, read after they all finished.
-///
-/// `@unchecked Sendable`: each index is written by exactly one worker, and `values` is read only
-/// after `concurrentPerform` returned, which orders every write before the read.
-final class ResultSlots<T>: @unchecked Sendable {
-    private var storage: [T?]
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    subscript(i: Int) -> T? {
-        get { storage[i] }
-        set { storage.withUnsafeMutableBufferPointer { $0[i] = newValue } }
-    }
-    var values: [T] { storage.map { $0! } }
 }

@@ -52,7 +52,4 @@ public final class ChildProcessStream: ByteStream {
         process.waitUntilExit()
         try? fromChild.fileHandleForReading.close()
     }
-
-    /// The child's exit status once closed.
-    public var exitStatus: Int32 { process.isRunning ? -1 : process.terminationStatus }
 }

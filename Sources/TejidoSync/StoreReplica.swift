@@ -15,11 +15,11 @@ public final class StoreReplica: SyncReplica {
     public var networkID: [UInt8] { store.networkID }
     public var nodePublicKey: [UInt8] { store.nodeKey.publicKey.bytes }
 
-    public func digests(for peer: [UInt8]) throws -> [NamespaceDigest] {
-        var list = try store.namespaceDigests()
-        if let allowed = try offered(peer) { list = list.filter { allowed.contains($0.namespace) } }
-        offeredNow = Set(list.map(\.namespace))
-        return list
+    public func offeredHeads(for peer: [UInt8]) throws -> [(namespace: [UInt8], heads: [FeedHead])] {
+        var list = try store.heldNamespaces()
+        if let allowed = try offered(peer) { list = list.filter { allowed.contains($0) } }
+        offeredNow = Set(list)
+        return try list.map { ($0, try store.feedHeads(namespace: $0)) }
     }
 
     /// Heads of a namespace. For one this side holds but does not offer this peer, they are still

@@ -4,8 +4,10 @@ import TejidoStore
 public protocol SyncReplica: AnyObject {
     var networkID: [UInt8] { get }
     var nodePublicKey: [UInt8] { get }
-    /// Digests of the namespaces this side offers to `peer`.
-    func digests(for peer: [UInt8]) throws -> [NamespaceDigest]
+    /// The feed heads of each namespace this side offers to `peer`, sorted by namespace id. The
+    /// session sends their digests and, where the peer's digests agree, records these very heads
+    /// as what the peer holds.
+    func offeredHeads(for peer: [UInt8]) throws -> [(namespace: [UInt8], heads: [FeedHead])]
     func heads(namespace: [UInt8]) throws -> [FeedHead]
     /// Starts streaming what the peer lacks; returns how many changesets and envelope bytes that is.
     func startSending(namespaces: [[UInt8]], theirHeads: [[UInt8]: [FeedHead]]) throws -> (count: Int, bytes: Int)

@@ -43,6 +43,8 @@ public final class SyncSession {
     public private(set) var exactNamespaces: Set<[UInt8]> = []
 
     private var myDigests: [NamespaceDigest] = []
+    /// The heads `myDigests` were computed from.
+    private var myHeadsByNamespace: [[UInt8]: [FeedHead]] = [:]
     private var differing: [[UInt8]] = []
     private var differingSet: Set<[UInt8]> = []
     private var headsReceived = 0
@@ -70,7 +72,7 @@ public final class SyncSession {
         guard phase == .idle else { throw SyncError(.unexpectedMessage, "session already started") }
         phase = .awaitHello
         guard role == .client else { return [] }
-        myDigests = try storeCall { try replica.digests(for: []) }
+        try loadOffered(for: [])
         return [.hello(myHello), .digests(myDigests)]
     }
 
@@ -120,7 +122,7 @@ public final class SyncSession {
     private func onDigests(_ theirs: [NamespaceDigest]) throws(SyncError) -> [SyncMessage] {
         var reply: [SyncMessage] = []
         if role == .server {
-            myDigests = try storeCall { try replica.digests(for: peerHello?.nodeKey ?? []) }
+            try loadOffered(for: peerHello?.nodeKey ?? [])
             reply.append(.digests(myDigests))
         }
         return reply + (try compareDigests(theirs))
@@ -133,11 +135,9 @@ public final class SyncSession {
         let all = Set(theirMap.keys).union(mineMap.keys)
         differing = all.filter { theirMap[$0] != mineMap[$0] }.sorted { $0.lexicographicallyPrecedes($1) }
         differingSet = Set(differing)
-        // Where digests agree, the peer holds what this side held when it computed its digest; the
-        // heads read now count only if they still give that digest (nothing was committed since).
+        // Where digests agree, the peer holds exactly the heads this side's digest was made from.
         for d in myDigests where theirMap[d.namespace] == d.digest {
-            let heads = try storeCall { try replica.heads(namespace: d.namespace) }
-            guard NamespaceDigest.of(namespace: d.namespace, heads: heads).digest == d.digest else { continue }
+            let heads = myHeadsByNamespace[d.namespace] ?? []
             peerHolds[d.namespace] = Dictionary(heads.map { ($0.author, $0.seq) }, uniquingKeysWith: max)
             exactNamespaces.insert(d.namespace)
         }
@@ -162,11 +162,20 @@ public final class SyncSession {
         }
     }
 
+    /// The heads of the namespaces this side offers `peer`, and their digests.
+    private func loadOffered(for peer: [UInt8]) throws(SyncError) {
+        let offered = try storeCall { try replica.offeredHeads(for: peer) }
+        myHeadsByNamespace = Dictionary(offered.map { ($0.namespace, $0.heads) }, uniquingKeysWith: { a, _ in a })
+        myDigests = offered.map { NamespaceDigest.of(namespace: $0.namespace, heads: $0.heads) }
+    }
+
     /// Heads messages for every differing namespace, long lists split, the last of each final.
     private func myHeads() throws(SyncError) -> [SyncMessage] {
         var out: [SyncMessage] = []
         for ns in differing {
-            let heads = try storeCall { try replica.heads(namespace: ns) }
+            // A namespace held but not offered is not in this side's digests: its heads come from the store.
+            var heads = myHeadsByNamespace[ns] ?? []
+            if myHeadsByNamespace[ns] == nil { heads = try storeCall { try replica.heads(namespace: ns) } }
             var chunks = stride(from: 0, to: heads.count, by: SyncLimits.maxHeadsPerMessage).map {
                 Array(heads[$0..<min($0 + SyncLimits.maxHeadsPerMessage, heads.count)])
             }

@@ -2,15 +2,11 @@ import Foundation
 import TejidoSync
 
 /// One direction of an in-memory link: bytes written at one end are read at the other.
-/// Either end may cut it after a number of bytes, like a link that drops.
 public final class MemoryPipe: @unchecked Sendable {
     // `@unchecked Sendable`: every field is guarded by `lock`.
     private let lock = NSCondition()
     private var buffer: [UInt8] = []
     private var closed = false
-    /// Bytes still allowed through before the pipe breaks (nil: no limit).
-    public var budget: Int?
-    public private(set) var carried = 0
 
     public init() {}
 
@@ -18,17 +14,7 @@ public final class MemoryPipe: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !closed else { throw StreamError.closed }
-        var slice = Array(bytes)
-        if let b = budget, slice.count > b - carried {
-            slice = Array(slice.prefix(max(0, b - carried)))
-            buffer += slice
-            carried += slice.count
-            closed = true
-            lock.broadcast()
-            throw StreamError.io("write", errno: EPIPE)
-        }
-        buffer += slice
-        carried += slice.count
+        buffer += Array(bytes)
         lock.broadcast()
     }
 

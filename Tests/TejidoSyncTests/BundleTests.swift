@@ -26,7 +26,7 @@ import TejidoTestSupport
     }
 
     func write(_ a: Store, _ path: String, theirHeads: [[UInt8]: [FeedHead]] = [:]) throws -> BundleWriter.Result {
-        try BundleWriter.write(store: a, to: path, namespaces: try a.namespaceDigests().map(\.namespace), theirHeads: theirHeads, forKey: nil)
+        try BundleWriter.write(store: a, to: path, namespaces: try a.heldNamespaces(), theirHeads: theirHeads, forKey: nil)
     }
 
     @Test func aBundleCarriesEverythingAndApplyingTwiceChangesNothing() throws {
@@ -107,7 +107,7 @@ import TejidoTestSupport
             _ = try BundleApplier.apply(path: path, to: b)
             // b's receipt, carried back to a.
             let receipt = dir.appendingPathComponent("r.tjr").path
-            try BundleWriter.writeReceipt(store: b, to: receipt, namespaces: try a.namespaceDigests().map(\.namespace),
+            try BundleWriter.writeReceipt(store: b, to: receipt, namespaces: try a.heldNamespaces(),
                                           recipient: a.nodeKey.publicKey.bytes)
             let recorded = try BundleApplier.apply(path: receipt, to: a)
             #expect(recorded.receipt?.holder == b.nodeKey.publicKey.bytes)

@@ -20,21 +20,12 @@ import TejidoTestSupport
             let beforeCounts = try server.changesetCounts()
             let client = try Store.create(at: dir.appendingPathComponent("client"), network: server.networkID)
             let (a, b) = MemoryStream.pair()
-            let box = ResultBox()
-            let done = DispatchSemaphore(value: 0)
-            Thread {
-                if let store = try? Store.open(at: serverDir) {
-                    let session = SyncSession(role: .server, replica: StoreReplica(store: store))
-                    box.server = Result { () throws(SyncError) in try SyncRunner.run(session, over: b) }
-                }
-                b.close()
-                done.signal()
-            }.start()
+            let result = SyncHarness.serve(serverDir) { b }
             try script(a, FrameReader(a), client)
             a.close()
-            done.wait()
+            let serverError = result().error
             let unchanged = try server.stateDigest() == before && server.changesetCounts() == beforeCounts
-            return (box.server?.error, unchanged)
+            return (serverError, unchanged)
         }
     }
 

@@ -13,34 +13,38 @@ enum SyncHarness {
 
     /// Syncs `client` with the store at `serverDir` over an in-memory link.
     static func sync(_ client: Store, with serverDir: URL, client options: SyncSession.Options = .init(),
-                     server serverOptions: SyncSession.Options = .init(), budget: Int? = nil,
-                     configure: (MemoryStream, MemoryStream) -> Void = { _, _ in }) -> Outcome {
+                     server serverOptions: SyncSession.Options = .init()) -> Outcome {
         let (a, b) = MemoryStream.pair()
-        configure(a, b)
-        let box = ResultBox()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            defer { done.signal() }
-            do {
-                let store = try Store.open(at: serverDir)
-                let session = SyncSession(role: .server, replica: StoreReplica(store: store), options: serverOptions)
-                box.server = Result { () throws(SyncError) in try SyncRunner.run(session, over: b) }
-            } catch {
-                box.server = .failure(SyncError(.storeFailure, "\(error)"))
-            }
-            b.close()
-        }
-        thread.start()
+        let server = serve(serverDir, options: serverOptions) { b }
         let session = SyncSession(role: .client, replica: StoreReplica(store: client), options: options)
         let clientResult = Result { () throws(SyncError) in try SyncRunner.run(session, over: a) }
         a.close()
-        done.wait()
-        return Outcome(client: clientResult, server: box.server!)
+        return Outcome(client: clientResult, server: server())
     }
 
-    /// A new store in the same network as `network`, at `dir`.
-    static func store(_ dir: URL, network: [UInt8]) throws -> Store {
-        try Store.create(at: dir, network: network)
+    /// Runs a server session for the store at `dir` on its own thread, over the stream `open`
+    /// makes there (closed at the end). The returned function waits for the session's result.
+    static func serve(_ dir: URL, options: SyncSession.Options = .init(), open: @escaping @Sendable () -> any ByteStream)
+        -> () -> Result<SyncStats, SyncError>
+    {
+        let box = ResultBox()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            defer { done.signal() }
+            let stream = open()
+            defer { stream.close() }
+            do {
+                let store = try Store.open(at: dir)
+                let session = SyncSession(role: .server, replica: StoreReplica(store: store), options: options)
+                box.server = Result { () throws(SyncError) in try SyncRunner.run(session, over: stream) }
+            } catch {
+                box.server = .failure(SyncError(.storeFailure, "\(error)"))
+            }
+        }.start()
+        return {
+            done.wait()
+            return box.server!
+        }
     }
 }
 

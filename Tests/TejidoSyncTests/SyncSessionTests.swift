@@ -20,13 +20,11 @@ import TejidoTestSupport
     }
 
     @Test func anEmptyStorePullsEverything() throws {
-        try twoStores { a, b, bDir in
+        try twoStores { a, b, _ in
             _ = try a.createNamespace(name: "chiapas")
             for i in 0..<30 { _ = try a.put(namespace: "chiapas", record: RecordKey(collection: "events", id: "e\(i)"), fields: [("n", .int(Int64(i)))]) }
-            _ = b  // b is opened again by the server thread
-            let aDir = a.directory
-            // b syncs with a: b is the client, a the server.
-            let out = SyncHarness.sync(b, with: aDir)
+            // b syncs with a: b is the client, a the server (opened again on the server's thread).
+            let out = SyncHarness.sync(b, with: a.directory)
             #expect(out.client.error == nil)
             #expect(out.server.error == nil)
             #expect(out.client.stats?.received == 31)
@@ -34,7 +32,6 @@ import TejidoTestSupport
             #expect(try b.namespaceDigests() == a.namespaceDigests())
             // The namespace name came with its signed op.
             #expect(try b.namespaces().map(\.name) == ["chiapas"])
-            _ = bDir
         }
     }
 
@@ -114,7 +111,7 @@ import TejidoTestSupport
             // b's digests do not name what it keeps from a, and a second session moves nothing.
             let privado = try b.resolveNamespace("privado").root
             let replica = StoreReplica(store: b)
-            #expect(try !replica.digests(for: a.nodeKey.publicKey.bytes).contains { $0.namespace == privado })
+            #expect(try !replica.offeredHeads(for: a.nodeKey.publicKey.bytes).contains { $0.namespace == privado })
             let again = SyncHarness.sync(a, with: bDir)
             #expect(again.client.stats?.received == 0)
             #expect(try a.namespaces().map(\.name) == ["publico"])
@@ -143,23 +140,12 @@ import TejidoTestSupport
             #expect(pipe(&toServer) == 0 && pipe(&toClient) == 0)
             let serverIn = toServer[0], serverOut = toClient[1]
             let clientStream = FileDescriptorStream(input: toClient[0], output: toServer[1], timeout: 20)
-            let box = ResultBox()
-            let done = DispatchSemaphore(value: 0)
-            Thread {
-                let serverStream = FileDescriptorStream(input: serverIn, output: serverOut, timeout: 20)
-                if let store = try? Store.open(at: bDir) {
-                    let session = SyncSession(role: .server, replica: StoreReplica(store: store))
-                    box.server = Result { () throws(SyncError) in try SyncRunner.run(session, over: serverStream) }
-                }
-                serverStream.close()
-                done.signal()
-            }.start()
+            let server = SyncHarness.serve(bDir) { FileDescriptorStream(input: serverIn, output: serverOut, timeout: 20) }
             let session = SyncSession(role: .client, replica: StoreReplica(store: a))
             let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: clientStream) }
             clientStream.close()
-            done.wait()
             #expect(result.error == nil, "\(String(describing: result.error))")
-            #expect(box.server?.error == nil)
+            #expect(server().error == nil)
             #expect(try a.stateDigest() == b.stateDigest())
             #expect(try a.namespaces().count == 3_000)
         }

@@ -106,8 +106,12 @@ def main():
             raw_key = pub.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
             check(raw_key == bech32_decode(node_key), "that key is the store's node key")
             check(cert.issuer == cert.subject, "the certificate is self-signed")
-            cert.public_key().verify(cert.signature, cert.tbs_certificate_bytes)
-            check(True, "its self-signature verifies")
+            try:
+                pub.verify(cert.signature, cert.tbs_certificate_bytes)
+                self_signed_ok = True
+            except Exception:
+                self_signed_ok = False
+            check(self_signed_ok, "its self-signature verifies")
 
         # TLS 1.2 is refused.
         old = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)

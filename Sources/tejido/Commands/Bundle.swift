@@ -21,7 +21,7 @@ struct Bundle: ParsableCommand {
                 var namespaces: [[UInt8]]
                 let names = namespace.flatMap { $0.split(separator: ",").map(String.init) }
                 if names.isEmpty {
-                    namespaces = try store.namespaceDigests().map(\.namespace)
+                    namespaces = try store.heldNamespaces()
                 } else {
                     namespaces = try names.map { try store.resolveNamespace($0).root }
                 }
