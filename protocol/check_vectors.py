@@ -56,8 +56,8 @@ RESERVED_FIELDS = {"id", "namespace"}
 ROLES = {1: "reader", 2: "writer", 3: "admin"}
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 
-OP_SET, OP_DELETE, OP_COUNTER_ADD, OP_SET_ADD, OP_SET_REMOVE, OP_GRANT, OP_NAME = range(7)
-OP_LENGTHS = {OP_SET: 5, OP_DELETE: 3, OP_COUNTER_ADD: 5, OP_SET_ADD: 5, OP_SET_REMOVE: 6, OP_GRANT: 3, OP_NAME: 2}
+OP_SET, OP_DELETE, OP_COUNTER_ADD, OP_SET_ADD, OP_SET_REMOVE, OP_GRANT, OP_NAME, OP_REVOKE = range(8)
+OP_LENGTHS = {OP_SET: 5, OP_DELETE: 3, OP_COUNTER_ADD: 5, OP_SET_ADD: 5, OP_SET_REMOVE: 6, OP_GRANT: 3, OP_NAME: 2, OP_REVOKE: 3}
 
 # ---------------------------------------------------------------------------------------------
 # Ed25519 strictness: curve arithmetic just sufficient to derive the small-order points
@@ -325,6 +325,11 @@ def _check_op(op: Any, i: int) -> None:
             raise Fail("op.grant-key", f"{w}: grant key must be 32 bytes")
         if not _is_int(op[2]) or op[2] not in ROLES:
             raise Fail("op.role", f"{w}: role must be 1, 2 or 3, got {op[2]!r}")
+    if code == OP_REVOKE:
+        if not isinstance(op[1], bytes) or len(op[1]) != 32:
+            raise Fail("op.revoke-key", f"{w}: revoked key must be 32 bytes")
+        if not _is_int(op[2]) or not 0 <= op[2] < 2 ** 64:
+            raise Fail("op.cutoff", f"{w}: cut-off must be an unsigned integer, got {op[2]!r}")
     if code == OP_NAME and not valid_name(op[1]):
         raise Fail("op.name", f"{w}: invalid namespace name {op[1]!r}")
 
@@ -901,7 +906,9 @@ def self_test() -> int:
     # Op rules.
     def op_rejects(name, op, rule):
         rejects(name, signed_raw(base({8: [op]})), rule)
-    op_rejects("unknown op code 7", [7, "x"], "op.code")
+    op_rejects("unknown op code 8", [8, "x"], "op.code")
+    op_rejects("a 31-byte revoked key", [OP_REVOKE, node[:31], 3], "op.revoke-key")
+    op_rejects("a negative cut-off", [OP_REVOKE, node, -1], "op.cutoff")
     op_rejects("a set with 4 items", [OP_SET, "c", "r", "f"], "op.shape")
     op_rejects("the reserved field 'id'", [OP_SET, "c", "r", "id", 1], "op.field")
     op_rejects("a field starting with a digit", [OP_SET, "c", "r", "1f", 1], "op.field")

@@ -14,9 +14,11 @@ public enum Op: Hashable, Sendable {
     case grant(key: [UInt8], role: Role)
     /// The namespace's human name.
     case name(String)
+    /// Takes a role back: changesets of `key`'s feed in this namespace past seq `after` no longer count.
+    case revoke(key: [UInt8], after: UInt64)
 
     public enum Code: UInt64 {
-        case set = 0, delete, counterAdd, setAdd, setRemove, grant, name
+        case set = 0, delete, counterAdd, setAdd, setRemove, grant, name, revoke
     }
 
     public var code: Code {
@@ -28,14 +30,18 @@ public enum Op: Hashable, Sendable {
         case .setRemove: .setRemove
         case .grant: .grant
         case .name: .name
+        case .revoke: .revoke
         }
     }
 
     /// The record this op touches, if any.
+    /// Grants, revocations and names: the ops that need the admin role.
+    public var isAuthority: Bool { code == .grant || code == .revoke || code == .name }
+
     public var record: RecordKey? {
         switch self {
         case .set(let r, _, _), .delete(let r), .counterAdd(let r, _, _), .setAdd(let r, _, _), .setRemove(let r, _, _, _): r
-        case .grant, .name: nil
+        case .grant, .name, .revoke: nil
         }
     }
 
@@ -64,6 +70,8 @@ public enum Op: Hashable, Sendable {
             w.arrayHeader(3); w.unsigned(Code.grant.rawValue); w.byteString(key); w.unsigned(role.rawValue)
         case .name(let n):
             w.arrayHeader(2); w.unsigned(Code.name.rawValue); w.text(n)
+        case .revoke(let key, let after):
+            w.arrayHeader(3); w.unsigned(Code.revoke.rawValue); w.byteString(key); w.unsigned(after)
         }
     }
 
@@ -138,6 +146,10 @@ public enum Op: Hashable, Sendable {
             let n = try r.text("namespace name", max: FormatLimits.maxNameBytes)
             guard Names.isValidName(n) else { throw .badValue("namespace name") }
             return .name(n)
+        case .revoke:
+            try expect(3)
+            let key = try r.fixedBytes("revoked key", count: 32)
+            return .revoke(key: key, after: try r.unsigned("cut-off seq"))
         }
     }
 }

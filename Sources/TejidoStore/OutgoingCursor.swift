@@ -4,7 +4,9 @@ import TejidoSQLite
 /// Belongs to its store's thread; finish or drop it before the store writes again.
 public final class OutgoingCursor {
     private unowned let store: Store
-    private let statement: SQLiteStatement
+    /// Run one after the other; each yields (envelope, ns, author, seq) rows.
+    private let statements: [SQLiteStatement]
+    private var current = 0
     private let roots: [Int64: [UInt8]]
     private var authors: [Int64: [UInt8]] = [:]
     private var done = false
@@ -12,9 +14,9 @@ public final class OutgoingCursor {
     public let total: Int
     public let bytes: Int
 
-    init(store: Store, statement: SQLiteStatement, roots: [Int64: [UInt8]], total: Int, bytes: Int) {
+    init(store: Store, statements: [SQLiteStatement], roots: [Int64: [UInt8]], total: Int, bytes: Int) {
         self.store = store
-        self.statement = statement
+        self.statements = statements
         self.roots = roots
         self.total = total
         self.bytes = bytes
@@ -26,10 +28,12 @@ public final class OutgoingCursor {
         var out: [OutgoingChangeset] = []
         var size = 0
         while !done && out.count < maxCount && size < maxBytes {
+            let statement = statements[current]
             guard try statement.step() else {
-                done = true
                 statement.reset()
-                break
+                current += 1
+                if current == statements.count { done = true }
+                continue
             }
             let envelope = statement.blob(0)
             let authorID = statement.int64(2)
@@ -48,6 +52,6 @@ public final class OutgoingCursor {
     /// Stops early and releases the read snapshot.
     public func close() {
         done = true
-        statement.reset()
+        for st in statements { st.reset() }
     }
 }

@@ -1,3 +1,4 @@
+import TejidoCore
 import TejidoSQLite
 
 /// Versioned schema. Each migration runs once, in order, inside one transaction; the version
@@ -63,7 +64,32 @@ enum Schema {
         """
         CREATE TABLE clock_flags(seqno INTEGER PRIMARY KEY, ahead_ms INTEGER NOT NULL, received INTEGER NOT NULL);
         """,
+        // 4: revocation. `roles` replaces `grants`: it is the output of the authority computation
+        // (protocol/authority.md), rewritten whenever a grant, revoke or name changeset arrives,
+        // and it can hold a cut-off. `authority_cs` lists those changesets; `forks` the first seq
+        // at which a feed was seen forked.
+        """
+        CREATE TABLE roles(ns INTEGER NOT NULL, key INTEGER NOT NULL, role INTEGER, granted_by INTEGER, grant_cs INTEGER,
+            cutoff INTEGER, revoked_by INTEGER, revoke_cs INTEGER, PRIMARY KEY(ns, key)) WITHOUT ROWID;
+        INSERT INTO roles(ns, key, role, granted_by, grant_cs) SELECT ns, key, role, granted_by, cs FROM grants;
+        DROP TABLE grants;
+        CREATE TABLE authority_cs(ns INTEGER NOT NULL, seqno INTEGER NOT NULL, PRIMARY KEY(ns, seqno)) WITHOUT ROWID;
+        CREATE TABLE forks(ns INTEGER NOT NULL, author INTEGER NOT NULL, seq INTEGER NOT NULL,
+            PRIMARY KEY(ns, author)) WITHOUT ROWID;
+        """,
     ]
+
+    /// Steps that need more than SQL, run right after the migration of the same index.
+    static func afterMigration(_ index: Int, _ db: SQLiteConnection) throws {
+        guard index == 3 else { return }
+        // Finds the grant and name changesets already stored, so the authority computation sees them.
+        let rows = try db.prepare("SELECT seqno, ns, envelope FROM changesets")
+        let add = try db.prepare("INSERT OR IGNORE INTO authority_cs(ns, seqno) VALUES(?,?)")
+        while try rows.step() {
+            guard let env = try? ChangesetEnvelope(bytes: rows.blob(2)), env.body.ops.contains(where: \.isAuthority) else { continue }
+            try add.run([.integer(rows.int64(1)), .integer(rows.int64(0))])
+        }
+    }
 
     static var currentVersion: Int { migrations.count }
 
@@ -78,7 +104,10 @@ enum Schema {
             // Read again under the write lock: another process may have migrated meanwhile.
             let version = Int(try intPragma(db, "user_version"))
             guard version < currentVersion else { return }
-            for v in version..<currentVersion { try db.execute(migrations[v]) }
+            for v in version..<currentVersion {
+                try db.execute(migrations[v])
+                try afterMigration(v, db)
+            }
             if version == 0, let seed { try seed(db) }
             try db.execute("PRAGMA user_version = \(currentVersion); PRAGMA application_id = \(applicationID);")
         }

@@ -34,39 +34,257 @@ extension Store {
         guard body.network == networkID else { throw StoreError.wrongNetwork }
         if !trusted && !env.hasValidSignature { throw StoreError.invalidChangeset("signature does not verify") }
 
+        // A pending grant, revoke or name changeset that waited for this one becomes an input of
+        // its namespace's authority once this one is held, whatever becomes of this one.
+        let awaiting = try awaitedByAuthority(env.id)
+        var before: [(ns: Int64, root: [UInt8], state: AuthorityState)] = []
+        for ns in awaiting.sorted() {
+            guard let root = try namespaceRoot(ns) else { continue }
+            before.append((ns, root, try authority(nsID: ns, root: root)))
+        }
+        let outcome = try place(env)
+        for b in before { try authorityChanged(nsID: b.ns, root: b.root, old: b.state, also: []) }
+        return before.isEmpty ? outcome : try self.outcome(seqno: try seqno(of: env.id) ?? 0)
+    }
+
+    /// Stores a new, signed changeset of this network and takes it as far as it can go.
+    private func place(_ env: ChangesetEnvelope) throws -> ApplyOutcome {
+        let body = env.body
         let nsID = try namespaceID(body.namespace, create: true)!
         let authorID = try keyID(body.author)
 
-        // Two different changesets at one (namespace, author, seq): keep the later one as evidence of a fork.
+        // A feed that forked stops at the fork on every store: nothing of it from there on counts.
+        if let f = try forkPoint(ns: nsID, author: authorID), body.seq >= f {
+            let reason = Self.forkReason(f)
+            _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: reason)
+            return .quarantined(reason)
+        }
+        // Two different changesets at one (namespace, author, seq): both are kept as the proof,
+        // and the namespace is rebuilt without that feed from the fork on.
         let fork = try statement("SELECT 1 FROM changesets WHERE ns=? AND author=? AND seq=? LIMIT 1")
         fork.bind(1, nsID); fork.bind(2, authorID); fork.bind(3, Int64(body.seq))
         let forked = try fork.step()
         fork.reset()
         if forked {
-            _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: "fork: another changeset holds this author's seq \(body.seq)")
-            return .quarantined("fork")
+            let reason = Self.forkReason(body.seq)
+            let seqno = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: reason)
+            if body.ops.contains(where: \.isAuthority) { try run("INSERT OR IGNORE INTO authority_cs(ns, seqno) VALUES(?,?)", [.integer(nsID), .integer(seqno)]) }
+            try recordFork(ns: nsID, author: authorID, seq: body.seq)
+            logger.notice("fork in feed of \(KeyText.fingerprint(body.author)) at seq \(body.seq): namespace rebuilt without it")
+            try rebuild(nsID: nsID, root: body.namespace)
+            return .quarantined(reason)
         }
-        switch try readiness(body, ns: nsID, author: authorID) {
-        case .broken(let reason):
+        let readiness = try readiness(body, ns: nsID, author: authorID)
+        if case .broken(let reason) = readiness {
             _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: reason)
             logger.notice("quarantined \(env.id.hex): \(reason)")
             return .quarantined(reason)
+        }
+        // Grants, revocations and names change who may write: the namespace's authority is
+        // computed again with this changeset among its inputs.
+        if body.ops.contains(where: \.isAuthority) {
+            let old = try authority(nsID: nsID, root: body.namespace)
+            let seqno = try insert(env, ns: nsID, author: authorID, state: .pending, reason: nil)
+            try run("INSERT OR IGNORE INTO authority_cs(ns, seqno) VALUES(?,?)", [.integer(nsID), .integer(seqno)])
+            let item = Located(envelope: env, seqno: seqno, ns: nsID, author: authorID)
+            if case .missing(let missing) = readiness {
+                try wait(seqno: seqno, for: missing)
+                if authorityAwaited != nil { for m in missing { authorityAwaited![m.bytes, default: []].insert(nsID) } }
+                try authorityChanged(nsID: nsID, root: body.namespace, old: old, also: [])
+            } else {
+                try authorityChanged(nsID: nsID, root: body.namespace, old: old, also: [item])
+            }
+            return try outcome(seqno: seqno)
+        }
+        // A data changeset whose author may not write at its seq is quarantined at once, even
+        // before its predecessors arrive: a whole feed past a cut-off is listed as such.
+        if let failure = try authorizationFailure(body: body, seqno: nil, nsID: nsID) {
+            _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: failure)
+            logger.notice("quarantined \(env.id.hex): \(failure)")
+            return .quarantined(failure)
+        }
+        switch readiness {
+        case .broken:
+            preconditionFailure("handled above")
         case .missing(let missing):
             let seqno = try insert(env, ns: nsID, author: authorID, state: .pending, reason: nil)
             try wait(seqno: seqno, for: missing)
             return .pending(missing: missing.count)
         case .ready:
-            if let failure = try authorizationFailure(body: body, authorID: authorID, nsID: nsID) {
-                _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: failure)
-                logger.notice("quarantined \(env.id.hex): \(failure)")
-                return .quarantined(failure)
-            }
             nextApplied += 1
             let seqno = try insert(env, ns: nsID, author: authorID, state: .applied, reason: nil)
             let item = Located(envelope: env, seqno: seqno, ns: nsID, author: authorID)
             try merge(item)
-            try applyUnblocked(by: item)
+            try settle(try unblocked(by: env.id))
             return .applied
+        }
+    }
+
+    /// What became of a stored changeset, as an outcome.
+    private func outcome(seqno: Int64) throws -> ApplyOutcome {
+        let st = try statement("SELECT state, reason FROM changesets WHERE seqno=?")
+        st.bind(1, seqno)
+        defer { st.reset() }
+        guard try st.step() else { return .duplicate }
+        switch st.int64(0) {
+        case ChangesetState.applied.rawValue: return .applied
+        case ChangesetState.quarantined.rawValue: return .quarantined(st.isNull(1) ? "" : st.text(1))
+        default:
+            let count = try db.scalar("SELECT count(*) FROM waiting WHERE seqno=?", [.integer(seqno)])
+            if case .integer(let n)? = count { return .pending(missing: Int(n)) }
+            return .pending(missing: 0)
+        }
+    }
+
+    /// Namespaces with a pending grant, revoke or name changeset waiting for `id`.
+    private func awaitedByAuthority(_ id: ChangesetID) throws -> Set<Int64> {
+        if authorityAwaited == nil {
+            var all: [[UInt8]: Set<Int64>] = [:]
+            let st = try db.prepare("SELECT w.needed, c.ns FROM waiting w JOIN authority_cs a ON a.seqno = w.seqno JOIN changesets c ON c.seqno = w.seqno")
+            while try st.step() { all[st.blob(0), default: []].insert(st.int64(1)) }
+            authorityAwaited = all
+        }
+        return authorityAwaited?[id.bytes] ?? []
+    }
+
+    private func namespaceRoot(_ ns: Int64) throws -> [UInt8]? {
+        guard case .blob(let root)? = try db.scalar("SELECT k.key FROM namespaces n JOIN keys k ON k.k = n.root WHERE n.ns=?", [.integer(ns)]) else {
+            return nil
+        }
+        return root
+    }
+
+    private func seqno(of id: ChangesetID) throws -> Int64? {
+        guard case .integer(let s)? = try db.scalar("SELECT seqno FROM changesets WHERE id=?", [.blob(id.bytes)]) else { return nil }
+        return s
+    }
+
+    /// The quarantine reason of every changeset of a feed from its fork on.
+    public static func forkReasonText(seq: UInt64) -> String { forkReason(seq) }
+
+    static func forkReason(_ seq: UInt64) -> String {
+        "fork: the author's feed has two different changesets at seq \(seq); it stops before them"
+    }
+
+    struct FeedKey: Hashable {
+        let ns: Int64
+        let author: Int64
+    }
+
+    /// The first seq at which a feed was seen forked, if it was.
+    func forkPoint(ns: Int64, author: Int64) throws -> UInt64? {
+        if forkPoints == nil {
+            var all: [FeedKey: UInt64] = [:]
+            let st = try db.prepare("SELECT ns, author, seq FROM forks")
+            while try st.step() { all[FeedKey(ns: st.int64(0), author: st.int64(1))] = UInt64(st.int64(2)) }
+            forkPoints = all
+        }
+        return forkPoints?[FeedKey(ns: ns, author: author)]
+    }
+
+    private func recordFork(ns: Int64, author: Int64, seq: UInt64) throws {
+        try run("INSERT INTO forks(ns, author, seq) VALUES(?1,?2,?3) ON CONFLICT(ns, author) DO UPDATE SET seq=min(seq, ?3)",
+                [.integer(ns), .integer(author), .integer(Int64(seq))])
+        forkPoints = nil
+    }
+
+    /// After a grant, revoke or name changeset arrived or became complete: computes the
+    /// namespace's authority again. If something already applied no longer counts, the namespace
+    /// is rebuilt; otherwise the roles are saved, quarantined changesets that may now count are
+    /// tried again, and so is `also`.
+    func authorityChanged(nsID: Int64, root: [UInt8], old: AuthorityState, also: [Located]) throws {
+        authorityStates[nsID] = nil
+        let new = try authority(nsID: nsID, root: root)
+        if new == old {
+            try settle(also)
+            return
+        }
+        if try hasAppliedConflict(nsID: nsID, old: old, new: new) {
+            logger.notice("a revocation cuts changesets already applied: namespace rebuilt")
+            try rebuild(nsID: nsID, root: root)
+            return
+        }
+        try saveRoles(new, nsID: nsID)
+        // Pending changesets of keys that lost rights are checked again too: one past a new
+        // cut-off is quarantined now rather than waiting for a predecessor that will never count.
+        var recheck: [Located] = []
+        let pending = try statement("SELECT seqno FROM changesets WHERE ns=? AND author=? AND state=?")
+        for key in new.narrowed(from: old) {
+            pending.bind(1, nsID); pending.bind(2, try keyID(key)); pending.bind(3, ChangesetState.pending.rawValue)
+            var seqnos: [Int64] = []
+            while try pending.step() { seqnos.append(pending.int64(0)) }
+            pending.reset()
+            recheck += try seqnos.compactMap { try load(seqno: $0) }
+        }
+        try settle(also + recheck + (try requeueQuarantined(ns: nsID)))
+    }
+
+    /// Whether a changeset applied here does not count under `new`.
+    private func hasAppliedConflict(nsID: Int64, old: AuthorityState, new: AuthorityState) throws -> Bool {
+        let state = try statement("SELECT state FROM changesets WHERE seqno=?")
+        for seqno in old.valid.subtracting(new.valid) {
+            state.bind(1, seqno)
+            let applied = try state.step() && state.int64(0) == ChangesetState.applied.rawValue
+            state.reset()
+            if applied { return true }
+        }
+        let st = try statement(
+            """
+            SELECT c.seqno, c.seq, EXISTS (SELECT 1 FROM authority_cs a WHERE a.ns = c.ns AND a.seqno = c.seqno)
+            FROM changesets c WHERE c.ns=? AND c.author=? AND c.state=0
+            """)
+        for key in new.narrowed(from: old) {
+            st.bind(1, nsID)
+            st.bind(2, try keyID(key))
+            defer { st.reset() }
+            while try st.step() {
+                let counts = st.int64(2) != 0
+                    ? new.valid.contains(st.int64(0))
+                    : new.failure(author: key, seq: UInt64(st.int64(1)), needed: .writer) == nil
+                if !counts { return true }
+            }
+        }
+        return false
+    }
+
+    /// Builds a namespace's records again from its changesets: used when a revocation or a fork
+    /// takes back changesets already applied. Every held changeset of the namespace goes through
+    /// the same steps as on arrival, in its former order, under the new authority; the merge is
+    /// order-independent, so the result is what a store that never applied them holds.
+    func rebuild(nsID: Int64, root: [UInt8]) throws {
+        try flushHistory()
+        let ns: [SQLiteValue] = [.integer(nsID)]
+        for table in ["history", "counters", "set_adds", "set_removes"] {
+            try run("DELETE FROM \(table) WHERE rec IN (SELECT rec FROM records WHERE ns=?)", ns)
+        }
+        try run("DELETE FROM records WHERE ns=?", ns)
+        try run("DELETE FROM feeds WHERE ns=?", ns)
+        try run("UPDATE namespaces SET name=NULL, name_stamp=NULL WHERE ns=?", ns)
+        try run("DELETE FROM waiting WHERE seqno IN (SELECT seqno FROM changesets WHERE ns=?)", ns)
+        recordIDs.removeAll()
+        writtenRecords.removeAll()
+        authorityAwaited = nil
+
+        var order: [Int64] = []
+        let rows = try db.prepare(
+            "SELECT seqno, author, seq, state, reason FROM changesets WHERE ns=? ORDER BY applied IS NULL, applied, seqno")
+        rows.bind(1, nsID)
+        var forked: [(Int64, String)] = []
+        while try rows.step() {
+            if rows.int64(3) == ChangesetState.quarantined.rawValue, !rows.isNull(4), rows.text(4).hasPrefix("broken") { continue }
+            if let f = try forkPoint(ns: nsID, author: rows.int64(1)), UInt64(rows.int64(2)) >= f {
+                forked.append((rows.int64(0), Self.forkReason(f)))
+                continue
+            }
+            order.append(rows.int64(0))
+        }
+        try run("UPDATE changesets SET state=?, applied=NULL, reason=NULL WHERE ns=? AND NOT (state=? AND reason LIKE 'broken%')",
+                [.integer(ChangesetState.pending.rawValue), .integer(nsID), .integer(ChangesetState.quarantined.rawValue)])
+        for (seqno, reason) in forked { try setState(seqno, .quarantined, reason: reason) }
+        authorityStates[nsID] = nil
+        try saveRoles(try authority(nsID: nsID, root: root), nsID: nsID)
+        for seqno in order {
+            if let item = try load(seqno: seqno) { try settle([item]) }
         }
     }
 
@@ -142,16 +360,28 @@ extension Store {
         for m in missing { try st.run([.blob(m.bytes), .integer(seqno)]) }
     }
 
-    /// After `first` was applied: applies, in turn, every held changeset that was waiting only for
-    /// it (or for one of those), and retries quarantined ones after a grant.
-    private func applyUnblocked(by first: Located) throws {
-        var work = try unblocked(by: first.envelope.id)
-        if first.envelope.body.ops.contains(where: { $0.code == .grant }) { work += try requeueQuarantined(ns: first.ns) }
-        var applied: Set<Int64> = []
+    /// Brings held changesets as far as they can go: each one whose predecessors are applied and
+    /// whose author may write is applied, and so, in turn, is everything that waited only for it.
+    /// One that still misses a predecessor waits; one that may not count is quarantined.
+    func settle(_ initial: [Located]) throws {
+        var work = initial
+        let current = try statement("SELECT state FROM changesets WHERE seqno=?")
         while let item = work.popLast() {
-            // One changeset can be queued twice (waiting on a predecessor and requeued after a grant).
-            guard !applied.contains(item.seqno) else { continue }
+            // A changeset can be queued twice (waiting on a predecessor and requeued after a grant).
+            current.bind(1, item.seqno)
+            let applied = try current.step() && current.int64(0) == ChangesetState.applied.rawValue
+            current.reset()
+            if applied { continue }
             let body = item.envelope.body
+            if let f = try forkPoint(ns: item.ns, author: item.author), body.seq >= f {
+                try setState(item.seqno, .quarantined, reason: Self.forkReason(f))
+                continue
+            }
+            let changesAuthority = body.ops.contains(where: \.isAuthority)
+            if !changesAuthority, let failure = try authorizationFailure(body: body, seqno: nil, nsID: item.ns) {
+                try setState(item.seqno, .quarantined, reason: failure)
+                continue
+            }
             switch try readiness(body, ns: item.ns, author: item.author) {
             case .broken(let reason):
                 try setState(item.seqno, .quarantined, reason: reason)
@@ -159,20 +389,27 @@ extension Store {
             case .missing(let missing):
                 try setState(item.seqno, .pending, reason: nil)
                 try wait(seqno: item.seqno, for: missing)
+                if changesAuthority { authorityAwaited = nil }
                 continue
             case .ready:
-                if let failure = try authorizationFailure(body: body, authorID: item.author, nsID: item.ns) {
+                if changesAuthority {
+                    let state = try authority(nsID: item.ns, root: body.namespace)
+                    if !state.valid.contains(item.seqno) && state.rejected[item.seqno] == nil {
+                        // Not an input of the computation yet (its predecessors were unseen then).
+                        try authorityChanged(nsID: item.ns, root: body.namespace, old: state, also: [item])
+                        continue
+                    }
+                }
+                if let failure = try authorizationFailure(body: body, seqno: item.seqno, nsID: item.ns) {
                     try setState(item.seqno, .quarantined, reason: failure)
                     continue
                 }
             }
             nextApplied += 1
-            applied.insert(item.seqno)
             try run("UPDATE changesets SET state=?, applied=?, reason=NULL WHERE seqno=?",
                     [.integer(ChangesetState.applied.rawValue), .integer(nextApplied), .integer(item.seqno)])
             try merge(item)
             work += try unblocked(by: item.envelope.id)
-            if body.ops.contains(where: { $0.code == .grant }) { work += try requeueQuarantined(ns: item.ns) }
         }
     }
 
@@ -201,9 +438,10 @@ extension Store {
         return ready
     }
 
-    /// Quarantined-for-authority changesets of a namespace, to try again after a grant.
+    /// Changesets of a namespace quarantined for their author's rights, to try again after a change of authority.
     private func requeueQuarantined(ns: Int64) throws -> [Located] {
-        let st = try statement("SELECT seqno FROM changesets WHERE ns=? AND state=? AND reason LIKE 'unauthorized%'")
+        let st = try statement(
+            "SELECT seqno FROM changesets WHERE ns=? AND state=? AND (reason LIKE 'unauthorized%' OR reason LIKE 'revoked%')")
         st.bind(1, ns)
         st.bind(2, ChangesetState.quarantined.rawValue)
         var seqnos: [Int64] = []

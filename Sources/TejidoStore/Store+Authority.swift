@@ -1,52 +1,119 @@
 import TejidoCore
 import TejidoCrypto
+import TejidoSQLite
 
-/// Who may write where. Every authorization decision of the store is made here.
+/// Who may write where. Every authorization decision of the store is made here, from the
+/// namespace's `AuthorityState`.
 extension Store {
-    /// The role a key holds in a namespace: the root is admin; others hold what was granted.
+    /// The authority state of a namespace, computed at most once per write transaction (another
+    /// process may add grants or revocations between transactions).
+    func authority(nsID: Int64, root: [UInt8]) throws -> AuthorityState {
+        if let s = authorityStates[nsID] { return s }
+        let s = AuthorityState(root: root, candidates: try authorityCandidates(nsID))
+        authorityStates[nsID] = s
+        return s
+    }
+
+    /// The grant, revoke and name changesets of a namespace that take part in the computation:
+    /// every one held, except those quarantined for their form (a broken chain or a forked feed)
+    /// and those whose prev or deps were never seen here.
+    func authorityCandidates(_ ns: Int64) throws -> [AuthorityState.Candidate] {
+        let st = try statement(
+            """
+            SELECT c.seqno, c.envelope, c.state, c.reason FROM authority_cs a JOIN changesets c ON c.seqno = a.seqno WHERE a.ns = ?
+            """)
+        st.bind(1, ns)
+        var rows: [(Int64, [UInt8])] = []
+        while try st.step() {
+            if st.int64(2) == ChangesetState.quarantined.rawValue, !st.isNull(3), Self.isStructural(st.text(3)) { continue }
+            rows.append((st.int64(0), st.blob(1)))
+        }
+        st.reset()
+        let held = try statement("SELECT 1 FROM changesets WHERE id=?")
+        var out: [AuthorityState.Candidate] = []
+        for (seqno, bytes) in rows {
+            let env = try ChangesetEnvelope(bytes: bytes)
+            let body = env.body
+            var complete = true
+            for id in (body.prev.map { [$0] } ?? []) + body.deps {
+                held.bind(blob: 1, id.bytes)
+                let found = try held.step()
+                held.reset()
+                if !found { complete = false; break }
+            }
+            guard complete else { continue }
+            out.append(.init(seqno: seqno, id: env.id.bytes, author: body.author, seq: body.seq, hlc: body.hlc.rawValue, ops: body.ops))
+        }
+        return out
+    }
+
+    /// Quarantine reasons about a changeset's form rather than its author's rights: such a
+    /// changeset can never become valid.
+    static func isStructural(_ reason: String) -> Bool { reason.hasPrefix("fork") || reason.hasPrefix("broken") }
+
+    /// The role this store's own (or any) key holds for its next changeset in a namespace: nil
+    /// when it holds none, or when its feed is cut off.
     func role(of author: [UInt8], authorID: Int64, namespace root: [UInt8], nsID: Int64) throws -> Role? {
-        if author == root { return .admin }
-        let key = AuthorityKey(ns: nsID, author: authorID)
-        if let cached = authorityCache[key] { return cached.role }
-        let st = try statement("SELECT role FROM grants WHERE ns=? AND key=?")
-        st.bind(1, nsID)
-        st.bind(2, authorID)
-        defer { st.reset() }
-        let role: Role? = try st.step() ? Role(rawValue: UInt64(st.int64(0))) : nil
-        authorityCache[key] = CachedRole(role: role)
-        return role
+        let state = try authority(nsID: nsID, root: root)
+        var head: UInt64 = 0
+        if case .integer(let s)? = try db.scalar("SELECT max(seq) FROM changesets WHERE ns=? AND author=?", [.integer(nsID), .integer(authorID)]) {
+            head = UInt64(s)
+        }
+        return state.role(of: author, at: head + 1)
     }
 
-    /// The role a changeset's ops require: admin for grants and names, writer for data.
+    /// The role a changeset's ops require: admin for grants, revocations and names, writer for data.
     static func requiredRole(for ops: [Op]) -> Role {
-        ops.contains { $0.code == .grant || $0.code == .name } ? .admin : .writer
+        ops.contains(where: \.isAuthority) ? .admin : .writer
     }
 
-    /// Nil if the author may apply these ops here, else the reason it may not.
-    func authorizationFailure(body: ChangesetBody, authorID: Int64, nsID: Int64) throws -> String? {
-        let needed = Self.requiredRole(for: body.ops)
-        let held = try role(of: body.author, authorID: authorID, namespace: body.namespace, nsID: nsID)
-        guard let held else { return "unauthorized: author holds no role in the namespace" }
-        if held < needed { return "unauthorized: author is \(held.name), needs \(needed.name)" }
-        return nil
+    /// Nil if a data changeset's author may write at its seq, else the reason.
+    func authorizationFailure(body: ChangesetBody, seqno: Int64?, nsID: Int64) throws -> String? {
+        let state = try authority(nsID: nsID, root: body.namespace)
+        if let seqno { return state.failure(seqno: seqno, body: body) }
+        return state.failure(author: body.author, seq: body.seq, needed: Self.requiredRole(for: body.ops))
     }
 
-    /// Everyone with a role in a namespace: the root first, then the granted keys by role and key.
+    /// Writes a namespace's computed roles to the `roles` table (what `members` shows).
+    func saveRoles(_ state: AuthorityState, nsID: Int64) throws {
+        try run("DELETE FROM roles WHERE ns=?", [.integer(nsID)])
+        let ins = try statement(
+            "INSERT INTO roles(ns, key, role, granted_by, grant_cs, cutoff, revoked_by, revoke_cs) VALUES(?,?,?,?,?,?,?,?)")
+        for (key, e) in state.entries.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            try ins.run([
+                .integer(nsID), .integer(try keyID(key)), e.role.map { .integer(Int64($0.rawValue)) } ?? .null,
+                try e.grantedBy.map { .integer(try keyID($0)) } ?? .null, e.grantSeqno.map(SQLiteValue.integer) ?? .null,
+                e.cutoff.map { .integer(Int64(clamping: $0)) } ?? .null,
+                try e.revokedBy.map { .integer(try keyID($0)) } ?? .null, e.revokeSeqno.map(SQLiteValue.integer) ?? .null,
+            ])
+        }
+    }
+
+    /// Everyone with a role (or a cut-off) in a namespace: the root first, then the other keys by role and key.
     public func members(namespace text: String) throws -> [Member] {
         let (root, ns) = try resolveNamespace(text)
-        var out = [Member(key: root, role: .admin, isRoot: true, grantedBy: nil, changeset: nil, grantedAt: nil)]
+        var out = [Member(key: root, role: .admin, isRoot: true)]
         let st = try db.prepare(
             """
-            SELECT k.key, g.role, b.key, c.id, c.hlc FROM grants g JOIN keys k ON k.k = g.key JOIN keys b ON b.k = g.granted_by
-            JOIN changesets c ON c.seqno = g.cs WHERE g.ns = ? ORDER BY g.role DESC, k.key
+            SELECT k.key, r.role, g.key, c.id, c.hlc, r.cutoff, v.key, rc.id, rc.hlc,
+                (SELECT max(seq) FROM changesets s WHERE s.ns = r.ns AND s.author = r.key AND s.state = 0)
+            FROM roles r JOIN keys k ON k.k = r.key LEFT JOIN keys g ON g.k = r.granted_by LEFT JOIN changesets c ON c.seqno = r.grant_cs
+            LEFT JOIN keys v ON v.k = r.revoked_by LEFT JOIN changesets rc ON rc.seqno = r.revoke_cs
+            WHERE r.ns = ? ORDER BY r.role DESC, k.key
             """)
         st.bind(1, ns)
         while try st.step() {
-            guard let role = Role(rawValue: UInt64(st.int64(1))) else { continue }
             let key = st.blob(0)
             if key == root { continue }
-            out.append(Member(key: key, role: role, isRoot: false, grantedBy: st.blob(2), changeset: Hex.encode(st.blob(3)),
-                              grantedAt: HLC(rawValue: UInt64(bitPattern: st.int64(4)))))
+            let role = st.isNull(1) ? nil : Role(rawValue: UInt64(st.int64(1)))
+            out.append(Member(
+                key: key, role: role, isRoot: false,
+                grantedBy: st.isNull(2) ? nil : st.blob(2), changeset: st.isNull(3) ? nil : Hex.encode(st.blob(3)),
+                grantedAt: st.isNull(4) ? nil : HLC(rawValue: UInt64(bitPattern: st.int64(4))),
+                cutoff: st.isNull(5) ? nil : UInt64(st.int64(5)), revokedBy: st.isNull(6) ? nil : st.blob(6),
+                revocation: st.isNull(7) ? nil : Hex.encode(st.blob(7)),
+                revokedAt: st.isNull(8) ? nil : HLC(rawValue: UInt64(bitPattern: st.int64(8))),
+                lastApplied: st.isNull(9) ? nil : UInt64(st.int64(9))))
         }
         return out
     }
@@ -54,7 +121,8 @@ extension Store {
     /// Fingerprints of the keys that hold admin in a namespace (who can grant a role there).
     func adminFingerprints(nsID: Int64, root: [UInt8]) throws -> [String] {
         var out = [KeyText.fingerprint(root)]
-        let st = try db.prepare("SELECT k.key FROM grants g JOIN keys k ON k.k = g.key WHERE g.ns=? AND g.role=? ORDER BY k.key")
+        let st = try db.prepare(
+            "SELECT k.key FROM roles r JOIN keys k ON k.k = r.key WHERE r.ns=? AND r.role=? AND r.cutoff IS NULL ORDER BY k.key")
         st.bind(1, nsID)
         st.bind(2, Int64(Role.admin.rawValue))
         while try st.step() {
@@ -64,12 +132,12 @@ extension Store {
         return out
     }
 
-    struct AuthorityKey: Hashable {
-        let ns: Int64
-        let author: Int64
-    }
-
-    struct CachedRole {
-        let role: Role?
+    /// The highest seq of `key`'s feed held here in a namespace (the default cut-off of `revoke`).
+    func lastHeldSeq(nsID: Int64, key: [UInt8]) throws -> UInt64 {
+        if case .integer(let s)? = try db.scalar(
+            "SELECT max(c.seq) FROM changesets c JOIN keys k ON k.k = c.author WHERE c.ns=? AND k.key=?", [.integer(nsID), .blob(key)]) {
+            return UInt64(s)
+        }
+        return 0
     }
 }

@@ -16,7 +16,6 @@ extension Store {
         var deleted: [Int64: [UInt8]] = [:]
         var columns: Set<ColumnKey> = []
         var localAdds: [LocalAdd] = []
-        var grants = false
 
         let insCounter = try statement("INSERT OR IGNORE INTO counters(rec, field, stamp, delta, cs) VALUES(?,?,?,?,?)")
         let insAdd = try statement(
@@ -60,15 +59,9 @@ extension Store {
                     try insRemove.run([.integer(rec), .text(field), .blob(id.bytes), .integer(Int64(add.index)), .blob(ecbor)])
                 }
                 columns.insert(ColumnKey(collection: r.collection, field: field, crdt: .set))
-            case .grant(let key, let role):
-                let k = try keyID(key)
-                try run(
-                    """
-                    INSERT INTO grants(ns, key, role, granted_by, cs) VALUES(?,?,?,?,?)
-                    ON CONFLICT(ns, key) DO UPDATE SET role=excluded.role, granted_by=excluded.granted_by, cs=excluded.cs
-                    WHERE excluded.role > grants.role
-                    """, [.integer(item.ns), .integer(k), .integer(Int64(role.rawValue)), .integer(item.author), .integer(item.seqno)])
-                grants = true
+            case .grant, .revoke:
+                // Roles are computed from the whole set of these changesets (Store+Authority), not merged one by one.
+                continue
             case .name(let name):
                 try run("UPDATE namespaces SET name=?, name_stamp=? WHERE ns=? AND (name_stamp IS NULL OR name_stamp < ?)",
                         [.text(name), .blob(stamp), .integer(item.ns), .blob(stamp)])
@@ -84,7 +77,6 @@ extension Store {
             for c in newColumns { try st.run([.text(c.collection), .text(c.field), .integer(c.crdt.rawValue)]) }
             knownColumns.formUnion(newColumns)
         }
-        if grants { authorityCache.removeAll() }
         observe(body.hlc)
 
         try run(

@@ -30,8 +30,9 @@ extension Store {
     // MARK: Sending
 
     /// The applied changesets of `namespaces` that a peer holding `theirHeads` lacks, in the order
-    /// this store applied them (so every changeset comes after its prev and deps).
-    /// `withGrants` adds every changeset that holds a grant still in force in those namespaces, even
+    /// this store applied them (so every changeset comes after its prev and deps), after the
+    /// proofs of any fork in those namespaces.
+    /// `withGrants` adds every applied grant, revoke and name changeset of those namespaces, even
     /// if the peer has it: a bundle carries what is needed to check who may write there.
     public func outgoing(namespaces: [[UInt8]], theirHeads: [[UInt8]: [FeedHead]], withGrants: Bool = false) throws -> OutgoingCursor {
         try db.execute(
@@ -62,14 +63,26 @@ extension Store {
             FROM changesets c INDEXED BY changesets_applied
             WHERE c.applied IS NOT NULL AND c.ns IN (SELECT ns FROM temp.sync_ns)
             AND (c.seq > COALESCE((SELECT t.seq FROM temp.sync_theirs t WHERE t.ns = c.ns AND t.author = c.author), 0)
-            \(withGrants ? "OR c.seqno IN (SELECT g.cs FROM grants g WHERE g.ns IN (SELECT ns FROM temp.sync_ns))" : ""))
+            \(withGrants ? "OR c.seqno IN (SELECT a.seqno FROM authority_cs a WHERE a.ns IN (SELECT ns FROM temp.sync_ns))" : ""))
+            """
+        // Fork proofs go first: both changesets at the seq where a feed forked, so that the peer
+        // stops that feed too (protocol/authority.md, section 6). They are few, and sent whenever
+        // the namespace is sent at all.
+        let proofs = """
+            FROM forks f JOIN changesets c ON c.ns = f.ns AND c.author = f.author AND c.seq = f.seq
+            WHERE f.ns IN (SELECT ns FROM temp.sync_ns)
             """
         var total = 0
         var bytes = 0
-        let count = try db.prepare("SELECT count(*), COALESCE(sum(length(c.envelope)), 0) \(filter)")
-        if try count.step() { total = Int(count.int64(0)); bytes = Int(count.int64(1)) }
-        let rows = try db.prepare("SELECT c.envelope, c.ns, c.author, c.seq \(filter) ORDER BY c.applied")
-        return OutgoingCursor(store: self, statement: rows, roots: roots, total: total, bytes: bytes)
+        for part in [proofs, filter] {
+            let count = try db.prepare("SELECT count(*), COALESCE(sum(length(c.envelope)), 0) \(part)")
+            if try count.step() { total += Int(count.int64(0)); bytes += Int(count.int64(1)) }
+        }
+        let statements = [
+            try db.prepare("SELECT c.envelope, c.ns, c.author, c.seq \(proofs) ORDER BY c.seqno"),
+            try db.prepare("SELECT c.envelope, c.ns, c.author, c.seq \(filter) ORDER BY c.applied"),
+        ]
+        return OutgoingCursor(store: self, statements: statements, roots: roots, total: total, bytes: bytes)
     }
 
     // MARK: Receiving in batches

@@ -14,7 +14,7 @@ extension Store {
         return try db.scalar(
             """
             SELECT 1 FROM keys k WHERE k.key=? AND (EXISTS (SELECT 1 FROM namespaces n WHERE n.root = k.k)
-            OR EXISTS (SELECT 1 FROM grants g WHERE g.key = k.k))
+            OR EXISTS (SELECT 1 FROM roles r WHERE r.key = k.k AND r.role IS NOT NULL AND r.cutoff IS NULL))
             """, [.blob(key)]) != nil
     }
 }

@@ -14,12 +14,12 @@ extension Store {
         var report = VerifyReport()
         var feeds: [[UInt8]: (seq: UInt64, head: ChangesetID)] = [:]
         var seen: Set<ChangesetID> = []
-        var grants: [[UInt8]: Role] = [:]
+        var authorities: [[UInt8]: AuthorityState] = [:]
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
         // Applied changesets in application order (read through the `applied` index, no sort),
         // then the held ones. While the workers check one batch, this thread reads the next.
-        let columns = "c.id, c.seq, c.state, c.envelope, k.key, r.key FROM changesets c JOIN keys k ON k.k = c.author " +
+        let columns = "c.id, c.seq, c.state, c.envelope, k.key, r.key, c.seqno, c.ns FROM changesets c JOIN keys k ON k.k = c.author " +
             "JOIN namespaces n ON n.ns = c.ns JOIN keys r ON r.k = n.root"
         let queries = [
             try db.prepare("SELECT \(columns) WHERE c.applied IS NOT NULL ORDER BY c.applied"),
@@ -34,7 +34,7 @@ extension Store {
                 guard try st.step() else { queryIndex += 1; continue }
                 rows.append(Row(
                     id: st.blob(0), seq: UInt64(st.int64(1)), state: st.int64(2), envelope: st.blob(3), author: st.blob(4),
-                    namespace: st.blob(5)))
+                    namespace: st.blob(5), seqno: st.int64(6), ns: st.int64(7)))
             }
             return rows
         }
@@ -77,15 +77,15 @@ extension Store {
                     report.problems.append(.init(id: idHex, kind: "deps", detail: "dep \(dep.hex) was not applied before it"))
                 }
                 seen.insert(env.id)
-                // Authority, replayed in application order.
-                let needed = Self.requiredRole(for: body.ops)
-                let held: Role? = body.author == body.namespace ? .admin : grants[feedKey]
-                if held == nil || held! < needed {
-                    report.problems.append(.init(id: idHex, kind: "authority", detail: "author may not write \(needed.name) ops here"))
+                // Authority, computed afresh from the namespace's grant, revoke and name changesets.
+                if authorities[body.namespace] == nil {
+                    authorities[body.namespace] = AuthorityState(root: body.namespace, candidates: try authorityCandidates(row.ns))
                 }
-                for case .grant(let key, let role) in body.ops {
-                    let k = body.namespace + key
-                    if grants[k].map({ $0 < role }) ?? true { grants[k] = role }
+                if let failure = authorities[body.namespace]!.failure(seqno: row.seqno, body: body) {
+                    report.problems.append(.init(id: idHex, kind: "authority", detail: "applied, but does not count: \(failure)"))
+                }
+                if let f = try forkPoint(ns: row.ns, author: try keyID(body.author)), body.seq >= f {
+                    report.problems.append(.init(id: idHex, kind: "fork", detail: "applied past the fork of its feed at seq \(f)"))
                 }
             }
             progress(report.checked)
@@ -104,6 +104,8 @@ extension Store {
         let envelope: [UInt8]
         let author: [UInt8]
         let namespace: [UInt8]
+        let seqno: Int64
+        let ns: Int64
     }
 
     struct RowCheck: Sendable {

@@ -34,6 +34,18 @@ extension Store {
         try writeLocal(namespace: namespace, ops: [.grant(key: key.bytes, role: role)], message: nil)
     }
 
+    /// Takes a key's role back: changesets of its feed in the namespace past seq `after` stop
+    /// counting on every store. `after` defaults to the last seq of that feed held here. Only an
+    /// admin can; the root cannot be revoked.
+    @discardableResult
+    public func revoke(namespace: String, key: Ed25519PublicKey, after: UInt64? = nil) throws -> (id: ChangesetID, after: UInt64) {
+        let (root, ns) = try resolveNamespace(namespace)
+        if key.bytes == root { throw StoreError.cannotRevokeRoot }
+        let cut = try after ?? lastHeldSeq(nsID: ns, key: key.bytes)
+        let id = try writeLocal(namespace: namespace, ops: [.revoke(key: key.bytes, after: cut)], message: nil)
+        return (id, cut)
+    }
+
     // MARK: Records
 
     @discardableResult

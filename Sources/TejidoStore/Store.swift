@@ -27,7 +27,11 @@ public final class Store {
     var recordIDs: [RecordCacheKey: Int64] = [:]
     var statements: [String: SQLiteStatement] = [:]
     var nextApplied: Int64 = 0
-    var authorityCache: [AuthorityKey: CachedRole] = [:]
+    var authorityStates: [Int64: AuthorityState] = [:]
+    /// First forked seq per (namespace, author), loaded once per transaction.
+    var forkPoints: [FeedKey: UInt64]?
+    /// Ids that pending grant, revoke or name changesets wait for, with their namespaces; loaded once per transaction.
+    var authorityAwaited: [[UInt8]: Set<Int64>]?
     var writtenRecords: Set<Int64> = []
     var knownColumns: Set<ColumnKey> = []
     /// Register writes merged in the open transaction, written sorted by `flushHistory` before COMMIT.
@@ -164,7 +168,9 @@ public final class Store {
         let (storedClock, storedApplied) = try storedCounters()
         clock = max(clock, storedClock)
         nextApplied = max(nextApplied, storedApplied)
-        authorityCache.removeAll()
+        authorityStates.removeAll()
+        forkPoints = nil
+        authorityAwaited = nil
     }
 
     /// The clock and the application counter as last committed (meta rows `hlc` and `applied`).
@@ -187,7 +193,9 @@ public final class Store {
         keyIDs.removeAll()
         namespaceIDs.removeAll()
         recordIDs.removeAll()
-        authorityCache.removeAll()
+        authorityStates.removeAll()
+        forkPoints = nil
+        authorityAwaited = nil
         writtenRecords.removeAll()
         knownColumns.removeAll()
         pendingHistory.removeAll()

@@ -34,6 +34,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case noRootKey(String)
     case wrongPassphrase(String)
     case unknownPeer(String)
+    /// The root of a namespace holds every right by definition and cannot be revoked.
+    case cannotRevokeRoot
 
     /// Maps a SQLite failure to the error a user can act on.
     static func from(_ error: SQLiteError) -> StoreError {

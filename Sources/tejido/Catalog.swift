@@ -26,6 +26,7 @@ enum Msg: String, CaseIterable {
     case helpPut, helpGet, helpList, helpDelete, helpInc, helpTag, helpTagAdd, helpTagRemove, helpImport, helpQuery
     case helpLog, helpBlame, helpVerify
     case helpMembers, membersHeader, memberRoot, errBadTimeout, quarantinedHeader
+    case helpRevoke, revoked, errCannotRevokeRoot, memberRevoked, memberNoRole
     case errNoRootKey, errWrongPassphrase, errNoPassphrase, errPassphraseMismatch, rootExported, rootForgotten, rootImported
     case helpExportRoot, helpImportRoot, passphrasePrompt, passphraseAgain
     case helpNamespacePetname, petnameSet, clockFlagLine, clockFlagsHeader
@@ -103,8 +104,16 @@ enum Msg: String, CaseIterable {
                               "--timeout debe ser un número de segundos mayor que 0 y de como mucho 86400 (un día).")
         case .helpMembers: ("List who holds a role in a namespace, who granted it and when.",
                             "Lista quién tiene un rol en un espacio, quién se lo dio y cuándo.")
-        case .membersHeader: ("KEY (* this node)\tROLE\tGRANTED BY\tWHEN\tFULL KEY", "LLAVE (* este nodo)\tROL\tDADO POR\tCUÁNDO\tLLAVE COMPLETA")
+        case .membersHeader: ("KEY (* this node)\tROLE\tGRANTED BY\tWHEN\tCUT-OFF\tFULL KEY", "LLAVE (* este nodo)\tROL\tDADO POR\tCUÁNDO\tCORTE\tLLAVE COMPLETA")
         case .memberRoot: ("(root)", "(raíz)")
+        case .helpRevoke: ("Take a key's role back: its changesets past a cut-off seq stop counting everywhere (admins only).",
+                           "Quita el rol a una llave: sus cambios después de un número de corte dejan de contar en todas partes (solo administradores).")
+        case .revoked: ("Revoked {0} in {1}: changesets of its feed past seq {2} no longer count (changeset {3})",
+                        "Se revocó {0} en {1}: los cambios de su cadena después del número {2} ya no cuentan (cambio {3})")
+        case .errCannotRevokeRoot: ("The root key of a namespace cannot be revoked: it holds every right by definition.",
+                                    "La llave raíz de un espacio no se puede revocar: tiene todos los derechos por definición.")
+        case .memberRevoked: ("revoked after seq {0} by {1}", "revocada después del número {0} por {1}")
+        case .memberNoRole: ("(none)", "(ninguno)")
         case .petnameSet: ("Namespace {0} is now called {1} in this store.", "El espacio {0} ahora se llama {1} en este almacén.")
         case .helpServe: ("Serve sync sessions: over stdin/stdout (--stdio) or TLS 1.3 (--listen HOST:PORT).",
                           "Atiende sesiones de sincronización: por stdin/stdout (--stdio) o TLS 1.3 (--listen HOST:PUERTO).")

@@ -131,6 +131,7 @@ struct Console {
         case .noRootKey(let n): (.errNoRootKey, [n])
         case .wrongPassphrase(let p): (.errWrongPassphrase, [p])
         case .unknownPeer(let n): (.errUnknownPeer, [n])
+        case .cannotRevokeRoot: (.errCannotRevokeRoot, [])
         }
     }
 }

@@ -6,7 +6,7 @@ struct Tejido: ParsableCommand {
         commandName: "tejido",
         abstract: Msg.helpRoot.localized,
         subcommands: [
-            Init.self, Key.self, Namespace.self, Grant.self, Put.self, Get.self, List.self, Delete.self, Inc.self, Tag.self,
+            Init.self, Key.self, Namespace.self, Grant.self, Revoke.self, Put.self, Get.self, List.self, Delete.self, Inc.self, Tag.self,
             Import.self, Query.self, Log.self, Blame.self, Verify.self, Members.self, Peer.self, Sync.self, Serve.self, Status.self, Bundle.self,
         ])
 }

@@ -127,6 +127,7 @@ import TejidoCrypto
                            .array(observed.sorted().map { .array([.object([("hex", .string($0.changeset.hex))]), .int(Int64($0.index))]) })])
         case .grant(let k, let role): return .array([code, .object([("hex", .string(Hex.encode(k)))]), .int(Int64(role.rawValue))])
         case .name(let n): return .array([code, .string(n)])
+        case .revoke(let k, let after): return .array([code, .object([("hex", .string(Hex.encode(k)))]), .int(Int64(after))])
         }
     }
 }

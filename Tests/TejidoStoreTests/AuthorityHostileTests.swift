@@ -70,7 +70,7 @@ import TejidoTestSupport
         try check(w, hostile: [bad], expectQuarantine: "unauthorized: author is writer, needs admin")
     }
 
-    @Test func aForkIsKeptAsEvidenceAndNotApplied() throws {
+    @Test func aForkStopsTheFeedOnEveryStoreWhateverArrivedFirst() throws {
         let w = try world(seed: 3)
         // A second changeset at the writer's seq 3, signed by the writer's real key.
         let seq3 = w.honest.last!
@@ -78,14 +78,19 @@ import TejidoTestSupport
                                      prev: seq3.body.prev, deps: [], hlc: HLC(milliseconds: base + 60, counter: 0),
                                      ops: [.set(rec, field: "v", value: .int(77))])
         let fork = try ChangesetEnvelope.sign(forkBody, with: w.writer)
-        // The honest seq 3 arrived first: the fork is the evidence, kept and not applied.
-        try withTemporaryStore(network: w.f.network, clock: base + 10_000) { store in
-            for env in w.honest { _ = try store.receive(env.bytes) }
-            #expect(try store.receive(fork.bytes) == .quarantined("fork"))
-            #expect(try store.quarantined().first?.reason.hasPrefix("fork") == true)
-            #expect(try store.get(namespace: "grupo", record: rec)?.fields["v"] == .value(.int(2)))
-            #expect(try store.verify().ok)
+        var digests: [[UInt8]] = []
+        for order in [w.honest + [fork], [fork] + w.honest.reversed()] {
+            try withTemporaryStore(network: w.f.network, clock: base + 10_000) { store in
+                for env in order { _ = try store.receive(env.bytes) }
+                // Both seq 3 are kept as the proof, neither counts; seq 1 and 2 still do.
+                let held = try store.quarantined()
+                #expect(held.count == 2 && held.allSatisfy { $0.reason.hasPrefix("fork") }, "\(held.map(\.reason))")
+                #expect(try store.get(namespace: "grupo", record: rec)?.fields["v"] == .value(.int(1)))
+                #expect(try store.verify().ok)
+                digests.append(try store.stateDigest())
+            }
         }
+        #expect(digests[0] == digests[1])
     }
 
     @Test func aReplayIntoAnotherNetworkIsRefused() throws {

@@ -52,11 +52,12 @@ import TejidoTestSupport
 
     @Test func aChangesetUnblockedTwiceIsAppliedOnce() throws {
         try setup { store, f, a, b in
-            // B writes before anyone granted it; A (a writer) tries to grant B; then the root makes A admin.
+            // B writes before anyone granted it; A tries to grant B, and a root grant stamped before A's
+            // (so A is admin at its turn in the canonical order) arrives last.
             let bData = try f.make(by: b, ops: [.set(rec, field: "title", value: .text("de B"))], hlc: HLC(milliseconds: base + 1, counter: 0), deps: [])
             let bNext = try f.make(by: b, ops: [.set(rec, field: "status", value: .text("ok"))], hlc: HLC(milliseconds: base + 2, counter: 0), deps: [])
             let aGrant = try f.make(by: a, ops: [.grant(key: b.publicKey.bytes, role: .writer)], hlc: HLC(milliseconds: base + 3, counter: 0), deps: [])
-            let rootGrant = try f.make(by: f.root, ops: [.grant(key: a.publicKey.bytes, role: .admin)], hlc: HLC(milliseconds: base + 4, counter: 0), deps: [])
+            let rootGrant = try f.make(by: f.root, ops: [.grant(key: a.publicKey.bytes, role: .admin)], hlc: HLC(milliseconds: base, counter: 1), deps: [])
             for env in [bData, bNext, aGrant] { _ = try store.receive(env.bytes) }
             #expect(try store.changesetCounts().applied == 1)
             #expect(try store.receive(rootGrant.bytes) == .applied)

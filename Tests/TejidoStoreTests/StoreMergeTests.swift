@@ -163,7 +163,7 @@ import TejidoTestSupport
         }
     }
 
-    @Test func aForkIsKeptAsEvidenceNotApplied() throws {
+    @Test func aForkStopsTheFeedBeforeItAndKeepsBothAsEvidence() throws {
         try setup { store, f, a, _ in
             let one = try f.make(by: a, ops: [.set(rec, field: "title", value: .text("uno"))], hlc: HLC(milliseconds: base + 1, counter: 0), deps: [])
             try store.receive(one.bytes)
@@ -171,8 +171,12 @@ import TejidoTestSupport
             let body = ChangesetBody(network: f.network, namespace: f.namespace, author: a.publicKey.bytes, seq: 1, prev: nil, deps: [],
                                      hlc: HLC(milliseconds: base + 2, counter: 0), ops: [.set(rec, field: "title", value: .text("dos"))])
             let twin = try ChangesetEnvelope.sign(body, with: a)
-            #expect(try store.receive(twin.bytes) == .quarantined("fork"))
-            #expect(try field(store, "title") == .value(.text("uno")))
+            #expect(try store.receive(twin.bytes) == .quarantined(Store.forkReasonText(seq: 1)))
+            // Neither twin counts: the one applied first is taken back, as on a store that saw them the other way round.
+            #expect(try store.get(namespace: "grupo", record: rec) == nil)
+            let held = try store.quarantined()
+            #expect(held.count == 2 && held.allSatisfy { $0.reason.hasPrefix("fork") })
+            #expect(try store.verify().ok)
         }
     }
 }

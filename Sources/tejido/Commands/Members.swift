@@ -17,10 +17,15 @@ struct Members: ParsableCommand {
                 console.out(json: .array(members.map { m in
                     .object([
                         ("key", .string(KeyText.key(bytes: m.key))), ("fingerprint", .string(KeyText.fingerprint(m.key))),
-                        ("role", .string(m.role.name)), ("root", .bool(m.isRoot)), ("this_node", .bool(m.key == me)),
+                        ("role", m.role.map { .string($0.name) } ?? .null), ("root", .bool(m.isRoot)), ("this_node", .bool(m.key == me)),
                         ("granted_by", m.grantedBy.map { .string(KeyText.key(bytes: $0)) } ?? .null),
                         ("changeset", m.changeset.map(JSONValue.string) ?? .null),
                         ("granted_at", m.grantedAt.map { .string(HLC.iso8601(milliseconds: $0.rawValue >> 16)) } ?? .null),
+                        ("cutoff", m.cutoff.map { .int(Int64(clamping: $0)) } ?? .null),
+                        ("revoked_by", m.revokedBy.map { .string(KeyText.key(bytes: $0)) } ?? .null),
+                        ("revocation", m.revocation.map(JSONValue.string) ?? .null),
+                        ("revoked_at", m.revokedAt.map { .string(HLC.iso8601(milliseconds: $0.rawValue >> 16)) } ?? .null),
+                        ("last_applied_seq", m.lastApplied.map { .int(Int64(clamping: $0)) } ?? .null),
                     ])
                 }))
                 return
@@ -30,7 +35,9 @@ struct Members: ParsableCommand {
                 let who = KeyText.fingerprint(m.key) + (m.key == me ? " *" : "")
                 let by = m.isRoot ? console.t(.memberRoot) : m.grantedBy.map { KeyText.fingerprint($0) } ?? "-"
                 let when = m.grantedAt.map { HLC.iso8601(milliseconds: $0.rawValue >> 16) } ?? "-"
-                console.out("\(who)\t\(m.role.name)\t\(by)\t\(when)\t\(KeyText.key(bytes: m.key))")
+                let cut = m.cutoff.map { console.t(.memberRevoked, String($0), m.revokedBy.map { KeyText.fingerprint($0) } ?? "-") } ?? "-"
+                let role = m.role?.name ?? console.t(.memberNoRole)
+                console.out("\(who)\t\(role)\t\(by)\t\(when)\t\(cut)\t\(KeyText.key(bytes: m.key))")
             }
         }
     }

@@ -1,0 +1,161 @@
+import TejidoCore
+import TejidoCrypto
+
+/// Who holds which role in one namespace, computed from the namespace's grant, revoke and name
+/// changesets alone (`protocol/authority.md`). It is a pure function of that set: two stores that
+/// hold the same changesets compute the same state, whatever order they arrived in.
+struct AuthorityState: Equatable {
+    /// A changeset with at least one grant, revoke or name op, as the computation needs it.
+    struct Candidate: Equatable {
+        let seqno: Int64
+        let id: [UInt8]
+        let author: [UInt8]
+        let seq: UInt64
+        let hlc: UInt64
+        let ops: [Op]
+
+        /// The canonical order: by stamp (HLC, author key, seq), then id. Honest writers' HLCs
+        /// grow along causality, so a revocation an admin wrote after seeing a grant sorts after it.
+        static func precedes(_ a: Candidate, _ b: Candidate) -> Bool {
+            if a.hlc != b.hlc { return a.hlc < b.hlc }
+            if a.author != b.author { return a.author.lexicographicallyPrecedes(b.author) }
+            if a.seq != b.seq { return a.seq < b.seq }
+            return a.id.lexicographicallyPrecedes(b.id)
+        }
+    }
+
+    /// What one key holds.
+    struct Entry: Equatable {
+        /// The highest role granted since the last revocation (nil: never granted).
+        var role: Role?
+        var grantedBy: [UInt8]?
+        var grantSeqno: Int64?
+        /// Changesets of the key's feed past this seq do not count.
+        var cutoff: UInt64?
+        var revokedBy: [UInt8]?
+        var revokeSeqno: Int64?
+    }
+
+    let root: [UInt8]
+    private(set) var entries: [[UInt8]: Entry] = [:]
+    /// Seqnos of the candidates that count.
+    private(set) var valid: Set<Int64> = []
+    /// Why a candidate does not count, by seqno.
+    private(set) var rejected: [Int64: String] = [:]
+
+    init(root: [UInt8], candidates: [Candidate]) {
+        self.root = root
+        let ordered = candidates.sorted(by: Candidate.precedes)
+        var excluded: Set<Int64> = []
+        // Each pass replays the candidates in canonical order, each judged by the state at its
+        // turn. A candidate that counted at its turn but lies past a cut-off set later is excluded
+        // and the replay starts again. `excluded` only grows, so this ends within |candidates| passes.
+        while true {
+            entries = [:]
+            valid = []
+            rejected = [:]
+            for c in ordered {
+                if excluded.contains(c.seqno) {
+                    rejected[c.seqno] = pastCutoffReason(c.author)
+                    continue
+                }
+                if let failure = failure(author: c.author, seq: c.seq, needed: .admin) {
+                    rejected[c.seqno] = failure
+                    continue
+                }
+                valid.insert(c.seqno)
+                play(c)
+            }
+            let late = ordered.filter { valid.contains($0.seqno) && isPastCutoff(author: $0.author, seq: $0.seq) }
+            if late.isEmpty { break }
+            excluded.formUnion(late.map(\.seqno))
+        }
+    }
+
+    private mutating func play(_ c: Candidate) {
+        for op in c.ops {
+            switch op {
+            case .grant(let key, let role):
+                guard key != root else { continue }
+                var e = entries[key] ?? Entry()
+                if e.cutoff != nil {
+                    // A grant after a revocation lifts it: the key starts over with this role.
+                    e = Entry(role: role, grantedBy: c.author, grantSeqno: c.seqno)
+                } else if e.role.map({ $0 < role }) ?? true {
+                    e.role = role
+                    e.grantedBy = c.author
+                    e.grantSeqno = c.seqno
+                }
+                entries[key] = e
+            case .revoke(let key, let after):
+                guard key != root else { continue }
+                var e = entries[key] ?? Entry()
+                if e.cutoff.map({ after < $0 }) ?? true {
+                    e.cutoff = after
+                    e.revokedBy = c.author
+                    e.revokeSeqno = c.seqno
+                }
+                entries[key] = e
+            default:
+                continue
+            }
+        }
+    }
+
+    private func isPastCutoff(author: [UInt8], seq: UInt64) -> Bool {
+        guard author != root, let cut = entries[author]?.cutoff else { return false }
+        return seq > cut
+    }
+
+    private func pastCutoffReason(_ author: [UInt8]) -> String {
+        let cut = entries[author]?.cutoff.map(String.init) ?? "?"
+        return "revoked: past the author's cut-off seq \(cut)"
+    }
+
+    /// Nil if `author` may write changeset `seq` of its feed needing `needed`, else the reason.
+    func failure(author: [UInt8], seq: UInt64, needed: Role) -> String? {
+        if author == root { return nil }
+        guard let e = entries[author], let held = e.role else {
+            if let cut = entries[author]?.cutoff, seq > cut { return pastCutoffReason(author) }
+            return "unauthorized: author holds no role in the namespace"
+        }
+        if let cut = e.cutoff, seq > cut {
+            let by = e.revokedBy.map { " (revoked by \(KeyText.fingerprint($0)))" } ?? ""
+            return "revoked: past the author's cut-off seq \(cut)\(by)"
+        }
+        if held < needed { return "unauthorized: author is \(held.name), needs \(needed.name)" }
+        return nil
+    }
+
+    /// Nil if the changeset counts, else the reason. `seqno` is the stored row of the changeset:
+    /// one holding grant, revoke or name ops counts exactly when the computation accepted it.
+    func failure(seqno: Int64, body: ChangesetBody) -> String? {
+        if body.ops.contains(where: \.isAuthority) {
+            if valid.contains(seqno) { return nil }
+            return rejected[seqno] ?? failure(author: body.author, seq: body.seq, needed: .admin)
+                ?? "unauthorized: not yet accepted"
+        }
+        return failure(author: body.author, seq: body.seq, needed: .writer)
+    }
+
+    /// Whether `author` may write data at `seq` (used for local writes, which have no row yet).
+    func role(of author: [UInt8], at seq: UInt64) -> Role? {
+        if author == root { return .admin }
+        guard let e = entries[author], let r = e.role else { return nil }
+        if let cut = e.cutoff, seq > cut { return nil }
+        return r
+    }
+
+    /// Keys whose permissions are narrower here than in `old`: a lower cut-off, or a lower or lost role.
+    func narrowed(from old: AuthorityState) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        for (key, before) in old.entries {
+            let now = entries[key] ?? Entry()
+            let lostRole = (now.role?.rawValue ?? 0) < (before.role?.rawValue ?? 0)
+            let cut = now.cutoff.map { c in before.cutoff.map { c < $0 } ?? true } ?? false
+            if lostRole || cut { out.append(key) }
+        }
+        for (key, now) in entries where old.entries[key] == nil && now.cutoff != nil { out.append(key) }
+        return out
+    }
+}

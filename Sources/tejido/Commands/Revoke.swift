@@ -1,0 +1,31 @@
+import ArgumentParser
+import TejidoCore
+import TejidoCrypto
+import TejidoStore
+
+struct Revoke: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: Msg.helpRevoke.localized)
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "Namespace name or id.") var namespace: String
+    @Argument(help: "The key to revoke (tjk1... or 64 hex digits).") var key: String
+    @Option(name: .long, help: "The last seq of the key's feed that stays valid (default: the last one this store holds).")
+    var after: UInt64?
+
+    func run() throws {
+        try options.withStore { store, console in
+            guard let k = KeyText.parseKey(key) else { throw StoreError.invalidKey(key) }
+            let (id, cut) = try store.revoke(namespace: namespace, key: k, after: after)
+            if console.json {
+                console.out(json: .object([
+                    ("namespace", .string(namespace)), ("key", .string(KeyText.key(k))),
+                    ("fingerprint", .string(KeyText.fingerprint(k.bytes))), ("after", .int(Int64(clamping: cut))),
+                    ("changeset", .string(id.hex)),
+                ]))
+            } else {
+                console.out(console.t(.revoked, KeyText.key(k), namespace, String(cut), id.hex))
+                console.out(console.t(.fingerprintLine, KeyText.fingerprint(k.bytes)))
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+import TejidoCore
+import TejidoCrypto
+import TejidoStore
+import TejidoTestSupport
+
+/// Revocation on real stores, with changesets crafted outside the write path: every arrival order
+/// ends in the same state, changesets past a cut-off are quarantined (never dropped), and a
+/// revocation that arrives after what it cuts takes the cut changesets back.
+@Suite struct RevocationTests {
+    let base: UInt64 = 1_764_000_000_000
+    let rec = RecordKey(collection: "c", id: "1")
+
+    struct World {
+        let f: ChangesetFactory
+        let admin: Ed25519PrivateKey
+        let writer: Ed25519PrivateKey
+        let stranger: Ed25519PrivateKey
+    }
+
+    /// The root makes `admin` an admin and `writer` a writer; the writer writes v = 1, 2, 3, 4.
+    func world(seed: UInt64) throws -> World {
+        var rng = SeededRandom(seed: seed)
+        let network = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let f = try ChangesetFactory(network: network, rng: &rng)
+        let admin = try f.addAuthor(rng: &rng)
+        let writer = try f.addAuthor(rng: &rng)
+        let stranger = try f.addAuthor(rng: &rng)
+        try f.genesis(name: "grupo", grants: [(admin.publicKey, .admin), (writer.publicKey, .writer)], hlc: HLC(milliseconds: base, counter: 0))
+        for i in 1...4 {
+            try f.make(by: writer, ops: [.set(rec, field: "v", value: .int(Int64(i)))], hlc: HLC(milliseconds: base + UInt64(i), counter: 0), deps: [])
+        }
+        return World(f: f, admin: admin, writer: writer, stranger: stranger)
+    }
+
+    func ms(_ n: UInt64) -> HLC { HLC(milliseconds: base + n, counter: 0) }
+
+    /// Feeds `all` to fresh stores in several orders (as made, reversed, and shuffled); each store
+    /// must pass `verify` and satisfy `check`, and all must end with one digest.
+    func converge(_ w: World, _ all: [ChangesetEnvelope], check: (Store) throws -> Void) throws {
+        var rng = SeededRandom(seed: 7)
+        var orders = [all, all.reversed()]
+        for _ in 0..<4 { orders.append(all.shuffled(using: &rng)) }
+        var digests: Set<[UInt8]> = []
+        for order in orders {
+            try withTemporaryStore(network: w.f.network, clock: base + 100_000) { store in
+                for env in order { _ = try store.receive(env.bytes) }
+                let report = try store.verify()
+                #expect(report.ok, "\(report.problems)")
+                try check(store)
+                digests.insert(try store.stateDigest())
+            }
+        }
+        #expect(digests.count == 1, "stores disagree after different arrival orders")
+    }
+
+    func v(_ store: Store) throws -> Value? {
+        if case .value(let v)? = try store.get(namespace: "grupo", record: rec)?.fields["v"] { return v }
+        return nil
+    }
+
+    @Test func writesByARevokedKeyPastItsCutoffAreQuarantinedInEveryOrder() throws {
+        let w = try world(seed: 1)
+        // The laptop was stolen after seq 2: the admin cuts it there, though seq 3 and 4 exist.
+        try w.f.make(by: w.admin, ops: [.revoke(key: w.writer.publicKey.bytes, after: 2)], hlc: ms(10), deps: [])
+        try converge(w, w.f.made) { (store: Store) throws in
+            #expect(try v(store) == .int(2))
+            let held = try store.quarantined()
+            #expect(held.count == 2 && held.allSatisfy { $0.reason.hasPrefix("revoked: past the author's cut-off seq 2") }, "\(held.map(\.reason))")
+        }
+    }
+
+    @Test func aRevocationArrivingLastTakesBackWhatItCuts() throws {
+        let w = try world(seed: 2)
+        let revocation = try w.f.make(by: w.admin, ops: [.revoke(key: w.writer.publicKey.bytes, after: 1)], hlc: ms(10), deps: [])
+        try withTemporaryStore(network: w.f.network, clock: base + 100_000) { store in
+            for env in w.f.made.dropLast() { _ = try store.receive(env.bytes) }
+            #expect(try v(store) == .int(4))
+            #expect(try store.receive(revocation.bytes) == .applied)
+            #expect(try v(store) == .int(1))
+            #expect(try store.changesetCounts().quarantined == 3)
+            #expect(try store.verify().ok)
+            let members = try store.members(namespace: "grupo")
+            let cut = try #require(members.first { $0.key == w.writer.publicKey.bytes })
+            #expect(cut.cutoff == 1 && cut.revokedBy == w.admin.publicKey.bytes && cut.role == .writer)
+        }
+    }
+
+    @Test func aGrantChainThroughARevokedAdminIsCut() throws {
+        let w = try world(seed: 3)
+        // The admin names itself (seq 1), then, at seq 2, grants a stranger writer; the stranger writes.
+        try w.f.make(by: w.admin, ops: [.name("grupo")], hlc: ms(5), deps: [])
+        let chained = try w.f.make(by: w.admin, ops: [.grant(key: w.stranger.publicKey.bytes, role: .writer)], hlc: ms(6), deps: [])
+        try w.f.make(by: w.stranger, ops: [.set(rec, field: "x", value: .int(9))], hlc: ms(7), deps: [chained.id])
+        // The root revokes the admin after its seq 1.
+        try w.f.make(by: w.f.root, ops: [.revoke(key: w.admin.publicKey.bytes, after: 1)], hlc: ms(20), deps: [])
+        try converge(w, w.f.made) { (store: Store) throws in
+            let held = try store.quarantined()
+            #expect(held.contains { $0.id == chained.id.hex && $0.reason.hasPrefix("revoked") }, "\(held.map(\.reason))")
+            #expect(held.contains { $0.reason.hasPrefix("unauthorized: author holds no role") })
+            #expect(try store.get(namespace: "grupo", record: rec)?.fields["x"] == nil)
+            #expect(try v(store) == .int(4))
+        }
+    }
+
+    @Test func twoAdminsRevokingEachOtherEndTheSameOnEveryStore() throws {
+        let w = try world(seed: 4)
+        let other = w.writer  // made admin below
+        try w.f.make(by: w.f.root, ops: [.grant(key: other.publicKey.bytes, role: .admin)], hlc: ms(8), deps: [])
+        // Concurrent: neither saw the other's revocation. The admin's is stamped first and wins.
+        try w.f.make(by: w.admin, ops: [.revoke(key: other.publicKey.bytes, after: 4)], hlc: ms(30), deps: [])
+        try w.f.make(by: other, ops: [.revoke(key: w.admin.publicKey.bytes, after: 0)], hlc: ms(31), deps: [])
+        try w.f.make(by: other, ops: [.set(rec, field: "v", value: .int(50))], hlc: ms(32), deps: [])
+        try converge(w, w.f.made) { (store: Store) throws in
+            #expect(try v(store) == .int(4))
+            let held = try store.quarantined()
+            #expect(held.count == 2 && held.allSatisfy { $0.reason.hasPrefix("revoked: past the author's cut-off seq 4") }, "\(held.map(\.reason))")
+        }
+    }
+
+    @Test func reGrantingARevokedKeyBringsItsFeedBack() throws {
+        let w = try world(seed: 5)
+        try w.f.make(by: w.admin, ops: [.revoke(key: w.writer.publicKey.bytes, after: 2)], hlc: ms(10), deps: [])
+        try w.f.make(by: w.admin, ops: [.grant(key: w.writer.publicKey.bytes, role: .writer)], hlc: ms(11), deps: [])
+        try converge(w, w.f.made) { (store: Store) throws in
+            #expect(try v(store) == .int(4))
+            #expect(try store.quarantined().isEmpty)
+        }
+    }
+
+    @Test func anOldBundleReplayedAfterARevocationChangesNothing() throws {
+        let w = try world(seed: 6)
+        let revocation = try w.f.make(by: w.admin, ops: [.revoke(key: w.writer.publicKey.bytes, after: 2)], hlc: ms(10), deps: [])
+        try withTemporaryStore(network: w.f.network, clock: base + 100_000) { store in
+            for env in w.f.made { _ = try store.receive(env.bytes) }
+            let digest = try store.stateDigest()
+            // The same envelopes again, in one batch, as an old bundle would bring them.
+            let outcome = try store.receive(envelopes: w.f.made.filter { $0.id != revocation.id }.map(\.bytes))
+            #expect(outcome.applied == 0)
+            #expect(try store.stateDigest() == digest)
+            #expect(try v(store) == .int(2))
+        }
+    }
+
+    @Test func aLocalRevokeCutsAtTheLastSeqHeldAndMembersShowIt() throws {
+        let w = try world(seed: 8)
+        try withTemporaryStore(network: w.f.network, clock: base + 100_000) { store in
+            for env in w.f.made { _ = try store.receive(env.bytes) }
+            // This store's node is made admin by the root (crafted here), then revokes the writer.
+            let grant = try w.f.make(by: w.f.root, ops: [.grant(key: store.nodeKey.publicKey.bytes, role: .admin)], hlc: ms(40), deps: [])
+            _ = try store.receive(grant.bytes)
+            let (_, after) = try store.revoke(namespace: "grupo", key: w.writer.publicKey)
+            #expect(after == 4)
+            #expect(throws: StoreError.cannotRevokeRoot) { try store.revoke(namespace: "grupo", key: w.f.root.publicKey) }
+            let late = try w.f.make(by: w.writer, ops: [.set(rec, field: "v", value: .int(5))], hlc: ms(50), deps: [])
+            #expect(try store.receive(late.bytes) == .quarantined("revoked: past the author's cut-off seq 4 (revoked by \(KeyText.fingerprint(store.nodeKey.publicKey.bytes)))"))
+            #expect(try v(store) == .int(4))
+        }
+    }
+}
