@@ -49,6 +49,7 @@ let package = Package(
             dependencies: [
                 "TejidoSync", "TejidoStore", "TejidoCore", "TejidoCrypto", "TejidoSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(

@@ -57,6 +57,7 @@ extension Store {
         if let f = try forkPoint(ns: nsID, author: authorID), body.seq >= f {
             let reason = Self.forkReason(f)
             _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: reason)
+            try releaseWaiters(of: env.id)
             return .quarantined(reason)
         }
         // Two different changesets at one (namespace, author, seq): both are kept as the proof,
@@ -78,6 +79,7 @@ extension Store {
         if case .broken(let reason) = readiness {
             _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: reason)
             logger.notice("quarantined \(env.id.hex): \(reason)")
+            try releaseWaiters(of: env.id)
             return .quarantined(reason)
         }
         // Grants, revocations and names change who may write: the namespace's authority is
@@ -101,6 +103,7 @@ extension Store {
         if let failure = try authorizationFailure(body: body, seqno: nil, nsID: nsID) {
             _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: failure)
             logger.notice("quarantined \(env.id.hex): \(failure)")
+            try releaseWaiters(of: env.id)
             return .quarantined(failure)
         }
         switch readiness {
@@ -346,11 +349,13 @@ extension Store {
                 missing.append(prev)
             }
         }
+        // A dep is satisfied once it is settled: applied, or quarantined for good. (A writer who
+        // saw a stolen key's changesets before its revocation must not wait for them forever.)
         for dep in body.deps {
             look.bind(blob: 1, dep.bytes)
-            let applied = try look.step() && look.int64(3) == ChangesetState.applied.rawValue
+            let settled = try look.step() && look.int64(3) != ChangesetState.pending.rawValue
             look.reset()
-            if !applied { missing.append(dep) }
+            if !settled { missing.append(dep) }
         }
         return missing.isEmpty ? .ready : .missing(missing)
     }
@@ -416,6 +421,16 @@ extension Store {
     private func setState(_ seqno: Int64, _ state: ChangesetState, reason: String?) throws {
         try run("UPDATE changesets SET state=?, reason=? WHERE seqno=?",
                 [.integer(state.rawValue), reason.map { .text($0) } ?? .null, .integer(seqno)])
+        if state == .quarantined, case .blob(let id)? = try db.scalar("SELECT id FROM changesets WHERE seqno=?", [.integer(seqno)]),
+           let cid = ChangesetID(bytes: id) {
+            try releaseWaiters(of: cid)
+        }
+    }
+
+    /// A changeset just quarantined settles the deps of those that waited for it: they go on.
+    private func releaseWaiters(of id: ChangesetID) throws {
+        let waiters = try unblocked(by: id)
+        if !waiters.isEmpty { try settle(waiters) }
     }
 
     /// Held changesets whose last missing predecessor was `id`.

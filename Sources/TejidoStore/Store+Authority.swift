@@ -16,7 +16,7 @@ extension Store {
 
     /// The grant, revoke and name changesets of a namespace that take part in the computation:
     /// every one held, except those quarantined for their form (a broken chain or a forked feed)
-    /// and those whose prev or deps were never seen here.
+    /// and those whose prev was never seen here. Deps do not matter: the order is by stamp.
     func authorityCandidates(_ ns: Int64) throws -> [AuthorityState.Candidate] {
         let st = try statement(
             """
@@ -35,7 +35,7 @@ extension Store {
             let env = try ChangesetEnvelope(bytes: bytes)
             let body = env.body
             var complete = true
-            for id in (body.prev.map { [$0] } ?? []) + body.deps {
+            for id in body.prev.map({ [$0] }) ?? [] {
                 held.bind(blob: 1, id.bytes)
                 let found = try held.step()
                 held.reset()

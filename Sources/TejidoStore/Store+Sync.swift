@@ -72,15 +72,23 @@ extension Store {
             FROM forks f JOIN changesets c ON c.ns = f.ns AND c.author = f.author AND c.seq = f.seq
             WHERE f.ns IN (SELECT ns FROM temp.sync_ns)
             """
+        // Changesets held here that do not count, for their author's rights, go last: they are
+        // evidence, and applied changesets may name them as deps.
+        let evidence = """
+            FROM changesets c WHERE c.ns IN (SELECT ns FROM temp.sync_ns) AND c.state = \(ChangesetState.quarantined.rawValue)
+            AND (c.reason LIKE 'unauthorized%' OR c.reason LIKE 'revoked%')
+            AND c.seq > COALESCE((SELECT t.seq FROM temp.sync_theirs t WHERE t.ns = c.ns AND t.author = c.author), 0)
+            """
         var total = 0
         var bytes = 0
-        for part in [proofs, filter] {
+        for part in [proofs, filter, evidence] {
             let count = try db.prepare("SELECT count(*), COALESCE(sum(length(c.envelope)), 0) \(part)")
             if try count.step() { total += Int(count.int64(0)); bytes += Int(count.int64(1)) }
         }
         let statements = [
             try db.prepare("SELECT c.envelope, c.ns, c.author, c.seq \(proofs) ORDER BY c.seqno"),
             try db.prepare("SELECT c.envelope, c.ns, c.author, c.seq \(filter) ORDER BY c.applied"),
+            try db.prepare("SELECT c.envelope, c.ns, c.author, c.seq \(evidence) ORDER BY c.seqno"),
         ]
         return OutgoingCursor(store: self, statements: statements, roots: roots, total: total, bytes: bytes)
     }

@@ -114,13 +114,17 @@ extension Store {
         let nsID = try namespaceID(root, create: author == root)
         guard let nsID else { throw StoreError.unknownNamespace(Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root)) }
         let authorID = try keyID(author)
-        try checkNoHeldChangesetPastHead(ns: nsID, author: authorID)
         let needed = Self.requiredRole(for: ops)
         let held = try role(of: author, authorID: authorID, namespace: root, nsID: nsID)
+        if held == nil, let cut = try authority(nsID: nsID, root: root).entries[author]?.cutoff {
+            throw StoreError.revoked(namespace: try displayName(nsID: nsID, root: root), after: cut,
+                                     admins: try adminFingerprints(nsID: nsID, root: root))
+        }
         if held == nil || held! < needed {
             throw StoreError.notAuthorized(namespace: try displayName(nsID: nsID, root: root), needed: needed,
                                            admins: try adminFingerprints(nsID: nsID, root: root))
         }
+        try checkNoHeldChangesetPastHead(ns: nsID, author: authorID)
         var seq: UInt64 = 1
         var prev: ChangesetID?
         var deps: [ChangesetID] = []

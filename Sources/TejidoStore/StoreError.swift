@@ -36,6 +36,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case unknownPeer(String)
     /// The root of a namespace holds every right by definition and cannot be revoked.
     case cannotRevokeRoot
+    /// This node's key was revoked in the namespace after seq `after`; `admins` may grant it again.
+    case revoked(namespace: String, after: UInt64, admins: [String])
 
     /// Maps a SQLite failure to the error a user can act on.
     static func from(_ error: SQLiteError) -> StoreError {

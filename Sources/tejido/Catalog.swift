@@ -26,7 +26,7 @@ enum Msg: String, CaseIterable {
     case helpPut, helpGet, helpList, helpDelete, helpInc, helpTag, helpTagAdd, helpTagRemove, helpImport, helpQuery
     case helpLog, helpBlame, helpVerify
     case helpMembers, membersHeader, memberRoot, errBadTimeout, quarantinedHeader
-    case helpRevoke, revoked, errCannotRevokeRoot, memberRevoked, memberNoRole
+    case helpRevoke, revoked, errCannotRevokeRoot, memberRevoked, memberNoRole, errRevoked
     case errNoRootKey, errWrongPassphrase, errNoPassphrase, errPassphraseMismatch, rootExported, rootForgotten, rootImported
     case helpExportRoot, helpImportRoot, passphrasePrompt, passphraseAgain
     case helpNamespacePetname, petnameSet, clockFlagLine, clockFlagsHeader
@@ -114,6 +114,8 @@ enum Msg: String, CaseIterable {
                                     "La llave raíz de un espacio no se puede revocar: tiene todos los derechos por definición.")
         case .memberRevoked: ("revoked after seq {0} by {1}", "revocada después del número {0} por {1}")
         case .memberNoRole: ("(none)", "(ninguno)")
+        case .errRevoked: ("This node's key was revoked in namespace \"{0}\": its changes after number {1} no longer count, and it may not write there. Its admins (keys {2}) can grant it a role again with `tejido grant`.",
+                           "La llave de este nodo fue revocada en el espacio \"{0}\": sus cambios después del número {1} ya no cuentan y no puede escribir ahí. Sus administradores (llaves {2}) pueden volver a darle un rol con `tejido grant`.")
         case .petnameSet: ("Namespace {0} is now called {1} in this store.", "El espacio {0} ahora se llama {1} en este almacén.")
         case .helpServe: ("Serve sync sessions: over stdin/stdout (--stdio) or TLS 1.3 (--listen HOST:PORT).",
                           "Atiende sesiones de sincronización: por stdin/stdout (--stdio) o TLS 1.3 (--listen HOST:PUERTO).")

@@ -23,6 +23,7 @@ struct GlobalOptions: ParsableArguments {
     /// Opens the store and runs `body`, turning every failure into a message in the user's language
     /// on stderr and a non-zero exit code.
     func withStore(_ body: (Store, Console) throws -> Void) throws {
+        Diagnostics.bootstrap()
         let console = self.console
         try console.guarding {
             let store = try Store.open(at: storeURL)

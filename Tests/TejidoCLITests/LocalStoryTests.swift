@@ -237,4 +237,43 @@ struct LocalStoryTests {
             #expect(refused.stderr.contains("chiapas"))
         }
     }
+
+    @Test("revoke: a member's writes past the cut-off stop counting on both stores; members shows the cut-off")
+    func revokeAcrossTwoStores() throws {
+        try withTemporaryDirectory { tmp in
+            let first = try StoreFixture.create(in: tmp, name: "first", namespaces: ["chiapas"])
+            let config = try JSON.parse(String(decoding: try Data(contentsOf: first.directory.appendingPathComponent("config.json")), as: UTF8.self))
+            let network = try #require(config["network"]?.string)
+            let second = tmp.appendingPathComponent("second")
+            _ = try CLI.json(["init", "--join", network], store: second)
+            let secondKey = try #require(try CLI.json(["key", "show"], store: second)["key"]?.string)
+            _ = try CLI.ok(["grant", "chiapas", secondKey], store: first.directory)
+            _ = try CLI.ok(["sync", first.directory.path, "--pull-only"], store: second)
+            _ = try CLI.ok(["put", "chiapas/c/r1", "v:=1"], store: second)
+            _ = try CLI.ok(["put", "chiapas/c/r1", "v:=2"], store: second)
+            _ = try CLI.ok(["sync", first.directory.path, "--push-only"], store: second)
+            // The second laptop is lost after its first write; it goes on writing offline.
+            _ = try CLI.ok(["put", "chiapas/c/r1", "v:=3"], store: second)
+            let revoked = try CLI.json(["revoke", "chiapas", secondKey, "--after", "1"], store: first.directory)
+            #expect(revoked["after"] == .int(1))
+            let got = try CLI.json(["get", "chiapas/c/r1"], store: first.directory)
+            #expect(got["fields"]?["v"] == .int(1))
+            let members = try #require(try CLI.json(["members", "chiapas"], store: first.directory).array)
+            let cut = try #require(members.first { $0["key"] == .string(secondKey) })
+            #expect(cut["cutoff"] == .int(1) && cut["role"] == .string("writer"))
+            // The revocation travels; the lost laptop's third write is quarantined wherever it goes.
+            _ = try CLI.ok(["sync", first.directory.path], store: second)
+            for dir in [first.directory, second] {
+                #expect(try CLI.json(["get", "chiapas/c/r1"], store: dir)["fields"]?["v"] == .int(1))
+                let verify = try CLI.json(["verify"], store: dir)
+                #expect(verify["ok"] == .bool(true))
+            }
+            // Its own tejido now refuses to write, naming the admins.
+            let refused = CLI.run(["put", "chiapas/c/r1", "v:=4"], store: second)
+            #expect(refused.status == 1 && refused.stderr.contains("chiapas"))
+            // Revoking again, with a lower cut-off, reports in the user's language.
+            let human = CLI.run(["revoke", "chiapas", secondKey, "--after", "0", "--lang", "es"], store: first.directory)
+            #expect(human.status == 0 && human.stdout.contains("Se revocó"))
+        }
+    }
 }

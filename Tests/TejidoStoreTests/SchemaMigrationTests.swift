@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import TejidoCore
+import TejidoCrypto
+import TejidoSQLite
+import TejidoStore
+import TejidoTestSupport
+
+/// A store written before revocation existed (schema 3, with a `grants` table) opens, migrates,
+/// and keeps every role; the grant changesets it already held become inputs of the authority
+/// computation.
+@Suite struct SchemaMigrationTests {
+    @Test func aSchema3StoreKeepsItsRolesAfterMigration() throws {
+        try withTemporaryDirectory { dir in
+            let writer = try Ed25519PrivateKey()
+            let rec = RecordKey(collection: "c", id: "1")
+            let digest: [UInt8]
+            do {
+                let store = try Store.create(at: dir)
+                _ = try store.createNamespace(name: "grupo")
+                _ = try store.grant(namespace: "grupo", key: writer.publicKey, role: .writer)
+                _ = try store.put(namespace: "grupo", record: rec, fields: [("v", .int(1))])
+                digest = try store.stateDigest()
+            }
+            // Put the file back the way schema 3 had it.
+            do {
+                let db = try SQLiteConnection(path: dir.appendingPathComponent("store.db").path, mode: .readWrite)
+                try db.execute(
+                    """
+                    CREATE TABLE grants(ns INTEGER NOT NULL, key INTEGER NOT NULL, role INTEGER NOT NULL, granted_by INTEGER NOT NULL,
+                        cs INTEGER NOT NULL, PRIMARY KEY(ns, key)) WITHOUT ROWID;
+                    INSERT INTO grants SELECT ns, key, role, granted_by, grant_cs FROM roles;
+                    DROP TABLE roles; DROP TABLE authority_cs; DROP TABLE forks;
+                    PRAGMA user_version = 3;
+                    """)
+            }
+            let store = try Store.open(at: dir)
+            let members = try store.members(namespace: "grupo")
+            #expect(members.contains { $0.key == writer.publicKey.bytes && $0.role == .writer && $0.cutoff == nil })
+            #expect(members.contains { $0.key == store.nodeKey.publicKey.bytes && $0.role == .admin })
+            #expect(try store.stateDigest() == digest)
+            // The grant changesets were found again: revoking works on the migrated store.
+            let (_, after) = try store.revoke(namespace: "grupo", key: writer.publicKey)
+            #expect(after == 0)
+            _ = try store.put(namespace: "grupo", record: rec, fields: [("v", .int(2))])
+            #expect(try store.verify().ok)
+        }
+    }
+}
