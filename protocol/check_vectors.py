@@ -56,8 +56,8 @@ RESERVED_FIELDS = {"id", "namespace"}
 ROLES = {1: "reader", 2: "writer", 3: "admin"}
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 
-OP_SET, OP_DELETE, OP_COUNTER_ADD, OP_SET_ADD, OP_SET_REMOVE, OP_GRANT, OP_NAME, OP_REVOKE = range(8)
-OP_LENGTHS = {OP_SET: 5, OP_DELETE: 3, OP_COUNTER_ADD: 5, OP_SET_ADD: 5, OP_SET_REMOVE: 6, OP_GRANT: 3, OP_NAME: 2, OP_REVOKE: 3}
+OP_SET, OP_DELETE, OP_COUNTER_ADD, OP_SET_ADD, OP_SET_REMOVE, OP_GRANT, OP_NAME, OP_REVOKE, OP_VISIBILITY = range(9)
+OP_LENGTHS = {OP_SET: 5, OP_DELETE: 3, OP_COUNTER_ADD: 5, OP_SET_ADD: 5, OP_SET_REMOVE: 6, OP_GRANT: 3, OP_NAME: 2, OP_REVOKE: 3, OP_VISIBILITY: 2}
 
 # ---------------------------------------------------------------------------------------------
 # Ed25519 strictness: curve arithmetic just sufficient to derive the small-order points
@@ -330,6 +330,8 @@ def _check_op(op: Any, i: int) -> None:
             raise Fail("op.revoke-key", f"{w}: revoked key must be 32 bytes")
         if not _is_int(op[2]) or not 0 <= op[2] < 2 ** 64:
             raise Fail("op.cutoff", f"{w}: cut-off must be an unsigned integer, got {op[2]!r}")
+    if code == OP_VISIBILITY and (not _is_int(op[1]) or op[1] not in (0, 1)):
+        raise Fail("op.visibility", f"{w}: visibility must be 0 (public) or 1 (private), got {op[1]!r}")
     if code == OP_NAME and not valid_name(op[1]):
         raise Fail("op.name", f"{w}: invalid namespace name {op[1]!r}")
 
@@ -906,7 +908,8 @@ def self_test() -> int:
     # Op rules.
     def op_rejects(name, op, rule):
         rejects(name, signed_raw(base({8: [op]})), rule)
-    op_rejects("unknown op code 8", [8, "x"], "op.code")
+    op_rejects("unknown op code 9", [9, "x"], "op.code")
+    op_rejects("a visibility of 2", [OP_VISIBILITY, 2], "op.visibility")
     op_rejects("a 31-byte revoked key", [OP_REVOKE, node[:31], 3], "op.revoke-key")
     op_rejects("a negative cut-off", [OP_REVOKE, node, -1], "op.cutoff")
     op_rejects("a set with 4 items", [OP_SET, "c", "r", "f"], "op.shape")

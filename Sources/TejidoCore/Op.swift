@@ -16,9 +16,11 @@ public enum Op: Hashable, Sendable {
     case name(String)
     /// Takes a role back: changesets of `key`'s feed in this namespace past seq `after` no longer count.
     case revoke(key: [UInt8], after: UInt64)
+    /// Whether the namespace is private: sent only to nodes whose keys hold a role in it.
+    case visibility(isPrivate: Bool)
 
     public enum Code: UInt64 {
-        case set = 0, delete, counterAdd, setAdd, setRemove, grant, name, revoke
+        case set = 0, delete, counterAdd, setAdd, setRemove, grant, name, revoke, visibility
     }
 
     public var code: Code {
@@ -31,17 +33,18 @@ public enum Op: Hashable, Sendable {
         case .grant: .grant
         case .name: .name
         case .revoke: .revoke
+        case .visibility: .visibility
         }
     }
 
     /// The record this op touches, if any.
-    /// Grants, revocations and names: the ops that need the admin role.
-    public var isAuthority: Bool { code == .grant || code == .revoke || code == .name }
+    /// Grants, revocations, names and visibility: the ops that need the admin role.
+    public var isAuthority: Bool { code == .grant || code == .revoke || code == .name || code == .visibility }
 
     public var record: RecordKey? {
         switch self {
         case .set(let r, _, _), .delete(let r), .counterAdd(let r, _, _), .setAdd(let r, _, _), .setRemove(let r, _, _, _): r
-        case .grant, .name, .revoke: nil
+        case .grant, .name, .revoke, .visibility: nil
         }
     }
 
@@ -72,6 +75,8 @@ public enum Op: Hashable, Sendable {
             w.arrayHeader(2); w.unsigned(Code.name.rawValue); w.text(n)
         case .revoke(let key, let after):
             w.arrayHeader(3); w.unsigned(Code.revoke.rawValue); w.byteString(key); w.unsigned(after)
+        case .visibility(let isPrivate):
+            w.arrayHeader(2); w.unsigned(Code.visibility.rawValue); w.unsigned(isPrivate ? 1 : 0)
         }
     }
 
@@ -150,6 +155,13 @@ public enum Op: Hashable, Sendable {
             try expect(3)
             let key = try r.fixedBytes("revoked key", count: 32)
             return .revoke(key: key, after: try r.unsigned("cut-off seq"))
+        case .visibility:
+            try expect(2)
+            switch try r.unsigned("visibility") {
+            case 0: return .visibility(isPrivate: false)
+            case 1: return .visibility(isPrivate: true)
+            default: throw .badValue("visibility")
+            }
         }
     }
 }

@@ -42,6 +42,9 @@ struct AuthorityState: Equatable {
     private(set) var valid: Set<Int64> = []
     /// Why a candidate does not count, by seqno.
     private(set) var rejected: [Int64: String] = [:]
+    /// Set by the counted visibility op with the greatest stamp: a private namespace goes only to
+    /// nodes whose keys hold a role in it.
+    private(set) var isPrivate = false
 
     init(root: [UInt8], candidates: [Candidate]) {
         self.root = root
@@ -54,6 +57,7 @@ struct AuthorityState: Equatable {
             entries = [:]
             valid = []
             rejected = [:]
+            isPrivate = false
             for c in ordered {
                 if excluded.contains(c.seqno) {
                     rejected[c.seqno] = pastCutoffReason(c.author)
@@ -96,6 +100,8 @@ struct AuthorityState: Equatable {
                     e.revokeSeqno = c.seqno
                 }
                 entries[key] = e
+            case .visibility(let p):
+                isPrivate = p
             default:
                 continue
             }
@@ -144,6 +150,14 @@ struct AuthorityState: Equatable {
         guard let e = entries[author], let r = e.role else { return nil }
         if let cut = e.cutoff, seq > cut { return nil }
         return r
+    }
+
+    /// Whether a node key may receive this namespace: always when it is public; when private, the
+    /// root and keys that hold a role with no cut-off.
+    func mayReceive(_ key: [UInt8]) -> Bool {
+        guard isPrivate, key != root else { return true }
+        guard let e = entries[key] else { return false }
+        return e.role != nil && e.cutoff == nil
     }
 
     /// Keys whose permissions are narrower here than in `old`: a lower cut-off, or a lower or lost role.

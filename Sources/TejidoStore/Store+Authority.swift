@@ -132,6 +132,18 @@ extension Store {
         return out
     }
 
+    /// Whether the node with `key` may be sent namespace `root` (protocol/authority.md, section 9).
+    public func mayReceive(namespace root: [UInt8], key: [UInt8]) throws -> Bool {
+        guard let ns = try namespaceID(root, create: false) else { return false }
+        return AuthorityState(root: root, candidates: try authorityCandidates(ns)).mayReceive(key)
+    }
+
+    /// Whether a namespace is private.
+    public func isPrivate(namespace root: [UInt8]) throws -> Bool {
+        guard let ns = try namespaceID(root, create: false) else { return false }
+        return AuthorityState(root: root, candidates: try authorityCandidates(ns)).isPrivate
+    }
+
     /// The highest seq of `key`'s feed held here in a namespace (the default cut-off of `revoke`).
     func lastHeldSeq(nsID: Int64, key: [UInt8]) throws -> UInt64 {
         if case .integer(let s)? = try db.scalar(

@@ -59,7 +59,7 @@ extension Store {
                     try insRemove.run([.integer(rec), .text(field), .blob(id.bytes), .integer(Int64(add.index)), .blob(ecbor)])
                 }
                 columns.insert(ColumnKey(collection: r.collection, field: field, crdt: .set))
-            case .grant, .revoke:
+            case .grant, .revoke, .visibility:
                 // Roles are computed from the whole set of these changesets (Store+Authority), not merged one by one.
                 continue
             case .name(let name):

@@ -11,7 +11,8 @@ extension Store {
     @discardableResult
     /// `admins`: more keys the root makes admin in the same first changeset (a joint namespace:
     /// allied groups' keys, so that no single party controls it and a lost device loses nothing).
-    public func createNamespace(name: String, admins: [Ed25519PublicKey] = []) throws -> NamespaceInfo {
+    /// `isPrivate`: the namespace goes only to nodes whose keys hold a role in it.
+    public func createNamespace(name: String, admins: [Ed25519PublicKey] = [], isPrivate: Bool = false) throws -> NamespaceInfo {
         guard Names.isValidName(name) else { throw StoreError.invalidName(name) }
         if try namespaceRows().contains(where: { $0.name == name }) { throw StoreError.namespaceExists(name) }
         let root = try Ed25519PrivateKey()
@@ -21,7 +22,8 @@ extension Store {
         try write {
             _ = try commitLocal(
                 namespace: root.publicKey.bytes,
-                ops: [.name(name)] + ([nodeKey.publicKey.bytes] + admins.map(\.bytes).filter { $0 != nodeKey.publicKey.bytes })
+                ops: [.name(name)] + (isPrivate ? [.visibility(isPrivate: true)] : [])
+                    + ([nodeKey.publicKey.bytes] + admins.map(\.bytes).filter { $0 != nodeKey.publicKey.bytes })
                     .map { .grant(key: $0, role: .admin) },
                 message: nil, signer: root)
         }

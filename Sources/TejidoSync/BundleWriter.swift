@@ -12,8 +12,15 @@ public enum BundleWriter {
         public let bytes: Int
     }
 
-    public static func write(store: Store, to path: String, namespaces: [[UInt8]], theirHeads: [[UInt8]: [FeedHead]],
+    /// A private namespace goes in only for a target (`forKey`) whose key holds a role in it: a
+    /// file can be copied or lost, so without a known member as target it is left out.
+    public static func write(store: Store, to path: String, namespaces requested: [[UInt8]], theirHeads: [[UInt8]: [FeedHead]],
                              forKey: [UInt8]?, progress: (SyncStats) -> Void = { _ in }) throws -> Result {
+        let namespaces = try requested.filter { ns in
+            guard try store.isPrivate(namespace: ns) else { return true }
+            guard let forKey else { return false }
+            return try store.mayReceive(namespace: ns, key: forKey)
+        }
         let cursor = try store.outgoing(namespaces: namespaces, theirHeads: theirHeads, withGrants: true)
         defer { cursor.close() }
         let tmp = path + ".part"

@@ -18,6 +18,8 @@ public final class StoreReplica: SyncReplica {
     public func offeredHeads(for peer: [UInt8]) throws -> [(namespace: [UInt8], heads: [FeedHead])] {
         var list = try store.heldNamespaces()
         if let allowed = try offered(peer) { list = list.filter { allowed.contains($0) } }
+        // A private namespace is not even named to a node whose key holds no role in it.
+        list = try list.filter { try store.mayReceive(namespace: $0, key: peer) }
         offeredNow = Set(list)
         return try list.map { ($0, try store.feedHeads(namespace: $0)) }
     }

@@ -18,10 +18,15 @@ public final class SyncSession {
         public var receives = true
         public var batchCount = 1_000
         public var batchBytes = SyncLimits.batchBytes
+        /// For a client: the server's key, when it is pinned. A client writes its digests before
+        /// it reads the server's hello, so only with this does it offer what is for that key alone
+        /// (private namespaces, share lists). The hello must then carry this key (`checkPeer`).
+        public var expectedPeer: [UInt8]?
 
-        public init(sends: Bool = true, receives: Bool = true) {
+        public init(sends: Bool = true, receives: Bool = true, expectedPeer: [UInt8]? = nil) {
             self.sends = sends
             self.receives = receives
+            self.expectedPeer = expectedPeer
         }
     }
 
@@ -72,7 +77,7 @@ public final class SyncSession {
         guard phase == .idle else { throw SyncError(.unexpectedMessage, "session already started") }
         phase = .awaitHello
         guard role == .client else { return [] }
-        try loadOffered(for: [])
+        try loadOffered(for: options.expectedPeer ?? [])
         return [.hello(myHello), .digests(myDigests)]
     }
 

@@ -41,7 +41,8 @@ struct OpTests {
     static let id32 = [UInt8](repeating: 7, count: 32)
 
     static let rejections: [RejectionCase] = [
-        RejectionCase("op code 8", body(op: cbor { $0.arrayHeader(2); $0.unsigned(8); $0.text("x") }), .badValue("op code")),
+        RejectionCase("op code 9", body(op: cbor { $0.arrayHeader(2); $0.unsigned(9); $0.text("x") }), .badValue("op code")),
+        RejectionCase("visibility 2", body(op: cbor { $0.arrayHeader(2); $0.unsigned(8); $0.unsigned(2) }), .badValue("visibility")),
         RejectionCase("op code as text", body(op: cbor { $0.arrayHeader(2); $0.text("set"); $0.text("x") }), .wrongType("op code")),
         RejectionCase("op not an array", body(op: cbor { $0.unsigned(1) }), .wrongType("op")),
         RejectionCase("op of one element", body(op: cbor { $0.arrayHeader(1); $0.unsigned(1) }), .badValue("op length")),

@@ -128,6 +128,7 @@ import TejidoCrypto
         case .grant(let k, let role): return .array([code, .object([("hex", .string(Hex.encode(k)))]), .int(Int64(role.rawValue))])
         case .name(let n): return .array([code, .string(n)])
         case .revoke(let k, let after): return .array([code, .object([("hex", .string(Hex.encode(k)))]), .int(Int64(after))])
+        case .visibility(let p): return .array([code, .int(p ? 1 : 0)])
         }
     }
 }

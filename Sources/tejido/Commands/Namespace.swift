@@ -13,6 +13,7 @@ struct Namespace: ParsableCommand {
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The namespace's name.") var name: String
         @Option(name: .long, help: "More admin keys, comma-separated: a joint namespace no single party controls.") var admins: String?
+        @Flag(name: .long, help: "Private: sent only to nodes whose keys hold a role in it.") var `private` = false
 
         func run() throws {
             try options.withStore { store, console in
@@ -21,9 +22,9 @@ struct Namespace: ParsableCommand {
                     guard let k = KeyText.parseKey(text) else { throw StoreError.invalidKey(text) }
                     keys.append(k)
                 }
-                let info = try store.createNamespace(name: name, admins: keys)
+                let info = try store.createNamespace(name: name, admins: keys, isPrivate: `private`)
                 if console.json {
-                    console.out(json: .object([("namespace", .string(info.idText)), ("name", .string(name))]))
+                    console.out(json: .object([("namespace", .string(info.idText)), ("name", .string(name)), ("private", .bool(`private`))]))
                 } else {
                     console.out(console.t(.namespaceCreated, name, info.idText))
                 }
@@ -40,11 +41,11 @@ struct Namespace: ParsableCommand {
             try options.withStore { store, console in
                 let all = try store.namespaces()
                 if console.json {
-                    console.out(json: .array(all.map { ns in
+                    console.out(json: .array(try all.map { ns in
                         .object([
                             ("namespace", .string(ns.idText)), ("name", ns.name.map(JSONValue.string) ?? .null),
                             ("role", ns.myRole.map { .string($0.name) } ?? .null), ("changesets", .int(Int64(ns.changesets))),
-                            ("records", .int(Int64(ns.records))),
+                            ("records", .int(Int64(ns.records))), ("private", .bool(try store.isPrivate(namespace: ns.id))),
                         ])
                     }))
                 } else if all.isEmpty {

@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+import TejidoCore
+import TejidoCrypto
+import TejidoStore
+import TejidoSync
+import TejidoTestSupport
+
+/// A private namespace reaches only nodes whose keys hold a role in it. Checked on the bytes that
+/// cross each carrier: the namespace's 32-byte id is in every changeset body, digest and head of
+/// it, so a stream that never holds those bytes carried nothing of it. And a member that receives
+/// it holds every feed whole and verifiable.
+@Suite struct PrivateNamespaceTests {
+    /// Store A holds a public namespace and a private one in which `member` (a second store's
+    /// node key) was granted reader; `outsider` is a third store with no role anywhere.
+    struct Setup {
+        let a: Store
+        let member: URL
+        let outsider: URL
+        let secret: [UInt8]
+        let secretEnvelopes: [[UInt8]]
+    }
+
+    func setup(_ body: (Setup) throws -> Void) throws {
+        try withTemporaryDirectory { dir in
+            let a = try Store.create(at: dir.appendingPathComponent("a"))
+            _ = try a.createNamespace(name: "publico")
+            let secret = try a.createNamespace(name: "secreto", isPrivate: true).id
+            let memberDir = dir.appendingPathComponent("member")
+            let outsiderDir = dir.appendingPathComponent("outsider")
+            let memberKey = try Store.create(at: memberDir, network: a.networkID).nodeKey.publicKey
+            _ = try Store.create(at: outsiderDir, network: a.networkID)
+            _ = try a.grant(namespace: "secreto", key: memberKey, role: .reader)
+            for i in 0..<30 {
+                _ = try a.put(namespace: "publico", record: RecordKey(collection: "c", id: "p\(i)"), fields: [("v", .int(Int64(i)))])
+                _ = try a.put(namespace: "secreto", record: RecordKey(collection: "c", id: "s\(i % 7)"), fields: [("v", .text("clave \(i)"))])
+            }
+            #expect(try a.isPrivate(namespace: secret))
+            var envelopes: [[UInt8]] = []
+            try a.forEachEnvelope { bytes in
+                if let env = try? ChangesetEnvelope(bytes: bytes), env.body.namespace == secret { envelopes.append(bytes) }
+            }
+            #expect(envelopes.count == 32)
+            try body(Setup(a: a, member: memberDir, outsider: outsiderDir, secret: secret, secretEnvelopes: envelopes))
+        }
+    }
+
+    func expectNothingOf(_ s: Setup, in bytes: [UInt8], _ carrier: String) {
+        #expect(!bytes.isEmpty, "\(carrier): nothing recorded")
+        let leaked = bytes.contains(bytes: s.secret)
+        #expect(!leaked, "\(carrier): the private namespace's id crossed the link")
+        let leakedChangesets = s.secretEnvelopes.filter { bytes.contains(bytes: $0) }.count
+        #expect(leakedChangesets == 0, "\(carrier): private changesets crossed the link")
+    }
+
+    func expectWhole(_ s: Setup, at dir: URL) throws {
+        let m = try Store.open(at: dir)
+        #expect(try m.heldNamespaces().contains(s.secret))
+        #expect(try m.feedHeads(namespace: s.secret).sorted { $0.author.lexicographicallyPrecedes($1.author) }
+                == s.a.feedHeads(namespace: s.secret).sorted { $0.author.lexicographicallyPrecedes($1.author) })
+        #expect(try m.verify().ok)
+        #expect(try m.stateDigest() == s.a.stateDigest())
+    }
+
+    @Test func anInMemoryLinkCarriesItOnlyToAMember() throws {
+        try setup { s in
+            for (dir, isMember) in [(s.outsider, false), (s.member, true)] {
+                // The client pushes; it knows the server's key (as when the key is pinned).
+                let serverKey = try Store.open(at: dir).nodeKey.publicKey.bytes
+                let (x, y) = MemoryStream.pair()
+                let recorder = RecordingStream(x)
+                let server = SyncHarness.serve(dir) { y }
+                let session = SyncSession(role: .client, replica: StoreReplica(store: s.a), options: .init(expectedPeer: serverKey))
+                let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: recorder) }
+                recorder.close()
+                #expect(result.error == nil && server().error == nil)
+                if isMember {
+                    let carried = recorder.sent.contains(bytes: s.secret)
+                    #expect(carried)
+                    try expectWhole(s, at: dir)
+                } else {
+                    expectNothingOf(s, in: recorder.sent, "memory")
+                    let o = try Store.open(at: dir)
+                    #expect(try !o.heldNamespaces().contains(s.secret) && o.heldNamespaces().count == 1)
+                }
+            }
+        }
+    }
+
+    @Test func aClientThatDoesNotKnowTheServersKeyOffersNothingPrivate() throws {
+        try setup { s in
+            let (x, y) = MemoryStream.pair()
+            let recorder = RecordingStream(x)
+            let server = SyncHarness.serve(s.member) { y }
+            let session = SyncSession(role: .client, replica: StoreReplica(store: s.a), options: .init())
+            _ = Result { () throws(SyncError) in try SyncRunner.run(session, over: recorder) }
+            recorder.close()
+            _ = server()
+            expectNothingOf(s, in: recorder.sent, "memory, server key unknown")
+        }
+    }
+
+    @Test func aTLSServerSendsItOnlyToAMember() throws {
+        try setup { s in
+            let harness = try ServerHarness(store: s.a.directory) { $0.policy = .any }
+            defer { harness.stop() }
+            for (dir, isMember) in [(s.outsider, false), (s.member, true)] {
+                let client = try Store.open(at: dir)
+                var connector = SyncConnector(selfExecutable: "/bin/false")
+                connector.timeout = 5
+                let (stream, _) = try connector.open(.tcp(host: "127.0.0.1", port: harness.port), nodeKey: client.nodeKey, pinned: harness.key)
+                let recorder = RecordingStream(stream)
+                let session = SyncSession(role: .client, replica: StoreReplica(store: client), options: .init())
+                let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: recorder) }
+                recorder.close()
+                #expect(result.error == nil)
+                if isMember {
+                    let carried = recorder.received.contains(bytes: s.secret)
+                    #expect(carried)
+                    try expectWhole(s, at: dir)
+                } else {
+                    // What the server sent, decrypted by the client's TLS layer.
+                    expectNothingOf(s, in: recorder.received, "tls")
+                    #expect(try !client.heldNamespaces().contains(s.secret))
+                }
+            }
+        }
+    }
+
+    @Test func aBundleHoldsItOnlyForAMember() throws {
+        try setup { s in
+            let dir = s.member.deletingLastPathComponent()
+            let all = try s.a.heldNamespaces()
+            for (target, isMember) in [(s.outsider, false), (s.member, true)] {
+                let key = try Store.open(at: target).nodeKey.publicKey.bytes
+                let path = dir.appendingPathComponent(isMember ? "m.tjb" : "o.tjb").path
+                _ = try BundleWriter.write(store: s.a, to: path, namespaces: all, theirHeads: [:], forKey: key)
+                let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+                if isMember {
+                    let carried = bytes.contains(bytes: s.secret)
+                    #expect(carried)
+                    _ = try BundleApplier.apply(path: path, to: try Store.open(at: target))
+                    try expectWhole(s, at: target)
+                } else {
+                    expectNothingOf(s, in: bytes, "bundle")
+                }
+            }
+            // With no target at all, a private namespace is left out.
+            let anyone = dir.appendingPathComponent("anyone.tjb").path
+            _ = try BundleWriter.write(store: s.a, to: anyone, namespaces: all, theirHeads: [:], forKey: nil)
+            expectNothingOf(s, in: [UInt8](try Data(contentsOf: URL(fileURLWithPath: anyone))), "bundle without a target")
+        }
+    }
+
+    @Test func aRevokedMemberNoLongerReceivesIt() throws {
+        try setup { s in
+            let memberKey = try Store.open(at: s.member).nodeKey.publicKey
+            _ = try s.a.revoke(namespace: "secreto", key: memberKey)
+            #expect(try !s.a.mayReceive(namespace: s.secret, key: memberKey.bytes))
+            let (x, y) = MemoryStream.pair()
+            let recorder = RecordingStream(x)
+            let server = SyncHarness.serve(s.member) { y }
+            let session = SyncSession(role: .client, replica: StoreReplica(store: s.a), options: .init(expectedPeer: memberKey.bytes))
+            _ = Result { () throws(SyncError) in try SyncRunner.run(session, over: recorder) }
+            recorder.close()
+            _ = server()
+            expectNothingOf(s, in: recorder.sent, "memory after revocation")
+        }
+    }
+}
