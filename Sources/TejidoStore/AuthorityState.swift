@@ -59,10 +59,7 @@ struct AuthorityState: Equatable {
             rejected = [:]
             isPrivate = false
             for c in ordered {
-                if excluded.contains(c.seqno) {
-                    rejected[c.seqno] = pastCutoffReason(c.author)
-                    continue
-                }
+                if excluded.contains(c.seqno) { continue }
                 if let failure = failure(author: c.author, seq: c.seq, needed: .admin) {
                     rejected[c.seqno] = failure
                     continue
@@ -74,6 +71,8 @@ struct AuthorityState: Equatable {
             if late.isEmpty { break }
             excluded.formUnion(late.map(\.seqno))
         }
+        // Reasons for the excluded ones, from the final cut-offs.
+        for c in ordered where excluded.contains(c.seqno) { rejected[c.seqno] = pastCutoffReason(c.author) }
     }
 
     private mutating func play(_ c: Candidate) {
@@ -115,7 +114,8 @@ struct AuthorityState: Equatable {
 
     private func pastCutoffReason(_ author: [UInt8]) -> String {
         let cut = entries[author]?.cutoff.map(String.init) ?? "?"
-        return "revoked: past the author's cut-off seq \(cut)"
+        let by = entries[author]?.revokedBy.map { " (revoked by \(KeyText.fingerprint($0)))" } ?? ""
+        return "revoked: past the author's cut-off seq \(cut)\(by)"
     }
 
     /// Nil if `author` may write changeset `seq` of its feed needing `needed`, else the reason.
@@ -125,10 +125,7 @@ struct AuthorityState: Equatable {
             if let cut = entries[author]?.cutoff, seq > cut { return pastCutoffReason(author) }
             return "unauthorized: author holds no role in the namespace"
         }
-        if let cut = e.cutoff, seq > cut {
-            let by = e.revokedBy.map { " (revoked by \(KeyText.fingerprint($0)))" } ?? ""
-            return "revoked: past the author's cut-off seq \(cut)\(by)"
-        }
+        if let cut = e.cutoff, seq > cut { return pastCutoffReason(author) }
         if held < needed { return "unauthorized: author is \(held.name), needs \(needed.name)" }
         return nil
     }

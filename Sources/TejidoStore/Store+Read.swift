@@ -160,4 +160,25 @@ extension Store {
         }
         return out
     }
+
+    /// Pending changesets, each with the ids it still waits for ("waiting for <id>, ..."), oldest
+    /// arrival first (at most `limit`): a dep that never comes leaves its changeset here for good.
+    public func pending(limit: Int = 1_000) throws -> [HeldChangeset] {
+        let st = try db.prepare(
+            """
+            SELECT c.id, c.ns, r.key, k.key, c.seq, (SELECT group_concat(hex(w.needed), ', ') FROM waiting w WHERE w.seqno = c.seqno)
+            FROM changesets c JOIN keys k ON k.k = c.author JOIN namespaces n ON n.ns = c.ns JOIN keys r ON r.k = n.root
+            WHERE c.state = ? ORDER BY c.seqno LIMIT ?
+            """)
+        st.bind(1, ChangesetState.pending.rawValue)
+        st.bind(2, Int64(limit))
+        var out: [HeldChangeset] = []
+        while try st.step() {
+            let waits = st.isNull(5) ? "" : st.text(5).lowercased()
+            out.append(HeldChangeset(
+                id: Hex.encode(st.blob(0)), namespace: try displayName(nsID: st.int64(1), root: st.blob(2)), author: st.blob(3),
+                seq: UInt64(st.int64(4)), reason: "waiting for " + waits))
+        }
+        return out
+    }
 }

@@ -27,6 +27,7 @@ enum Msg: String, CaseIterable {
     case helpLog, helpBlame, helpVerify
     case helpMembers, membersHeader, memberRoot, errBadTimeout, quarantinedHeader
     case helpRevoke, revoked, errCannotRevokeRoot, memberRevoked, memberNoRole, errRevoked
+    case reasonNoRole, reasonRoleTooLow, reasonRevoked, reasonFork, reasonBrokenChain, pendingHeader
     case errNoRootKey, errWrongPassphrase, errNoPassphrase, errPassphraseMismatch, rootExported, rootForgotten, rootImported
     case helpExportRoot, helpImportRoot, passphrasePrompt, passphraseAgain
     case helpNamespacePetname, petnameSet, clockFlagLine, clockFlagsHeader
@@ -114,6 +115,13 @@ enum Msg: String, CaseIterable {
                                     "La llave raíz de un espacio no se puede revocar: tiene todos los derechos por definición.")
         case .memberRevoked: ("revoked after seq {0} by {1}", "revocada después del número {0} por {1}")
         case .memberNoRole: ("(none)", "(ninguno)")
+        case .reasonNoRole: ("its author holds no role in the namespace", "su autor no tiene rol en el espacio")
+        case .reasonRoleTooLow: ("its author is {0} and this needs {1}", "su autor es {0} y esto necesita {1}")
+        case .reasonRevoked: ("its author was revoked after seq {0} (by {1})", "su autor fue revocado después del número {0} (por {1})")
+        case .reasonFork: ("its author signed two different changesets at seq {0}: the feed stops before them",
+                           "su autor firmó dos cambios distintos con el número {0}: su cadena se detiene antes de ellos")
+        case .reasonBrokenChain: ("its prev is not its author's previous changeset", "su anterior no es el cambio previo de su autor")
+        case .pendingHeader: ("Pending: waiting for changesets not held here ({0}):", "Pendientes: esperan cambios que no están aquí ({0}):")
         case .errRevoked: ("This node's key was revoked in namespace \"{0}\": its changes after number {1} no longer count, and it may not write there. Its admins (keys {2}) can grant it a role again with `tejido grant`.",
                            "La llave de este nodo fue revocada en el espacio \"{0}\": sus cambios después del número {1} ya no cuentan y no puede escribir ahí. Sus administradores (llaves {2}) pueden volver a darle un rol con `tejido grant`.")
         case .petnameSet: ("Namespace {0} is now called {1} in this store.", "El espacio {0} ahora se llama {1} en este almacén.")

@@ -267,7 +267,12 @@ struct LocalStoryTests {
                 #expect(try CLI.json(["get", "chiapas/c/r1"], store: dir)["fields"]?["v"] == .int(1))
                 let verify = try CLI.json(["verify"], store: dir)
                 #expect(verify["ok"] == .bool(true))
+                let held = try #require(verify["quarantined_changesets"]?.array)
+                #expect(held.count == 2 && held.allSatisfy { $0["kind"] == .string("revoked") })
             }
+            // The reason, in the user's language.
+            let spanish = CLI.run(["verify", "--lang", "es"], store: second)
+            #expect(spanish.status == 0 && spanish.stdout.contains("fue revocado después del número 1"))
             // Its own tejido now refuses to write, naming the admins.
             let refused = CLI.run(["put", "chiapas/c/r1", "v:=4"], store: second)
             #expect(refused.status == 1 && refused.stderr.contains("chiapas"))

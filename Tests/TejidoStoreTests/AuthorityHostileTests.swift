@@ -6,7 +6,7 @@ import TejidoStore
 import TejidoTestSupport
 
 /// Changesets crafted outside the normal write path against who may write where, one case each
-/// (the cases of issue 4 that need no revocation): the outcome, that honest stores still agree,
+/// (the revocation cases are in RevocationTests): the outcome, that honest stores still agree,
 /// and that `verify` and the quarantine list name what happened.
 @Suite struct AuthorityHostileTests {
     let base: UInt64 = 1_764_000_000_000
@@ -130,5 +130,76 @@ import TejidoTestSupport
             let report = try store.verify()
             #expect(report.ok && report.pending == 1)
         }
+    }
+
+    /// One store meets every hostile case at once; `verify` and the held lists name each one with
+    /// its own reason, and a store that took everything in the opposite order agrees.
+    @Test func aStoreThatMetEveryCaseNamesEachOne() throws {
+        var rng = SeededRandom(seed: 40)
+        let network = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let f = try ChangesetFactory(network: network, rng: &rng)
+        let (admin, writer, revokedWriter, forker, waiter, stranger, chained) = (
+            try f.addAuthor(rng: &rng), try f.addAuthor(rng: &rng), try f.addAuthor(rng: &rng), try f.addAuthor(rng: &rng),
+            try f.addAuthor(rng: &rng), try f.addAuthor(rng: &rng), try f.addAuthor(rng: &rng))
+        func at(_ n: UInt64) -> HLC { HLC(milliseconds: base + n, counter: 0) }
+        try f.genesis(name: "grupo", grants: [(admin.publicKey, .admin), (writer.publicKey, .writer), (revokedWriter.publicKey, .writer),
+                                              (forker.publicKey, .writer), (waiter.publicKey, .writer)], hlc: at(0))
+        try f.make(by: writer, ops: [.set(rec, field: "v", value: .int(1))], hlc: at(1), deps: [])
+        try f.make(by: admin, ops: [.set(rec, field: "a", value: .int(1))], hlc: at(2), deps: [])
+        let chainGrant = try f.make(by: admin, ops: [.grant(key: chained.publicKey.bytes, role: .writer)], hlc: at(3), deps: [])
+        let chainWrite = try f.make(by: chained, ops: [.set(rec, field: "x", value: .int(1))], hlc: at(4), deps: [chainGrant.id])
+        try f.make(by: revokedWriter, ops: [.set(rec, field: "r", value: .int(1))], hlc: at(5), deps: [])
+        let pastCutoff = try f.make(by: revokedWriter, ops: [.set(rec, field: "r", value: .int(2))], hlc: at(6), deps: [])
+        try f.make(by: f.root, ops: [.revoke(key: admin.publicKey.bytes, after: 1), .revoke(key: revokedWriter.publicKey.bytes, after: 1)],
+                   hlc: at(20), deps: [])
+        let nonMember = try f.make(by: stranger, ops: [.set(rec, field: "v", value: .int(66))], hlc: at(7), deps: [])
+        let writerGrant = try f.make(by: writer, ops: [.grant(key: stranger.publicKey.bytes, role: .admin)], hlc: at(8), deps: [])
+        let forkOne = try f.make(by: forker, ops: [.set(rec, field: "f", value: .int(1))], hlc: at(9), deps: [])
+        let forkTwo = try ChangesetEnvelope.sign(
+            ChangesetBody(network: network, namespace: f.namespace, author: forker.publicKey.bytes, seq: 1, prev: nil, deps: [], hlc: at(10),
+                          ops: [.set(rec, field: "f", value: .int(2))]), with: forker)
+        let ghost = ChangesetID(bytes: [UInt8](repeating: 0xAB, count: 32))!
+        let waiting = try f.make(by: waiter, ops: [.set(rec, field: "w", value: .int(1))], hlc: at(11), deps: [ghost])
+        let everything = f.made + [forkTwo]
+
+        // Refused outright, never stored: another network's changeset, and one claiming the writer's key.
+        let other = try ChangesetFactory(network: [UInt8](repeating: 7, count: 32), rng: &rng)
+        let foreign = try other.genesis(name: "otra", grants: [], hlc: at(0))
+        let forged = try ChangesetEnvelope.sign(
+            ChangesetBody(network: network, namespace: f.namespace, author: writer.publicKey.bytes, seq: 2, prev: f.made[1].id, deps: [],
+                          hlc: at(12), ops: [.set(rec, field: "v", value: .int(77))]), with: stranger)
+
+        var digests: [[UInt8]] = []
+        for order in [everything, everything.reversed()] {
+            try withTemporaryStore(network: network, clock: base + 10_000) { store in
+                for env in order { _ = try store.receive(env.bytes) }
+                #expect(throws: StoreError.wrongNetwork) { try store.receive(foreign.bytes) }
+                #expect(throws: StoreError.self) { try store.receive(forged.bytes) }
+                // An old bundle brings the cut changeset again: nothing changes.
+                let before = try store.stateDigest()
+                #expect(try store.receive(pastCutoff.bytes) == .duplicate)
+                #expect(try store.stateDigest() == before)
+
+                let report = try store.verify()
+                #expect(report.ok, "\(report.problems)")
+                let held = Dictionary(uniqueKeysWithValues: try store.quarantined().map { ($0.id, $0.reason) })
+                func reason(_ env: ChangesetEnvelope) -> String { held[env.id.hex] ?? "(not quarantined)" }
+                #expect(reason(nonMember).hasPrefix("unauthorized: author holds no role"))
+                #expect(reason(writerGrant).hasPrefix("unauthorized: author is writer, needs admin"))
+                #expect(reason(pastCutoff).hasPrefix("revoked: past the author's cut-off seq 1"))
+                #expect(reason(chainGrant).hasPrefix("revoked: past the author's cut-off seq 1"))
+                #expect(reason(chainWrite).hasPrefix("unauthorized: author holds no role"))
+                #expect(reason(forkOne).hasPrefix("fork") && reason(forkTwo).hasPrefix("fork"))
+                #expect(held.count == 7, "\(held)")
+                let pending = try store.pending()
+                #expect(pending.count == 1 && pending.first?.id == waiting.id.hex && pending.first?.reason == "waiting for \(ghost.hex)")
+                // Nothing honest is lost.
+                let fields = try #require(try store.get(namespace: "grupo", record: rec)?.fields)
+                #expect(fields["v"] == .value(.int(1)) && fields["a"] == .value(.int(1)) && fields["r"] == .value(.int(1)))
+                #expect(fields["x"] == nil && fields["f"] == nil && fields["w"] == nil)
+                digests.append(try store.stateDigest())
+            }
+        }
+        #expect(digests[0] == digests[1])
     }
 }

@@ -12,6 +12,7 @@ struct Verify: ParsableCommand {
             let report = try store.verify { n in console.progress(console.t(.verifyProgress, String(n))) }
             console.endProgress()
             let held = try store.quarantined()
+            let waiting = try store.pending()
             if console.json {
                 console.out(json: .object([
                     ("ok", .bool(report.ok)), ("checked", .int(Int64(report.checked))), ("applied", .int(Int64(report.applied))),
@@ -21,6 +22,7 @@ struct Verify: ParsableCommand {
                     })),
                     ("flags", .array(report.clockFlags.map(ClockFlagRendering.json))),
                     ("quarantined_changesets", .array(held.map(HeldRendering.json))),
+                    ("pending_changesets", .array(waiting.map(HeldRendering.json))),
                 ]))
             } else {
                 console.out(console.t(
@@ -28,6 +30,7 @@ struct Verify: ParsableCommand {
                 for p in report.problems { console.out("  \(p.kind)  \(p.id)  \(p.detail)") }
                 for line in ClockFlagRendering.lines(report.clockFlags, console: console) { console.out(line) }
                 for line in HeldRendering.lines(held, console: console) { console.out(line) }
+                for line in HeldRendering.pendingLines(waiting, console: console) { console.out(line) }
                 console.out(report.ok ? console.t(.verifyOK) : console.t(.verifyFailed, String(report.problems.count)))
             }
             if !report.ok { throw Console.verifyFailed }
