@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The local story of Tejido in one run: build in release mode, then two group namespaces, edits,
-# a delete and a revive, a query across groups, blame and verify. Stores go in ./demo-stores.
+# The story of Tejido in one run: build in release mode, then two group namespaces, edits, a delete
+# and a revive, a query across groups, blame and verify; a group's own store syncing over TLS, a
+# bundle and a local child; who may write where, and a lost laptop revoked. Stores go in ./demo-stores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -98,6 +99,26 @@ tejido sync "$GRUPO"
 tejido status
 tejido status --store "$GRUPO"
 tejido query "SELECT namespace, id, title, status FROM events ORDER BY namespace, id"
+
+echo "== Who may speak for a group: the coordination store holds guerrero but may not write there =="
+tejido put guerrero/events/marcha-3 status=cancelada || echo "(refused, as it should be)"
+echo
+
+echo "== A lost laptop: the group grants a second device, then revokes it after its first change =="
+LAPTOP="$DEMO/laptop"
+tejido init --join "$NETWORK" --store "$LAPTOP"
+LAPTOP_KEY="$("$BIN" key show --store "$LAPTOP" --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')"
+tejido grant guerrero "$LAPTOP_KEY" --store "$GRUPO"
+tejido sync "$GRUPO" --pull-only --store "$LAPTOP"
+tejido put guerrero/events/marcha-3 nota="revisar permisos" --store "$LAPTOP"
+tejido sync "$GRUPO" --push-only --store "$LAPTOP"
+# The laptop is stolen; whoever has it writes on.
+tejido put guerrero/events/marcha-3 status=cancelada --store "$LAPTOP"
+tejido revoke guerrero "$LAPTOP_KEY" --after 1 --store "$GRUPO"
+tejido sync "$GRUPO" --store "$LAPTOP"
+tejido get guerrero/events/marcha-3 --store "$GRUPO"
+tejido members guerrero --store "$GRUPO"
+tejido verify --store "$GRUPO"
 
 echo "== The same in Spanish =="
 "$BIN" verify --lang es

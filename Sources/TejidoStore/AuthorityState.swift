@@ -46,9 +46,20 @@ struct AuthorityState: Equatable {
     /// nodes whose keys hold a role in it.
     private(set) var isPrivate = false
 
+    /// The root and every key some candidate grants admin (counted or not): only these can ever
+    /// author a candidate that counts. A candidate by anyone else changes nothing.
+    let possibleAdmins: Set<[UInt8]>
+
     init(root: [UInt8], candidates: [Candidate]) {
         self.root = root
+        var admins: Set<[UInt8]> = [root]
+        for c in candidates {
+            for case .grant(let key, .admin) in c.ops { admins.insert(key) }
+        }
+        possibleAdmins = admins
         let ordered = candidates.sorted(by: Candidate.precedes)
+        var bySeq: [[UInt8]: [UInt64: Int64]] = [:]
+        for c in ordered { bySeq[c.author, default: [:]][c.seq] = c.seqno }
         var excluded: Set<Int64> = []
         // Each pass replays the candidates in canonical order, each judged by the state at its
         // turn. A candidate that counted at its turn but lies past a cut-off set later is excluded
@@ -58,14 +69,9 @@ struct AuthorityState: Equatable {
             valid = []
             rejected = [:]
             isPrivate = false
-            for c in ordered {
-                if excluded.contains(c.seqno) { continue }
-                if let failure = failure(author: c.author, seq: c.seq, needed: .admin) {
-                    rejected[c.seqno] = failure
-                    continue
-                }
-                valid.insert(c.seqno)
-                play(c)
+            var stopped: [[UInt8]: [Candidate]] = [:]
+            for c in ordered where !excluded.contains(c.seqno) {
+                take(c, bySeq: bySeq, stopped: &stopped)
             }
             let late = ordered.filter { valid.contains($0.seqno) && isPastCutoff(author: $0.author, seq: $0.seq) }
             if late.isEmpty { break }
@@ -75,7 +81,39 @@ struct AuthorityState: Equatable {
         for c in ordered where excluded.contains(c.seqno) { rejected[c.seqno] = pastCutoffReason(c.author) }
     }
 
-    private mutating func play(_ c: Candidate) {
+    /// Judges one candidate at its turn; if it counts, plays its ops. One stopped by its author's
+    /// cut-off (or by a prev that does not count) waits in `stopped`: a later grant that lifts the
+    /// cut-off plays it then, so that a re-granted key's whole feed counts again.
+    private mutating func take(_ c: Candidate, bySeq: [[UInt8]: [UInt64: Int64]], stopped: inout [[UInt8]: [Candidate]]) {
+        if let failure = failure(author: c.author, seq: c.seq, needed: .admin) {
+            rejected[c.seqno] = failure
+            if entries[c.author]?.cutoff != nil { stopped[c.author, default: []].append(c) }
+            return
+        }
+        // An authority changeset whose prev is one too counts only after it.
+        if c.seq > 1, let prev = bySeq[c.author]?[c.seq - 1], !valid.contains(prev) {
+            rejected[c.seqno] = "unauthorized: its prev does not count"
+            stopped[c.author, default: []].append(c)
+            return
+        }
+        rejected[c.seqno] = nil
+        valid.insert(c.seqno)
+        let lifted = play(c)
+        for key in lifted {
+            let waiting = (stopped.removeValue(forKey: key) ?? []).sorted { $0.seq < $1.seq }
+            for w in waiting { take(w, bySeq: bySeq, stopped: &stopped) }
+        }
+        // Its successor, if it was stopped only for want of this one (stamps out of seq order).
+        if let i = stopped[c.author]?.firstIndex(where: { $0.seq == c.seq + 1 }),
+           rejected[stopped[c.author]![i].seqno] == "unauthorized: its prev does not count" {
+            let next = stopped[c.author]!.remove(at: i)
+            take(next, bySeq: bySeq, stopped: &stopped)
+        }
+    }
+
+    /// Plays a counted candidate's ops; returns the keys whose cut-off a grant lifted.
+    private mutating func play(_ c: Candidate) -> [[UInt8]] {
+        var lifted: [[UInt8]] = []
         for op in c.ops {
             switch op {
             case .grant(let key, let role):
@@ -84,6 +122,7 @@ struct AuthorityState: Equatable {
                 if e.cutoff != nil {
                     // A grant after a revocation lifts it: the key starts over with this role.
                     e = Entry(role: role, grantedBy: c.author, grantSeqno: c.seqno)
+                    lifted.append(key)
                 } else if e.role.map({ $0 < role }) ?? true {
                     e.role = role
                     e.grantedBy = c.author
@@ -105,6 +144,7 @@ struct AuthorityState: Equatable {
                 continue
             }
         }
+        return lifted
     }
 
     private func isPastCutoff(author: [UInt8], seq: UInt64) -> Bool {

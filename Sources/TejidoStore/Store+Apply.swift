@@ -43,6 +43,9 @@ extension Store {
             before.append((ns, root, try authority(nsID: ns, root: root)))
         }
         let outcome = try place(env)
+        // Whatever became of it, it is now held: changesets that named it as a dep go on, and
+        // those that need it as their prev are checked again (they wait on if it is not applied).
+        try settle(try unblocked(by: env.id))
         for b in before { try authorityChanged(nsID: b.ns, root: b.root, old: b.state, also: []) }
         return before.isEmpty ? outcome : try self.outcome(seqno: try seqno(of: env.id) ?? 0)
     }
@@ -57,7 +60,6 @@ extension Store {
         if let f = try forkPoint(ns: nsID, author: authorID), body.seq >= f {
             let reason = Self.forkReason(f)
             _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: reason)
-            try releaseWaiters(of: env.id)
             return .quarantined(reason)
         }
         // Two different changesets at one (namespace, author, seq): both are kept as the proof,
@@ -79,7 +81,6 @@ extension Store {
         if case .broken(let reason) = readiness {
             _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: reason)
             logger.notice("quarantined \(env.id.hex): \(reason)")
-            try releaseWaiters(of: env.id)
             return .quarantined(reason)
         }
         // Grants, revocations and names change who may write: the namespace's authority is
@@ -89,6 +90,12 @@ extension Store {
             let seqno = try insert(env, ns: nsID, author: authorID, state: .pending, reason: nil)
             try run("INSERT OR IGNORE INTO authority_cs(ns, seqno) VALUES(?,?)", [.integer(nsID), .integer(seqno)])
             let item = Located(envelope: env, seqno: seqno, ns: nsID, author: authorID)
+            // By a key nobody ever made admin: it cannot count, and nothing needs computing again
+            // (a flood of such changesets costs one row each, not a recomputation each).
+            if !old.possibleAdmins.contains(body.author) {
+                if case .missing(let missing) = readiness { try wait(seqno: seqno, for: missing) } else { try settle([item]) }
+                return try outcome(seqno: seqno)
+            }
             if case .missing(let missing) = readiness {
                 try wait(seqno: seqno, for: missing)
                 if authorityAwaited != nil { for m in missing { authorityAwaited![m.bytes, default: []].insert(nsID) } }
@@ -103,7 +110,6 @@ extension Store {
         if let failure = try authorizationFailure(body: body, seqno: nil, nsID: nsID) {
             _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: failure)
             logger.notice("quarantined \(env.id.hex): \(failure)")
-            try releaseWaiters(of: env.id)
             return .quarantined(failure)
         }
         switch readiness {
@@ -118,7 +124,6 @@ extension Store {
             let seqno = try insert(env, ns: nsID, author: authorID, state: .applied, reason: nil)
             let item = Located(envelope: env, seqno: seqno, ns: nsID, author: authorID)
             try merge(item)
-            try settle(try unblocked(by: env.id))
             return .applied
         }
     }
@@ -349,13 +354,14 @@ extension Store {
                 missing.append(prev)
             }
         }
-        // A dep is satisfied once it is settled: applied, or quarantined for good. (A writer who
-        // saw a stolen key's changesets before its revocation must not wait for them forever.)
+        // A dep is satisfied once it is held, whatever its state: that depends only on the set of
+        // changesets held, never on the order they came in. (A writer who saw a stolen key's
+        // changesets before its revocation must not wait for them forever.)
         for dep in body.deps {
             look.bind(blob: 1, dep.bytes)
-            let settled = try look.step() && look.int64(3) != ChangesetState.pending.rawValue
+            let held = try look.step()
             look.reset()
-            if !settled { missing.append(dep) }
+            if !held { missing.append(dep) }
         }
         return missing.isEmpty ? .ready : .missing(missing)
     }
@@ -399,7 +405,7 @@ extension Store {
             case .ready:
                 if changesAuthority {
                     let state = try authority(nsID: item.ns, root: body.namespace)
-                    if !state.valid.contains(item.seqno) && state.rejected[item.seqno] == nil {
+                    if !state.valid.contains(item.seqno) && state.rejected[item.seqno] == nil && state.possibleAdmins.contains(body.author) {
                         // Not an input of the computation yet (its predecessors were unseen then).
                         try authorityChanged(nsID: item.ns, root: body.namespace, old: state, also: [item])
                         continue
@@ -421,16 +427,6 @@ extension Store {
     private func setState(_ seqno: Int64, _ state: ChangesetState, reason: String?) throws {
         try run("UPDATE changesets SET state=?, reason=? WHERE seqno=?",
                 [.integer(state.rawValue), reason.map { .text($0) } ?? .null, .integer(seqno)])
-        if state == .quarantined, case .blob(let id)? = try db.scalar("SELECT id FROM changesets WHERE seqno=?", [.integer(seqno)]),
-           let cid = ChangesetID(bytes: id) {
-            try releaseWaiters(of: cid)
-        }
-    }
-
-    /// A changeset just quarantined settles the deps of those that waited for it: they go on.
-    private func releaseWaiters(of id: ChangesetID) throws {
-        let waiters = try unblocked(by: id)
-        if !waiters.isEmpty { try settle(waiters) }
     }
 
     /// Held changesets whose last missing predecessor was `id`.

@@ -16,7 +16,8 @@ extension Store {
 
     /// The grant, revoke and name changesets of a namespace that take part in the computation:
     /// every one held, except those quarantined for their form (a broken chain or a forked feed)
-    /// and those whose prev was never seen here. Deps do not matter: the order is by stamp.
+    /// and those whose prev is not held here as the author's previous changeset. Deps do not
+    /// matter: the order is by stamp.
     func authorityCandidates(_ ns: Int64) throws -> [AuthorityState.Candidate] {
         let st = try statement(
             """
@@ -29,19 +30,21 @@ extension Store {
             rows.append((st.int64(0), st.blob(1)))
         }
         st.reset()
-        let held = try statement("SELECT 1 FROM changesets WHERE id=?")
+        let prevRow = try statement("SELECT ns, author, seq FROM changesets WHERE id=?")
         var out: [AuthorityState.Candidate] = []
         for (seqno, bytes) in rows {
             let env = try ChangesetEnvelope(bytes: bytes)
             let body = env.body
-            var complete = true
-            for id in body.prev.map({ [$0] }) ?? [] {
-                held.bind(blob: 1, id.bytes)
-                let found = try held.step()
-                held.reset()
-                if !found { complete = false; break }
+            if let prev = body.prev {
+                // The prev must be held and be this author's seq - 1 here (else the chain is broken,
+                // whether or not the store has noticed yet).
+                let author = try keyID(body.author)
+                prevRow.bind(blob: 1, prev.bytes)
+                let found = try prevRow.step()
+                let chained = found && prevRow.int64(0) == ns && prevRow.int64(1) == author && prevRow.int64(2) == Int64(body.seq) - 1
+                prevRow.reset()
+                if !chained { continue }
             }
-            guard complete else { continue }
             out.append(.init(seqno: seqno, id: env.id.bytes, author: body.author, seq: body.seq, hlc: body.hlc.rawValue, ops: body.ops))
         }
         return out
@@ -135,13 +138,23 @@ extension Store {
     /// Whether the node with `key` may be sent namespace `root` (protocol/authority.md, section 9).
     public func mayReceive(namespace root: [UInt8], key: [UInt8]) throws -> Bool {
         guard let ns = try namespaceID(root, create: false) else { return false }
-        return AuthorityState(root: root, candidates: try authorityCandidates(ns)).mayReceive(key)
+        return try currentAuthority(nsID: ns, root: root).mayReceive(key)
     }
 
     /// Whether a namespace is private.
     public func isPrivate(namespace root: [UInt8]) throws -> Bool {
         guard let ns = try namespaceID(root, create: false) else { return false }
-        return AuthorityState(root: root, candidates: try authorityCandidates(ns)).isPrivate
+        return try currentAuthority(nsID: ns, root: root).isPrivate
+    }
+
+    /// The authority state for a read outside a write transaction: the cached one unless another
+    /// connection has committed since (SQLite's `data_version` moved).
+    private func currentAuthority(nsID: Int64, root: [UInt8]) throws -> AuthorityState {
+        if case .integer(let v)? = try db.scalar("PRAGMA data_version"), v != authorityDataVersion {
+            authorityStates.removeAll()
+            authorityDataVersion = v
+        }
+        return try authority(nsID: nsID, root: root)
     }
 
     /// The highest seq of `key`'s feed held here in a namespace (the default cut-off of `revoke`).

@@ -74,10 +74,9 @@ extension Store {
                 }
                 feeds[feedKey] = (body.seq, env.id)
                 for dep in body.deps where !seen.contains(dep) {
-                    // A quarantined dep settles it too (protocol/merge.md).
-                    if case .integer(let state)? = try db.scalar("SELECT state FROM changesets WHERE id=?", [.blob(dep.bytes)]),
-                       state == ChangesetState.quarantined.rawValue { continue }
-                    report.problems.append(.init(id: idHex, kind: "deps", detail: "dep \(dep.hex) was not applied before it"))
+                    // A dep held in any state satisfies it (protocol/merge.md).
+                    if try db.scalar("SELECT 1 FROM changesets WHERE id=?", [.blob(dep.bytes)]) != nil { continue }
+                    report.problems.append(.init(id: idHex, kind: "deps", detail: "dep \(dep.hex) is not held"))
                 }
                 seen.insert(env.id)
                 // Authority, computed afresh from the namespace's grant, revoke and name changesets.

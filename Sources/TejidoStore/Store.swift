@@ -28,6 +28,8 @@ public final class Store {
     var statements: [String: SQLiteStatement] = [:]
     var nextApplied: Int64 = 0
     var authorityStates: [Int64: AuthorityState] = [:]
+    /// SQLite's `data_version` when `authorityStates` was last checked outside a write.
+    var authorityDataVersion: Int64 = -1
     /// First forked seq per (namespace, author), loaded once per transaction.
     var forkPoints: [FeedKey: UInt64]?
     /// Ids that pending grant, revoke or name changesets wait for, with their namespaces; loaded once per transaction.

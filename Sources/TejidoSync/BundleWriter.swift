@@ -76,11 +76,14 @@ public enum BundleWriter {
     }
 
     /// Writes a receipt: what `store` holds of `namespaces` (those named in the bundle it applied),
-    /// leaving out any its share list keeps from `recipient` (the bundle's creator).
+    /// leaving out any its share list keeps from `recipient` (the bundle's creator), and any
+    /// private namespace in which `recipient` holds no role.
     public static func writeReceipt(store: Store, to path: String, namespaces: [[UInt8]], recipient: [UInt8]?) throws {
         var heads: [[UInt8]: [[UInt8]: UInt64]] = [:]
         let shared = try recipient.flatMap { try store.sharedNamespaces(forPeerKey: $0) }
         for ns in namespaces where shared?.contains(ns) ?? true {
+            // A private namespace's heads go only to a recipient that holds a role in it.
+            if try store.isPrivate(namespace: ns), !(try recipient.map { try store.mayReceive(namespace: ns, key: $0) } ?? false) { continue }
             heads[ns] = Dictionary(try store.feedHeads(namespace: ns).map { ($0.author, $0.seq) }, uniquingKeysWith: max)
         }
         let receipt = BundleFormat.Receipt(network: store.networkID, holder: store.nodeKey.publicKey.bytes, created: store.now(), heads: heads)

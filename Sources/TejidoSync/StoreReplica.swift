@@ -9,6 +9,8 @@ public final class StoreReplica: SyncReplica {
     public lazy var offered: ([UInt8]) throws -> Set<[UInt8]>? = { [unowned self] key in try self.store.sharedNamespaces(forPeerKey: key) }
     /// The namespaces named in this side's digests: the only ones it sends.
     private var offeredNow: Set<[UInt8]> = []
+    /// The peer's key as known when the digests were made (empty: not known).
+    private var peerKey: [UInt8] = []
 
     public init(store: Store) { self.store = store }
 
@@ -16,6 +18,7 @@ public final class StoreReplica: SyncReplica {
     public var nodePublicKey: [UInt8] { store.nodeKey.publicKey.bytes }
 
     public func offeredHeads(for peer: [UInt8]) throws -> [(namespace: [UInt8], heads: [FeedHead])] {
+        peerKey = peer
         var list = try store.heldNamespaces()
         if let allowed = try offered(peer) { list = list.filter { allowed.contains($0) } }
         // A private namespace is not even named to a node whose key holds no role in it.
@@ -27,7 +30,12 @@ public final class StoreReplica: SyncReplica {
     /// Heads of a namespace. For one this side holds but does not offer this peer, they are still
     /// sent when the peer offers it: the peer holds that namespace itself, and without them it would
     /// send all of it again in every session. Nothing of it is ever sent to the peer.
-    public func heads(namespace: [UInt8]) throws -> [FeedHead] { try store.feedHeads(namespace: namespace) }
+    /// A private namespace's heads go only to a peer whose key holds a role in it: to any other
+    /// (or to a server whose key the client does not know yet) this side claims to hold nothing.
+    public func heads(namespace: [UInt8]) throws -> [FeedHead] {
+        guard try store.mayReceive(namespace: namespace, key: peerKey) else { return [] }
+        return try store.feedHeads(namespace: namespace)
+    }
 
     public func startSending(namespaces: [[UInt8]], theirHeads: [[UInt8]: [FeedHead]]) throws -> (count: Int, bytes: Int) {
         cursor?.close()

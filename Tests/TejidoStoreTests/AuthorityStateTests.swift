@@ -142,4 +142,36 @@ import TejidoTestSupport
             #expect(AuthorityState(root: root, candidates: shuffled) == AuthorityState(root: root, candidates: c.list))
         }
     }
+
+    @Test func whatARevokedAdminWroteCountsAgainOnceItIsReGranted() {
+        // A, not yet aware it was revoked, grants W; then the root grants A again.
+        let c = Builder()
+        _ = c.add(root, seq: 1, hlc: 10, [.grant(key: a, role: .admin)])
+        _ = c.add(root, seq: 2, hlc: 20, [.revoke(key: a, after: 0)])
+        let meanwhile = c.add(a, seq: 1, hlc: 25, [.grant(key: w, role: .writer)])
+        #expect(!state(c).valid.contains(meanwhile))
+        _ = c.add(root, seq: 3, hlc: 30, [.grant(key: a, role: .admin)])
+        let s = state(c)
+        #expect(s.valid.contains(meanwhile))
+        #expect(s.role(of: w, at: 1) == .writer)
+        #expect(s.role(of: a, at: 2) == .admin)
+    }
+
+    @Test func anAuthorityChangesetCountsOnlyAfterItsPrev() {
+        // B's seq 2 is stamped before its seq 1 (a lying clock): it still counts, after seq 1.
+        let c = Builder()
+        _ = c.add(root, seq: 1, hlc: 10, [.grant(key: b, role: .admin)])
+        let second = c.add(b, seq: 2, hlc: 15, [.grant(key: w, role: .writer)])
+        let first = c.add(b, seq: 1, hlc: 40, [.name("x")])
+        let s = state(c)
+        #expect(s.valid.contains(first) && s.valid.contains(second))
+        // B's seq 1 does not count (B was not yet admin at its stamp): seq 2 does not either.
+        let d = Builder()
+        let early = d.add(b, seq: 1, hlc: 5, [.name("y")])
+        _ = d.add(root, seq: 1, hlc: 10, [.grant(key: b, role: .admin)])
+        let later = d.add(b, seq: 2, hlc: 20, [.grant(key: w, role: .writer)])
+        let t = state(d)
+        #expect(!t.valid.contains(early) && !t.valid.contains(later))
+        #expect(t.rejected[later] == "unauthorized: its prev does not count")
+    }
 }

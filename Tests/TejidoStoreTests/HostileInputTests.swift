@@ -87,4 +87,49 @@ import TejidoTestSupport
             try ChangesetEnvelope(bytes: envelope(seq: 1, ops: [.setRemove(rec, field: "tags", element: .null, observed: [huge])]))
         }
     }
+
+    @Test func aDepThatWasQuarantinedThenWaitsDoesNotSplitStores() throws {
+        // W1's prev W0 never arrives; Y names W1 as a dep; the grant of W arrives first or last.
+        var rng = SeededRandom(seed: 77)
+        let network = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let f = try ChangesetFactory(network: network, rng: &rng)
+        let y = try f.addAuthor(rng: &rng)
+        let w = try f.addAuthor(rng: &rng)
+        try f.genesis(name: "grupo", grants: [(y.publicKey, .writer)], hlc: HLC(milliseconds: base, counter: 0))
+        let w0 = try f.make(by: w, ops: [.set(rec, field: "w", value: .int(0))], hlc: HLC(milliseconds: base + 1, counter: 0), deps: [])
+        let w1 = try f.make(by: w, ops: [.set(rec, field: "w", value: .int(1))], hlc: HLC(milliseconds: base + 2, counter: 0), deps: [])
+        let yw = try f.make(by: y, ops: [.set(rec, field: "y", value: .int(1))], hlc: HLC(milliseconds: base + 3, counter: 0), deps: [w1.id])
+        let grant = try f.make(by: f.root, ops: [.grant(key: w.publicKey.bytes, role: .writer)], hlc: HLC(milliseconds: base + 4, counter: 0), deps: [])
+        let all = f.made.filter { $0.id != w0.id }
+        var results: [([UInt8], Int)] = []
+        for order in [[all[0], w1, yw, grant], [all[0], grant, w1, yw], [yw, grant, w1, all[0]]] {
+            try withTemporaryStore(network: network, clock: base + 1000) { store in
+                for env in order { _ = try store.receive(env.bytes) }
+                #expect(try store.verify().ok)
+                results.append((try store.stateDigest(), try store.changesetCounts().applied))
+            }
+        }
+        #expect(Set(results.map { Hex.encode($0.0) }).count == 1 && Set(results.map(\.1)).count == 1, "\(results.map(\.1))")
+    }
+
+    @Test func aLongChainOfRejectedGrantsDoesNotExhaustTheStack() throws {
+        try setup { store, f, _, _ in
+            // 3,000 keys with no role, each granting the next, each naming the previous one as a dep,
+            // delivered last to first.
+            var rng = SeededRandom(seed: 5)
+            var made: [ChangesetEnvelope] = []
+            var prev: ChangesetID?
+            for i in 0..<3_000 {
+                let k = try f.addAuthor(rng: &rng)
+                let env = try ChangesetEnvelope.sign(
+                    ChangesetBody(network: f.network, namespace: f.namespace, author: k.publicKey.bytes, seq: 1, prev: nil,
+                                  deps: prev.map { [$0] } ?? [], hlc: HLC(milliseconds: base + UInt64(i) + 1, counter: 0),
+                                  ops: [.grant(key: k.publicKey.bytes, role: .admin)]), with: k)
+                made.append(env)
+                prev = env.id
+            }
+            _ = try store.receive(batch: made.reversed().map(\.bytes))
+            #expect(try store.changesetCounts().quarantined == 3_000)
+        }
+    }
 }

@@ -105,6 +105,7 @@ import TejidoTestSupport
         }
     }
 
+    /// A changeset waits until its prev is applied and each dep is held (in any state).
     @Test func aChangesetWaitsForItsPredecessorsThenApplies() throws {
         try setup { store, f, a, b in
             let first = try f.make(by: a, ops: [.set(rec, field: "title", value: .text("1"))], hlc: HLC(milliseconds: base + 1, counter: 0), deps: [])
@@ -112,7 +113,9 @@ import TejidoTestSupport
             let third = try f.make(by: b, ops: [.set(rec, field: "status", value: .text("ok"))], hlc: HLC(milliseconds: base + 3, counter: 0), deps: [second.id])
             #expect(try store.receive(third.bytes) == .pending(missing: 1))
             #expect(try store.receive(second.bytes) == .pending(missing: 1))
-            #expect(try store.get(namespace: "grupo", record: rec) == nil)
+            // Its dep is now held: the third goes on; the second still waits for its prev.
+            #expect(try field(store, "status") == .value(.text("ok")))
+            #expect(try field(store, "title") == nil)
             #expect(try store.receive(first.bytes) == .applied)
             let counts = try store.changesetCounts()
             #expect(counts.applied == 4 && counts.pending == 0)

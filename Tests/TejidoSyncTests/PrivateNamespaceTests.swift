@@ -167,4 +167,34 @@ import TejidoTestSupport
             expectNothingOf(s, in: recorder.sent, "memory after revocation")
         }
     }
+
+    @Test func aRevokedMemberThatStillHoldsItLearnsNothingNew() throws {
+        try setup { s in
+            let memberStore = try Store.open(at: s.member)
+            let memberKey = memberStore.nodeKey.publicKey
+            // The member pulls while it holds a role, then is revoked; the namespace moves on.
+            let first = SyncHarness.sync(memberStore, with: s.a.directory, client: .init(sends: false, expectedPeer: s.a.nodeKey.publicKey.bytes))
+            #expect(first.client.error == nil && first.server.error == nil)
+            #expect(try memberStore.heldNamespaces().contains(s.secret))
+            _ = try s.a.revoke(namespace: "secreto", key: memberKey)
+            let after = try s.a.put(namespace: "secreto", record: RecordKey(collection: "c", id: "nuevo"), fields: [("v", .int(1))])
+            // It still names the namespace in its digests (it holds it); the server answers with no heads.
+            let (x, y) = MemoryStream.pair()
+            let recorder = RecordingStream(x)
+            let server = SyncHarness.serve(s.a.directory) { y }
+            let session = SyncSession(role: .client, replica: StoreReplica(store: memberStore), options: .init(expectedPeer: s.a.nodeKey.publicKey.bytes))
+            _ = Result { () throws(SyncError) in try SyncRunner.run(session, over: recorder) }
+            recorder.close()
+            _ = server()
+            let leakedHead = recorder.received.contains(bytes: after.bytes)
+            #expect(!leakedHead, "the head written after the revocation reached the revoked member")
+            #expect(try memberStore.get(namespace: "secreto", record: RecordKey(collection: "c", id: "nuevo")) == nil)
+            // A receipt for the revoked key leaves the namespace out too.
+            let receipt = s.member.deletingLastPathComponent().appendingPathComponent("r.tjr").path
+            try BundleWriter.writeReceipt(store: s.a, to: receipt, namespaces: try s.a.heldNamespaces(), recipient: memberKey.bytes)
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: receipt)))
+            let named = bytes.contains(bytes: s.secret)
+            #expect(!named, "a receipt for a key without a role named the private namespace")
+        }
+    }
 }
