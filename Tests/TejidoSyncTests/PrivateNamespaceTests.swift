@@ -62,18 +62,27 @@ import TejidoTestSupport
         #expect(try m.stateDigest() == s.a.stateDigest())
     }
 
+    /// Syncs `client` (as the client) with the store at `serverDir` over an in-memory link, keeping
+    /// every byte that crossed; returns both sides' results and the recording.
+    func recordedSync(_ client: Store, with serverDir: URL, expectedPeer: [UInt8]?)
+        -> (client: Result<SyncStats, SyncError>, server: Result<SyncStats, SyncError>, link: RecordingStream)
+    {
+        let (x, y) = MemoryStream.pair()
+        let recorder = RecordingStream(x)
+        let server = SyncHarness.serve(serverDir) { y }
+        let session = SyncSession(role: .client, replica: StoreReplica(store: client), options: .init(expectedPeer: expectedPeer))
+        let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: recorder) }
+        recorder.close()
+        return (result, server(), recorder)
+    }
+
     @Test func anInMemoryLinkCarriesItOnlyToAMember() throws {
         try setup { s in
             for (dir, isMember) in [(s.outsider, false), (s.member, true)] {
                 // The client pushes; it knows the server's key (as when the key is pinned).
                 let serverKey = try Store.open(at: dir).nodeKey.publicKey.bytes
-                let (x, y) = MemoryStream.pair()
-                let recorder = RecordingStream(x)
-                let server = SyncHarness.serve(dir) { y }
-                let session = SyncSession(role: .client, replica: StoreReplica(store: s.a), options: .init(expectedPeer: serverKey))
-                let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: recorder) }
-                recorder.close()
-                #expect(result.error == nil && server().error == nil)
+                let (result, server, recorder) = recordedSync(s.a, with: dir, expectedPeer: serverKey)
+                #expect(result.error == nil && server.error == nil)
                 if isMember {
                     let carried = recorder.sent.contains(bytes: s.secret)
                     #expect(carried)
@@ -89,13 +98,7 @@ import TejidoTestSupport
 
     @Test func aClientThatDoesNotKnowTheServersKeyOffersNothingPrivate() throws {
         try setup { s in
-            let (x, y) = MemoryStream.pair()
-            let recorder = RecordingStream(x)
-            let server = SyncHarness.serve(s.member) { y }
-            let session = SyncSession(role: .client, replica: StoreReplica(store: s.a), options: .init())
-            _ = Result { () throws(SyncError) in try SyncRunner.run(session, over: recorder) }
-            recorder.close()
-            _ = server()
+            let recorder = recordedSync(s.a, with: s.member, expectedPeer: nil).link
             expectNothingOf(s, in: recorder.sent, "memory, server key unknown")
         }
     }
@@ -157,13 +160,7 @@ import TejidoTestSupport
             let memberKey = try Store.open(at: s.member).nodeKey.publicKey
             _ = try s.a.revoke(namespace: "secreto", key: memberKey)
             #expect(try !s.a.mayReceive(namespace: s.secret, key: memberKey.bytes))
-            let (x, y) = MemoryStream.pair()
-            let recorder = RecordingStream(x)
-            let server = SyncHarness.serve(s.member) { y }
-            let session = SyncSession(role: .client, replica: StoreReplica(store: s.a), options: .init(expectedPeer: memberKey.bytes))
-            _ = Result { () throws(SyncError) in try SyncRunner.run(session, over: recorder) }
-            recorder.close()
-            _ = server()
+            let recorder = recordedSync(s.a, with: s.member, expectedPeer: memberKey.bytes).link
             expectNothingOf(s, in: recorder.sent, "memory after revocation")
         }
     }
@@ -179,13 +176,7 @@ import TejidoTestSupport
             _ = try s.a.revoke(namespace: "secreto", key: memberKey)
             let after = try s.a.put(namespace: "secreto", record: RecordKey(collection: "c", id: "nuevo"), fields: [("v", .int(1))])
             // It still names the namespace in its digests (it holds it); the server answers with no heads.
-            let (x, y) = MemoryStream.pair()
-            let recorder = RecordingStream(x)
-            let server = SyncHarness.serve(s.a.directory) { y }
-            let session = SyncSession(role: .client, replica: StoreReplica(store: memberStore), options: .init(expectedPeer: s.a.nodeKey.publicKey.bytes))
-            _ = Result { () throws(SyncError) in try SyncRunner.run(session, over: recorder) }
-            recorder.close()
-            _ = server()
+            let recorder = recordedSync(memberStore, with: s.a.directory, expectedPeer: s.a.nodeKey.publicKey.bytes).link
             let leakedHead = recorder.received.contains(bytes: after.bytes)
             #expect(!leakedHead, "the head written after the revocation reached the revoked member")
             #expect(try memberStore.get(namespace: "secreto", record: RecordKey(collection: "c", id: "nuevo")) == nil)
