@@ -77,6 +77,10 @@ enum Schema {
         CREATE TABLE forks(ns INTEGER NOT NULL, author INTEGER NOT NULL, seq INTEGER NOT NULL,
             PRIMARY KEY(ns, author)) WITHOUT ROWID;
         """,
+        // 5: quarantined changesets by namespace: what a change of authority tries again.
+        """
+        CREATE INDEX changesets_quarantined ON changesets(ns) WHERE state = 2;
+        """,
     ]
 
     /// Steps that need more than SQL, run right after the migration of the same index.

@@ -212,13 +212,13 @@ extension Store {
             try rebuild(nsID: nsID, root: root)
             return
         }
-        try saveRoles(new, nsID: nsID)
+        try saveRoles(new, nsID: nsID, old: old)
         // Pending changesets of keys that lost rights are checked again too: one past a new
         // cut-off is quarantined now rather than waiting for a predecessor that will never count.
         var recheck: [Located] = []
-        let pending = try statement("SELECT seqno FROM changesets WHERE ns=? AND author=? AND state=?")
+        let pending = try statement("SELECT seqno FROM changesets WHERE ns=? AND author=? AND state=\(ChangesetState.pending.rawValue)")
         for key in new.narrowed(from: old) {
-            pending.bind(1, nsID); pending.bind(2, try keyID(key)); pending.bind(3, ChangesetState.pending.rawValue)
+            pending.bind(1, nsID); pending.bind(2, try keyID(key))
             var seqnos: [Int64] = []
             while try pending.step() { seqnos.append(pending.int64(0)) }
             pending.reset()
@@ -451,10 +451,10 @@ extension Store {
 
     /// Changesets of a namespace quarantined for their author's rights, to try again after a change of authority.
     private func requeueQuarantined(ns: Int64) throws -> [Located] {
+        // The state as a literal, so that SQLite can use the partial index `changesets_quarantined`.
         let st = try statement(
-            "SELECT seqno FROM changesets WHERE ns=? AND state=? AND (reason LIKE 'unauthorized%' OR reason LIKE 'revoked%')")
+            "SELECT seqno FROM changesets WHERE ns=? AND state=\(ChangesetState.quarantined.rawValue) AND (reason LIKE 'unauthorized%' OR reason LIKE 'revoked%')")
         st.bind(1, ns)
-        st.bind(2, ChangesetState.quarantined.rawValue)
         var seqnos: [Int64] = []
         while try st.step() { seqnos.append(st.int64(0)) }
         st.reset()

@@ -20,34 +20,53 @@ extension Store {
     /// matter: the order is by stamp.
     func authorityCandidates(_ ns: Int64) throws -> [AuthorityState.Candidate] {
         let st = try statement(
-            """
-            SELECT c.seqno, c.envelope, c.state, c.reason FROM authority_cs a JOIN changesets c ON c.seqno = a.seqno WHERE a.ns = ?
-            """)
+            "SELECT c.seqno, c.state, c.reason FROM authority_cs a JOIN changesets c ON c.seqno = a.seqno WHERE a.ns = ?")
         st.bind(1, ns)
-        var rows: [(Int64, [UInt8])] = []
+        var seqnos: [Int64] = []
         while try st.step() {
-            if st.int64(2) == ChangesetState.quarantined.rawValue, !st.isNull(3), Self.isStructural(st.text(3)) { continue }
-            rows.append((st.int64(0), st.blob(1)))
+            if st.int64(1) == ChangesetState.quarantined.rawValue, !st.isNull(2), Self.isStructural(st.text(2)) { continue }
+            seqnos.append(st.int64(0))
         }
         st.reset()
+        if parsedAuthority.count > 100_000 { parsedAuthority.removeAll(keepingCapacity: true) }
+        let envelope = try statement("SELECT envelope FROM changesets WHERE seqno=?")
         let prevRow = try statement("SELECT ns, author, seq FROM changesets WHERE id=?")
         var out: [AuthorityState.Candidate] = []
-        for (seqno, bytes) in rows {
-            let env = try ChangesetEnvelope(bytes: bytes)
-            let body = env.body
-            if let prev = body.prev {
+        for seqno in seqnos {
+            // Parsed once per store: a stored envelope never changes.
+            var parsed: ParsedAuthority
+            if let p = parsedAuthority[seqno] { parsed = p } else {
+                envelope.bind(1, seqno)
+                guard try envelope.step() else { envelope.reset(); continue }
+                let env = try ChangesetEnvelope(bytes: envelope.blob(0))
+                envelope.reset()
+                let body = env.body
+                parsed = ParsedAuthority(
+                    candidate: .init(seqno: seqno, id: env.id.bytes, author: body.author, seq: body.seq, hlc: body.hlc.rawValue, ops: body.ops),
+                    prev: body.prev, authorID: try keyID(body.author), chained: body.prev == nil)
+            }
+            if !parsed.chained, let prev = parsed.prev {
                 // The prev must be held and be this author's seq - 1 here (else the chain is broken,
                 // whether or not the store has noticed yet).
-                let author = try keyID(body.author)
                 prevRow.bind(blob: 1, prev.bytes)
                 let found = try prevRow.step()
-                let chained = found && prevRow.int64(0) == ns && prevRow.int64(1) == author && prevRow.int64(2) == Int64(body.seq) - 1
+                parsed.chained = found && prevRow.int64(0) == ns && prevRow.int64(1) == parsed.authorID
+                    && prevRow.int64(2) == Int64(parsed.candidate.seq) - 1
                 prevRow.reset()
-                if !chained { continue }
             }
-            out.append(.init(seqno: seqno, id: env.id.bytes, author: body.author, seq: body.seq, hlc: body.hlc.rawValue, ops: body.ops))
+            parsedAuthority[seqno] = parsed
+            if parsed.chained { out.append(parsed.candidate) }
         }
         return out
+    }
+
+    /// A grant, revoke, name or visibility changeset as the authority computation reads it.
+    struct ParsedAuthority {
+        let candidate: AuthorityState.Candidate
+        let prev: ChangesetID?
+        let authorID: Int64
+        /// Its prev is held as its author's previous changeset (once true, true for good).
+        var chained: Bool
     }
 
     /// Quarantine reasons about a changeset's form rather than its author's rights: such a
@@ -78,11 +97,18 @@ extension Store {
     }
 
     /// Writes a namespace's computed roles to the `roles` table (what `members` shows).
-    func saveRoles(_ state: AuthorityState, nsID: Int64) throws {
-        try run("DELETE FROM roles WHERE ns=?", [.integer(nsID)])
+    /// With `old` (the state the table holds now), only the keys that changed are written.
+    func saveRoles(_ state: AuthorityState, nsID: Int64, old: AuthorityState? = nil) throws {
+        if let old {
+            for key in old.entries.keys where state.entries[key] == nil {
+                try run("DELETE FROM roles WHERE ns=? AND key=?", [.integer(nsID), .integer(try keyID(key))])
+            }
+        } else {
+            try run("DELETE FROM roles WHERE ns=?", [.integer(nsID)])
+        }
         let ins = try statement(
-            "INSERT INTO roles(ns, key, role, granted_by, grant_cs, cutoff, revoked_by, revoke_cs) VALUES(?,?,?,?,?,?,?,?)")
-        for (key, e) in state.entries.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            "INSERT OR REPLACE INTO roles(ns, key, role, granted_by, grant_cs, cutoff, revoked_by, revoke_cs) VALUES(?,?,?,?,?,?,?,?)")
+        for (key, e) in state.entries.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) where old?.entries[key] != e {
             try ins.run([
                 .integer(nsID), .integer(try keyID(key)), e.role.map { .integer(Int64($0.rawValue)) } ?? .null,
                 try e.grantedBy.map { .integer(try keyID($0)) } ?? .null, e.grantSeqno.map(SQLiteValue.integer) ?? .null,

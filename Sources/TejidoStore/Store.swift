@@ -28,6 +28,8 @@ public final class Store {
     var statements: [String: SQLiteStatement] = [:]
     var nextApplied: Int64 = 0
     var authorityStates: [Int64: AuthorityState] = [:]
+    /// Grant, revoke, name and visibility changesets already parsed, by seqno.
+    var parsedAuthority: [Int64: ParsedAuthority] = [:]
     /// SQLite's `data_version` when `authorityStates` was last checked outside a write.
     var authorityDataVersion: Int64 = -1
     /// First forked seq per (namespace, author), loaded once per transaction.
@@ -192,6 +194,7 @@ public final class Store {
 
     func dropCaches() {
         for st in statements.values { st.reset() }
+        parsedAuthority.removeAll()
         keyIDs.removeAll()
         namespaceIDs.removeAll()
         recordIDs.removeAll()
