@@ -71,7 +71,7 @@ extension Store {
         if forked {
             let reason = Self.forkReason(body.seq)
             let seqno = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: reason)
-            if body.ops.contains(where: \.isAuthority) { try run("INSERT OR IGNORE INTO authority_cs(ns, seqno) VALUES(?,?)", [.integer(nsID), .integer(seqno)]) }
+            if body.ops.contains(where: \.isAuthority) { try listAsAuthority(ns: nsID, seqno: seqno) }
             try recordFork(ns: nsID, author: authorID, seq: body.seq)
             logger.notice("fork in feed of \(KeyText.fingerprint(body.author)) at seq \(body.seq): namespace rebuilt without it")
             try rebuild(nsID: nsID, root: body.namespace)
@@ -88,7 +88,7 @@ extension Store {
         if body.ops.contains(where: \.isAuthority) {
             let old = try authority(nsID: nsID, root: body.namespace)
             let seqno = try insert(env, ns: nsID, author: authorID, state: .pending, reason: nil)
-            try run("INSERT OR IGNORE INTO authority_cs(ns, seqno) VALUES(?,?)", [.integer(nsID), .integer(seqno)])
+            try listAsAuthority(ns: nsID, seqno: seqno)
             let item = Located(envelope: env, seqno: seqno, ns: nsID, author: authorID)
             // By a key nobody ever made admin: it cannot count, and nothing needs computing again
             // (a flood of such changesets costs one row each, not a recomputation each).
@@ -144,6 +144,11 @@ extension Store {
         }
     }
 
+    /// Lists a stored changeset among its namespace's authority inputs (`authority_cs`).
+    private func listAsAuthority(ns: Int64, seqno: Int64) throws {
+        try run("INSERT OR IGNORE INTO authority_cs(ns, seqno) VALUES(?,?)", [.integer(ns), .integer(seqno)])
+    }
+
     /// Namespaces with a pending grant, revoke or name changeset waiting for `id`.
     private func awaitedByAuthority(_ id: ChangesetID) throws -> Set<Int64> {
         if authorityAwaited == nil {
@@ -168,9 +173,7 @@ extension Store {
     }
 
     /// The quarantine reason of every changeset of a feed from its fork on.
-    public static func forkReasonText(seq: UInt64) -> String { forkReason(seq) }
-
-    static func forkReason(_ seq: UInt64) -> String {
+    public static func forkReason(_ seq: UInt64) -> String {
         "fork: the author's feed has two different changesets at seq \(seq); it stops before them"
     }
 

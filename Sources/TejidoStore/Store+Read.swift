@@ -145,39 +145,31 @@ extension Store {
 
     /// Quarantined changesets with their reasons, oldest arrival first (at most `limit`).
     public func quarantined(limit: Int = 1_000) throws -> [HeldChangeset] {
+        try held(.quarantined, reason: "COALESCE(c.reason, '')", limit: limit)
+    }
+
+    /// Pending changesets, each with the ids it still waits for ("waiting for <id>, ..."), oldest
+    /// arrival first (at most `limit`): a dep that never comes leaves its changeset here for good.
+    public func pending(limit: Int = 1_000) throws -> [HeldChangeset] {
+        try held(.pending, reason: """
+            'waiting for ' || lower(COALESCE((SELECT group_concat(hex(w.needed), ', ') FROM waiting w WHERE w.seqno = c.seqno), ''))
+            """, limit: limit)
+    }
+
+    /// Changesets in `state`, with `reason` (an SQL expression over the row `c`) as their reason.
+    private func held(_ state: ChangesetState, reason: String, limit: Int) throws -> [HeldChangeset] {
         let st = try db.prepare(
             """
-            SELECT c.id, c.ns, r.key, k.key, c.seq, COALESCE(c.reason, '') FROM changesets c JOIN keys k ON k.k = c.author
+            SELECT c.id, c.ns, r.key, k.key, c.seq, \(reason) FROM changesets c JOIN keys k ON k.k = c.author
             JOIN namespaces n ON n.ns = c.ns JOIN keys r ON r.k = n.root WHERE c.state = ? ORDER BY c.seqno LIMIT ?
             """)
-        st.bind(1, ChangesetState.quarantined.rawValue)
+        st.bind(1, state.rawValue)
         st.bind(2, Int64(limit))
         var out: [HeldChangeset] = []
         while try st.step() {
             out.append(HeldChangeset(
                 id: Hex.encode(st.blob(0)), namespace: try displayName(nsID: st.int64(1), root: st.blob(2)), author: st.blob(3),
                 seq: UInt64(st.int64(4)), reason: st.text(5)))
-        }
-        return out
-    }
-
-    /// Pending changesets, each with the ids it still waits for ("waiting for <id>, ..."), oldest
-    /// arrival first (at most `limit`): a dep that never comes leaves its changeset here for good.
-    public func pending(limit: Int = 1_000) throws -> [HeldChangeset] {
-        let st = try db.prepare(
-            """
-            SELECT c.id, c.ns, r.key, k.key, c.seq, (SELECT group_concat(hex(w.needed), ', ') FROM waiting w WHERE w.seqno = c.seqno)
-            FROM changesets c JOIN keys k ON k.k = c.author JOIN namespaces n ON n.ns = c.ns JOIN keys r ON r.k = n.root
-            WHERE c.state = ? ORDER BY c.seqno LIMIT ?
-            """)
-        st.bind(1, ChangesetState.pending.rawValue)
-        st.bind(2, Int64(limit))
-        var out: [HeldChangeset] = []
-        while try st.step() {
-            let waits = st.isNull(5) ? "" : st.text(5).lowercased()
-            out.append(HeldChangeset(
-                id: Hex.encode(st.blob(0)), namespace: try displayName(nsID: st.int64(1), root: st.blob(2)), author: st.blob(3),
-                seq: UInt64(st.int64(4)), reason: "waiting for " + waits))
         }
         return out
     }
