@@ -17,6 +17,7 @@ extension SyncError.Code {
         case .shuttingDown: .reasonShuttingDown
         case .connectionLost: .reasonConnectionLost
         case .cannotConnect: .reasonCannotConnect
+        case .keyNotProven: .reasonKeyNotProven
         case .wrongPeerKey, .peerKeyNotPinned, .sameNode, .other: .reasonOther
         }
     }

@@ -101,7 +101,9 @@ struct Sync: ParsableCommand {
             let shared = try store.sharedNamespaces(forPeer: peerName)
             replica.offered = { _ in shared }
         }
-        let session = SyncSession(role: .client, replica: replica, options: SyncSession.Options(sends: !pullOnly, receives: !pushOnly, expectedPeer: pinned))
+        // TLS proves both keys in its handshake; over stdio the session proves them itself.
+        let session = SyncSession(role: .client, replica: replica,
+                                  options: SyncSession.Options(sends: !pullOnly, receives: !pushOnly, expectedPeer: pinned, proveKeys: proven == nil))
         let me = store.nodeKey.publicKey.bytes
         session.checkPeer = { hello in
             if hello.nodeKey == me { return SyncError(.sameNode, "the peer holds this store's own node key") }
