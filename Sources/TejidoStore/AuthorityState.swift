@@ -92,7 +92,7 @@ struct AuthorityState: Equatable {
         }
         // An authority changeset whose prev is one too counts only after it.
         if c.seq > 1, let prev = bySeq[c.author]?[c.seq - 1], !valid.contains(prev) {
-            rejected[c.seqno] = "unauthorized: its prev does not count"
+            rejected[c.seqno] = QuarantineReason.prevDoesNotCount.stored
             stopped[c.author, default: []].append(c)
             return
         }
@@ -105,7 +105,7 @@ struct AuthorityState: Equatable {
         }
         // Its successor, if it was stopped only for want of this one (stamps out of seq order).
         if let i = stopped[c.author]?.firstIndex(where: { $0.seq == c.seq + 1 }),
-           rejected[stopped[c.author]![i].seqno] == "unauthorized: its prev does not count" {
+           rejected[stopped[c.author]![i].seqno] == QuarantineReason.prevDoesNotCount.stored {
             let next = stopped[c.author]!.remove(at: i)
             take(next, bySeq: bySeq, stopped: &stopped)
         }
@@ -153,9 +153,7 @@ struct AuthorityState: Equatable {
     }
 
     private func pastCutoffReason(_ author: [UInt8]) -> String {
-        let cut = entries[author]?.cutoff.map(String.init) ?? "?"
-        let by = entries[author]?.revokedBy.map { " (revoked by \(KeyText.fingerprint($0)))" } ?? ""
-        return "revoked: past the author's cut-off seq \(cut)\(by)"
+        QuarantineReason.revoked(cutoff: entries[author]?.cutoff, by: entries[author]?.revokedBy.map(KeyText.fingerprint)).stored
     }
 
     /// Nil if `author` may write changeset `seq` of its feed needing `needed`, else the reason.
@@ -163,10 +161,10 @@ struct AuthorityState: Equatable {
         if author == root { return nil }
         guard let e = entries[author], let held = e.role else {
             if let cut = entries[author]?.cutoff, seq > cut { return pastCutoffReason(author) }
-            return "unauthorized: author holds no role in the namespace"
+            return QuarantineReason.noRole.stored
         }
         if let cut = e.cutoff, seq > cut { return pastCutoffReason(author) }
-        if held < needed { return "unauthorized: author is \(held.name), needs \(needed.name)" }
+        if held < needed { return QuarantineReason.roleTooLow(held: held, needed: needed).stored }
         return nil
     }
 
@@ -176,7 +174,7 @@ struct AuthorityState: Equatable {
         if body.ops.contains(where: \.isAuthority) {
             if valid.contains(seqno) { return nil }
             return rejected[seqno] ?? failure(author: body.author, seq: body.seq, needed: .admin)
-                ?? "unauthorized: not yet accepted"
+                ?? QuarantineReason.notYetAccepted.stored
         }
         return failure(author: body.author, seq: body.seq, needed: .writer)
     }

@@ -6,4 +6,7 @@ public struct HeldChangeset: Sendable, Equatable {
     public let author: [UInt8]
     public let seq: UInt64
     public let reason: String
+
+    /// The reason as a case; for a pending changeset (its reason names what it waits for), `.other`.
+    public var quarantineReason: QuarantineReason { QuarantineReason(stored: reason) }
 }

@@ -174,7 +174,7 @@ extension Store {
 
     /// The quarantine reason of every changeset of a feed from its fork on.
     public static func forkReason(_ seq: UInt64) -> String {
-        "fork: the author's feed has two different changesets at seq \(seq); it stops before them"
+        QuarantineReason.fork(seq: seq).stored
     }
 
     struct FeedKey: Hashable {
@@ -350,7 +350,7 @@ extension Store {
                 let ok = look.int64(0) == ns && look.int64(1) == author && look.int64(2) == Int64(body.seq) - 1
                 let applied = look.int64(3) == ChangesetState.applied.rawValue
                 look.reset()
-                if !ok { return .broken("broken chain: prev is not this author's seq \(body.seq - 1)") }
+                if !ok { return .broken(QuarantineReason.brokenChain(seq: body.seq - 1).stored) }
                 if !applied { missing.append(prev) }
             } else {
                 look.reset()

@@ -71,7 +71,7 @@ extension Store {
 
     /// Quarantine reasons about a changeset's form rather than its author's rights: such a
     /// changeset can never become valid.
-    static func isStructural(_ reason: String) -> Bool { reason.hasPrefix("fork") || reason.hasPrefix("broken") }
+    static func isStructural(_ reason: String) -> Bool { QuarantineReason(stored: reason).isStructural }
 
     /// The role this store's own (or any) key holds for its next changeset in a namespace: nil
     /// when it holds none, or when its feed is cut off.

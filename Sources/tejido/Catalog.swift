@@ -27,7 +27,7 @@ enum Msg: String, CaseIterable {
     case helpLog, helpBlame, helpVerify
     case helpMembers, membersHeader, memberRoot, errBadTimeout, quarantinedHeader
     case helpRevoke, revoked, errCannotRevokeRoot, memberRevoked, memberNoRole, errRevoked
-    case reasonNoRole, reasonRoleTooLow, reasonRevoked, reasonFork, reasonBrokenChain, pendingHeader
+    case reasonNoRole, reasonRoleTooLow, reasonRevoked, reasonFork, reasonBrokenChain, reasonPrevDoesNotCount, reasonNotYetAccepted, pendingHeader
     case errNoRootKey, errWrongPassphrase, errNoPassphrase, errPassphraseMismatch, rootExported, rootForgotten, rootImported
     case helpExportRoot, helpImportRoot, passphrasePrompt, passphraseAgain
     case helpNamespacePetname, petnameSet, clockFlagLine, clockFlagsHeader
@@ -121,6 +121,10 @@ enum Msg: String, CaseIterable {
         case .reasonFork: ("its author signed two different changesets at seq {0}: the feed stops before them",
                            "su autor firmó dos cambios distintos con el número {0}: su cadena se detiene antes de ellos")
         case .reasonBrokenChain: ("its prev is not its author's previous changeset", "su anterior no es el cambio previo de su autor")
+        case .reasonPrevDoesNotCount: ("it changes who may write, and its author's previous changeset does not count",
+                                        "cambia quién puede escribir, y el cambio anterior de su autor no cuenta")
+        case .reasonNotYetAccepted: ("it changes who may write, and its author's right to do so is not established",
+                                     "cambia quién puede escribir, y el derecho de su autor a hacerlo no está establecido")
         case .pendingHeader: ("Pending: waiting for changesets not held here ({0}):", "Pendientes: esperan cambios que no están aquí ({0}):")
         case .errRevoked: ("This node's key was revoked in namespace \"{0}\": its changes after number {1} no longer count, and it may not write there. Its admins (keys {2}) can grant it a role again with `tejido grant`.",
                            "La llave de este nodo fue revocada en el espacio \"{0}\": sus cambios después del número {1} ya no cuentan y no puede escribir ahí. Sus administradores (llaves {2}) pueden volver a darle un rol con `tejido grant`.")

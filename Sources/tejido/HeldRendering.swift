@@ -12,34 +12,24 @@ enum HeldRendering {
         ])
     }
 
-    /// A stable code for a stored reason: unauthorized, revoked, fork, broken_chain, waiting or other.
+    /// A stable code for a stored reason: unauthorized, revoked, fork, broken_chain, waiting (a
+    /// pending changeset) or other.
     static func kind(_ reason: String) -> String {
-        for (prefix, code) in [("unauthorized", "unauthorized"), ("revoked", "revoked"), ("fork", "fork"), ("broken chain", "broken_chain"),
-                               ("waiting", "waiting")] where reason.hasPrefix(prefix) {
-            return code
-        }
-        return "other"
+        reason.hasPrefix("waiting for ") ? "waiting" : QuarantineReason(stored: reason).kind
     }
 
-    /// A stored reason (English, written by the store) in the user's language.
+    /// A stored reason in the user's language.
     static func localized(_ reason: String, console: Console) -> String {
-        func number(after marker: String) -> String {
-            guard let r = reason.range(of: marker) else { return "?" }
-            return String(reason[r.upperBound...].prefix { $0.isNumber })
+        switch QuarantineReason(stored: reason) {
+        case .noRole: console.t(.reasonNoRole)
+        case .roleTooLow(let held, let needed): console.t(.reasonRoleTooLow, held.name, needed.name)
+        case .revoked(let cutoff, let by): console.t(.reasonRevoked, cutoff.map(String.init) ?? "?", by ?? "-")
+        case .fork(let seq): console.t(.reasonFork, String(seq))
+        case .brokenChain: console.t(.reasonBrokenChain)
+        case .prevDoesNotCount: console.t(.reasonPrevDoesNotCount)
+        case .notYetAccepted: console.t(.reasonNotYetAccepted)
+        case .other: reason
         }
-        if reason.hasPrefix("unauthorized: author holds no role") { return console.t(.reasonNoRole) }
-        if reason.hasPrefix("unauthorized: author is "), let r = reason.range(of: ", needs ") {
-            let held = reason[reason.index(reason.startIndex, offsetBy: "unauthorized: author is ".count)..<r.lowerBound]
-            return console.t(.reasonRoleTooLow, String(held), String(reason[r.upperBound...]))
-        }
-        if reason.hasPrefix("revoked:") {
-            var by = "-"
-            if let r = reason.range(of: "(revoked by ") { by = String(reason[r.upperBound...].prefix { $0 != ")" }) }
-            return console.t(.reasonRevoked, number(after: "cut-off seq "), by)
-        }
-        if reason.hasPrefix("fork:") { return console.t(.reasonFork, number(after: "at seq ")) }
-        if reason.hasPrefix("broken chain") { return console.t(.reasonBrokenChain) }
-        return reason
     }
 
     static func lines(_ held: [HeldChangeset], console: Console) -> [String] {
