@@ -282,7 +282,8 @@ extension Store {
         rows.bind(1, nsID)
         var forked: [(Int64, String)] = []
         while try rows.step() {
-            if rows.int64(3) == ChangesetState.quarantined.rawValue, !rows.isNull(4), rows.text(4).hasPrefix("broken") { continue }
+            if rows.int64(3) == ChangesetState.quarantined.rawValue, !rows.isNull(4),
+               case .brokenChain = QuarantineReason(stored: rows.text(4)) { continue }
             if let f = try forkPoint(ns: nsID, author: rows.int64(1)), UInt64(rows.int64(2)) >= f {
                 forked.append((rows.int64(0), Self.forkReason(f)))
                 continue

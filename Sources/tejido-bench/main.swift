@@ -10,7 +10,7 @@ var runs = 3
 var seed = 42
 var outDir = URL(fileURLWithPath: "bench-out")
 var workloadPath: String?
-var phases: Set<String> = ["import", "sync"]
+var phases: Set<String> = ["import", "sync", "revoke"]
 var args = CommandLine.arguments.dropFirst()
 while let a = args.popFirst() {
     switch a {
@@ -21,7 +21,7 @@ while let a = args.popFirst() {
     case "--workload": workloadPath = args.popFirst()
     case "--phase": phases = Set((args.popFirst() ?? "").split(separator: ",").map(String.init))
     default:
-        print("usage: tejido-bench [--ops N] [--runs R] [--seed S] [--workload FILE] [--out DIR] [--phase import,sync]")
+        print("usage: tejido-bench [--ops N] [--runs R] [--seed S] [--workload FILE] [--out DIR] [--phase import,sync,revoke]")
         exit(64)
     }
 }
@@ -176,6 +176,27 @@ if phases.contains("sync") {
         "sync_coordinator_ops_per_s": rate, "sync_coordinator_runs": main.map { Double($0.ops) / $0.seconds },
         "sync_wire_overhead": overhead, "sync_protocol_overhead": protocolOverhead,
         "sync_coordinator_peak_rss_mib": Dictionary(uniqueKeysWithValues: rss.map { (String($0.0), $0.1) }),
+    ]) { a, _ in a }
+}
+// MARK: Revocation that takes back half of a group's history
+if phases.contains("revoke") {
+    var results: [RevokeBench.Result] = []
+    for run in 0..<runs {
+        let r = try RevokeBench.run(workload: workload, group: groups[0], directory: scratch.appendingPathComponent("revoke"))
+        results.append(r)
+        say("revoke run \(run + 1)/\(runs): \(r.cut) of \(r.changesets) changesets cut in \(String(format: "%.2f", r.seconds)) s")
+    }
+    try? FileManager.default.removeItem(at: scratch)
+    let seconds = median(results.map(\.seconds))
+    let r = results.last!
+    let kept = r.changesets - r.cut
+    if lines.isEmpty { lines.append("Tejido benchmark: \(ops) ops, seed \(seed), \(runs) runs (medians), \(cores) cores") }
+    lines += [
+        "",
+        "Revocation of a key half-way through its feed, in a namespace of \(r.changesets) changesets (\(r.ops) ops): \(r.cut) cut, the namespace rebuilt from the \(kept) that still count in \(String(format: "%.2f", seconds)) s (median; runs \(results.map { String(format: "%.2f", $0.seconds) }.joined(separator: ", ")) s), \(Int(Double(kept) / seconds)) changesets/s re-applied.",
+    ]
+    json.merge([
+        "revoke_seconds": seconds, "revoke_runs": results.map(\.seconds), "revoke_changesets": r.changesets, "revoke_cut": r.cut,
     ]) { a, _ in a }
 }
 print(lines.joined(separator: "\n"))
