@@ -16,7 +16,6 @@ public final class StoreReplica: SyncReplica {
 
     public var networkID: [UInt8] { store.networkID }
     public var nodePublicKey: [UInt8] { store.nodeKey.publicKey.bytes }
-    public func sign(_ bytes: [UInt8]) throws -> [UInt8] { try store.nodeKey.signature(for: bytes) }
 
     public func offeredHeads(for peer: [UInt8]) throws -> [(namespace: [UInt8], heads: [FeedHead])] {
         peerKey = peer

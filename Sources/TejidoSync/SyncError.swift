@@ -17,7 +17,6 @@ public struct SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case peerKeyNotPinned = 14
         case sameNode = 15
         case cannotConnect = 16
-        case keyNotProven = 17
         case other = 99
 
         /// Stable name, used in `--json` output and the catalog.
@@ -39,7 +38,6 @@ public struct SyncError: Error, Equatable, Sendable, CustomStringConvertible {
             case .peerKeyNotPinned: "peer_key_not_pinned"
             case .sameNode: "same_node"
             case .cannotConnect: "cannot_connect"
-            case .keyNotProven: "key_not_proven"
             case .other: "other"
             }
         }

@@ -4,8 +4,7 @@ import TejidoStore
 /// The messages of the sync protocol. Each travels as one frame: a CBOR array whose first element
 /// is the message type (protocol/sync.md).
 public enum SyncMessage: Equatable, Sendable {
-    /// 0: `[0, version, network id, node key, flags]`, or with a sixth element, a 32-byte nonce,
-    /// when the carrier does not prove keys and the sides prove them with `proof`.
+    /// 0: `[0, version, network id, node key, flags]`.
     case hello(Hello)
     /// 1: `[1, [[namespace, digest, feed count], ...]]`.
     case digests([NamespaceDigest])
@@ -19,8 +18,6 @@ public enum SyncMessage: Equatable, Sendable {
     case done(sent: UInt64)
     /// 6: `[6, code, text]`: the session ends.
     case error(code: UInt64, text: String)
-    /// 7: `[7, signature]`: the sender's node key signs both hellos' nonces (`KeyProof`).
-    case proof([UInt8])
 
     public struct Hello: Equatable, Sendable {
         public let version: UInt64
@@ -28,24 +25,19 @@ public enum SyncMessage: Equatable, Sendable {
         public let nodeKey: [UInt8]
         /// Bit 0: this side sends changesets; bit 1: it takes them in.
         public let flags: UInt64
-        /// 32 fresh random bytes for the peer to sign, when keys are proven in the session.
-        public let nonce: [UInt8]?
 
-        public init(version: UInt64 = SyncLimits.version, network: [UInt8], nodeKey: [UInt8], sends: Bool, receives: Bool,
-                    nonce: [UInt8]? = nil) {
+        public init(version: UInt64 = SyncLimits.version, network: [UInt8], nodeKey: [UInt8], sends: Bool, receives: Bool) {
             self.version = version
             self.network = network
             self.nodeKey = nodeKey
             self.flags = (sends ? 1 : 0) | (receives ? 2 : 0)
-            self.nonce = nonce
         }
 
-        init(version: UInt64, network: [UInt8], nodeKey: [UInt8], flags: UInt64, nonce: [UInt8]?) {
+        init(version: UInt64, network: [UInt8], nodeKey: [UInt8], flags: UInt64) {
             self.version = version
             self.network = network
             self.nodeKey = nodeKey
             self.flags = flags
-            self.nonce = nonce
         }
 
         public var sends: Bool { flags & 1 != 0 }
@@ -61,7 +53,6 @@ public enum SyncMessage: Equatable, Sendable {
         case .ack: 4
         case .done: 5
         case .error: 6
-        case .proof: 7
         }
     }
 
@@ -71,9 +62,8 @@ public enum SyncMessage: Equatable, Sendable {
         var w = CBORWriter(capacity: 128)
         switch self {
         case .hello(let h):
-            w.arrayHeader(h.nonce == nil ? 5 : 6); w.unsigned(0); w.unsigned(h.version); w.byteString(h.network); w.byteString(h.nodeKey)
+            w.arrayHeader(5); w.unsigned(0); w.unsigned(h.version); w.byteString(h.network); w.byteString(h.nodeKey)
             w.unsigned(h.flags)
-            if let nonce = h.nonce { w.byteString(nonce) }
         case .digests(let list):
             w.arrayHeader(2); w.unsigned(1); w.arrayHeader(list.count)
             for d in list { w.arrayHeader(3); w.byteString(d.namespace); w.byteString(d.digest); w.unsigned(UInt64(d.feeds)) }
@@ -93,8 +83,6 @@ public enum SyncMessage: Equatable, Sendable {
             w.arrayHeader(2); w.unsigned(5); w.unsigned(sent)
         case .error(let code, let text):
             w.arrayHeader(3); w.unsigned(6); w.unsigned(code); w.text(Self.clip(text))
-        case .proof(let signature):
-            w.arrayHeader(2); w.unsigned(7); w.byteString(signature)
         }
         return w.bytes
     }
@@ -121,13 +109,11 @@ public enum SyncMessage: Equatable, Sendable {
             }
             switch type {
             case 0:
-                guard count == 5 || count == 6 else { throw SyncError(.malformedFrame, "message 0 has \(count) elements, expected 5 or 6") }
+                try expect(5)
                 let version = try r.unsigned("version")
                 let network = try r.fixedBytes("network id", count: 32)
                 let key = try r.fixedBytes("node key", count: 32)
-                let flags = try r.unsigned("flags")
-                let nonce = count == 6 ? try r.fixedBytes("nonce", count: KeyProof.nonceBytes) : nil
-                message = .hello(Hello(version: version, network: network, nodeKey: key, flags: flags, nonce: nonce))
+                message = .hello(Hello(version: version, network: network, nodeKey: key, flags: try r.unsigned("flags")))
             case 1:
                 try expect(2)
                 let n = try r.arrayCount("digests", max: SyncLimits.maxNamespaces)
@@ -183,9 +169,6 @@ public enum SyncMessage: Equatable, Sendable {
                 try expect(3)
                 let code = try r.unsigned("error code")
                 message = .error(code: code, text: try r.text("error text", max: SyncLimits.maxErrorText))
-            case 7:
-                try expect(2)
-                message = .proof(try r.fixedBytes("signature", count: 64))
             default:
                 throw SyncError(.unknownMessage, "message type \(type)")
             }

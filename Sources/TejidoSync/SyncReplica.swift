@@ -4,8 +4,6 @@ import TejidoStore
 public protocol SyncReplica: AnyObject {
     var networkID: [UInt8] { get }
     var nodePublicKey: [UInt8] { get }
-    /// Signs with the node key (the key proof of a session, `KeyProof`).
-    func sign(_ bytes: [UInt8]) throws -> [UInt8]
     /// The feed heads of each namespace this side offers to `peer`, sorted by namespace id. The
     /// session sends their digests and, where the peer's digests agree, records these very heads
     /// as what the peer holds.

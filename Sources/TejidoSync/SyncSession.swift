@@ -9,10 +9,6 @@ import TejidoStore
 /// whose digests differ when the peer will send it changesets (the client first, the server after
 /// reading the client's); then the client sends what the server lacks, batch by batch, each
 /// acknowledged once committed, and `done`; then the server does the same the other way.
-///
-/// With `proveKeys` (carriers that do not authenticate, such as stdio), the client's hello goes
-/// alone; the server answers with its hello and a `proof` of its key; the client checks it, then
-/// sends its own proof and its digests, and the session goes on as above (`KeyProof`).
 public final class SyncSession {
     public enum Role: Sendable { case client, server }
 
@@ -26,19 +22,15 @@ public final class SyncSession {
         /// it reads the server's hello, so only with this does it offer what is for that key alone
         /// (private namespaces, share lists). The hello must then carry this key (`checkPeer`).
         public var expectedPeer: [UInt8]?
-        /// Each side proves it holds the key its hello names (`KeyProof`); both sides must agree.
-        /// For carriers that do not prove keys themselves: without it, a stdio peer's key is only claimed.
-        public var proveKeys = false
 
-        public init(sends: Bool = true, receives: Bool = true, expectedPeer: [UInt8]? = nil, proveKeys: Bool = false) {
+        public init(sends: Bool = true, receives: Bool = true, expectedPeer: [UInt8]? = nil) {
             self.sends = sends
             self.receives = receives
             self.expectedPeer = expectedPeer
-            self.proveKeys = proveKeys
         }
     }
 
-    enum Phase { case idle, awaitHello, awaitProof, awaitDigests, awaitHeads, transfer, finished }
+    enum Phase { case idle, awaitHello, awaitDigests, awaitHeads, transfer, finished }
 
     public let role: Role
     public let options: Options
@@ -48,10 +40,6 @@ public final class SyncSession {
 
     private var phase = Phase.idle
     public private(set) var peerHello: SyncMessage.Hello?
-    /// True once the peer has proven its key in this session (`proveKeys`).
-    public private(set) var peerKeyProven = false
-    /// This side's nonce, with `proveKeys`.
-    private var myNonce: [UInt8]?
     public private(set) var stats = SyncStats()
     /// What the peer is known to hold after this session: per namespace, author -> last seq.
     public private(set) var peerHolds: [[UInt8]: [[UInt8]: UInt64]] = [:]
@@ -88,17 +76,13 @@ public final class SyncSession {
     public func start() throws(SyncError) -> [SyncMessage] {
         guard phase == .idle else { throw SyncError(.unexpectedMessage, "session already started") }
         phase = .awaitHello
-        if options.proveKeys { myNonce = try KeyProof.nonce() }
         guard role == .client else { return [] }
-        // With proofs, the digests wait for the server's proof: then they are made for its proven key.
-        if options.proveKeys { return [.hello(myHello)] }
         try loadOffered(for: options.expectedPeer ?? [])
         return [.hello(myHello), .digests(myDigests)]
     }
 
     private var myHello: SyncMessage.Hello {
-        SyncMessage.Hello(network: replica.networkID, nodeKey: replica.nodePublicKey, sends: options.sends, receives: options.receives,
-                          nonce: myNonce)
+        SyncMessage.Hello(network: replica.networkID, nodeKey: replica.nodePublicKey, sends: options.sends, receives: options.receives)
     }
 
     /// Takes one message from the peer and returns the messages to send in reply.
@@ -109,7 +93,6 @@ public final class SyncSession {
         }
         switch (phase, message) {
         case (.awaitHello, .hello(let hello)): return try onHello(hello)
-        case (.awaitProof, .proof(let signature)): return try onProof(signature)
         case (.awaitDigests, .digests(let list)): return try onDigests(list)
         case (.awaitHeads, .heads(let ns, let heads, let final)): return try onHeads(ns, heads, final)
         case (.transfer, .ack(let outcome)): return try onAck(outcome)
@@ -127,11 +110,6 @@ public final class SyncSession {
             throw SyncError(.unsupportedVersion, "the peer speaks protocol version \(hello.version); this side speaks \(SyncLimits.version)")
         }
         guard hello.network == replica.networkID else { throw SyncError(.wrongNetwork, "the peer's store belongs to another network") }
-        switch (options.proveKeys, hello.nonce != nil) {
-        case (true, false): throw SyncError(.keyNotProven, "over this link each side must prove its node key, and the peer's hello asks for no proof")
-        case (false, true): throw SyncError(.keyNotProven, "the peer asks for key proofs, which this link does not use")
-        default: break
-        }
         if let refusal = checkPeer(hello) { throw refusal }
         peerHello = hello
         let (client, server) = role == .client ? (myHello, hello) : (hello, myHello)
@@ -139,42 +117,11 @@ public final class SyncSession {
         let serverToClient = server.sends && client.receives
         iSend = role == .client ? clientToServer : serverToClient
         iReceive = role == .client ? serverToClient : clientToServer
-        if options.proveKeys {
-            phase = .awaitProof
-            return role == .server ? [.hello(myHello), .proof(try myProof())] : []
-        }
         phase = .awaitDigests
         guard role == .server else { return [] }
         // The server's digests follow once the client's have arrived: the client writes its
         // digests right after its hello, and two long lists written at once could both block.
         return [.hello(myHello)]
-    }
-
-    /// The peer's proof: its signature over both hellos' nonces. The client answers with its own
-    /// proof and its digests, made for the key just proven.
-    private func onProof(_ signature: [UInt8]) throws(SyncError) -> [SyncMessage] {
-        guard let peer = peerHello else { throw SyncError(.unexpectedMessage, "a proof before the hello") }
-        let transcript = proofTranscript(signer: role == .client ? .server : .client)
-        guard KeyProof.isValid(signature, key: peer.nodeKey, transcript: transcript) else {
-            throw SyncError(.keyNotProven, "the peer's proof does not verify: it does not hold the key its hello names")
-        }
-        peerKeyProven = true
-        phase = .awaitDigests
-        guard role == .client else { return [] }
-        try loadOffered(for: peer.nodeKey)
-        return [.proof(try myProof()), .digests(myDigests)]
-    }
-
-    private func proofTranscript(signer: Role) -> [UInt8] {
-        let mine = myHello
-        let theirs = peerHello!
-        let (client, server) = role == .client ? (mine, theirs) : (theirs, mine)
-        return KeyProof.transcript(signer: signer, network: replica.networkID, client: client, server: server)
-    }
-
-    private func myProof() throws(SyncError) -> [UInt8] {
-        let transcript = proofTranscript(signer: role)
-        return try storeCall { try replica.sign(transcript) }
     }
 
     private func onDigests(_ theirs: [NamespaceDigest]) throws(SyncError) -> [SyncMessage] {

@@ -42,7 +42,7 @@ enum Msg: String, CaseIterable {
     case bundleUntraced, bundleVerdictDamaged, bundleVerdictInvalid, bundleVerdictOK
     case bundleCreated, bundleApplied, bundleDamaged, bundleInspect, receiptWritten, receiptApplied
     case reasonUnsupportedVersion, reasonWrongNetwork, reasonMalformed, reasonUnknownMessage, reasonTooLarge, reasonUnexpected
-    case reasonCannotConnect, reasonKeyNotProven, warnPeerReadOnly, errCannotWrite, errPeerHasNoURL, errPeerNeedsURLOrKey, bundleVerdictTrailer, receiptInspect, receiptVerdictOK
+    case reasonCannotConnect, warnPeerReadOnly, errCannotWrite, errPeerHasNoURL, errPeerNeedsURLOrKey, bundleVerdictTrailer, receiptInspect, receiptVerdictOK
     case reasonInvalidChangeset, reasonPeerNotAllowed, reasonTimeout, reasonStore, reasonShuttingDown, reasonConnectionLost, reasonOther
     // Errors
     case errNotAStore, errForeignDatabase, errAlreadyAStore, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
@@ -221,7 +221,6 @@ enum Msg: String, CaseIterable {
                                      "la conexión se cortó; lo guardado se queda, vuelve a sincronizar para terminar")
         case .reasonOther: ("an error", "un error")
         case .reasonCannotConnect: ("cannot reach the peer; check the address and that it is serving", "no se puede llegar al par; revisa la dirección y que esté atendiendo")
-        case .reasonKeyNotProven: ("the peer did not prove that it holds the node key it names", "el par no demostró que tiene la llave de nodo que nombra")
         case .warnPeerReadOnly: ("note: {0} takes no changesets (it serves read-only); nothing was sent to it.",
                                  "nota: {0} no recibe cambios (atiende en modo de solo lectura); no se le envió nada.")
         case .errPeerNeedsURLOrKey: ("Give the peer a URL to sync with, or --key KEY to pin its key (or both).",

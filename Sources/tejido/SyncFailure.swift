@@ -17,7 +17,6 @@ extension SyncError.Code {
         case .shuttingDown: .reasonShuttingDown
         case .connectionLost: .reasonConnectionLost
         case .cannotConnect: .reasonCannotConnect
-        case .keyNotProven: .reasonKeyNotProven
         case .wrongPeerKey, .peerKeyNotPinned, .sameNode, .other: .reasonOther
         }
     }

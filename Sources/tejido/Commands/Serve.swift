@@ -33,7 +33,7 @@ struct Serve: ParsableCommand {
         try options.withStore { store, console in
             let stream = FileDescriptorStream(input: 0, output: 1, ownsDescriptors: false, timeout: timeout)
             let replica = StoreReplica(store: store)
-            let session = SyncSession(role: .server, replica: replica, options: SyncSession.Options(sends: true, receives: !readOnly, proveKeys: true))
+            let session = SyncSession(role: .server, replica: replica, options: SyncSession.Options(sends: true, receives: !readOnly))
             let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: stream) }
             replica.close()
             if let hello = session.peerHello {

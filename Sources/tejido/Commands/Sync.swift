@@ -101,9 +101,7 @@ struct Sync: ParsableCommand {
             let shared = try store.sharedNamespaces(forPeer: peerName)
             replica.offered = { _ in shared }
         }
-        // TLS proves both keys in its handshake; over stdio the session proves them itself.
-        let session = SyncSession(role: .client, replica: replica,
-                                  options: SyncSession.Options(sends: !pullOnly, receives: !pushOnly, expectedPeer: pinned, proveKeys: proven == nil))
+        let session = SyncSession(role: .client, replica: replica, options: SyncSession.Options(sends: !pullOnly, receives: !pushOnly, expectedPeer: pinned))
         let me = store.nodeKey.publicKey.bytes
         session.checkPeer = { hello in
             if hello.nodeKey == me { return SyncError(.sameNode, "the peer holds this store's own node key") }
