@@ -35,6 +35,10 @@ public final class ChildProcessStream: ByteStream {
         return nil
     }
 
+    /// The descriptors of the pipes: what this side reads (the child's stdout) and writes (its stdin).
+    public var readFD: Int32 { fromChild.fileHandleForReading.fileDescriptor }
+    public var writeFD: Int32 { toChild.fileHandleForWriting.fileDescriptor }
+
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try stream.read(into: buffer) }
     public func write(_ bytes: UnsafeRawBufferPointer) throws { try stream.write(bytes) }
 

@@ -15,13 +15,21 @@ public struct SyncConnector: Sendable {
 
     public init(selfExecutable: String) { self.selfExecutable = selfExecutable }
 
-    /// A connected stream and the key the peer proved it holds (TCP only: TLS proves it).
-    public func open(_ address: PeerAddress, nodeKey: Ed25519PrivateKey, pinned: [UInt8]?) throws -> (any ByteStream, [UInt8]?) {
+    /// A TLS stream to the peer and the key it proved it holds. Every carrier runs TLS 1.3 with
+    /// the node keys' certificates: over TCP, and over the pipes of the child that runs
+    /// `tejido serve --stdio` (locally or through ssh). A TCP peer must have a pinned key; a child
+    /// is reached by whoever may start it (ssh or file permissions), so its key need not be pinned,
+    /// but a pinned one must match.
+    public func open(_ address: PeerAddress, nodeKey: Ed25519PrivateKey, pinned: [UInt8]?) throws -> (TLSStream, [UInt8]) {
+        let certificate = try TLSCertificate(key: nodeKey, commonName: "tejido " + KeyText.fingerprint(nodeKey.publicKey.bytes))
+        let context = try TLSContext(side: .client, certificate: certificate)
+        let tls: TLSStream
         switch address {
         case .local(let path):
             let program = remoteCommand ?? selfExecutable
-            return (try ChildProcessStream(executable: try resolve(program), arguments: ["serve", "--stdio", "--store", path],
-                                           timeout: timeout), nil)
+            let child = try ChildProcessStream(executable: try resolve(program), arguments: ["serve", "--stdio", "--store", path],
+                                               timeout: timeout)
+            tls = try TLSStream(readFD: child.readFD, writeFD: child.writeFD, context: context, timeout: timeout) { child.close() }
         case .ssh(let user, let host, let port, let path):
             let program = ssh ?? ProcessInfo.processInfo.environment["TEJIDO_SSH"] ?? "ssh"
             var args: [String] = []
@@ -29,26 +37,25 @@ public struct SyncConnector: Sendable {
             args.append((user.map { $0 + "@" } ?? "") + host)
             let remote = [remoteCommand ?? "tejido", "serve", "--stdio", "--store", path].map(Self.shellQuote).joined(separator: " ")
             args.append(remote)
-            return (try ChildProcessStream(executable: try resolve(program), arguments: args, timeout: timeout), nil)
+            let child = try ChildProcessStream(executable: try resolve(program), arguments: args, timeout: timeout)
+            tls = try TLSStream(readFD: child.readFD, writeFD: child.writeFD, context: context, timeout: timeout) { child.close() }
         case .tcp(let host, let port):
             let socket: TCPSocket
             do { socket = try TCPSocket.connect(host: host, port: port, timeout: timeout) } catch {
                 throw SyncError(.cannotConnect, "\(error)")
             }
-            let certificate = try TLSCertificate(key: nodeKey, commonName: "tejido " + KeyText.fingerprint(nodeKey.publicKey.bytes))
-            let context = try TLSContext(side: .client, certificate: certificate)
-            let tls = try TLSStream(socket: socket, context: context, timeout: timeout)
-            let key = tls.peerKey
-            guard let pinned else {
+            tls = try TLSStream(socket: socket, context: context, timeout: timeout)
+            guard pinned != nil else {
                 tls.close()
-                throw SyncError(.peerKeyNotPinned, KeyText.key(bytes: key))
+                throw SyncError(.peerKeyNotPinned, KeyText.key(bytes: tls.peerKey))
             }
-            guard pinned == key else {
-                tls.close()
-                throw SyncError(.wrongPeerKey, KeyText.key(bytes: key))
-            }
-            return (tls, key)
         }
+        let key = tls.peerKey
+        if let pinned, pinned != key {
+            tls.close()
+            throw SyncError(.wrongPeerKey, KeyText.key(bytes: key))
+        }
+        return (tls, key)
     }
 
     private func resolve(_ program: String) throws -> String {

@@ -146,9 +146,9 @@ public final class SyncServer: @unchecked Sendable {
     /// error message before the client reads it.
     private func refuse(_ tls: TLSStream, _ error: SyncError) -> SyncError {
         try? tls.write(FrameWriter.frame(SyncMessage.error(code: error.code.rawValue, text: error.detail).encoded()))
-        tls.socket.setTimeouts(1)
-        let drainDeadline = tls.socket.deadline(1)
-        defer { drainDeadline.cancel() }
+        tls.socket?.setTimeouts(1)
+        let drainDeadline = tls.socket?.deadline(1)
+        defer { drainDeadline?.cancel() }
         var buffer = [UInt8](repeating: 0, count: 16_384)
         var drained = 0
         while drained < 1 << 20, let n = try? buffer.withUnsafeMutableBytes({ try tls.read(into: $0) }), n > 0 { drained += n }

@@ -1,20 +1,40 @@
 import TejidoCrypto
 
-/// A TLS 1.3 connection over a TCP socket, as a stream for a session. Owns both.
+/// A TLS 1.3 connection as a stream for a session: over a TCP socket, or over a pair of pipes (a
+/// child process's stdin and stdout for a local or ssh sync, or this process's own for
+/// `serve --stdio`). Every carrier runs the same handshake, so every peer key is proven the same way.
 public final class TLSStream: ByteStream {
-    public let socket: TCPSocket
+    /// The TCP socket, when the stream runs over one.
+    public let socket: TCPSocket?
     public let connection: TLSConnection
     private let timeout: Double
+    private let closeTransport: () -> Void
 
     /// Runs the handshake over `socket`; throws on failure (the socket is closed).
     public init(socket: TCPSocket, context: TLSContext, timeout: Double) throws {
         self.socket = socket
         self.timeout = timeout
+        closeTransport = { socket.close() }
         do {
             connection = try TLSConnection(context: context, socket: socket.fd)
             try connection.handshake()
         } catch {
             socket.close()
+            throw Self.map(error, timeout: timeout)
+        }
+    }
+
+    /// Runs the handshake over two pipes; `close` ends the connection, then calls `closeTransport`
+    /// (which closes the pipes, or waits for the child). Throws on failure, after `closeTransport`.
+    public init(readFD: Int32, writeFD: Int32, context: TLSContext, timeout: Double, closeTransport: @escaping () -> Void) throws {
+        socket = nil
+        self.timeout = timeout
+        self.closeTransport = closeTransport
+        do {
+            connection = try TLSConnection(context: context, readFD: readFD, writeFD: writeFD, timeout: timeout)
+            try connection.handshake()
+        } catch {
+            closeTransport()
             throw Self.map(error, timeout: timeout)
         }
     }
@@ -32,14 +52,15 @@ public final class TLSStream: ByteStream {
 
     public func close() {
         connection.shutdown()
-        socket.close()
+        closeTransport()
     }
 
-    static func map(_ error: TLSConnection.Failure, timeout: Double) -> StreamError {
-        switch error {
-        case .timedOut: .timedOut(seconds: timeout)
-        case .closed: .closed
-        case .failed(let d): .tls(d)
+    static func map(_ error: any Error, timeout: Double) -> StreamError {
+        switch error as? TLSConnection.Failure {
+        case .timedOut?: .timedOut(seconds: timeout)
+        case .closed?: .closed
+        case .failed(let d)?: .tls(d)
+        case nil: .tls("\(error)")
         }
     }
 }

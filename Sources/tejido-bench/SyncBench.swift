@@ -158,7 +158,7 @@ enum SyncBench {
             defer { stream.close() }
             let session = SyncSession(role: .client, replica: StoreReplica(store: client))
             let stats = try SyncRunner.run(session, over: stream)
-            let tls = (stream as! TLSStream).connection
+            let tls = stream.connection
             return (stats, (Int(tls.socketBytesWritten), Int(tls.socketBytesRead)))
         }
     }

@@ -130,6 +130,49 @@ import TejidoTestSupport
         }
     }
 
+    @Test func aStdioServerSendsItOnlyToAMember() throws {
+        try setup { s in
+            for (dir, isMember) in [(s.outsider, false), (s.member, true)] {
+                let client = try Store.open(at: dir)
+                let (stream, server) = try SyncHarness.stdioLink(serverDir: s.a.directory, client: client)
+                #expect(stream.peerKey == s.a.nodeKey.publicKey.bytes)
+                let recorder = RecordingStream(stream)
+                let session = SyncSession(role: .client, replica: StoreReplica(store: client), options: .init(expectedPeer: stream.peerKey))
+                let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: recorder) }
+                recorder.close()
+                let outcome = server()
+                #expect(result.error == nil && outcome.result.error == nil)
+                #expect(outcome.key == client.nodeKey.publicKey.bytes)
+                if isMember {
+                    let carried = recorder.received.contains(bytes: s.secret)
+                    #expect(carried)
+                    try expectWhole(s, at: dir)
+                } else {
+                    expectNothingOf(s, in: recorder.received, "stdio, above TLS")
+                    #expect(try !client.heldNamespaces().contains(s.secret))
+                }
+            }
+        }
+    }
+
+    /// A node that names a member's key in its hello, but whose certificate (made from the key it
+    /// holds) says otherwise, is refused before anything is offered to it.
+    @Test func aStdioClientNamingAMembersKeyGetsNothing() throws {
+        try setup { s in
+            let memberKey = try Store.open(at: s.member).nodeKey.publicKey.bytes
+            let outsider = try Store.open(at: s.outsider)
+            let (stream, server) = try SyncHarness.stdioLink(serverDir: s.a.directory, client: outsider)
+            let recorder = RecordingStream(stream)
+            let session = SyncSession(role: .client, replica: ClaimingReplica(outsider, claiming: memberKey), options: .init())
+            let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: recorder) }
+            recorder.close()
+            #expect(server().result.error?.code == .wrongPeerKey)
+            #expect(result.error?.code == .wrongPeerKey)
+            expectNothingOf(s, in: recorder.received, "stdio, a client claiming a member's key")
+            #expect(try s.a.knownHeads(peer: memberKey).isEmpty)
+        }
+    }
+
     @Test func aBundleHoldsItOnlyForAMember() throws {
         try setup { s in
             let dir = s.member.deletingLastPathComponent()
@@ -188,4 +231,23 @@ import TejidoTestSupport
             #expect(!named, "a receipt for a key without a role named the private namespace")
         }
     }
+}
+
+/// A store's replica that names another node's key in its hello.
+final class ClaimingReplica: SyncReplica {
+    let inner: StoreReplica
+    let claimed: [UInt8]
+    init(_ store: Store, claiming key: [UInt8]) {
+        inner = StoreReplica(store: store)
+        claimed = key
+    }
+    var networkID: [UInt8] { inner.networkID }
+    var nodePublicKey: [UInt8] { claimed }
+    func offeredHeads(for peer: [UInt8]) throws -> [(namespace: [UInt8], heads: [FeedHead])] { try inner.offeredHeads(for: peer) }
+    func heads(namespace: [UInt8]) throws -> [FeedHead] { try inner.heads(namespace: namespace) }
+    func startSending(namespaces: [[UInt8]], theirHeads: [[UInt8]: [FeedHead]]) throws -> (count: Int, bytes: Int) {
+        try inner.startSending(namespaces: namespaces, theirHeads: theirHeads)
+    }
+    func nextBatch(maxCount: Int, maxBytes: Int) throws -> [OutgoingChangeset] { try inner.nextBatch(maxCount: maxCount, maxBytes: maxBytes) }
+    func receive(envelopes: [[UInt8]]) throws -> BatchOutcome { try inner.receive(envelopes: envelopes) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TejidoCore
+import TejidoCrypto
 import TejidoStore
 import TejidoSync
 import TejidoTestSupport
@@ -46,6 +47,40 @@ enum SyncHarness {
             return box.server!
         }
     }
+
+    /// `StdioServer` for the store at `dir` on its own thread, over two pipes, and the client's TLS
+    /// stream over their other ends, as `tejido sync` runs a local or ssh child. Returns the client
+    /// stream (what passes above TLS is what the session says in clear) and a wait for the server.
+    static func stdioLink(serverDir: URL, client: Store, timeout: Double = 10) throws -> (TLSStream, () -> StdioServer.Outcome) {
+        var toServer: [Int32] = [0, 0]
+        var toClient: [Int32] = [0, 0]
+        guard pipe(&toServer) == 0, pipe(&toClient) == 0 else { throw StreamError.io("pipe", errno: errno) }
+        let box = StdioOutcomeBox()
+        let done = DispatchSemaphore(value: 0)
+        let (serverRead, serverWrite) = (toServer[0], toClient[1])
+        Thread {
+            defer { done.signal() }
+            defer { close(serverRead); close(serverWrite) }
+            guard let store = try? Store.open(at: serverDir) else { return }
+            box.outcome = StdioServer.serve(store: store, readFD: serverRead, writeFD: serverWrite, options: .init(), timeout: timeout)
+        }.start()
+        let certificate = try TLSCertificate(key: client.nodeKey, commonName: "test client")
+        let context = try TLSContext(side: .client, certificate: certificate)
+        let (clientRead, clientWrite) = (toClient[0], toServer[1])
+        let stream = try TLSStream(readFD: clientRead, writeFD: clientWrite, context: context, timeout: timeout) {
+            close(clientRead)
+            close(clientWrite)
+        }
+        return (stream, {
+            done.wait()
+            return box.outcome!
+        })
+    }
+}
+
+/// `@unchecked Sendable`: written by the server thread before it signals, read after the wait.
+final class StdioOutcomeBox: @unchecked Sendable {
+    var outcome: StdioServer.Outcome?
 }
 
 /// `@unchecked Sendable`: written by the server thread before it signals, read after the wait.

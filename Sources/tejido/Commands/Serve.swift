@@ -31,20 +31,14 @@ struct Serve: ParsableCommand {
 
     private func serveStdio(_ console: Console) throws {
         try options.withStore { store, console in
-            let stream = FileDescriptorStream(input: 0, output: 1, ownsDescriptors: false, timeout: timeout)
-            let replica = StoreReplica(store: store)
-            let session = SyncSession(role: .server, replica: replica, options: SyncSession.Options(sends: true, receives: !readOnly))
-            let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: stream) }
-            replica.close()
-            if let hello = session.peerHello {
-                try store.recordPeer(key: hello.nodeKey, url: nil, heads: session.peerHolds, exact: session.exactNamespaces, sent: session.stats.sent,
-                                     received: session.stats.received, completed: session.isFinished)
-            }
-            if case .failure = result {
-                // The client hears the error in-band and reports it; a second line from this side
-                // (which ssh and local syncs show too) would only repeat it.
-                throw Console.failure
-            }
+            let outcome = StdioServer.serve(store: store, readFD: 0, writeFD: 1,
+                                            options: SyncSession.Options(sends: true, receives: !readOnly), timeout: timeout)
+            guard case .failure(let e) = outcome.result else { return }
+            // A failed session was told to the client in-band, and the client reports it; a second
+            // line from this side (which ssh and local syncs show too) would only repeat it. Before
+            // the session, nothing could be said in-band: stderr reaches the user through ssh.
+            if outcome.failedInHandshake { console.err(console.t(.errSyncFailed, "stdio", console.t(e.code.reason), e.detail)) }
+            throw Console.failure
         }
     }
 

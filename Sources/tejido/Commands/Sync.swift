@@ -81,8 +81,8 @@ struct Sync: ParsableCommand {
         let started = Date()
         var base: [(String, JSONValue)] = [("peer", .string(target)), ("url", .string(address.description))]
 
-        let stream: any ByteStream
-        let proven: [UInt8]?
+        let stream: TLSStream
+        let proven: [UInt8]
         do {
             (stream, proven) = try connector.open(address, nodeKey: store.nodeKey, pinned: pinned)
         } catch let e as SyncError where e.code == .peerKeyNotPinned || e.code == .wrongPeerKey {
@@ -101,11 +101,13 @@ struct Sync: ParsableCommand {
             let shared = try store.sharedNamespaces(forPeer: peerName)
             replica.offered = { _ in shared }
         }
-        let session = SyncSession(role: .client, replica: replica, options: SyncSession.Options(sends: !pullOnly, receives: !pushOnly, expectedPeer: pinned))
+        // The TLS handshake proved the server's key: the digests are made for it (private namespaces,
+        // share lists), and only that key's holder can read them.
+        let session = SyncSession(role: .client, replica: replica, options: SyncSession.Options(sends: !pullOnly, receives: !pushOnly, expectedPeer: proven))
         let me = store.nodeKey.publicKey.bytes
         session.checkPeer = { hello in
             if hello.nodeKey == me { return SyncError(.sameNode, "the peer holds this store's own node key") }
-            if let proven, hello.nodeKey != proven {
+            if hello.nodeKey != proven {
                 return SyncError(.wrongPeerKey, "the hello names a key other than the certificate's")
             }
             if let pinned, hello.nodeKey != pinned { return SyncError(.wrongPeerKey, KeyText.key(bytes: hello.nodeKey)) }
@@ -121,7 +123,7 @@ struct Sync: ParsableCommand {
             base.append(("key", .string(KeyText.key(bytes: hello.nodeKey))))
         }
         let seconds = Date().timeIntervalSince(started)
-        let tls = stream as? TLSStream
+        let tls: TLSStream? = stream
         switch result {
         case .success(let s):
             progress.update(s, force: console.json)

@@ -1,0 +1,52 @@
+import Foundation
+import TejidoCrypto
+import TejidoStore
+
+/// One session of `tejido serve --stdio`: TLS 1.3 over two pipes (this process's stdin and
+/// stdout, under ssh or a local sync), then the session, with the same checks as a TCP server's
+/// session except the trust policy: whoever may start the command (ssh, file permissions) may
+/// sync. The client's certificate proves its node key, and the channel is encrypted end to end,
+/// whatever relays the pipe.
+public enum StdioServer {
+    public struct Outcome {
+        /// The client's node key, proven by its certificate; nil if the handshake failed.
+        public let key: [UInt8]?
+        public let result: Result<SyncStats, SyncError>
+        /// True if the failure came before the session (nothing could be said in-band).
+        public let failedInHandshake: Bool
+    }
+
+    public static func serve(store: Store, readFD: Int32, writeFD: Int32, options: SyncSession.Options, timeout: Double) -> Outcome {
+        signal(SIGPIPE, SIG_IGN)
+        let me = store.nodeKey
+        let stream: TLSStream
+        do {
+            let certificate = try TLSCertificate(key: me, commonName: "tejido " + KeyText.fingerprint(me.publicKey.bytes))
+            let context = try TLSContext(side: .server, certificate: certificate)
+            stream = try TLSStream(readFD: readFD, writeFD: writeFD, context: context, timeout: timeout) {}
+        } catch {
+            let e = (error as? StreamError)?.syncError ?? SyncError(.connectionLost, "\(error)")
+            return Outcome(key: nil, result: .failure(SyncError(e.code, "TLS handshake: \(e.detail)")), failedInHandshake: true)
+        }
+        defer { stream.close() }
+        let key = stream.peerKey
+        let replica = StoreReplica(store: store)
+        let session = SyncSession(role: .server, replica: replica, options: options)
+        session.checkPeer = { hello in
+            if hello.nodeKey != key { return SyncError(.wrongPeerKey, "the hello names a key other than the certificate's") }
+            if key == me.publicKey.bytes { return SyncError(.sameNode, "the client holds this store's own node key") }
+            return nil
+        }
+        let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: stream) }
+        replica.close()
+        if session.peerHello != nil {
+            do {
+                try store.recordPeer(key: key, url: nil, heads: session.peerHolds, exact: session.exactNamespaces, sent: session.stats.sent,
+                                     received: session.stats.received, completed: session.isFinished)
+            } catch {
+                if case .success = result { return Outcome(key: key, result: .failure(SyncError(.storeFailure, "\(error)")), failedInHandshake: false) }
+            }
+        }
+        return Outcome(key: key, result: result, failedInHandshake: false)
+    }
+}
