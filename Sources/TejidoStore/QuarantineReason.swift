@@ -64,9 +64,17 @@ public enum QuarantineReason: Equatable, Sendable {
         default:
             parsed = .other(text)
         }
-        // Only text that this very code writes is read as a case; anything else stays as it was.
+        // Only text that this very code writes is read as a case; anything else stays as it was,
+        // except the fork text of stores made before schema 4, which marked the same thing.
+        if text.hasPrefix(Self.legacyForkPrefix), let seq = UInt64(text.dropFirst(Self.legacyForkPrefix.count)) {
+            self = .fork(seq: seq)
+            return
+        }
         self = parsed.stored == text ? parsed : .other(text)
     }
+
+    /// How stores before schema 4 worded a fork.
+    static let legacyForkPrefix = "fork: another changeset holds this author's seq "
 
     /// A stable code: unauthorized, revoked, fork, broken_chain or other.
     public var kind: String {

@@ -24,6 +24,11 @@ import TejidoCore
         }
     }
 
+    @Test func theForkTextOfOlderStoresIsStillAFork() {
+        #expect(QuarantineReason(stored: "fork: another changeset holds this author's seq 12") == .fork(seq: 12))
+        #expect(QuarantineReason(stored: "fork: another changeset holds this author's seq x") == .other("fork: another changeset holds this author's seq x"))
+    }
+
     @Test func onlyForksAndBrokenChainsAreStructural() {
         #expect(Self.cases.filter(\.isStructural).map(\.kind) == ["fork", "broken_chain"])
         #expect(Store.forkReason(3) == QuarantineReason.fork(seq: 3).stored)
