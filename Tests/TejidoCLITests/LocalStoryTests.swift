@@ -238,6 +238,35 @@ struct LocalStoryTests {
         }
     }
 
+    @Test("sync with a store directory runs TLS in the pipe: a pinned key must match its certificate")
+    func directorySyncChecksAPinnedKey() throws {
+        try withTemporaryDirectory { tmp in
+            let first = try StoreFixture.create(in: tmp, name: "first", namespaces: ["chiapas"])
+            let config = try JSON.parse(String(decoding: try Data(contentsOf: first.directory.appendingPathComponent("config.json")), as: UTF8.self))
+            let network = try #require(config["network"]?.string)
+            let second = tmp.appendingPathComponent("second")
+            _ = try CLI.json(["init", "--join", network], store: second)
+            let secondKey = try #require(try CLI.json(["key", "show"], store: second)["key"]?.string)
+            let firstKey = try #require(try CLI.json(["key", "show"], store: first.directory)["key"]?.string)
+            // A key pinned for the directory that is not its store's: refused before anything moves.
+            let wrong = CLI.run(["sync", first.directory.path, "--key", secondKey], store: second)
+            #expect(wrong.status == 1 && wrong.stderr.contains("not the one pinned"))
+            #expect(try CLI.json(["namespace", "list"], store: second).array?.isEmpty == true)
+            // The right key, or none: the pipe carries TLS records (their bytes are counted).
+            for key in [[firstKey], []] {
+                let synced = try CLI.json(["sync", first.directory.path] + (key.isEmpty ? [] : ["--key"] + key), store: second)
+                let result = try #require(synced["results"]?.array?.first)
+                #expect(result["ok"] == .bool(true) && result["key"] == .string(firstKey))
+                if case .int(let tls)? = result["tls_bytes_in"], case .int(let frames)? = result["bytes_in"] {
+                    #expect(tls > frames)
+                } else {
+                    Issue.record("no TLS byte counts for a directory sync")
+                }
+            }
+            #expect(try CLI.json(["namespace", "list"], store: second).array?.count == 1)
+        }
+    }
+
     @Test("revoke: a member's writes past the cut-off stop counting on both stores; members shows the cut-off")
     func revokeAcrossTwoStores() throws {
         try withTemporaryDirectory { tmp in
