@@ -31,3 +31,10 @@ static inline long tejido_ssl_ctx_no_session_cache(SSL_CTX *ctx) {
     SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
     return SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 }
+
+/* Whether the first queued error is OpenSSL 3's "unexpected eof while reading": the peer closed
+   the connection without a close_notify. */
+static inline int tejido_err_is_unexpected_eof(void) {
+    unsigned long e = ERR_peek_error();
+    return ERR_GET_LIB(e) == ERR_LIB_SSL && ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING;
+}

@@ -6,8 +6,13 @@ import Foundation
 public final class TLSConnection {
     private let ssl: OpaquePointer
     private let context: TLSContext
-    /// Over pipes: the two descriptors (made non-blocking) and how long to wait for either.
-    private var pipes: (read: Int32, write: Int32, timeout: Double, savedFlags: (Int32, Int32))?
+    /// Over pipes: the descriptors, how long any wait may last, and the two memory BIOs between
+    /// OpenSSL and them (owned by `ssl`). The descriptors stay as they are (blocking or not): this
+    /// side polls before each read and writes at most `PIPE_BUF` bytes once the pipe is writable,
+    /// so no call blocks past the timeout, and descriptors shared with other processes (the stdin
+    /// and stdout of `serve --stdio`) are never changed.
+    private let pipes: Pipes?
+    private typealias Pipes = (read: Int32, write: Int32, timeout: Double, fromPeer: OpaquePointer, toPeer: OpaquePointer)
     /// The peer's Ed25519 public key, read from its certificate once the handshake is done.
     public private(set) var peerKey: [UInt8]?
 
@@ -30,55 +35,88 @@ public final class TLSConnection {
         guard let ssl = SSL_new(context.ctx) else { throw .failed(CryptoError.fromQueue("SSL_new").description) }
         self.ssl = ssl
         self.context = context
+        pipes = nil
         guard SSL_set_fd(ssl, socket) == 1 else { throw .failed(CryptoError.fromQueue("SSL_set_fd").description) }
     }
 
-    /// A connection that reads `readFD` and writes `writeFD` (two pipes). Both are made
-    /// non-blocking for the life of the connection; every wait for either is at most `timeout` seconds.
+    /// A connection that reads `readFD` and writes `writeFD` (two pipes); every wait for either
+    /// lasts at most `timeout` seconds.
     public init(context: TLSContext, readFD: Int32, writeFD: Int32, timeout: Double) throws(Failure) {
         CryptoError.clearQueue()
         guard let ssl = SSL_new(context.ctx) else { throw .failed(CryptoError.fromQueue("SSL_new").description) }
         self.ssl = ssl
         self.context = context
-        guard let rbio = BIO_new_fd(readFD, BIO_NOCLOSE), let wbio = BIO_new_fd(writeFD, BIO_NOCLOSE) else {
-            throw .failed(CryptoError.fromQueue("BIO_new_fd").description)
+        guard let fromPeer = BIO_new(BIO_s_mem()) else {
+            pipes = nil
+            throw .failed(CryptoError.fromQueue("BIO_new").description)
         }
-        SSL_set_bio(ssl, rbio, wbio)
-        let saved = (fcntl(readFD, F_GETFL), fcntl(writeFD, F_GETFL))
-        _ = fcntl(readFD, F_SETFL, saved.0 | O_NONBLOCK)
-        _ = fcntl(writeFD, F_SETFL, saved.1 | O_NONBLOCK)
-        pipes = (readFD, writeFD, timeout, saved)
-    }
-
-    deinit {
-        restoreBlocking()
-        SSL_free(ssl)
-    }
-
-    /// Gives the pipes back their blocking mode (they may be this process's stdin and stdout).
-    private func restoreBlocking() {
-        guard let p = pipes else { return }
-        if p.savedFlags.0 >= 0 { _ = fcntl(p.read, F_SETFL, p.savedFlags.0) }
-        if p.savedFlags.1 >= 0 { _ = fcntl(p.write, F_SETFL, p.savedFlags.1) }
-        pipes = nil
-    }
-
-    /// Over pipes, waits until OpenSSL can go on after `rc` asked to read or write; false for any
-    /// other outcome (the caller reports it). Throws when the wait times out.
-    private func waited(_ rc: Int32) throws(Failure) -> Bool {
-        guard let p = pipes else { return false }
-        let code = SSL_get_error(ssl, rc)
-        let fd: Int32
-        let events: Int32
-        switch code {
-        case SSL_ERROR_WANT_READ: (fd, events) = (p.read, Int32(POLLIN))
-        case SSL_ERROR_WANT_WRITE: (fd, events) = (p.write, Int32(POLLOUT))
-        default: return false
+        guard let toPeer = BIO_new(BIO_s_mem()) else {
+            BIO_free(fromPeer)
+            pipes = nil
+            throw .failed(CryptoError.fromQueue("BIO_new").description)
         }
-        var pfd = pollfd(fd: fd, events: Int16(events), revents: 0)
+        SSL_set_bio(ssl, fromPeer, toPeer)
+        pipes = (readFD, writeFD, max(0.001, min(timeout, 86_400)), fromPeer, toPeer)
+        // A peer that goes away must be an error, not a signal that ends the process.
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    deinit { SSL_free(ssl) }
+
+    /// Runs one OpenSSL call to completion: over pipes, after each try it sends what OpenSSL wrote
+    /// and, if OpenSSL needs more input, waits for the peer's bytes and tries again. Returns the
+    /// call's last result (1 for success).
+    private func drive(_ call: () -> Int32) throws(Failure) -> Int32 {
         while true {
-            let r = poll(&pfd, 1, Int32(min(p.timeout, 86_400) * 1000))
-            if r > 0 { return true }
+            CryptoError.clearQueue()
+            let rc = call()
+            guard let p = pipes else { return rc }
+            try flush(p)
+            guard rc != 1, SSL_get_error(ssl, rc) == SSL_ERROR_WANT_READ else { return rc }
+            try fill(p)
+        }
+    }
+
+    /// Writes everything OpenSSL has queued for the peer.
+    private func flush(_ p: Pipes, timeout: Double? = nil) throws(Failure) {
+        var chunk = [UInt8](repeating: 0, count: Int(PIPE_BUF))
+        while BIO_ctrl_pending(p.toPeer) > 0 {
+            let n = Int(BIO_read(p.toPeer, &chunk, Int32(chunk.count)))
+            guard n > 0 else { return }
+            var done = 0
+            while done < n {
+                try wait(p.write, for: POLLOUT, timeout ?? p.timeout)
+                let w = chunk.withUnsafeBytes { Foundation.write(p.write, $0.baseAddress! + done, n - done) }
+                if w > 0 { done += w; continue }
+                if w < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+                if w < 0 && errno == EPIPE { throw .closed }
+                throw .failed("write: \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    /// Reads what the peer has sent (waiting at most the timeout) into OpenSSL's input.
+    private func fill(_ p: Pipes) throws(Failure) {
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            try wait(p.read, for: POLLIN, p.timeout)
+            let n = buffer.withUnsafeMutableBytes { Foundation.read(p.read, $0.baseAddress, $0.count) }
+            if n > 0 {
+                _ = BIO_write(p.fromPeer, buffer, Int32(n))
+                return
+            }
+            if n == 0 { throw .closed }
+            if errno == EINTR || errno == EAGAIN { continue }
+            if errno == ECONNRESET { throw .closed }
+            throw .failed("read: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private func wait(_ fd: Int32, for event: Int32, _ timeout: Double) throws(Failure) {
+        var pfd = pollfd(fd: fd, events: Int16(event), revents: 0)
+        while true {
+            let r = poll(&pfd, 1, Int32(timeout * 1000))
+            if r > 0 { return }
             if r == 0 { throw .timedOut }
             if errno != EINTR { throw .failed("poll: \(String(cString: strerror(errno)))") }
         }
@@ -86,13 +124,8 @@ public final class TLSConnection {
 
     /// Runs the handshake; afterwards `peerKey` is the key of the peer's Ed25519 certificate.
     public func handshake() throws(Failure) {
-        var rc: Int32
-        while true {
-            CryptoError.clearQueue()
-            rc = context.side == .client ? SSL_connect(ssl) : SSL_accept(ssl)
-            if rc == 1 { break }
-            if try !waited(rc) { throw failure(rc, "handshake") }
-        }
+        let rc = try drive { context.side == .client ? SSL_connect(ssl) : SSL_accept(ssl) }
+        guard rc == 1 else { throw failure(rc, "handshake") }
         guard let cert = tejido_ssl_peer_certificate(ssl) else { throw .failed("the peer presented no certificate") }
         defer { X509_free(cert) }
         guard let key = X509_get0_pubkey(cert), EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 else {
@@ -110,28 +143,23 @@ public final class TLSConnection {
     /// Reads up to `buffer.count` bytes; 0 when the peer closed the connection cleanly.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(Failure) -> Int {
         var got = 0
-        while true {
-            CryptoError.clearQueue()
-            let rc = SSL_read_ex(ssl, buffer.baseAddress, buffer.count, &got)
-            if rc == 1 { return got }
-            if SSL_get_error(ssl, rc) == SSL_ERROR_ZERO_RETURN { return 0 }
-            if try !waited(rc) { throw failure(rc, "read") }
-        }
+        let rc = try drive { SSL_read_ex(ssl, buffer.baseAddress, buffer.count, &got) }
+        if rc == 1 { return got }
+        if SSL_get_error(ssl, rc) == SSL_ERROR_ZERO_RETURN { return 0 }
+        throw failure(rc, "read")
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws(Failure) {
         var done = 0
         while done < bytes.count {
-            CryptoError.clearQueue()
             var wrote = 0
-            let rc = SSL_write_ex(ssl, bytes.baseAddress! + done, bytes.count - done, &wrote)
-            if rc != 1, try waited(rc) { continue }
+            let rc = try drive { SSL_write_ex(ssl, bytes.baseAddress! + done, bytes.count - done, &wrote) }
             guard rc == 1 else { throw failure(rc, "write") }
             done += wrote
         }
     }
 
-    /// Bytes read from and written to the socket so far, TLS records and handshake included.
+    /// Bytes read from and written to the socket or pipes so far, TLS records and handshake included.
     public var socketBytesRead: UInt64 { SSL_get_rbio(ssl).map { BIO_number_read($0) } ?? 0 }
     public var socketBytesWritten: UInt64 { SSL_get_wbio(ssl).map { BIO_number_written($0) } ?? 0 }
 
@@ -139,7 +167,8 @@ public final class TLSConnection {
     public func shutdown() {
         CryptoError.clearQueue()
         _ = SSL_shutdown(ssl)
-        restoreBlocking()
+        // A peer that no longer reads must not hold this side for the whole timeout.
+        if let p = pipes { try? flush(p, timeout: min(1, p.timeout)) }
     }
 
     private func failure(_ rc: Int32, _ what: String) -> Failure {
@@ -154,6 +183,11 @@ public final class TLSConnection {
             if err == 0 && queued.reason == "unknown error" { return .closed }
             return err == 0 ? .failed(queued.description) : .failed("\(what): \(String(cString: strerror(err)))")
         default:
+            // OpenSSL 3 reports a peer that closed without close_notify as an error of its own.
+            if tejido_err_is_unexpected_eof() == 1 {
+                CryptoError.clearQueue()
+                return .closed
+            }
             return .failed(CryptoError.fromQueue("TLS \(what)").description)
         }
     }

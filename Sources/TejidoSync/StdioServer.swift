@@ -26,7 +26,10 @@ public enum StdioServer {
             stream = try TLSStream(readFD: readFD, writeFD: writeFD, context: context, timeout: timeout) {}
         } catch {
             let e = (error as? StreamError)?.syncError ?? SyncError(.connectionLost, "\(error)")
-            return Outcome(key: nil, result: .failure(SyncError(e.code, "TLS handshake: \(e.detail)")), failedInHandshake: true)
+            // OpenSSL's own reasons already name the handshake; the others get it said.
+            let detail: String
+            if case .tls(let d)? = error as? StreamError { detail = d } else { detail = "TLS handshake: \(e.detail)" }
+            return Outcome(key: nil, result: .failure(SyncError(e.code, detail)), failedInHandshake: true)
         }
         defer { stream.close() }
         let key = stream.peerKey

@@ -18,9 +18,9 @@ public final class SyncSession {
         public var receives = true
         public var batchCount = 1_000
         public var batchBytes = SyncLimits.batchBytes
-        /// For a client: the server's key, when it is pinned. A client writes its digests before
-        /// it reads the server's hello, so only with this does it offer what is for that key alone
-        /// (private namespaces, share lists). The hello must then carry this key (`checkPeer`).
+        /// For a client: the server's key as its TLS certificate proved it. A client writes its
+        /// digests before it reads the server's hello, so only with this does it offer what is for
+        /// that key alone (private namespaces, share lists). The hello must then carry this key (`checkPeer`).
         public var expectedPeer: [UInt8]?
 
         public init(sends: Bool = true, receives: Bool = true, expectedPeer: [UInt8]? = nil) {
