@@ -27,8 +27,7 @@ public struct SyncConnector: Sendable {
         switch address {
         case .local(let path):
             let program = remoteCommand ?? selfExecutable
-            let child = try ChildProcessStream(executable: try resolve(program), arguments: ["serve", "--stdio", "--store", path],
-                                               timeout: timeout)
+            let child = try ChildProcess(executable: try resolve(program), arguments: ["serve", "--stdio", "--store", path])
             tls = try TLSStream(readFD: child.readFD, writeFD: child.writeFD, context: context, timeout: timeout) { child.close() }
         case .ssh(let user, let host, let port, let path):
             let program = ssh ?? ProcessInfo.processInfo.environment["TEJIDO_SSH"] ?? "ssh"
@@ -37,7 +36,7 @@ public struct SyncConnector: Sendable {
             args.append((user.map { $0 + "@" } ?? "") + host)
             let remote = [remoteCommand ?? "tejido", "serve", "--stdio", "--store", path].map(Self.shellQuote).joined(separator: " ")
             args.append(remote)
-            let child = try ChildProcessStream(executable: try resolve(program), arguments: args, timeout: timeout)
+            let child = try ChildProcess(executable: try resolve(program), arguments: args)
             tls = try TLSStream(readFD: child.readFD, writeFD: child.writeFD, context: context, timeout: timeout) { child.close() }
         case .tcp(let host, let port):
             let socket: TCPSocket
@@ -59,7 +58,7 @@ public struct SyncConnector: Sendable {
     }
 
     private func resolve(_ program: String) throws -> String {
-        guard let path = ChildProcessStream.which(program) else { throw SyncError(.cannotConnect, "cannot find the program \(program)") }
+        guard let path = ChildProcess.which(program) else { throw SyncError(.cannotConnect, "cannot find the program \(program)") }
         return path
     }
 

@@ -1,14 +1,14 @@
 import Foundation
 
-/// A stream to a child process's stdin and stdout: `tejido serve --stdio` run locally or through ssh.
-/// The child's stderr goes to ours, so its messages reach the user.
-public final class ChildProcessStream: ByteStream {
+/// A child process with pipes to its stdin and stdout: `tejido serve --stdio` run locally or
+/// through ssh, which a `TLSStream` then runs over. The child's stderr goes to ours, so its
+/// messages reach the user.
+public final class ChildProcess {
     private let process: Process
-    private let stream: FileDescriptorStream
     private let toChild: Pipe
     private let fromChild: Pipe
 
-    public init(executable: String, arguments: [String], timeout: Double?) throws {
+    public init(executable: String, arguments: [String]) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -19,9 +19,6 @@ public final class ChildProcessStream: ByteStream {
         do { try process.run() } catch {
             throw StreamError.io("cannot start \(executable)", errno: ENOENT)
         }
-        stream = FileDescriptorStream(
-            input: fromChild.fileHandleForReading.fileDescriptor, output: toChild.fileHandleForWriting.fileDescriptor,
-            ownsDescriptors: false, timeout: timeout)
     }
 
     /// Finds a program on PATH, as a shell would.
@@ -39,12 +36,8 @@ public final class ChildProcessStream: ByteStream {
     public var readFD: Int32 { fromChild.fileHandleForReading.fileDescriptor }
     public var writeFD: Int32 { toChild.fileHandleForWriting.fileDescriptor }
 
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try stream.read(into: buffer) }
-    public func write(_ bytes: UnsafeRawBufferPointer) throws { try stream.write(bytes) }
-
     /// Closes the child's stdin and waits for it to exit (at most a few seconds, then it is ended).
     public func close() {
-        stream.close()
         try? toChild.fileHandleForWriting.close()
         var deadline = Date().addingTimeInterval(5)
         while process.isRunning && Date() < deadline { usleep(10_000) }
