@@ -242,11 +242,7 @@ struct LocalStoryTests {
     func directorySyncChecksAPinnedKey() throws {
         try withTemporaryDirectory { tmp in
             let first = try StoreFixture.create(in: tmp, name: "first", namespaces: ["chiapas"])
-            let config = try JSON.parse(String(decoding: try Data(contentsOf: first.directory.appendingPathComponent("config.json")), as: UTF8.self))
-            let network = try #require(config["network"]?.string)
-            let second = tmp.appendingPathComponent("second")
-            _ = try CLI.json(["init", "--join", network], store: second)
-            let secondKey = try #require(try CLI.json(["key", "show"], store: second)["key"]?.string)
+            let (second, secondKey) = try first.joined(in: tmp, name: "second")
             let firstKey = try #require(try CLI.json(["key", "show"], store: first.directory)["key"]?.string)
             // A key pinned for the directory that is not its store's: refused before anything moves.
             let wrong = CLI.run(["sync", first.directory.path, "--key", secondKey], store: second)
@@ -271,11 +267,7 @@ struct LocalStoryTests {
     func revokeAcrossTwoStores() throws {
         try withTemporaryDirectory { tmp in
             let first = try StoreFixture.create(in: tmp, name: "first", namespaces: ["chiapas"])
-            let config = try JSON.parse(String(decoding: try Data(contentsOf: first.directory.appendingPathComponent("config.json")), as: UTF8.self))
-            let network = try #require(config["network"]?.string)
-            let second = tmp.appendingPathComponent("second")
-            _ = try CLI.json(["init", "--join", network], store: second)
-            let secondKey = try #require(try CLI.json(["key", "show"], store: second)["key"]?.string)
+            let (second, secondKey) = try first.joined(in: tmp, name: "second")
             _ = try CLI.ok(["grant", "chiapas", secondKey], store: first.directory)
             _ = try CLI.ok(["sync", first.directory.path, "--pull-only"], store: second)
             _ = try CLI.ok(["put", "chiapas/c/r1", "v:=1"], store: second)

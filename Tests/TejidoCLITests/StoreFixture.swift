@@ -13,6 +13,15 @@ struct StoreFixture {
         return StoreFixture(directory: dir)
     }
 
+    /// A second store, `name` in `parent`, joined to this store's network; with its node key.
+    func joined(in parent: URL, name: String) throws -> (directory: URL, key: String) {
+        let config = try JSON.parse(String(decoding: try Data(contentsOf: directory.appendingPathComponent("config.json")), as: UTF8.self))
+        let network = try #require(config["network"]?.string)
+        let dir = parent.appendingPathComponent(name)
+        _ = try CLI.json(["init", "--join", network], store: dir)
+        return (dir, try #require(try CLI.json(["key", "show"], store: dir)["key"]?.string))
+    }
+
     /// A store with namespace chiapas and one record in each workload collection, so that the
     /// query views exist and a snapshot shows records as well as envelopes.
     static func populated(in parent: URL) throws -> StoreFixture {

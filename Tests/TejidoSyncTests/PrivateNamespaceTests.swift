@@ -62,6 +62,19 @@ import TejidoTestSupport
         #expect(try m.stateDigest() == s.a.stateDigest())
     }
 
+    /// What `client` received (recorded above TLS): the private namespace if it is a member, and
+    /// then whole; otherwise not a byte of it.
+    func expectReceivedOnlyByAMember(_ s: Setup, _ recorder: RecordingStream, _ client: Store, isMember: Bool, _ carrier: String) throws {
+        if isMember {
+            let carried = recorder.received.contains(bytes: s.secret)
+            #expect(carried, "\(carrier): the member did not receive the private namespace")
+            try expectWhole(s, at: client.directory)
+        } else {
+            expectNothingOf(s, in: recorder.received, carrier)
+            #expect(try !client.heldNamespaces().contains(s.secret))
+        }
+    }
+
     /// Syncs `client` (as the client) with the store at `serverDir` over an in-memory link, keeping
     /// every byte that crossed; returns both sides' results and the recording.
     func recordedSync(_ client: Store, with serverDir: URL, expectedPeer: [UInt8]?)
@@ -117,15 +130,8 @@ import TejidoTestSupport
                 let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: recorder) }
                 recorder.close()
                 #expect(result.error == nil)
-                if isMember {
-                    let carried = recorder.received.contains(bytes: s.secret)
-                    #expect(carried)
-                    try expectWhole(s, at: dir)
-                } else {
-                    // What the server sent, decrypted by the client's TLS layer.
-                    expectNothingOf(s, in: recorder.received, "tls")
-                    #expect(try !client.heldNamespaces().contains(s.secret))
-                }
+                // What the server sent, decrypted by the client's TLS layer.
+                try expectReceivedOnlyByAMember(s, recorder, client, isMember: isMember, "tls")
             }
         }
     }
@@ -143,14 +149,7 @@ import TejidoTestSupport
                 let outcome = server()
                 #expect(result.error == nil && outcome.result.error == nil)
                 #expect(outcome.key == client.nodeKey.publicKey.bytes)
-                if isMember {
-                    let carried = recorder.received.contains(bytes: s.secret)
-                    #expect(carried)
-                    try expectWhole(s, at: dir)
-                } else {
-                    expectNothingOf(s, in: recorder.received, "stdio, above TLS")
-                    #expect(try !client.heldNamespaces().contains(s.secret))
-                }
+                try expectReceivedOnlyByAMember(s, recorder, client, isMember: isMember, "stdio, above TLS")
             }
         }
     }
