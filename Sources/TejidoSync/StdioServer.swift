@@ -14,6 +14,8 @@ public enum StdioServer {
         public let result: Result<SyncStats, SyncError>
         /// True if the failure came before the session (nothing could be said in-band).
         public let failedInHandshake: Bool
+        /// True if the client closed the pipe during the handshake: it reports its own failure.
+        public var clientHungUp = false
     }
 
     public static func serve(store: Store, readFD: Int32, writeFD: Int32, options: SyncSession.Options, timeout: Double) -> Outcome {
@@ -29,7 +31,9 @@ public enum StdioServer {
             // OpenSSL's own reasons already name the handshake; the others get it said.
             let detail: String
             if case .tls(let d)? = error as? StreamError { detail = d } else { detail = "TLS handshake: \(e.detail)" }
-            return Outcome(key: nil, result: .failure(SyncError(e.code, detail)), failedInHandshake: true)
+            var outcome = Outcome(key: nil, result: .failure(SyncError(e.code, detail)), failedInHandshake: true)
+            if case .closed? = error as? StreamError { outcome.clientHungUp = true }
+            return outcome
         }
         defer { stream.close() }
         let key = stream.peerKey

@@ -28,7 +28,7 @@ public struct SyncConnector: Sendable {
         case .local(let path):
             let program = remoteCommand ?? selfExecutable
             let child = try ChildProcess(executable: try resolve(program), arguments: ["serve", "--stdio", "--store", path])
-            tls = try TLSStream(readFD: child.readFD, writeFD: child.writeFD, context: context, timeout: timeout) { child.close() }
+            tls = try overPipes(of: child, context)
         case .ssh(let user, let host, let port, let path):
             let program = ssh ?? ProcessInfo.processInfo.environment["TEJIDO_SSH"] ?? "ssh"
             var args: [String] = []
@@ -37,7 +37,7 @@ public struct SyncConnector: Sendable {
             let remote = [remoteCommand ?? "tejido", "serve", "--stdio", "--store", path].map(Self.shellQuote).joined(separator: " ")
             args.append(remote)
             let child = try ChildProcess(executable: try resolve(program), arguments: args)
-            tls = try TLSStream(readFD: child.readFD, writeFD: child.writeFD, context: context, timeout: timeout) { child.close() }
+            tls = try overPipes(of: child, context)
         case .tcp(let host, let port):
             let socket: TCPSocket
             do { socket = try TCPSocket.connect(host: host, port: port, timeout: timeout) } catch {
@@ -55,6 +55,18 @@ public struct SyncConnector: Sendable {
             throw SyncError(.wrongPeerKey, KeyText.key(bytes: key))
         }
         return (tls, key)
+    }
+
+    /// The TLS handshake over a child's pipes. A child that ends, or writes anything but TLS (ssh
+    /// failing to log in, no `tejido` or no store there, a login script that prints a banner), is
+    /// `cannot_connect`, not a cut link: running the sync again would not help.
+    private func overPipes(of child: ChildProcess, _ context: TLSContext) throws -> TLSStream {
+        do {
+            return try TLSStream(readFD: child.readFD, writeFD: child.writeFD, context: context, timeout: timeout) { child.close() }
+        } catch let e as StreamError {
+            if case .timedOut = e { throw e }
+            throw SyncError(.cannotConnect, "the program at the far end of the pipe ended, or answered with something other than TLS; its own messages, if any, are above. \(e.description)")
+        }
     }
 
     private func resolve(_ program: String) throws -> String {

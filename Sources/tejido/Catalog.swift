@@ -42,7 +42,7 @@ enum Msg: String, CaseIterable {
     case bundleUntraced, bundleVerdictDamaged, bundleVerdictInvalid, bundleVerdictOK
     case bundleCreated, bundleApplied, bundleDamaged, bundleInspect, receiptWritten, receiptApplied
     case reasonUnsupportedVersion, reasonWrongNetwork, reasonMalformed, reasonUnknownMessage, reasonTooLarge, reasonUnexpected
-    case reasonCannotConnect, warnPeerReadOnly, errCannotWrite, errPeerHasNoURL, errPeerNeedsURLOrKey, bundleVerdictTrailer, receiptInspect, receiptVerdictOK
+    case reasonCannotConnect, errStdioHandshake, warnPeerReadOnly, errCannotWrite, errPeerHasNoURL, errPeerNeedsURLOrKey, bundleVerdictTrailer, receiptInspect, receiptVerdictOK
     case reasonInvalidChangeset, reasonPeerNotAllowed, reasonTimeout, reasonStore, reasonShuttingDown, reasonConnectionLost, reasonOther
     // Errors
     case errNotAStore, errForeignDatabase, errAlreadyAStore, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
@@ -221,6 +221,8 @@ enum Msg: String, CaseIterable {
                                      "la conexión se cortó; lo guardado se queda, vuelve a sincronizar para terminar")
         case .reasonOther: ("an error", "un error")
         case .reasonCannotConnect: ("cannot reach the peer; check the address and that it is serving", "no se puede llegar al par; revisa la dirección y que esté atendiendo")
+        case .errStdioHandshake: ("serve --stdio: the other end did not start a TLS session ({0}). This is what `tejido sync` runs on the far side of an ssh or directory sync; run that instead.",
+                                  "serve --stdio: el otro lado no empezó una sesión TLS ({0}). Esto es lo que `tejido sync` corre del otro lado de una sincronización por ssh o por carpeta; usa eso.")
         case .warnPeerReadOnly: ("note: {0} takes no changesets (it serves read-only); nothing was sent to it.",
                                  "nota: {0} no recibe cambios (atiende en modo de solo lectura); no se le envió nada.")
         case .errPeerNeedsURLOrKey: ("Give the peer a URL to sync with, or --key KEY to pin its key (or both).",

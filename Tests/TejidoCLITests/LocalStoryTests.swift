@@ -263,6 +263,29 @@ struct LocalStoryTests {
         }
     }
 
+    @Test("a far side that does not start a session (it ends, or prints a banner) is cannot_connect, and serve --stdio says why")
+    func farSideWithoutASession() throws {
+        try withTemporaryDirectory { tmp in
+            let first = try StoreFixture.create(in: tmp, name: "first", namespaces: ["chiapas"])
+            let (second, _) = try first.joined(in: tmp, name: "second")
+            let exe = try CLI.executable.get().path
+            let banner = tmp.appendingPathComponent("banner.sh")
+            try "#!/bin/sh\necho 'Bienvenida al servidor'\nexec '\(exe)' \"$@\"\n".write(to: banner, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: banner.path)
+            for program in ["/bin/true", banner.path] {
+                let r = CLI.run(["sync", first.directory.path, "--remote-command", program, "--json"], store: second)
+                #expect(r.status == 1)
+                let result = try JSON.parse(r.stdout)["results"]?.array?.first
+                #expect(result?["error"] == .string("cannot_connect"), "\(program): \(r.stdout)")
+            }
+            #expect(try CLI.json(["namespace", "list"], store: second).array?.isEmpty == true)
+            // The far side's own view of the banner case: what it read was not TLS.
+            let served = CLI.run(["serve", "--stdio", "--timeout", "5", "--json"], store: first.directory, stdin: Data("Bienvenida\n".utf8))
+            #expect(served.status == 1)
+            #expect(try JSON.parse(served.stderr.split(separator: "\n").last.map(String.init) ?? "")["error"] == .string("stdio_handshake"))
+        }
+    }
+
     @Test("revoke: a member's writes past the cut-off stop counting on both stores; members shows the cut-off")
     func revokeAcrossTwoStores() throws {
         try withTemporaryDirectory { tmp in

@@ -36,8 +36,9 @@ struct Serve: ParsableCommand {
             guard case .failure(let e) = outcome.result else { return }
             // A failed session was told to the client in-band, and the client reports it; a second
             // line from this side (which ssh and local syncs show too) would only repeat it. Before
-            // the session, nothing could be said in-band: stderr reaches the user through ssh.
-            if outcome.failedInHandshake { console.err(console.t(.errSyncFailed, "stdio", console.t(e.code.reason), e.detail)) }
+            // the session, nothing could be said in-band: stderr reaches the user through ssh
+            // (unless the client hung up: then it reports its own failure).
+            if outcome.failedInHandshake && !outcome.clientHungUp { console.report(.errStdioHandshake, [e.detail]) }
             throw Console.failure
         }
     }
