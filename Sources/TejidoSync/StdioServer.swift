@@ -16,6 +16,8 @@ public enum StdioServer {
         public let failedInHandshake: Bool
         /// True if the client closed the pipe during the handshake: it reports its own failure.
         public var clientHungUp = false
+        /// Counters of the session, also when it failed.
+        public var stats = SyncStats()
     }
 
     public static func serve(store: Store, readFD: Int32, writeFD: Int32, options: SyncSession.Options, timeout: Double) -> Outcome {
@@ -54,6 +56,8 @@ public enum StdioServer {
                 if case .success = result { return Outcome(key: key, result: .failure(SyncError(.storeFailure, "\(error)")), failedInHandshake: false) }
             }
         }
-        return Outcome(key: key, result: result, failedInHandshake: false)
+        var outcome = Outcome(key: key, result: result, failedInHandshake: false)
+        outcome.stats = (try? result.get()) ?? session.stats
+        return outcome
     }
 }
