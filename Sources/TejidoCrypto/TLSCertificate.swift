@@ -9,6 +9,11 @@ public final class TLSCertificate: @unchecked Sendable {
     let x509: OpaquePointer
     let pkey: OpaquePointer
 
+    /// The certificate every carrier presents for a node: subject `tejido <fingerprint>`.
+    public convenience init(nodeKey key: Ed25519PrivateKey) throws {
+        try self.init(key: key, commonName: "tejido " + KeyText.fingerprint(key.publicKey.bytes))
+    }
+
     public init(key: Ed25519PrivateKey, commonName: String) throws {
         CryptoError.clearQueue()
         guard let pkey = key.seed.withUnsafeBufferPointer({ EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nil, $0.baseAddress, 32) })

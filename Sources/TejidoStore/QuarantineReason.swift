@@ -37,6 +37,11 @@ public enum QuarantineReason: Equatable, Sendable {
     }
 
     public init(stored text: String) {
+        // The fork text of stores made before schema 4, which marked the same thing.
+        if text.hasPrefix(Self.legacyForkPrefix), let seq = UInt64(text.dropFirst(Self.legacyForkPrefix.count)) {
+            self = .fork(seq: seq)
+            return
+        }
         func number(after marker: String) -> UInt64? {
             guard let r = text.range(of: marker) else { return nil }
             return UInt64(text[r.upperBound...].prefix { $0.isNumber })
@@ -64,12 +69,7 @@ public enum QuarantineReason: Equatable, Sendable {
         default:
             parsed = .other(text)
         }
-        // Only text that this very code writes is read as a case; anything else stays as it was,
-        // except the fork text of stores made before schema 4, which marked the same thing.
-        if text.hasPrefix(Self.legacyForkPrefix), let seq = UInt64(text.dropFirst(Self.legacyForkPrefix.count)) {
-            self = .fork(seq: seq)
-            return
-        }
+        // Only text that this very code writes is read as a case; anything else stays as it was.
         self = parsed.stored == text ? parsed : .other(text)
     }
 

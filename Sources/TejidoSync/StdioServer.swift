@@ -25,7 +25,7 @@ public enum StdioServer {
         let me = store.nodeKey
         let stream: TLSStream
         do {
-            let certificate = try TLSCertificate(key: me, commonName: "tejido " + KeyText.fingerprint(me.publicKey.bytes))
+            let certificate = try TLSCertificate(nodeKey: me)
             let context = try TLSContext(side: .server, certificate: certificate)
             stream = try TLSStream(readFD: readFD, writeFD: writeFD, context: context, timeout: timeout) {}
         } catch {

@@ -21,7 +21,7 @@ public struct SyncConnector: Sendable {
     /// is reached by whoever may start it (ssh or file permissions), so its key need not be pinned,
     /// but a pinned one must match.
     public func open(_ address: PeerAddress, nodeKey: Ed25519PrivateKey, pinned: [UInt8]?) throws -> (TLSStream, [UInt8]) {
-        let certificate = try TLSCertificate(key: nodeKey, commonName: "tejido " + KeyText.fingerprint(nodeKey.publicKey.bytes))
+        let certificate = try TLSCertificate(nodeKey: nodeKey)
         let context = try TLSContext(side: .client, certificate: certificate)
         let tls: TLSStream
         switch address {

@@ -12,6 +12,11 @@ import TejidoTestSupport
 /// the wire twice is at most one batch.
 @Suite(.serialized) struct CutLinkSweepTests {
     static let batch = 20
+    static var options: SyncSession.Options {
+        var options = SyncSession.Options()
+        options.batchCount = batch
+        return options
+    }
 
     struct Pristine {
         let server: URL
@@ -54,53 +59,88 @@ import TejidoTestSupport
         }
     }
 
+    /// One session between copies of the stores over a carrier that cuts after `budget` bytes: the
+    /// client's result and counters, the server's counters, and the bytes that went through.
+    typealias Session = (_ server: URL, _ client: Store, _ budget: Int) throws
+        -> (result: Result<SyncStats, SyncError>, client: SyncStats, server: SyncStats, forwarded: Int)
+
+    /// What a sweep saw: how many cut points, how many sessions failed, and how many cuts landed in
+    /// the middle of the transfer (something, but not everything, committed on one side).
+    struct Sweep {
+        var cuts = 0
+        var failed = 0
+        var midTransfer = 0
+    }
+
+    /// The uncut session first (its bytes, and the state both stores end in), then one cut session
+    /// per point of `cuts(total)`, each from fresh copies, each followed by `expectRecovered`.
+    func sweep(_ dir: URL, cuts: (Int) -> [Int], session: Session) throws -> Sweep {
+        let p = try makePristine(dir)
+        let (total, reference, expectToServer, expectToClient) = try {
+            let s = dir.appendingPathComponent("ref-s"), c = dir.appendingPathComponent("ref-c")
+            try Self.copyStore(p.server, to: s)
+            try Self.copyStore(p.client, to: c)
+            let client = try Store.open(at: c)
+            let uncut = try session(s, client, Int.max)
+            let stats = try uncut.result.get()
+            let digest = try client.stateDigest()
+            #expect(try Store.open(at: s).stateDigest() == digest)
+            return (uncut.forwarded, digest, stats.sent, stats.received)
+        }()
+        #expect(expectToServer > 2 * Self.batch && expectToClient > 2 * Self.batch)
+
+        var seen = Sweep()
+        for (i, n) in cuts(total).enumerated() {
+            let s = dir.appendingPathComponent("s\(i + 1)"), c = dir.appendingPathComponent("c\(i + 1)")
+            try Self.copyStore(p.server, to: s)
+            try Self.copyStore(p.client, to: c)
+            let client = try Store.open(at: c)
+            let cut = try session(s, client, n)
+            seen.cuts += 1
+            if cut.result.error != nil { seen.failed += 1 }
+            let committed = try expectRecovered(p, server: s, client: client, cutAt: n, clientWritten: cut.client.written,
+                                                serverWritten: cut.server.written, expected: (expectToServer, expectToClient),
+                                                reference: reference) {
+                (try? session(s, client, Int.max).result) ?? .failure(SyncError(.other, "the sync after the cut could not start"))
+            }
+            let partly = { (done: Int, all: Int) in done > 0 && done < all }
+            if partly(committed.atServer, expectToServer) || partly(committed.atClient, expectToClient) { seen.midTransfer += 1 }
+        }
+        return seen
+    }
+
+    /// A TLS session over TCP through a `CuttingProxy`; the server is a `SyncServer`.
+    func tcpSession(server: URL, client: Store, budget: Int) throws
+        -> (result: Result<SyncStats, SyncError>, client: SyncStats, server: SyncStats, forwarded: Int)
+    {
+        let options = Self.options
+        let harness = try ServerHarness(store: server) { $0.batchCount = Self.batch; $0.timeout = 5 }
+        defer { harness.stop() }
+        let proxy = try CuttingProxy(upstreamPort: harness.port, budget: budget)
+        let (result, session) = harness.sync(client, options: options, port: proxy.port)
+        let forwarded = proxy.wait()
+        let report = try #require(harness.report(1), "no report from the server for the cut at \(budget)")
+        return (result, session.stats, report.stats, forwarded)
+    }
+
     @Test func everyCutLosesNothingAndResendsAtMostOneBatch() throws {
         try withTemporaryDirectory { dir in
-            let p = try makePristine(dir)
-            var options = SyncSession.Options()
-            options.batchCount = Self.batch
-
-            // The uncut session: how many bytes it takes, and the state both stores end in.
-            let (total, reference, expectToServer, expectToClient) = try {
-                let s = dir.appendingPathComponent("ref-s"), c = dir.appendingPathComponent("ref-c")
-                try Self.copyStore(p.server, to: s)
-                try Self.copyStore(p.client, to: c)
-                let harness = try ServerHarness(store: s) { $0.batchCount = Self.batch }
-                defer { harness.stop() }
-                let proxy = try CuttingProxy(upstreamPort: harness.port, budget: Int.max)
-                let client = try Store.open(at: c)
-                let (result, _) = harness.sync(client, options: options, port: proxy.port)
-                let stats = try result.get()
-                let bytes = proxy.wait()
-                let digest = try client.stateDigest()
-                #expect(try Store.open(at: s).stateDigest() == digest)
-                return (bytes, digest, stats.sent, stats.received)
-            }()
-            #expect(expectToServer > 2 * Self.batch && expectToClient > 2 * Self.batch)
-
-            var cuts = [0, 50, 200, 600, 1_200, 2_000]
-            cuts += stride(from: 3_000, to: total, by: max(1, total / 40)).map { $0 }
-            var failedSessions = 0
-            for (i, n) in cuts.enumerated() {
-                let s = dir.appendingPathComponent("s\(i + 1)"), c = dir.appendingPathComponent("c\(i + 1)")
-                try Self.copyStore(p.server, to: s)
-                try Self.copyStore(p.client, to: c)
-                let harness = try ServerHarness(store: s) { $0.batchCount = Self.batch; $0.timeout = 5 }
-                defer { harness.stop() }
-                let client = try Store.open(at: c)
-
-                let proxy = try CuttingProxy(upstreamPort: harness.port, budget: n)
-                let (cut, session) = harness.sync(client, options: options, port: proxy.port)
-                _ = proxy.wait()
-                if cut.error != nil { failedSessions += 1 }
-                let serverReport = try #require(harness.report(1), "no report from the server for the cut at \(n)")
-                _ = try expectRecovered(p, server: s, client: client, cutAt: n, clientWritten: session.stats.written,
-                                    serverWritten: serverReport.stats.written, expected: (expectToServer, expectToClient), reference: reference) {
-                    harness.sync(client, options: options).0
-                }
-            }
+            let seen = try sweep(dir, cuts: { total in
+                [0, 50, 200, 600, 1_200, 2_000] + stride(from: 3_000, to: total, by: max(1, total / 40)).map { $0 }
+            }, session: tcpSession)
             // The sweep really cut sessions (all but possibly the last point).
-            #expect(failedSessions >= cuts.count - 1)
+            #expect(seen.failed >= seen.cuts - 1)
+        }
+    }
+
+    @Test func everyCutOfAStdioLinkLosesNothingAndResendsAtMostOneBatch() throws {
+        try withTemporaryDirectory { dir in
+            let seen = try sweep(dir, cuts: { total in
+                [0, 100, 1_000, 3_000] + stride(from: 5_000, to: total, by: max(1, total / 16)).map { $0 }
+            }, session: stdioSession)
+            #expect(seen.failed >= seen.cuts - 1)
+            // The sweep cut transfers in the middle, not only handshakes and openings.
+            #expect(seen.midTransfer >= 5, "only \(seen.midTransfer) of \(seen.cuts) cuts landed mid-transfer")
         }
     }
 
@@ -133,12 +173,11 @@ import TejidoTestSupport
         return (committedAtServer, committedAtClient)
     }
 
-    /// One stdio session (`StdioServer` and a client, each on its own end of a relay that cuts
-    /// after `budget` bytes). Returns the client's result and counters, the server's counters,
-    /// and the bytes the relay forwarded.
-    func stdioSession(server: URL, client: Store, budget: Int, options: SyncSession.Options) throws
-        -> (Result<SyncStats, SyncError>, SyncStats, SyncStats, Int)
+    /// A TLS session over pipes through a `CuttingPipeRelay`; the server is a `StdioServer`.
+    func stdioSession(server: URL, client: Store, budget: Int) throws
+        -> (result: Result<SyncStats, SyncError>, client: SyncStats, server: SyncStats, forwarded: Int)
     {
+        let options = Self.options
         let relay = try CuttingPipeRelay(budget: budget)
         let box = StdioOutcomeBox()
         let done = DispatchSemaphore(value: 0)
@@ -165,48 +204,5 @@ import TejidoTestSupport
         done.wait()
         let forwarded = relay.wait()
         return (result, clientStats, box.outcome?.stats ?? SyncStats(), forwarded)
-    }
-
-    @Test func everyCutOfAStdioLinkLosesNothingAndResendsAtMostOneBatch() throws {
-        try withTemporaryDirectory { dir in
-            let p = try makePristine(dir)
-            var options = SyncSession.Options()
-            options.batchCount = Self.batch
-            let (total, reference, expectToServer, expectToClient) = try {
-                let s = dir.appendingPathComponent("ref-s"), c = dir.appendingPathComponent("ref-c")
-                try Self.copyStore(p.server, to: s)
-                try Self.copyStore(p.client, to: c)
-                let client = try Store.open(at: c)
-                let (result, _, _, bytes) = try stdioSession(server: s, client: client, budget: Int.max, options: options)
-                let stats = try result.get()
-                let digest = try client.stateDigest()
-                #expect(try Store.open(at: s).stateDigest() == digest)
-                return (bytes, digest, stats.sent, stats.received)
-            }()
-            #expect(expectToServer > 2 * Self.batch && expectToClient > 2 * Self.batch)
-
-            var cuts = [0, 100, 1_000, 3_000]
-            cuts += stride(from: 5_000, to: total, by: max(1, total / 16)).map { $0 }
-            var failedSessions = 0
-            var midTransfer = 0
-            for (i, n) in cuts.enumerated() {
-                let s = dir.appendingPathComponent("ps\(i + 1)"), c = dir.appendingPathComponent("pc\(i + 1)")
-                try Self.copyStore(p.server, to: s)
-                try Self.copyStore(p.client, to: c)
-                let client = try Store.open(at: c)
-                let (cut, clientStats, serverStats, _) = try stdioSession(server: s, client: client, budget: n, options: options)
-                if cut.error != nil { failedSessions += 1 }
-                let committed = try expectRecovered(p, server: s, client: client, cutAt: n, clientWritten: clientStats.written,
-                                    serverWritten: serverStats.written, expected: (expectToServer, expectToClient), reference: reference) {
-                    (try? stdioSession(server: s, client: client, budget: Int.max, options: options).0)
-                        ?? .failure(SyncError(.other, "the resync could not start"))
-                }
-                let partly = { (done: Int, all: Int) in done > 0 && done < all }
-                if partly(committed.atServer, expectToServer) || partly(committed.atClient, expectToClient) { midTransfer += 1 }
-            }
-            #expect(failedSessions >= cuts.count - 1)
-            // The sweep cut transfers in the middle, not only handshakes and openings.
-            #expect(midTransfer >= 5, "only \(midTransfer) of \(cuts.count) cuts (of \(total) bytes) landed mid-transfer")
-        }
     }
 }

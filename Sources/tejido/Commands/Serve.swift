@@ -51,7 +51,7 @@ struct Serve: ParsableCommand {
         try console.guarding {
             let store = try Store.open(at: options.storeURL)
             let key = store.nodeKey
-            let certificate = try TLSCertificate(key: key, commonName: "tejido " + KeyText.fingerprint(key.publicKey.bytes))
+            let certificate = try TLSCertificate(nodeKey: key)
             let listener: TCPListener
             do { listener = try TCPListener(host: host, port: port) } catch {
                 throw console.fail(.errServe, "\(error)")

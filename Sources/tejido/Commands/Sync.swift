@@ -107,10 +107,8 @@ struct Sync: ParsableCommand {
         let me = store.nodeKey.publicKey.bytes
         session.checkPeer = { hello in
             if hello.nodeKey == me { return SyncError(.sameNode, "the peer holds this store's own node key") }
-            if hello.nodeKey != proven {
-                return SyncError(.wrongPeerKey, "the hello names a key other than the certificate's")
-            }
-            if let pinned, hello.nodeKey != pinned { return SyncError(.wrongPeerKey, KeyText.key(bytes: hello.nodeKey)) }
+            // The certificate's key is the pinned one, if any: the connector checked it.
+            if hello.nodeKey != proven { return SyncError(.wrongPeerKey, "the hello names a key other than the certificate's") }
             return nil
         }
         let progress = SyncProgress(console: console, label: peerName ?? address.description)
@@ -123,7 +121,6 @@ struct Sync: ParsableCommand {
             base.append(("key", .string(KeyText.key(bytes: hello.nodeKey))))
         }
         let seconds = Date().timeIntervalSince(started)
-        let tls: TLSStream? = stream
         switch result {
         case .success(let s):
             progress.update(s, force: console.json)
@@ -141,8 +138,8 @@ struct Sync: ParsableCommand {
                 ("quarantined", .int(Int64(o.quarantined))), ("bytes_out", .int(Int64(s.wireBytesOut))),
                 ("bytes_in", .int(Int64(s.wireBytesIn))), ("round_trips", .int(Int64(s.roundTrips))),
                 ("envelope_bytes_out", .int(Int64(s.sentBytes))), ("envelope_bytes_in", .int(Int64(s.receivedBytes))),
-                ("tls_bytes_out", tls.map { .int(Int64($0.connection.socketBytesWritten)) } ?? .null),
-                ("tls_bytes_in", tls.map { .int(Int64($0.connection.socketBytesRead)) } ?? .null),
+                ("tls_bytes_out", .int(Int64(stream.connection.socketBytesWritten))),
+                ("tls_bytes_in", .int(Int64(stream.connection.socketBytesRead))),
                 ("seconds", .double(seconds)),
             ]), true)
         case .failure(let e):
