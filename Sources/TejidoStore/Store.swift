@@ -32,6 +32,8 @@ public final class Store {
     var parsedAuthority: [Int64: ParsedAuthority] = [:]
     /// SQLite's `data_version` when `authorityStates` was last checked outside a write.
     var authorityDataVersion: Int64 = -1
+    /// SQLite's `data_version` when the record caches were last known to match the database.
+    var recordCacheDataVersion: Int64 = -1
     /// First forked seq per (namespace, author), loaded once per transaction.
     var forkPoints: [FeedKey: UInt64]?
     /// Ids that pending grant, revoke or name changesets wait for, with their namespaces; loaded once per transaction.
@@ -167,7 +169,7 @@ public final class Store {
     }
 
     /// Re-reads what another process may have moved since this one last held the write lock:
-    /// the clock, the application counter and the authority cache.
+    /// the clock, the application counter, the authority cache and the record caches.
     func reloadAfterLock() throws {
         let (storedClock, storedApplied) = try storedCounters()
         clock = max(clock, storedClock)
@@ -175,6 +177,13 @@ public final class Store {
         authorityStates.removeAll()
         forkPoints = nil
         authorityAwaited = nil
+        // Another connection's commit may have rebuilt a namespace, giving its records new row
+        // ids: the record caches are only kept while no other connection has written.
+        if case .integer(let v)? = try db.scalar("PRAGMA data_version"), v != recordCacheDataVersion {
+            recordIDs.removeAll()
+            writtenRecords.removeAll()
+            recordCacheDataVersion = v
+        }
     }
 
     /// The clock and the application counter as last committed (meta rows `hlc` and `applied`).

@@ -179,4 +179,36 @@ import TejidoTestSupport
             #expect(try store.changesetCounts().applied == 1)
         }
     }
+
+    /// Two processes on one store: one rebuilds a namespace (a revocation takes back applied
+    /// changesets), which gives its records new row ids. The other must not go on writing to the
+    /// row ids it had cached before: its next write has to land on the record as it now is.
+    @Test func aRebuildByAnotherConnectionInvalidatesCachedRecordRows() throws {
+        try withTemporaryDirectory { dir in
+            let url = dir.appendingPathComponent("store")
+            let first = try Store.create(at: url)
+            first.now = FixedClock(start: 1_764_000_000_000).reading
+            var rng = SeededRandom(seed: 11)
+            let f = try ChangesetFactory(network: first.networkID, rng: &rng)
+            let writer = try f.addAuthor(rng: &rng)
+            let hlc = HLC(milliseconds: 1_764_000_000_000, counter: 0)
+            _ = try first.receive(f.genesis(name: "grupo", grants: [(first.nodeKey.publicKey, .admin), (writer.publicKey, .writer)], hlc: hlc).bytes)
+            let x = RecordKey(collection: "c", id: "x")
+            _ = try first.receive(f.make(by: writer, ops: [.set(x, field: "w", value: .int(9))], hlc: hlc, deps: []).bytes)
+            _ = try first.put(namespace: "grupo", record: x, fields: [("f", .int(1))])
+            // A second namespace whose record rows come after the first's.
+            _ = try first.createNamespace(name: "otro")
+            _ = try first.put(namespace: "otro", record: RecordKey(collection: "c", id: "y"), fields: [("g", .int(1))])
+
+            let second = try Store.open(at: url)
+            second.now = FixedClock(start: 1_764_000_100_000).reading
+            _ = try second.revoke(namespace: "grupo", key: writer.publicKey, after: 0)
+            #expect(try second.get(namespace: "grupo", record: x)?.fields["w"] == nil)
+
+            _ = try first.put(namespace: "grupo", record: x, fields: [("f", .int(2))])
+            #expect(try second.get(namespace: "grupo", record: x)?.fields["f"] == .value(.int(2)))
+            #expect(try first.get(namespace: "grupo", record: x)?.fields["f"] == .value(.int(2)))
+            #expect(try first.query("SELECT count(*) FROM history WHERE rec NOT IN (SELECT rec FROM records)").rows == [[.integer(0)]])
+        }
+    }
 }
