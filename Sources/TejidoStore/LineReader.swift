@@ -21,7 +21,10 @@ struct LineReader {
             try buffer.withUnsafeBufferPointer { all in
                 let chunk = UnsafeBufferPointer(rebasing: all[0..<n])
                 var start = 0
-                for i in 0..<n where chunk[i] == 10 {
+                // memchr finds each newline at memory speed: a byte loop here cost as much as
+                // parsing the lines of a large import (every line is scanned, even skipped ones).
+                while start < n, let hit = memchr(chunk.baseAddress! + start, 10, n - start) {
+                    let i = chunk.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                     lineNumber += 1
                     if carry.isEmpty {
                         try body(lineNumber, UnsafeBufferPointer(rebasing: chunk[start..<i]))

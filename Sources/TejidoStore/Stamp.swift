@@ -29,6 +29,18 @@ struct Stamp {
         return out
     }
 
+    static let byteCount = 52
+
+    /// Writes `prefix` and the op index into `out` (of `byteCount` bytes), reusing its storage.
+    static func write(_ prefix: [UInt8], opIndex: Int, into out: inout [UInt8]) {
+        out.withUnsafeMutableBufferPointer { o in
+            for i in 0..<min(48, prefix.count) { o[i] = prefix[i] }
+            let v = UInt32(truncatingIfNeeded: opIndex)
+            o[48] = UInt8(truncatingIfNeeded: v >> 24); o[49] = UInt8(truncatingIfNeeded: v >> 16)
+            o[50] = UInt8(truncatingIfNeeded: v >> 8); o[51] = UInt8(truncatingIfNeeded: v)
+        }
+    }
+
     static func hlc(of stamp: [UInt8]) -> HLC {
         var v: UInt64 = 0
         for b in stamp.prefix(8) { v = v << 8 | UInt64(b) }

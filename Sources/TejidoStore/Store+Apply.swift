@@ -273,7 +273,6 @@ extension Store {
         try run("UPDATE namespaces SET name=NULL, name_stamp=NULL WHERE ns=?", ns)
         try run("DELETE FROM waiting WHERE seqno IN (SELECT seqno FROM changesets WHERE ns=?)", ns)
         recordIDs.removeAll()
-        writtenRecords.removeAll()
         authorityAwaited = nil
 
         var order: [Int64] = []

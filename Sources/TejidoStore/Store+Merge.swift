@@ -14,7 +14,7 @@ extension Store {
         let item = (seqno: seqno, ns: ns, author: author)
         let prefix = Stamp.prefix(hlc: body.hlc, author: body.author, seq: body.seq)
         var deleted: [Int64: [UInt8]] = [:]
-        var columns: Set<ColumnKey> = []
+        var columns = ColumnList()
         var localAdds: [LocalAdd] = []
 
         let insCounter = try statement("INSERT OR IGNORE INTO counters(rec, field, stamp, delta, cs) VALUES(?,?,?,?,?)")
@@ -23,32 +23,29 @@ extension Store {
         let insRemove = try statement("INSERT OR IGNORE INTO set_removes(rec, field, cs_id, op, ecbor) VALUES(?,?,?,?,?)")
 
         for (index, op) in body.ops.enumerated() {
-            let stamp = Stamp.finish(prefix, opIndex: index)
+            var stamp: [UInt8] { Stamp.finish(prefix, opIndex: index) }
             switch op {
             case .set(let r, let field, let value):
-                let rec = try recordID(ns: item.ns, r)
+                let rec = try writtenRecordID(ns: item.ns, r)
                 let (kind, v) = ValueKind.of(value)
-                pendingHistory.append(HistoryRow(rec: rec, field: field, stamp: stamp, kind: kind.rawValue, value: v, cs: item.seqno))
-                try markWritten(rec)
-                columns.insert(ColumnKey(collection: r.collection, field: field, crdt: .register))
+                pendingHistory.append(HistoryRow(rec: rec, field: field, prefix: prefix, opIndex: UInt32(index), kind: kind.rawValue, value: v, cs: item.seqno))
+                columns.insert(r.collection, field, .register)
             case .delete(let r):
                 deleted[try recordID(ns: item.ns, r)] = stamp
             case .counterAdd(let r, let field, let delta):
-                let rec = try recordID(ns: item.ns, r)
+                let rec = try writtenRecordID(ns: item.ns, r)
                 insCounter.bind(1, rec); insCounter.bind(2, field); insCounter.bind(blob: 3, stamp)
                 insCounter.bind(4, delta); insCounter.bind(5, item.seqno)
                 try insCounter.step(); insCounter.reset()
-                try markWritten(rec)
-                columns.insert(ColumnKey(collection: r.collection, field: field, crdt: .counter))
+                columns.insert(r.collection, field, .counter)
             case .setAdd(let r, let field, let element):
-                let rec = try recordID(ns: item.ns, r)
+                let rec = try writtenRecordID(ns: item.ns, r)
                 let (kind, v) = ValueKind.of(element)
                 insAdd.bind(1, rec); insAdd.bind(2, field); insAdd.bind(blob: 3, stamp); insAdd.bind(4, kind.rawValue)
                 insAdd.bind(5, v); insAdd.bind(blob: 6, element.cborBytes); insAdd.bind(blob: 7, id.bytes); insAdd.bind(8, Int64(index))
                 try insAdd.step(); insAdd.reset()
-                try markWritten(rec)
                 localAdds.append(LocalAdd(rec: rec, field: field, element: element, index: index))
-                columns.insert(ColumnKey(collection: r.collection, field: field, crdt: .set))
+                columns.insert(r.collection, field, .set)
             case .setRemove(let r, let field, let element, let observed):
                 let rec = try recordID(ns: item.ns, r)
                 let ecbor = element.cborBytes
@@ -58,7 +55,7 @@ extension Store {
                 for add in localAdds where add.rec == rec && add.field == field && add.element.cborBytes == ecbor {
                     try insRemove.run([.integer(rec), .text(field), .blob(id.bytes), .integer(Int64(add.index)), .blob(ecbor)])
                 }
-                columns.insert(ColumnKey(collection: r.collection, field: field, crdt: .set))
+                columns.insert(r.collection, field, .set)
             case .grant, .revoke, .visibility:
                 // Roles are computed from the whole set of these changesets (Store+Authority), not merged one by one.
                 continue
@@ -71,7 +68,7 @@ extension Store {
             let st = try statement("UPDATE records SET deleted=?1 WHERE rec=?2 AND (deleted IS NULL OR deleted < ?1)")
             for (rec, stamp) in deleted { try st.run([.blob(stamp), .integer(rec)]) }
         }
-        let newColumns = columns.subtracting(knownColumns)
+        let newColumns = columns.keys.filter { !knownColumns.contains($0) }
         if !newColumns.isEmpty {
             let st = try statement("INSERT OR IGNORE INTO columns(collection, field, crdt) VALUES(?,?,?)")
             for c in newColumns { try st.run([.text(c.collection), .text(c.field), .integer(c.crdt.rawValue)]) }
@@ -93,22 +90,42 @@ extension Store {
         pendingHistory.sort { a, b in
             if a.rec != b.rec { return a.rec < b.rec }
             if a.field != b.field { return a.field < b.field }
-            return a.stamp.lexicographicallyPrecedes(b.stamp)
+            if a.prefix != b.prefix { return a.prefix.lexicographicallyPrecedes(b.prefix) }
+            return a.opIndex < b.opIndex
         }
-        let st = try statement("INSERT OR IGNORE INTO history(rec, field, stamp, kind, value, cs) VALUES(?,?,?,?,?,?)")
-        for row in pendingHistory {
-            st.bind(1, row.rec); st.bind(2, row.field); st.bind(blob: 3, row.stamp)
-            st.bind(4, row.kind); st.bind(5, row.value); st.bind(6, row.cs)
+        // Many rows per statement: a one-row INSERT spends about as much in SQLite's per-statement
+        // work (bytecode start and halt) as in the B-tree insert itself.
+        let insert = "INSERT OR IGNORE INTO history(rec, field, stamp, kind, value, cs) VALUES"
+        let many = try statement(insert + repeatElement("(?,?,?,?,?,?)", count: Self.historyRowsPerInsert).joined(separator: ","))
+        let one = try statement(insert + "(?,?,?,?,?,?)")
+        var stamp = [UInt8](repeating: 0, count: Stamp.byteCount)
+        var next = 0
+        while next < pendingHistory.count {
+            let n = pendingHistory.count - next >= Self.historyRowsPerInsert ? Self.historyRowsPerInsert : 1
+            let st = n == 1 ? one : many
+            for k in 0..<n {
+                let row = pendingHistory[next + k]
+                let c = Int32(6 * k)
+                Stamp.write(row.prefix, opIndex: Int(row.opIndex), into: &stamp)
+                st.bind(c + 1, row.rec); st.bind(c + 2, row.field); st.bind(blob: c + 3, stamp)
+                st.bind(c + 4, row.kind); st.bind(c + 5, row.value); st.bind(c + 6, row.cs)
+            }
             try st.step()
             st.reset()
+            next += n
         }
         pendingHistory.removeAll(keepingCapacity: true)
     }
 
+    static let historyRowsPerInsert = 64
+
+    /// A register write waiting for `flushHistory`. Its stamp is the changeset's shared prefix and
+    /// the op index, put together only when the row is written.
     struct HistoryRow {
         let rec: Int64
         let field: String
-        let stamp: [UInt8]
+        let prefix: [UInt8]
+        let opIndex: UInt32
         let kind: Int64
         let value: SQLiteValue
         let cs: Int64
@@ -126,38 +143,68 @@ extension Store {
     /// How far ahead of the wall clock an observed HLC may move this store's clock: one day.
     static let maxClockLead: UInt64 = 86_400_000
 
-    /// Marks a record as holding at least one write (set, counter add or set add); monotonic.
-    func markWritten(_ rec: Int64) throws {
-        guard !writtenRecords.contains(rec) else { return }
-        try run("UPDATE records SET written=1 WHERE rec=? AND written=0", [.integer(rec)])
-        if writtenRecords.count > 200_000 { writtenRecords.removeAll(keepingCapacity: true) }
-        writtenRecords.insert(rec)
-    }
-
     /// The local row id of a record, creating the row on first use.
     func recordID(ns: Int64, _ r: RecordKey) throws -> Int64 {
+        try recordSlot(ns: ns, r, writing: false)
+    }
+
+    /// The row id of a record that an op writes (a set, counter add or set add), marking it as
+    /// holding at least one write: the flag is monotonic and makes the record visible.
+    func writtenRecordID(ns: Int64, _ r: RecordKey) throws -> Int64 {
+        try recordSlot(ns: ns, r, writing: true)
+    }
+
+    private func recordSlot(ns: Int64, _ r: RecordKey, writing: Bool) throws -> Int64 {
         let key = RecordCacheKey(ns: ns, collection: r.collection, id: r.id)
-        if let rec = recordIDs[key] { return rec }
-        let find = try statement("SELECT rec FROM records WHERE ns=? AND collection=? AND rid=?")
+        if let slot = recordIDs[key] {
+            if writing && !slot.written {
+                try run("UPDATE records SET written=1 WHERE rec=? AND written=0", [.integer(slot.rec)])
+                recordIDs[key] = RecordSlot(rec: slot.rec, written: true)
+            }
+            return slot.rec
+        }
+        let find = try statement("SELECT rec, written FROM records WHERE ns=? AND collection=? AND rid=?")
         find.bind(1, ns); find.bind(2, r.collection); find.bind(3, r.id)
-        let rec: Int64
+        var slot: RecordSlot
         if try find.step() {
-            rec = find.int64(0)
+            slot = RecordSlot(rec: find.int64(0), written: find.int64(1) != 0)
             find.reset()
+            if writing && !slot.written {
+                try run("UPDATE records SET written=1 WHERE rec=? AND written=0", [.integer(slot.rec)])
+                slot = RecordSlot(rec: slot.rec, written: true)
+            }
         } else {
             find.reset()
-            try run("INSERT INTO records(ns, collection, rid) VALUES(?,?,?)", [.integer(ns), .text(r.collection), .text(r.id)])
-            rec = db.lastInsertRowID
+            try run("INSERT INTO records(ns, collection, rid, written) VALUES(?,?,?,?)",
+                    [.integer(ns), .text(r.collection), .text(r.id), .integer(writing ? 1 : 0)])
+            slot = RecordSlot(rec: db.lastInsertRowID, written: writing)
         }
         if recordIDs.count > 200_000 { recordIDs.removeAll(keepingCapacity: true) }
-        recordIDs[key] = rec
-        return rec
+        recordIDs[key] = slot
+        return slot.rec
+    }
+
+    /// A cached record row: its id and whether it is known to hold a write.
+    struct RecordSlot {
+        let rec: Int64
+        let written: Bool
     }
 
     struct ColumnKey: Hashable {
         let collection: String
         let field: String
         let crdt: CRDTKind
+    }
+
+    /// The (collection, field, kind) triples one changeset touches. A changeset names a handful,
+    /// so a scan of short strings is cheaper than hashing two strings for each of its ops.
+    struct ColumnList {
+        private(set) var keys: [ColumnKey] = []
+
+        mutating func insert(_ collection: String, _ field: String, _ crdt: CRDTKind) {
+            for k in keys where k.crdt == crdt && k.field == field && k.collection == collection { return }
+            keys.append(ColumnKey(collection: collection, field: field, crdt: crdt))
+        }
     }
 
     private struct LocalAdd {

@@ -24,7 +24,7 @@ public final class Store {
     // Caches valid for the life of the connection; cleared on rollback.
     var keyIDs: [[UInt8]: Int64] = [:]
     var namespaceIDs: [[UInt8]: Int64] = [:]
-    var recordIDs: [RecordCacheKey: Int64] = [:]
+    var recordIDs: [RecordCacheKey: RecordSlot] = [:]
     var statements: [String: SQLiteStatement] = [:]
     var nextApplied: Int64 = 0
     var authorityStates: [Int64: AuthorityState] = [:]
@@ -38,7 +38,6 @@ public final class Store {
     var forkPoints: [FeedKey: UInt64]?
     /// Ids that pending grant, revoke or name changesets wait for, with their namespaces; loaded once per transaction.
     var authorityAwaited: [[UInt8]: Set<Int64>]?
-    var writtenRecords: Set<Int64> = []
     var knownColumns: Set<ColumnKey> = []
     /// Register writes merged in the open transaction, written sorted by `flushHistory` before COMMIT.
     var pendingHistory: [HistoryRow] = []
@@ -181,7 +180,6 @@ public final class Store {
         // ids: the record caches are only kept while no other connection has written.
         if case .integer(let v)? = try db.scalar("PRAGMA data_version"), v != recordCacheDataVersion {
             recordIDs.removeAll()
-            writtenRecords.removeAll()
             recordCacheDataVersion = v
         }
     }
@@ -210,7 +208,6 @@ public final class Store {
         authorityStates.removeAll()
         forkPoints = nil
         authorityAwaited = nil
-        writtenRecords.removeAll()
         knownColumns.removeAll()
         pendingHistory.removeAll()
         if let stored = try? storedCounters() { (clock, nextApplied) = stored }
