@@ -36,14 +36,14 @@ extension Store {
                 let rec = try writtenRecordID(ns: item.ns, r)
                 insCounter.bind(1, rec); insCounter.bind(2, field); insCounter.bind(blob: 3, stamp)
                 insCounter.bind(4, delta); insCounter.bind(5, item.seqno)
-                try insCounter.step(); insCounter.reset()
+                try insCounter.step(); insCounter.resetKeepingBindings()
                 columns.insert(r.collection, field, .counter)
             case .setAdd(let r, let field, let element):
                 let rec = try writtenRecordID(ns: item.ns, r)
                 let (kind, v) = ValueKind.of(element)
                 insAdd.bind(1, rec); insAdd.bind(2, field); insAdd.bind(blob: 3, stamp); insAdd.bind(4, kind.rawValue)
                 insAdd.bind(5, v); insAdd.bind(blob: 6, element.cborBytes); insAdd.bind(blob: 7, id.bytes); insAdd.bind(8, Int64(index))
-                try insAdd.step(); insAdd.reset()
+                try insAdd.step(); insAdd.resetKeepingBindings()
                 localAdds.append(LocalAdd(rec: rec, field: field, element: element, index: index))
                 columns.insert(r.collection, field, .set)
             case .setRemove(let r, let field, let element, let observed):
@@ -111,7 +111,7 @@ extension Store {
                 st.bind(c + 4, row.kind); st.bind(c + 5, row.value); st.bind(c + 6, row.cs)
             }
             try st.step()
-            st.reset()
+            st.resetKeepingBindings()
             next += n
         }
         pendingHistory.removeAll(keepingCapacity: true)
@@ -163,21 +163,28 @@ extension Store {
             }
             return slot.rec
         }
-        let find = try statement("SELECT rec, written FROM records WHERE ns=? AND collection=? AND rid=?")
-        find.bind(1, ns); find.bind(2, r.collection); find.bind(3, r.id)
+        // A record not in the cache is most often new (an import, a first sync): try to create
+        // it, and look it up only if it was there already.
+        let insert = try statement("INSERT INTO records(ns, collection, rid, written) VALUES(?,?,?,?) ON CONFLICT(ns, collection, rid) DO NOTHING")
+        insert.bind(1, ns); insert.bind(2, r.collection); insert.bind(3, r.id); insert.bind(4, writing ? 1 : 0)
+        try insert.step()
+        insert.reset()
         var slot: RecordSlot
-        if try find.step() {
+        if db.changes == 1 {
+            slot = RecordSlot(rec: db.lastInsertRowID, written: writing)
+        } else {
+            let find = try statement("SELECT rec, written FROM records WHERE ns=? AND collection=? AND rid=?")
+            find.bind(1, ns); find.bind(2, r.collection); find.bind(3, r.id)
+            guard try find.step() else {
+                find.reset()
+                throw StoreError.database("record \(r.collection)/\(r.id) neither inserted nor found")
+            }
             slot = RecordSlot(rec: find.int64(0), written: find.int64(1) != 0)
             find.reset()
             if writing && !slot.written {
                 try run("UPDATE records SET written=1 WHERE rec=? AND written=0", [.integer(slot.rec)])
                 slot = RecordSlot(rec: slot.rec, written: true)
             }
-        } else {
-            find.reset()
-            try run("INSERT INTO records(ns, collection, rid, written) VALUES(?,?,?,?)",
-                    [.integer(ns), .text(r.collection), .text(r.id), .integer(writing ? 1 : 0)])
-            slot = RecordSlot(rec: db.lastInsertRowID, written: writing)
         }
         if recordIDs.count > 200_000 { recordIDs.removeAll(keepingCapacity: true) }
         recordIDs[key] = slot
@@ -202,7 +209,10 @@ extension Store {
         private(set) var keys: [ColumnKey] = []
 
         mutating func insert(_ collection: String, _ field: String, _ crdt: CRDTKind) {
-            for k in keys where k.crdt == crdt && k.field == field && k.collection == collection { return }
+            // Lengths first: comparing two different short strings costs more than comparing counts.
+            let f = field.utf8.count, c = collection.utf8.count
+            for k in keys where k.crdt == crdt && k.field.utf8.count == f && k.collection.utf8.count == c
+                && k.field == field && k.collection == collection { return }
             keys.append(ColumnKey(collection: collection, field: field, crdt: crdt))
         }
     }

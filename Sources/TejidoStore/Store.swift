@@ -42,10 +42,32 @@ public final class Store {
     /// Register writes merged in the open transaction, written sorted by `flushHistory` before COMMIT.
     var pendingHistory: [HistoryRow] = []
 
+    /// A record as the cache knows it. Collections and ids are compared and hashed by their UTF-8
+    /// bytes, as SQLite compares them: Swift's String equality would take "é" and "e" followed by a
+    /// combining accent for one record, which are two in the database.
     struct RecordCacheKey: Hashable {
         let ns: Int64
         let collection: String
         let id: String
+
+        static func == (a: Self, b: Self) -> Bool {
+            a.ns == b.ns && Self.sameBytes(a.id, b.id) && Self.sameBytes(a.collection, b.collection)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(ns)
+            var c = collection, i = id
+            c.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            hasher.combine(0xFF as UInt8)
+            i.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+
+        private static func sameBytes(_ a: String, _ b: String) -> Bool {
+            var a = a, b = b
+            return a.withUTF8 { x in
+                b.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+            }
+        }
     }
 
     // MARK: Opening

@@ -211,4 +211,20 @@ import TejidoTestSupport
             #expect(try first.query("SELECT count(*) FROM history WHERE rec NOT IN (SELECT rec FROM records)").rows == [[.integer(0)]])
         }
     }
+
+    /// Record ids are compared byte for byte (as SQLite compares them): "é" written precomposed
+    /// and "e" + combining accent are two records, even in one process, whose caches must not
+    /// take them for one because Swift's String equality would.
+    @Test func recordIdsThatAreCanonicallyEqualButDifferentBytesStayTwoRecords() throws {
+        try withTemporaryStore { store in
+            try store.createNamespace(name: "g")
+            let composed = RecordKey(collection: "c", id: "caf\u{E9}")
+            let decomposed = RecordKey(collection: "c", id: "cafe\u{301}")
+            try store.put(namespace: "g", record: composed, fields: [("v", .int(1))])
+            try store.put(namespace: "g", record: decomposed, fields: [("v", .int(2))])
+            #expect(try store.get(namespace: "g", record: composed)?.fields["v"] == .value(.int(1)))
+            #expect(try store.get(namespace: "g", record: decomposed)?.fields["v"] == .value(.int(2)))
+            #expect(try store.query("SELECT count(*) FROM c").rows == [[.integer(2)]])
+        }
+    }
 }
