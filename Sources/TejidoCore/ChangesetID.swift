@@ -20,6 +20,12 @@ public struct ChangesetID: Hashable, Comparable, Sendable, CustomStringConvertib
 
     public static func < (a: ChangesetID, b: ChangesetID) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
 
+    /// The 32 bytes in one call: an array of bytes hashes them one at a time, and ids are hashed
+    /// for every changeset a sync, an import or `verify` goes through.
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     public var hex: String { Hex.encode(bytes) }
     public var description: String { hex }
 }

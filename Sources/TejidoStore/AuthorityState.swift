@@ -171,7 +171,7 @@ struct AuthorityState: Equatable {
     /// Nil if the changeset counts, else the reason. `seqno` is the stored row of the changeset:
     /// one holding grant, revoke or name ops counts exactly when the computation accepted it.
     func failure(seqno: Int64, body: ChangesetBody) -> String? {
-        if body.ops.contains(where: \.isAuthority) {
+        if body.hasAuthorityOps {
             if valid.contains(seqno) { return nil }
             return rejected[seqno] ?? failure(author: body.author, seq: body.seq, needed: .admin)
                 ?? QuarantineReason.notYetAccepted.stored

@@ -90,7 +90,7 @@ enum Schema {
         let rows = try db.prepare("SELECT seqno, ns, envelope FROM changesets")
         let add = try db.prepare("INSERT OR IGNORE INTO authority_cs(ns, seqno) VALUES(?,?)")
         while try rows.step() {
-            guard let env = try? ChangesetEnvelope(bytes: rows.blob(2)), env.body.ops.contains(where: \.isAuthority) else { continue }
+            guard let env = try? ChangesetEnvelope(bytes: rows.blob(2)), env.body.hasAuthorityOps else { continue }
             try add.run([.integer(rows.int64(1)), .integer(rows.int64(0))])
         }
     }

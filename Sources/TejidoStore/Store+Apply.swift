@@ -71,7 +71,7 @@ extension Store {
         if forked {
             let reason = Self.forkReason(body.seq)
             let seqno = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: reason)
-            if body.ops.contains(where: \.isAuthority) { try listAsAuthority(ns: nsID, seqno: seqno) }
+            if body.hasAuthorityOps { try listAsAuthority(ns: nsID, seqno: seqno) }
             try recordFork(ns: nsID, author: authorID, seq: body.seq)
             logger.notice("fork in feed of \(KeyText.fingerprint(body.author)) at seq \(body.seq): namespace rebuilt without it")
             try rebuild(nsID: nsID, root: body.namespace)
@@ -85,7 +85,7 @@ extension Store {
         }
         // Grants, revocations and names change who may write: the namespace's authority is
         // computed again with this changeset among its inputs.
-        if body.ops.contains(where: \.isAuthority) {
+        if body.hasAuthorityOps {
             let old = try authority(nsID: nsID, root: body.namespace)
             let seqno = try insert(env, ns: nsID, author: authorID, state: .pending, reason: nil)
             try listAsAuthority(ns: nsID, seqno: seqno)
@@ -391,7 +391,7 @@ extension Store {
                 try setState(item.seqno, .quarantined, reason: Self.forkReason(f))
                 continue
             }
-            let changesAuthority = body.ops.contains(where: \.isAuthority)
+            let changesAuthority = body.hasAuthorityOps
             if !changesAuthority, let failure = try authorizationFailure(body: body, seqno: nil, nsID: item.ns) {
                 try setState(item.seqno, .quarantined, reason: failure)
                 continue

@@ -12,7 +12,7 @@ extension Store {
     /// (to check deps) and one entry per feed and grant.
     public func verify(progress: (Int) -> Void = { _ in }) throws -> VerifyReport {
         var report = VerifyReport()
-        var feeds: [[UInt8]: (seq: UInt64, head: ChangesetID)] = [:]
+        var feeds: [FeedRef: (seq: UInt64, head: ChangesetID)] = [:]
         var seen: Set<ChangesetID> = []
         var authorities: [[UInt8]: AuthorityState] = [:]
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -67,7 +67,7 @@ extension Store {
                 }
                 let body = env.body
                 // Chain: seq n follows seq n-1 of the same feed, named by prev.
-                let feedKey = body.namespace + body.author
+                let feedKey = FeedRef(ns: row.ns, author: body.author)
                 let last = feeds[feedKey]
                 if body.seq != (last?.seq ?? 0) + 1 || body.prev != last?.head {
                     report.problems.append(.init(id: idHex, kind: "chain", detail: "seq \(body.seq) does not follow the feed's head"))
@@ -94,6 +94,17 @@ extension Store {
         }
         report.clockFlags = try clockFlags()
         return report
+    }
+
+    /// A feed in `verify`'s map of heads: the namespace's row id and the author's key.
+    struct FeedRef: Hashable {
+        let ns: Int64
+        let author: [UInt8]
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(ns)
+            author.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
     }
 
     /// Rows per chunk handed to one worker thread.
