@@ -95,63 +95,54 @@ extension Store {
 
     // MARK: Receiving in batches
 
-    /// Takes in envelopes from a peer in one transaction. Every envelope is parsed first; the
-    /// signatures are checked on the other cores while this thread merges the ones already
-    /// checked. If any envelope fails, the transaction rolls back: nothing is written, and the
-    /// error names the envelope.
+    /// Takes in envelopes from a peer in one transaction. Worker threads parse each envelope and
+    /// check its signature while this thread merges the ones already checked. If any envelope
+    /// fails, the transaction rolls back: nothing is written, and the error names the envelope.
     public func receive(envelopes: [[UInt8]]) throws -> BatchOutcome {
-        var parsed: [ChangesetEnvelope] = []
-        parsed.reserveCapacity(envelopes.count)
-        for (i, bytes) in envelopes.enumerated() {
-            do { parsed.append(try ChangesetEnvelope(bytes: bytes)) } catch {
-                throw StoreError.invalidChangeset("changeset \(i + 1) of the batch: \(error.description)")
-            }
-        }
-        let check = SignatureCheck(parsed, workers: max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
+        let check = EnvelopeCheck(envelopes, workers: EnvelopeCheck.workers)
         defer { check.finish() }
         var outcome = BatchOutcome()
         try write {
-            for (i, env) in parsed.enumerated() {
-                // Another network's changeset gets its own error from the receive path.
-                if env.body.network == networkID && !check.isValid(i) {
-                    throw StoreError.invalidChangeset("changeset \(i + 1) of the batch: signature does not verify (id \(env.id.hex))")
+            for i in envelopes.indices {
+                switch check.result(i) {
+                case .malformed(let error):
+                    throw StoreError.invalidChangeset("changeset \(i + 1) of the batch: \(error.description)")
+                case .parsed(let env, let signed):
+                    // Another network's changeset gets its own error from the receive path.
+                    if env.body.network == networkID && !signed {
+                        throw StoreError.invalidChangeset("changeset \(i + 1) of the batch: signature does not verify (id \(env.id.hex))")
+                    }
+                    outcome.add(try receive(env, trusted: true))
                 }
-                outcome.add(try receive(env, trusted: true))
             }
         }
         return outcome
     }
 
     /// Like `receive(envelopes:)`, but applies the valid envelopes before the first invalid one
-    /// and returns where and why it stopped (for a damaged bundle).
+    /// (malformed, of another network, or badly signed) and returns where and why it stopped
+    /// (for a damaged bundle).
     public func receivePrefix(envelopes: [[UInt8]]) throws -> (BatchOutcome, failure: (index: Int, detail: String)?) {
-        // Parsed up to the first envelope that is malformed or of another network.
-        var parsed: [ChangesetEnvelope] = []
-        var failure: (index: Int, detail: String)?
-        for (i, bytes) in envelopes.enumerated() {
-            do throws(FormatError) {
-                let env = try ChangesetEnvelope(bytes: bytes)
-                guard env.body.network == networkID else {
-                    failure = (i, "a changeset of another network")
-                    break
-                }
-                parsed.append(env)
-            } catch {
-                failure = (i, error.description)
-                break
-            }
-        }
         var outcome = BatchOutcome()
-        guard !parsed.isEmpty else { return (outcome, failure) }
-        let check = SignatureCheck(parsed, workers: max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
+        var failure: (index: Int, detail: String)?
+        guard !envelopes.isEmpty else { return (outcome, failure) }
+        let check = EnvelopeCheck(envelopes, workers: EnvelopeCheck.workers)
         defer { check.finish() }
         try write {
-            for (i, env) in parsed.enumerated() {
-                guard check.isValid(i) else {
-                    failure = (i, "signature does not verify (id \(env.id.hex))")
-                    break
+            for i in envelopes.indices {
+                switch check.result(i) {
+                case .malformed(let error):
+                    failure = (i, error.description)
+                case .parsed(let env, _) where env.body.network != networkID:
+                    failure = (i, "a changeset of another network")
+                case .parsed(let env, let signed):
+                    guard signed else {
+                        failure = (i, "signature does not verify (id \(env.id.hex))")
+                        break
+                    }
+                    outcome.add(try receive(env, trusted: true))
                 }
-                outcome.add(try receive(env, trusted: true))
+                if failure != nil { break }
             }
         }
         return (outcome, failure)

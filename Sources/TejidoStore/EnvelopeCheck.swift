@@ -2,20 +2,28 @@ import Foundation
 import TejidoCore
 import TejidoCrypto
 
-/// Checks the signatures of a batch on worker threads while the caller merges the changesets
-/// already checked: verification of changeset i+1.. overlaps the merge of changeset i.
+/// Parses a batch of envelopes and checks their signatures on worker threads, while the caller
+/// merges the ones already checked: the strict decode and the signature of changeset i+1..
+/// overlap the merge of changeset i, and the merging thread never decodes.
 ///
-/// `@unchecked Sendable`: `results` and `cancelled` are guarded by `condition`; the envelopes are
-/// immutable after init.
-final class SignatureCheck: @unchecked Sendable {
-    private let envelopes: [ChangesetEnvelope]
+/// `@unchecked Sendable`: `results` and `cancelled` are guarded by `condition`; the input bytes
+/// are immutable after init.
+final class EnvelopeCheck: @unchecked Sendable {
+    /// What became of one envelope.
+    enum Result {
+        /// Well formed; `signed` tells whether its signature verifies.
+        case parsed(ChangesetEnvelope, signed: Bool)
+        case malformed(FormatError)
+    }
+
+    private let envelopes: [[UInt8]]
     private let condition = NSCondition()
-    private var results: [Bool?]
+    private var results: [Result?]
     private var cancelled = false
     private var running: Int
 
     /// Starts `workers` threads, each taking every `workers`-th envelope in order.
-    init(_ envelopes: [ChangesetEnvelope], workers: Int) {
+    init(_ envelopes: [[UInt8]], workers: Int) {
         self.envelopes = envelopes
         results = Array(repeating: nil, count: envelopes.count)
         let n = max(1, min(workers, envelopes.count))
@@ -29,9 +37,15 @@ final class SignatureCheck: @unchecked Sendable {
                     let stop = cancelled
                     condition.unlock()
                     if stop { break }
-                    let ok = envelopes[i].hasValidSignature(using: verifier)
+                    let result: Result
+                    do throws(FormatError) {
+                        let env = try ChangesetEnvelope(bytes: envelopes[i])
+                        result = .parsed(env, signed: env.hasValidSignature(using: verifier))
+                    } catch {
+                        result = .malformed(error)
+                    }
                     condition.lock()
-                    results[i] = ok
+                    results[i] = result
                     condition.broadcast()
                     condition.unlock()
                     i += n
@@ -44,8 +58,8 @@ final class SignatureCheck: @unchecked Sendable {
         }
     }
 
-    /// Whether envelope `i` carries a valid signature, waiting for its check if needed.
-    func isValid(_ i: Int) -> Bool {
+    /// Envelope `i`, parsed and checked, waiting for its worker if needed.
+    func result(_ i: Int) -> Result {
         condition.lock()
         defer { condition.unlock() }
         while results[i] == nil { condition.wait() }
@@ -59,4 +73,7 @@ final class SignatureCheck: @unchecked Sendable {
         while running > 0 { condition.wait() }
         condition.unlock()
     }
+
+    /// Worker threads for a batch: every core but the merging thread's.
+    static var workers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount - 1) }
 }
