@@ -13,8 +13,8 @@ struct ImportLine {
     enum Kind: String { case set, inc, add, remove, delete }
 
     /// Nil for a blank line; throws `badImportLine` for anything malformed.
-    /// With `onlyReplica`, a line of another replica is skipped (nil) as soon as its replica is read;
-    /// the checking thread parses those lines in full.
+    /// With `onlyReplica`, a line of another replica is skipped (nil) as soon as its replica is read,
+    /// without checking the rest of it.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, onlyReplica: [UInt8]?) throws -> ImportLine? {
         if bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { return nil }
         do {

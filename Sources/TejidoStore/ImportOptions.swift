@@ -14,6 +14,9 @@ public struct ImportOptions: Sendable {
     /// Continue the cut import of this same file from the last line this store committed of it
     /// (recorded in the store with each commit, so nothing is imported twice).
     public var resume = false
+    /// Lines the reader may queue ahead of the applying thread before the verdict on the input
+    /// (tests make it small to reach the overflow path with small inputs).
+    var readerQueueLines = ImportReader.capacity
 
     public init(replica: String? = nil, namespace: String? = nil, changesetsPerCommit: Int = 1000, commitInterval: Double = 1.0) {
         self.replica = replica

@@ -1,92 +1,215 @@
 import Foundation
 import TejidoCore
 
-/// Reads, parses and checks the import file on its own thread, handing over each changeset's
+/// Reads, parses and checks the import input on its own thread, handing over each changeset's
 /// lines (one (replica, txn) run) through a bounded queue, so parsing overlaps merging and signing.
 ///
-/// Every line is parsed once, here. Whether the whole input is good is known only when this
-/// reader has reached its end without a failure (`verdict`); until then the applying thread
-/// may merge what it has been handed but must not commit, so bad input leaves the store as it
-/// was. The queue holds up to `capacity` lines: on inputs larger than that, the first commit
-/// waits until the applying thread is within that many lines of the end.
+/// The reader never waits while it checks: it queues what fits (`capacity` lines) and goes on
+/// checking the rest, so its verdict on the whole input (`verdict`) comes as fast as the input
+/// can be parsed. The applying thread may merge what it has been handed before the verdict but
+/// must not commit until the verdict is good, so bad input leaves the store as it was. Lines
+/// that did not fit are read again after the verdict (from the file, or from a spool file for
+/// standard input and pipes) and handed over as room frees up: only those lines are parsed twice.
 ///
 /// `@unchecked Sendable`: the queue, the verdict and the flags are only touched under `condition`.
 final class ImportReader: @unchecked Sendable {
-    /// How the whole input fared, once it has all been read.
+    /// How the whole input fared, once it has all been checked.
     struct Verdict {
         var failure: (any Error)?
-        /// Namespace name -> first line naming it.
+        /// Namespace name -> first line naming it (lines before a failure only).
         var namespaces: [String: Int] = [:]
     }
 
     private let fd: Int32
+    private let seekable: Bool
+    private let spoolPath: String
     private let options: ImportOptions
     private let onlyReplica: [UInt8]?
+    private let capacity: Int
     private let condition = NSCondition()
     private var queue: [[ImportLine]] = []
     private var head = 0
     private var queuedLines = 0
+    private var verdictReady = false
     private var finished = false
     private var cancelled = false
-    /// After an error elsewhere: read on to the end, checking, but keep nothing.
+    /// After an error elsewhere: nothing more is handed over.
     private var discarding = false
     private var result = Verdict()
+    /// A failure while reading the overflow again (the file changed after it was checked).
+    private var lateFailure: (any Error)?
 
     /// Lines held at most in the queue (about 150 bytes each in the reference workload).
     static let capacity = 1 << 16
     /// Room kept in an envelope for everything but the ops: header fields, up to 1024 deps, signature.
     static let envelopeMargin = 40_000
 
-    init(fd: Int32, options: ImportOptions) {
+    /// `seekable`: `fd` is a regular file that can be read again from an offset; otherwise lines
+    /// that do not fit in the queue are spooled to `spoolPath` (created only if needed, removed at the end).
+    init(fd: Int32, seekable: Bool, spoolPath: String, options: ImportOptions) {
         self.fd = fd
+        self.seekable = seekable
+        self.spoolPath = spoolPath
         self.options = options
         self.onlyReplica = options.replica.map { Array($0.utf8) }
+        self.capacity = max(1, options.readerQueueLines)
+    }
+
+    private struct Cancelled: Error {}
+
+    /// Where the lines that did not fit in the queue begin.
+    private struct Overflow {
+        let line: Int
+        let offset: Int
     }
 
     func run() {
+        var spool: Int32 = -1
+        defer {
+            if spool >= 0 {
+                close(spool)
+                unlink(spoolPath)
+            }
+        }
+        var overflow: Overflow?
         var verdict = Verdict()
-        var group: [ImportLine] = []
-        var groupBytes = 0
         do {
-            try LineReader(fd: fd).forEachLine { number, bytes in
-                guard number > options.afterLine, let line = try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) else { return }
-                let name = options.namespace ?? line.replica
-                if verdict.namespaces[name] == nil { verdict.namespaces[name] = number }
-                if let first = group.first, first.replica != line.replica || first.txn != line.txn {
-                    try push(group)
-                    group.removeAll(keepingCapacity: true)
-                    groupBytes = 0
-                }
-                group.append(line)
-                groupBytes += bytes.count
-                if group.count > FormatLimits.maxOps {
-                    throw StoreError.badImportLine(line: number, detail: "txn \(line.txn) has more than \(FormatLimits.maxOps) ops (one changeset's limit)")
-                }
-                // A line's JSON is never shorter than its op's CBOR; the margin covers the body's header and deps.
-                if groupBytes > FormatLimits.maxEnvelopeBytes - Self.envelopeMargin {
-                    throw StoreError.badImportLine(line: number, detail: "txn \(line.txn) is too large for one changeset (1 MiB)")
+            // Phase 1: check every line; queue what fits.
+            var group: [ImportLine] = []
+            var groupBytes = 0
+            var groupStart = Overflow(line: 0, offset: 0)
+            // For a spool: the raw lines since the current group's first line.
+            var pendingRaw: [UInt8] = []
+            func spoolWrite(_ bytes: UnsafeRawBufferPointer) throws {
+                var done = 0
+                while done < bytes.count {
+                    let n = write(spool, bytes.baseAddress! + done, bytes.count - done)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw StoreError.database("cannot write \(spoolPath): \(String(cString: strerror(errno)))")
+                    }
+                    done += n
                 }
             }
-            if !group.isEmpty { try push(group) }
+            func closeGroup() throws {
+                guard !group.isEmpty else { return }
+                if overflow == nil && !tryPush(group) {
+                    overflow = groupStart
+                    if !seekable {
+                        spool = open(spoolPath, O_RDWR | O_CREAT | O_TRUNC, 0o600)
+                        guard spool >= 0 else {
+                            throw StoreError.database("cannot create \(spoolPath): \(String(cString: strerror(errno)))")
+                        }
+                        try pendingRaw.withUnsafeBytes { try spoolWrite($0) }
+                    }
+                }
+                group.removeAll(keepingCapacity: true)
+                groupBytes = 0
+                pendingRaw.removeAll(keepingCapacity: true)
+            }
+            try LineReader(fd: fd).forEachLine { number, offset, bytes in
+                if number & 1023 == 0 && isCancelled { throw Cancelled() }
+                let parsed = number > options.afterLine ? try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) : nil
+                if let line = parsed {
+                    let name = options.namespace ?? line.replica
+                    if verdict.namespaces[name] == nil { verdict.namespaces[name] = number }
+                    if let first = group.first, first.replica != line.replica || first.txn != line.txn { try closeGroup() }
+                    if group.isEmpty { groupStart = Overflow(line: number, offset: offset) }
+                    group.append(line)
+                    groupBytes += bytes.count
+                    if group.count > FormatLimits.maxOps {
+                        throw StoreError.badImportLine(line: number, detail: "txn \(line.txn) has more than \(FormatLimits.maxOps) ops (one changeset's limit)")
+                    }
+                    // A line's JSON is never shorter than its op's CBOR; the margin covers the body's header and deps.
+                    if groupBytes > FormatLimits.maxEnvelopeBytes - Self.envelopeMargin {
+                        throw StoreError.badImportLine(line: number, detail: "txn \(line.txn) is too large for one changeset (1 MiB)")
+                    }
+                }
+                // Raw lines are kept only for a spool, from the first line of the group being built.
+                if !seekable {
+                    if spool >= 0 {
+                        try spoolWrite(UnsafeRawBufferPointer(bytes))
+                        try [UInt8(10)].withUnsafeBytes { try spoolWrite($0) }
+                    } else if !group.isEmpty {
+                        pendingRaw.append(contentsOf: bytes)
+                        pendingRaw.append(10)
+                    }
+                }
+            }
+            try closeGroup()
         } catch is Cancelled {
         } catch {
             verdict.failure = error
         }
         condition.lock()
         result = verdict
+        verdictReady = true
+        let goOn = overflow != nil && verdict.failure == nil && !cancelled && !discarding
+        if !goOn { finished = true }
+        condition.broadcast()
+        condition.unlock()
+        guard goOn, let overflow else { return }
+
+        // Phase 2: the input was good; hand over the lines that did not fit, waiting for room.
+        do {
+            let source: Int32
+            let start: Int
+            if seekable {
+                source = fd
+                start = overflow.offset
+            } else {
+                source = spool
+                start = 0
+            }
+            guard lseek(source, off_t(start), SEEK_SET) >= 0 else {
+                throw StoreError.database("cannot read the import input again: \(String(cString: strerror(errno)))")
+            }
+            var group: [ImportLine] = []
+            try LineReader(fd: source, lineNumberBefore: overflow.line - 1, startOffset: start).forEachLine { number, _, bytes in
+                guard number > options.afterLine, let line = try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) else { return }
+                if let first = group.first, first.replica != line.replica || first.txn != line.txn {
+                    try push(group)
+                    group.removeAll(keepingCapacity: true)
+                }
+                group.append(line)
+            }
+            if !group.isEmpty { try push(group) }
+        } catch is Cancelled {
+        } catch {
+            condition.lock()
+            lateFailure = error
+            condition.unlock()
+        }
+        condition.lock()
         finished = true
         condition.broadcast()
         condition.unlock()
     }
 
-    private struct Cancelled: Error {}
+    private var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
+    }
 
+    /// Queues a group if there is room; never waits.
+    private func tryPush(_ group: [ImportLine]) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        if discarding { return true }
+        guard queuedLines < capacity else { return false }
+        queue.append(group)
+        queuedLines += group.count
+        condition.broadcast()
+        return true
+    }
+
+    /// Queues a group, waiting for room.
     private func push(_ group: [ImportLine]) throws {
         condition.lock()
         defer { condition.unlock() }
-        while queuedLines >= Self.capacity && !cancelled && !discarding { condition.wait() }
-        if cancelled { throw Cancelled() }
-        if discarding { return }
+        while queuedLines >= capacity && !cancelled && !discarding { condition.wait() }
+        if cancelled || discarding { throw Cancelled() }
         queue.append(group)
         queuedLines += group.count
         condition.broadcast()
@@ -110,19 +233,19 @@ final class ImportReader: @unchecked Sendable {
             condition.broadcast()
             return g
         }
-        if let failure = result.failure { throw failure }
+        if let failure = result.failure ?? lateFailure { throw failure }
         return nil
     }
 
-    /// The verdict on the whole input, or nil while it is still being read. Never blocks.
+    /// The verdict on the whole input, or nil while it is still being checked. Never blocks.
     var verdict: Verdict? {
         condition.lock()
         defer { condition.unlock() }
-        return finished ? result : nil
+        return verdictReady ? result : nil
     }
 
-    /// After an error elsewhere: lets the reader check the rest of the input without queueing it,
-    /// and returns its verdict, so the earliest bad line of the whole input can be reported.
+    /// After an error elsewhere: hands nothing more over, and returns the verdict once the whole
+    /// input has been checked, so that the earliest bad line can be reported.
     func finishChecking() -> Verdict {
         condition.lock()
         discarding = true
@@ -130,13 +253,13 @@ final class ImportReader: @unchecked Sendable {
         head = 0
         queuedLines = 0
         condition.broadcast()
-        while !finished { condition.wait() }
+        while !verdictReady { condition.wait() }
         let r = result
         condition.unlock()
         return r
     }
 
-    /// Stops the reader and waits until it has let go of the file.
+    /// Stops the reader and waits until it has let go of the input.
     func cancel() {
         condition.lock()
         cancelled = true

@@ -3,14 +3,21 @@ import Foundation
 /// Reads a file descriptor line by line in large chunks, without loading the whole input.
 struct LineReader {
     let fd: Int32
+    /// Lines are numbered from `lineNumberBefore + 1` (a reader started in the middle of a file).
+    var lineNumberBefore = 0
+    /// The stream offset of the first byte read (for the offsets handed to `body`).
+    var startOffset = 0
     /// No line of a valid import is longer than a changeset may be.
     static let maxLine = 2 << 20
 
-    /// Calls `body` with each line (without its newline) and its 1-based number.
-    func forEachLine(_ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+    /// Calls `body` with each line's 1-based number, the stream offset of its first byte and the
+    /// line itself (without its newline).
+    func forEachLine(_ body: (Int, Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var carry: [UInt8] = []
-        var lineNumber = 0
+        var carryOffset = startOffset
+        var lineNumber = lineNumberBefore
+        var base = startOffset
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
@@ -27,23 +34,25 @@ struct LineReader {
                     let i = chunk.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                     lineNumber += 1
                     if carry.isEmpty {
-                        try body(lineNumber, UnsafeBufferPointer(rebasing: chunk[start..<i]))
+                        try body(lineNumber, base + start, UnsafeBufferPointer(rebasing: chunk[start..<i]))
                     } else {
                         carry.append(contentsOf: chunk[start..<i])
-                        try carry.withUnsafeBufferPointer { try body(lineNumber, $0) }
+                        try carry.withUnsafeBufferPointer { try body(lineNumber, carryOffset, $0) }
                         carry.removeAll(keepingCapacity: true)
                     }
                     start = i + 1
                 }
+                if carry.isEmpty { carryOffset = base + start }
                 carry.append(contentsOf: chunk[start..<n])
                 if carry.count > Self.maxLine {
                     throw StoreError.badImportLine(line: lineNumber + 1, detail: "line longer than \(Self.maxLine) bytes")
                 }
             }
+            base += n
         }
         if !carry.isEmpty {
             lineNumber += 1
-            try carry.withUnsafeBufferPointer { try body(lineNumber, $0) }
+            try carry.withUnsafeBufferPointer { try body(lineNumber, carryOffset, $0) }
         }
     }
 }

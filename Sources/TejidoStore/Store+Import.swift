@@ -8,7 +8,7 @@ extension Store {
     /// signed by this node, and `progress` is called after each durable commit of a batch.
     ///
     /// Bad input leaves the store unchanged: a second thread reads, parses and checks every line
-    /// while this one applies, and nothing is committed until it has reached the end of the input
+    /// while this one applies, and nothing is committed until it has checked the whole input
     /// without a failure. `path == nil` reads standard input.
     @discardableResult
     public func importJSONLines(path: String?, options: ImportOptions = ImportOptions(), progress: (ImportSummary) -> Void = { _ in })
@@ -24,14 +24,18 @@ extension Store {
             else { throw StoreError.nothingToResume(path ?? "-") }
             options.afterLine = Int(line)
         }
-        // One thread reads the input, once, so standard input and pipes are read as they come.
+        // One thread reads the input as it comes: a regular file is read again from an offset for
+        // what did not fit in the reader's queue before the verdict; anything else is spooled.
+        let ownsFD = path != nil
         let fd = try path.map(openForReading) ?? STDIN_FILENO
-        let reader = ImportReader(fd: fd, options: options)
+        let reader = ImportReader(
+            fd: fd, seekable: path.map(Self.isRegularFile) ?? false,
+            spoolPath: directory.appendingPathComponent(".import-\(getpid()).tmp").path, options: options)
         let readerThread = Thread { reader.run() }
         readerThread.start()
         defer {
             reader.cancel()
-            if fd != STDIN_FILENO { close(fd) }
+            if ownsFD { close(fd) }
         }
 
         var namespaces: [String: (root: [UInt8], ns: Int64)] = [:]
@@ -49,12 +53,14 @@ extension Store {
         }
         var validated = false
         /// Takes the reader's verdict on the whole input, which decides whether anything may be
-        /// committed; false while the reader has not reached the end.
+        /// committed; false while the reader has not checked it all. The namespaces named before
+        /// the end (or before a bad line) are checked first, in line order, so the error is always
+        /// the earliest one, however far the applying thread has got.
         func inputIsGood() throws -> Bool {
             guard !validated else { return true }
             guard let verdict = reader.verdict else { return false }
-            if let failure = verdict.failure { throw failure }
             for (name, line) in verdict.namespaces.sorted(by: { $0.value < $1.value }) { _ = try namespace(named: name, line: line) }
+            if let failure = verdict.failure { throw failure }
             validated = true
             return true
         }
@@ -114,14 +120,27 @@ extension Store {
             try commitBatch(final: true)
         } catch {
             batch.rollback()
-            // Report the earliest bad line: the checking thread may have found one before this thread's.
+            // Report the earliest bad line of the whole input: the reader may have found one before
+            // the line this thread stopped at, and a namespace named before the reader's bad line
+            // may not exist (which only this thread can tell) even if this thread never got there.
+            // An error that is not about the input (a full disk, say) stands unless the input is bad too.
             var reported = error
-            if !validated, let earlier = reader.finishChecking().failure {
-                if case StoreError.badImportLine(let a, _) = earlier, case StoreError.badImportLine(let b, _) = error, a <= b {
-                    reported = earlier
-                } else if case StoreError.badImportLine = error {} else {
-                    reported = earlier
+            var mainIsBadLine = false
+            if case StoreError.badImportLine = error { mainIsBadLine = true }
+            if !validated, case let verdict = reader.finishChecking(), mainIsBadLine || verdict.failure != nil {
+                var found: [any Error] = [error]
+                if let failure = verdict.failure { found.append(failure) }
+                for (name, line) in verdict.namespaces.sorted(by: { $0.value < $1.value }) {
+                    do { _ = try namespace(named: name, line: line) } catch {
+                        found.append(error)
+                        break
+                    }
                 }
+                let badLines = found.compactMap { e -> (line: Int, error: any Error)? in
+                    if case StoreError.badImportLine(let line, _) = e { return (line, e) }
+                    return nil
+                }
+                if let earliest = badLines.min(by: { $0.line < $1.line }) { reported = earliest.error }
             }
             if let e = reported as? SQLiteError { throw StoreError.from(e) }
             throw reported

@@ -128,6 +128,13 @@ extension Store {
         guard !envelopes.isEmpty else { return (outcome, failure) }
         let check = EnvelopeCheck(envelopes, workers: EnvelopeCheck.workers)
         defer { check.finish() }
+        // Nothing to apply: no write transaction at all.
+        switch check.result(0) {
+        case .malformed(let error): return (outcome, (0, error.description))
+        case .parsed(let env, _) where env.body.network != networkID: return (outcome, (0, "a changeset of another network"))
+        case .parsed(let env, false): return (outcome, (0, "signature does not verify (id \(env.id.hex))"))
+        case .parsed: break
+        }
         try write {
             for i in envelopes.indices {
                 switch check.result(i) {

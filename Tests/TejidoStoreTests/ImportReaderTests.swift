@@ -1,15 +1,22 @@
 import Foundation
 import Testing
 import TejidoCore
-import TejidoStore
+@testable import TejidoStore
 import TejidoTestSupport
 
-/// The import's single reader: it parses and checks every line once, and the applying thread
-/// commits nothing until the reader has reached the end of the input without a failure, even
-/// when the input is larger than the reader's queue and the reader has to wait for room.
+/// The import's single reader: it checks every line, and the applying thread commits nothing
+/// until the reader's verdict on the whole input is good. The inputs here are larger than the
+/// reader's queue (made small for the tests), so the lines that did not fit before the verdict
+/// are read again (a file) or spooled (a pipe) and handed over after it.
 @Suite struct ImportReaderTests {
-    /// More lines than the reader's queue holds (65,536), in txns of 10 lines.
-    static let lineCount = 70_010
+    /// Lines in txns of 10; the queue holds 20 lines.
+    static let lineCount = 3_010
+
+    static func options(_ perCommit: Int, interval: Double = 1.0) -> ImportOptions {
+        var o = ImportOptions(changesetsPerCommit: perCommit, commitInterval: interval)
+        o.readerQueueLines = 20
+        return o
+    }
 
     static func lines(_ n: Int) -> [String] {
         (0..<n).map { i in
@@ -25,7 +32,7 @@ import TejidoTestSupport
             try (Self.lines(Self.lineCount) + ["{not json"]).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
             var reported = 0
             let error = #expect(throws: StoreError.self) {
-                try store.importJSONLines(path: file.path, options: ImportOptions(changesetsPerCommit: 100)) { _ in reported += 1 }
+                try store.importJSONLines(path: file.path, options: Self.options(100)) { _ in reported += 1 }
             }
             guard case .badImportLine(let line, let detail)? = error else { Issue.record("not a bad line: \(String(describing: error))"); return }
             #expect(line == Self.lineCount + 1 && detail.hasPrefix("not JSON"))
@@ -41,7 +48,7 @@ import TejidoTestSupport
             let file = store.directory.appendingPathComponent("big.jsonl")
             try Self.lines(Self.lineCount).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
             var reported: [ImportSummary] = []
-            let summary = try store.importJSONLines(path: file.path, options: ImportOptions(changesetsPerCommit: 100, commitInterval: 1000)) {
+            let summary = try store.importJSONLines(path: file.path, options: Self.options(100, interval: 1000)) {
                 reported.append($0)
             }
             #expect(summary.changesets == (Self.lineCount + 9) / 10 && summary.ops == Self.lineCount)
@@ -50,6 +57,60 @@ import TejidoTestSupport
             #expect(reported.last == summary)
             #expect(try store.query("SELECT sum(firmas) FROM petitions").rows == [[.integer(Int64(Self.lineCount))]])
             #expect(try store.verify().ok)
+        }
+    }
+
+    /// A pipe cannot be read twice: what does not fit in the reader's queue before the verdict is
+    /// spooled to a file in the store directory, read back after it, and removed.
+    @Test func aPipeLargerThanTheQueueIsSpooledAndImportedWhole() throws {
+        try withTemporaryStore { store in
+            try store.createNamespace(name: "chiapas")
+            let fifo = store.directory.appendingPathComponent("input.fifo").path
+            #expect(mkfifo(fifo, 0o600) == 0)
+            let text = Self.lines(Self.lineCount).joined(separator: "\n") + "\n"
+            let writer = Thread {
+                let fd = open(fifo, O_WRONLY)
+                guard fd >= 0 else { return }
+                text.utf8CString.withUnsafeBufferPointer { buf in
+                    var done = 0
+                    let count = buf.count - 1
+                    buf.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: count) { p in
+                        while done < count {
+                            let n = write(fd, p + done, count - done)
+                            if n <= 0 { break }
+                            done += n
+                        }
+                    }
+                }
+                close(fd)
+            }
+            writer.start()
+            let summary = try store.importJSONLines(path: fifo, options: Self.options(100))
+            #expect(summary.ops == Self.lineCount && summary.lines == Self.lineCount)
+            #expect(try store.query("SELECT sum(firmas) FROM petitions").rows == [[.integer(Int64(Self.lineCount))]])
+            #expect(try store.verify().ok)
+            let left = try FileManager.default.contentsOfDirectory(atPath: store.directory.path).filter { $0.hasPrefix(".import-") }
+            #expect(left.isEmpty, "spool left behind: \(left)")
+        }
+    }
+
+    /// The earliest error of the whole input is reported, even when it is one only the applying
+    /// thread can see (an unknown namespace) and the reader found a bad line after it first.
+    @Test func anUnknownNamespaceBeforeABadLineIsTheErrorReported() throws {
+        try withTemporaryStore { store in
+            try store.createNamespace(name: "chiapas")
+            let before = try store.stateDigest()
+            let unknown = #"{"replica":"nadie","txn":1,"op":"set","collection":"events","id":"x","field":"t","value":1}"#
+            let file = store.directory.appendingPathComponent("mixed.jsonl")
+            let lines = Self.lines(Self.lineCount) + [unknown] + Self.lines(10) + ["{not json"]
+            try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+            let error = #expect(throws: StoreError.self) {
+                try store.importJSONLines(path: file.path, options: Self.options(100))
+            }
+            guard case .badImportLine(let line, let detail)? = error else { Issue.record("not a bad line: \(String(describing: error))"); return }
+            #expect(line == Self.lineCount + 1, "\(line): \(detail)")
+            #expect(detail.contains("nadie"), "\(line): \(detail)")
+            #expect(try store.stateDigest() == before)
         }
     }
 }
