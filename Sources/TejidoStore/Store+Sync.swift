@@ -124,34 +124,37 @@ extension Store {
     /// (for a damaged bundle).
     public func receivePrefix(envelopes: [[UInt8]]) throws -> (BatchOutcome, failure: (index: Int, detail: String)?) {
         var outcome = BatchOutcome()
-        var failure: (index: Int, detail: String)?
-        guard !envelopes.isEmpty else { return (outcome, failure) }
+        guard !envelopes.isEmpty else { return (outcome, nil) }
         let check = EnvelopeCheck(envelopes, workers: EnvelopeCheck.workers)
         defer { check.finish() }
-        // Nothing to apply: no write transaction at all.
-        switch check.result(0) {
-        case .malformed(let error): return (outcome, (0, error.description))
-        case .parsed(let env, _) where env.body.network != networkID: return (outcome, (0, "a changeset of another network"))
-        case .parsed(let env, false): return (outcome, (0, "signature does not verify (id \(env.id.hex))"))
-        case .parsed: break
+        /// The envelope if it may be applied, else why not.
+        func usable(_ result: EnvelopeCheck.Result) -> Result<ChangesetEnvelope, PrefixEnd> {
+            switch result {
+            case .malformed(let error): return .failure(PrefixEnd(detail: error.description))
+            case .parsed(let env, _) where env.body.network != networkID: return .failure(PrefixEnd(detail: "a changeset of another network"))
+            case .parsed(let env, false): return .failure(PrefixEnd(detail: "signature does not verify (id \(env.id.hex))"))
+            case .parsed(let env, true): return .success(env)
+            }
         }
+        // Nothing to apply: no write transaction at all.
+        if case .failure(let end) = usable(check.result(0)) { return (outcome, (0, end.detail)) }
+        var failure: (index: Int, detail: String)?
         try write {
             for i in envelopes.indices {
-                switch check.result(i) {
-                case .malformed(let error):
-                    failure = (i, error.description)
-                case .parsed(let env, _) where env.body.network != networkID:
-                    failure = (i, "a changeset of another network")
-                case .parsed(let env, let signed):
-                    guard signed else {
-                        failure = (i, "signature does not verify (id \(env.id.hex))")
-                        break
-                    }
+                switch usable(check.result(i)) {
+                case .failure(let end):
+                    failure = (i, end.detail)
+                    return
+                case .success(let env):
                     outcome.add(try receive(env, trusted: true))
                 }
-                if failure != nil { break }
             }
         }
         return (outcome, failure)
+    }
+
+    /// Why `receivePrefix` stopped.
+    struct PrefixEnd: Error {
+        let detail: String
     }
 }
