@@ -12,9 +12,9 @@ import TejidoTestSupport
     /// Lines in txns of 10; the queue holds 20 lines.
     static let lineCount = 3_010
 
-    static func options(_ perCommit: Int, interval: Double = 1.0) -> ImportOptions {
+    static func options(_ perCommit: Int, interval: Double = 1.0, queue: Int = 20) -> ImportOptions {
         var o = ImportOptions(changesetsPerCommit: perCommit, commitInterval: interval)
-        o.readerQueueLines = 20
+        o.readerQueueLines = queue
         return o
     }
 
@@ -32,7 +32,9 @@ import TejidoTestSupport
             try (Self.lines(Self.lineCount) + ["{not json"]).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
             var reported = 0
             let error = #expect(throws: StoreError.self) {
-                try store.importJSONLines(path: file.path, options: Self.options(100)) { _ in reported += 1 }
+                // A queue of 200 changesets' lines and a commit due every 10: commits would fall due
+                // long before the reader reaches the bad line, were it not for the verdict.
+                try store.importJSONLines(path: file.path, options: Self.options(10, queue: 2_000)) { _ in reported += 1 }
             }
             guard case .badImportLine(let line, let detail)? = error else { Issue.record("not a bad line: \(String(describing: error))"); return }
             #expect(line == Self.lineCount + 1 && detail.hasPrefix("not JSON"))
