@@ -78,7 +78,8 @@ final class ImportReader: @unchecked Sendable {
             var group: [ImportLine] = []
             var groupBytes = 0
             var groupStart = Overflow(line: 0, offset: 0)
-            // For a spool: the raw lines since the current group's first line.
+            // For a spool: raw lines not written yet, from the first line of the group being built
+            // (written in large pieces, not a call per line).
             var pendingRaw: [UInt8] = []
             func spoolWrite(_ bytes: UnsafeRawBufferPointer) throws {
                 var done = 0
@@ -91,6 +92,11 @@ final class ImportReader: @unchecked Sendable {
                     done += n
                 }
             }
+            func spoolPending() throws {
+                guard spool >= 0 else { return pendingRaw.removeAll(keepingCapacity: true) }
+                try pendingRaw.withUnsafeBytes { try spoolWrite($0) }
+                pendingRaw.removeAll(keepingCapacity: true)
+            }
             func closeGroup() throws {
                 guard !group.isEmpty else { return }
                 if overflow == nil && !tryPush(group) {
@@ -100,12 +106,11 @@ final class ImportReader: @unchecked Sendable {
                         guard spool >= 0 else {
                             throw StoreError.database("cannot create \(spoolPath): \(String(cString: strerror(errno)))")
                         }
-                        try pendingRaw.withUnsafeBytes { try spoolWrite($0) }
                     }
                 }
                 group.removeAll(keepingCapacity: true)
                 groupBytes = 0
-                pendingRaw.removeAll(keepingCapacity: true)
+                try spoolPending()
             }
             try LineReader(fd: fd).forEachLine { number, offset, bytes in
                 if number & 1023 == 0 && isCancelled { throw Cancelled() }
@@ -126,17 +131,14 @@ final class ImportReader: @unchecked Sendable {
                     }
                 }
                 // Raw lines are kept only for a spool, from the first line of the group being built.
-                if !seekable {
-                    if spool >= 0 {
-                        try spoolWrite(UnsafeRawBufferPointer(bytes))
-                        try [UInt8(10)].withUnsafeBytes { try spoolWrite($0) }
-                    } else if !group.isEmpty {
-                        pendingRaw.append(contentsOf: bytes)
-                        pendingRaw.append(10)
-                    }
+                if !seekable && (spool >= 0 || !group.isEmpty) {
+                    pendingRaw.append(contentsOf: bytes)
+                    pendingRaw.append(10)
+                    if spool >= 0 && pendingRaw.count >= 1 << 20 { try spoolPending() }
                 }
             }
             try closeGroup()
+            try spoolPending()
         } catch is Cancelled {
         } catch {
             verdict.failure = error
@@ -165,7 +167,7 @@ final class ImportReader: @unchecked Sendable {
                 throw StoreError.database("cannot read the import input again: \(String(cString: strerror(errno)))")
             }
             var group: [ImportLine] = []
-            try LineReader(fd: source, lineNumberBefore: overflow.line - 1, startOffset: start).forEachLine { number, _, bytes in
+            try LineReader(fd: source, lineNumberBefore: overflow.line - 1).forEachLine { number, _, bytes in
                 guard number > options.afterLine, let line = try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) else { return }
                 if let first = group.first, first.replica != line.replica || first.txn != line.txn {
                     try push(group)

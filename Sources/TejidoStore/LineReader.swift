@@ -5,19 +5,17 @@ struct LineReader {
     let fd: Int32
     /// Lines are numbered from `lineNumberBefore + 1` (a reader started in the middle of a file).
     var lineNumberBefore = 0
-    /// The stream offset of the first byte read (for the offsets handed to `body`).
-    var startOffset = 0
     /// No line of a valid import is longer than a changeset may be.
     static let maxLine = 2 << 20
 
-    /// Calls `body` with each line's 1-based number, the stream offset of its first byte and the
-    /// line itself (without its newline).
+    /// Calls `body` with each line's 1-based number, the offset of its first byte from where reading
+    /// began, and the line itself (without its newline).
     func forEachLine(_ body: (Int, Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var carry: [UInt8] = []
-        var carryOffset = startOffset
+        var carryOffset = 0
         var lineNumber = lineNumberBefore
-        var base = startOffset
+        var base = 0
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {

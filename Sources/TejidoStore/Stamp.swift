@@ -3,16 +3,6 @@ import TejidoCore
 /// The total order of ops: HLC, author key, seq, op index, as 52 big-endian bytes so that
 /// SQLite's bytewise BLOB comparison is the merge order (`protocol/merge.md`).
 struct Stamp {
-    static func bytes(hlc: HLC, author: [UInt8], seq: UInt64, opIndex: Int) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(52)
-        appendBE(&out, hlc.rawValue, 8)
-        out.append(contentsOf: author)
-        appendBE(&out, seq, 8)
-        appendBE(&out, UInt64(opIndex), 4)
-        return out
-    }
-
     /// The stamp prefix shared by every op of one changeset; append the op index with `finish`.
     static func prefix(hlc: HLC, author: [UInt8], seq: UInt64) -> [UInt8] {
         var out = [UInt8]()
@@ -24,8 +14,8 @@ struct Stamp {
     }
 
     static func finish(_ prefix: [UInt8], opIndex: Int) -> [UInt8] {
-        var out = prefix
-        appendBE(&out, UInt64(opIndex), 4)
+        var out = [UInt8](repeating: 0, count: byteCount)
+        write(prefix, opIndex: opIndex, into: &out)
         return out
     }
 

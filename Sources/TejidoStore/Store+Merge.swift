@@ -156,39 +156,36 @@ extension Store {
 
     private func recordSlot(ns: Int64, _ r: RecordKey, writing: Bool) throws -> Int64 {
         let key = RecordCacheKey(ns: ns, collection: r.collection, id: r.id)
-        if let slot = recordIDs[key] {
-            if writing && !slot.written {
-                try run("UPDATE records SET written=1 WHERE rec=? AND written=0", [.integer(slot.rec)])
-                recordIDs[key] = RecordSlot(rec: slot.rec, written: true)
-            }
-            return slot.rec
+        var slot: RecordSlot
+        if let cached = recordIDs[key] {
+            if cached.written || !writing { return cached.rec }
+            slot = cached
+        } else {
+            slot = try storedRecord(ns: ns, r, writing: writing)
         }
+        if writing && !slot.written {
+            try run("UPDATE records SET written=1 WHERE rec=? AND written=0", [.integer(slot.rec)])
+            slot = RecordSlot(rec: slot.rec, written: true)
+        }
+        if recordIDs.count > 200_000 { recordIDs.removeAll(keepingCapacity: true) }
+        recordIDs[key] = slot
+        return slot.rec
+    }
+
+    /// A record's row, created (with `written` as given) if it is not there yet.
+    private func storedRecord(ns: Int64, _ r: RecordKey, writing: Bool) throws -> RecordSlot {
         // A record not in the cache is most often new (an import, a first sync): try to create
         // it, and look it up only if it was there already.
         let insert = try statement("INSERT INTO records(ns, collection, rid, written) VALUES(?,?,?,?) ON CONFLICT(ns, collection, rid) DO NOTHING")
         insert.bind(1, ns); insert.bind(2, r.collection); insert.bind(3, r.id); insert.bind(4, writing ? 1 : 0)
         try insert.step()
         insert.reset()
-        var slot: RecordSlot
-        if db.changes == 1 {
-            slot = RecordSlot(rec: db.lastInsertRowID, written: writing)
-        } else {
-            let find = try statement("SELECT rec, written FROM records WHERE ns=? AND collection=? AND rid=?")
-            find.bind(1, ns); find.bind(2, r.collection); find.bind(3, r.id)
-            guard try find.step() else {
-                find.reset()
-                throw StoreError.database("record \(r.collection)/\(r.id) neither inserted nor found")
-            }
-            slot = RecordSlot(rec: find.int64(0), written: find.int64(1) != 0)
-            find.reset()
-            if writing && !slot.written {
-                try run("UPDATE records SET written=1 WHERE rec=? AND written=0", [.integer(slot.rec)])
-                slot = RecordSlot(rec: slot.rec, written: true)
-            }
-        }
-        if recordIDs.count > 200_000 { recordIDs.removeAll(keepingCapacity: true) }
-        recordIDs[key] = slot
-        return slot.rec
+        if db.changes == 1 { return RecordSlot(rec: db.lastInsertRowID, written: writing) }
+        let find = try statement("SELECT rec, written FROM records WHERE ns=? AND collection=? AND rid=?")
+        find.bind(1, ns); find.bind(2, r.collection); find.bind(3, r.id)
+        defer { find.reset() }
+        guard try find.step() else { throw StoreError.database("record \(r.collection)/\(r.id) neither inserted nor found") }
+        return RecordSlot(rec: find.int64(0), written: find.int64(1) != 0)
     }
 
     /// A cached record row: its id and whether it is known to hold a write.

@@ -1,18 +1,16 @@
 import Foundation
 
-/// A stream over two file descriptors (a pipe pair, stdin/stdout, or one socket for both).
-/// Reads wait at most `timeout` seconds for data.
+/// A stream over two file descriptors (a pipe pair, or one file or socket for both), which it
+/// owns and closes. Reads wait at most `timeout` seconds for data.
 public final class FileDescriptorStream: ByteStream {
     private let input: Int32
     private let output: Int32
-    private let ownsDescriptors: Bool
     public var timeout: Double?
     private var closed = false
 
-    public init(input: Int32, output: Int32, ownsDescriptors: Bool = true, timeout: Double? = nil) {
+    public init(input: Int32, output: Int32, timeout: Double? = nil) {
         self.input = input
         self.output = output
-        self.ownsDescriptors = ownsDescriptors
         self.timeout = timeout
         // A peer that goes away must be an error, not a signal that kills the process.
         signal(SIGPIPE, SIG_IGN)
@@ -65,7 +63,6 @@ public final class FileDescriptorStream: ByteStream {
     public func close() {
         guard !closed else { return }
         closed = true
-        guard ownsDescriptors else { return }
         Foundation.close(input)
         if output != input { Foundation.close(output) }
     }
