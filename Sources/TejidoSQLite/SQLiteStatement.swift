@@ -62,6 +62,20 @@ public final class SQLiteStatement {
         }
     }
 
+    /// Binds text without SQLite copying it: the bytes must stay valid and unchanged until the
+    /// statement has been stepped and then reset or bound again. For hot loops that would
+    /// otherwise pay an allocation and a copy per value.
+    public func bind(unsafeText i: Int32, _ v: UnsafeBufferPointer<UInt8>) {
+        v.withMemoryRebound(to: CChar.self) { c in
+            _ = sqlite3_bind_text(handle, i, c.baseAddress ?? UnsafePointer(bitPattern: 1), Int32(c.count), nil)
+        }
+    }
+
+    /// Binds a blob without SQLite copying it, under the same rule as `bind(unsafeText:_:)`.
+    public func bind(unsafeBlob i: Int32, _ v: UnsafeBufferPointer<UInt8>) {
+        _ = sqlite3_bind_blob(handle, i, v.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(bitPattern: 1), Int32(v.count), nil)
+    }
+
     public func bind(_ i: Int32, _ v: SQLiteValue) {
         switch v {
         case .null: bindNull(i)

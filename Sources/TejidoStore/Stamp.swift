@@ -14,21 +14,20 @@ struct Stamp {
     }
 
     static func finish(_ prefix: [UInt8], opIndex: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: byteCount)
-        write(prefix, opIndex: opIndex, into: &out)
+        var out = [UInt8]()
+        out.reserveCapacity(byteCount)
+        append(prefix, opIndex: opIndex, to: &out)
         return out
     }
 
     static let byteCount = 52
 
-    /// Writes `prefix` and the op index into `out` (of `byteCount` bytes), reusing its storage.
-    static func write(_ prefix: [UInt8], opIndex: Int, into out: inout [UInt8]) {
-        out.withUnsafeMutableBufferPointer { o in
-            for i in 0..<min(48, prefix.count) { o[i] = prefix[i] }
-            let v = UInt32(truncatingIfNeeded: opIndex)
-            o[48] = UInt8(truncatingIfNeeded: v >> 24); o[49] = UInt8(truncatingIfNeeded: v >> 16)
-            o[50] = UInt8(truncatingIfNeeded: v >> 8); o[51] = UInt8(truncatingIfNeeded: v)
-        }
+    /// Appends the stamp made of `prefix` and the op index to `out`.
+    static func append(_ prefix: [UInt8], opIndex: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: prefix)
+        let v = UInt32(truncatingIfNeeded: opIndex)
+        out.append(UInt8(truncatingIfNeeded: v >> 24)); out.append(UInt8(truncatingIfNeeded: v >> 16))
+        out.append(UInt8(truncatingIfNeeded: v >> 8)); out.append(UInt8(truncatingIfNeeded: v))
     }
 
     static func hlc(of stamp: [UInt8]) -> HLC {

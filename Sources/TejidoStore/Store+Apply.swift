@@ -263,7 +263,7 @@ extension Store {
     /// the same steps as on arrival, in its former order, under the new authority; the merge is
     /// order-independent, so the result is what a store that never applied them holds.
     func rebuild(nsID: Int64, root: [UInt8]) throws {
-        try flushHistory()
+        try flushPending()
         let ns: [SQLiteValue] = [.integer(nsID)]
         for table in ["history", "counters", "set_adds", "set_removes"] {
             try run("DELETE FROM \(table) WHERE rec IN (SELECT rec FROM records WHERE ns=?)", ns)

@@ -17,7 +17,6 @@ extension Store {
         var columns = ColumnList()
         var localAdds: [LocalAdd] = []
 
-        let insCounter = try statement("INSERT OR IGNORE INTO counters(rec, field, stamp, delta, cs) VALUES(?,?,?,?,?)")
         let insAdd = try statement(
             "INSERT OR IGNORE INTO set_adds(rec, field, stamp, kind, elem, ecbor, cs_id, op) VALUES(?,?,?,?,?,?,?,?)")
         let insRemove = try statement("INSERT OR IGNORE INTO set_removes(rec, field, cs_id, op, ecbor) VALUES(?,?,?,?,?)")
@@ -28,15 +27,13 @@ extension Store {
             case .set(let r, let field, let value):
                 let rec = try writtenRecordID(ns: item.ns, r)
                 let (kind, v) = ValueKind.of(value)
-                pendingHistory.append(HistoryRow(rec: rec, field: field, prefix: prefix, opIndex: UInt32(index), kind: kind.rawValue, value: v, cs: item.seqno))
+                pendingHistory.append(PendingRow(rec: rec, field: field, prefix: prefix, opIndex: UInt32(index), kind: kind.rawValue, value: v, cs: item.seqno))
                 columns.insert(r.collection, field, .register)
             case .delete(let r):
                 deleted[try recordID(ns: item.ns, r)] = stamp
             case .counterAdd(let r, let field, let delta):
                 let rec = try writtenRecordID(ns: item.ns, r)
-                insCounter.bind(1, rec); insCounter.bind(2, field); insCounter.bind(blob: 3, stamp)
-                insCounter.bind(4, delta); insCounter.bind(5, item.seqno)
-                try insCounter.step(); insCounter.resetKeepingBindings()
+                pendingCounters.append(PendingRow(rec: rec, field: field, prefix: prefix, opIndex: UInt32(index), kind: 0, value: .integer(delta), cs: item.seqno))
                 columns.insert(r.collection, field, .counter)
             case .setAdd(let r, let field, let element):
                 let rec = try writtenRecordID(ns: item.ns, r)
@@ -83,45 +80,84 @@ extension Store {
             """, [.integer(item.ns), .integer(item.author), .integer(Int64(body.seq)), .blob(id.bytes)])
     }
 
-    /// Writes the register rows merged in this transaction, sorted by key: inserting a whole batch
-    /// in B-tree order touches each page once and keeps the cursor path hot. Called before COMMIT.
-    func flushHistory() throws {
-        guard !pendingHistory.isEmpty else { return }
-        pendingHistory.sort { a, b in
+    /// Writes the register and counter rows merged in this transaction, each table's sorted by
+    /// key: inserting a whole batch in B-tree order touches each page once and keeps the cursor
+    /// path hot. Called before COMMIT, and before anything in the transaction reads those tables.
+    func flushPending() throws {
+        try flush(&pendingHistory, into: "history(rec, field, stamp, kind, value, cs)", withKind: true)
+        try flush(&pendingCounters, into: "counters(rec, field, stamp, delta, cs)", withKind: false)
+    }
+
+    private func flush(_ rows: inout [PendingRow], into table: String, withKind: Bool) throws {
+        guard !rows.isEmpty else { return }
+        rows.sort { a, b in
             if a.rec != b.rec { return a.rec < b.rec }
             if a.field != b.field { return a.field < b.field }
             if a.prefix != b.prefix { return a.prefix.lexicographicallyPrecedes(b.prefix) }
             return a.opIndex < b.opIndex
         }
         // Many rows per statement: a one-row INSERT spends about as much in SQLite's per-statement
-        // work (bytecode start and halt) as in the B-tree insert itself.
-        let insert = "INSERT OR IGNORE INTO history(rec, field, stamp, kind, value, cs) VALUES"
-        let many = try statement(insert + repeatElement("(?,?,?,?,?,?)", count: Self.historyRowsPerInsert).joined(separator: ","))
-        let one = try statement(insert + "(?,?,?,?,?,?)")
-        var stamp = [UInt8](repeating: 0, count: Stamp.byteCount)
+        // work (bytecode start and halt) as in the B-tree insert itself. Stamps, field names and
+        // text values are copied into one buffer per statement and bound without SQLite copying
+        // them again, which saves an allocation per value.
+        let width: Int32 = withKind ? 6 : 5
+        let placeholders = "(" + repeatElement("?", count: Int(width)).joined(separator: ",") + ")"
+        let insert = "INSERT OR IGNORE INTO \(table) VALUES"
+        let many = try statement(insert + repeatElement(placeholders, count: Self.rowsPerInsert).joined(separator: ","))
+        let one = try statement(insert + placeholders)
+        var arena: [UInt8] = []
+        arena.reserveCapacity(Self.rowsPerInsert * 128)
+        var spans: [(field: Range<Int>, stamp: Range<Int>, text: Range<Int>?)] = []
+        spans.reserveCapacity(Self.rowsPerInsert)
         var next = 0
-        while next < pendingHistory.count {
-            let n = pendingHistory.count - next >= Self.historyRowsPerInsert ? Self.historyRowsPerInsert : 1
+        while next < rows.count {
+            let n = rows.count - next >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
             let st = n == 1 ? one : many
+            arena.removeAll(keepingCapacity: true)
+            spans.removeAll(keepingCapacity: true)
             for k in 0..<n {
-                let row = pendingHistory[next + k]
-                let c = Int32(6 * k)
-                Stamp.write(row.prefix, opIndex: Int(row.opIndex), into: &stamp)
-                st.bind(c + 1, row.rec); st.bind(c + 2, row.field); st.bind(blob: c + 3, stamp)
-                st.bind(c + 4, row.kind); st.bind(c + 5, row.value); st.bind(c + 6, row.cs)
+                let row = rows[next + k]
+                let s0 = arena.count
+                Stamp.append(row.prefix, opIndex: Int(row.opIndex), to: &arena)
+                let f0 = arena.count
+                arena.append(contentsOf: row.field.utf8)
+                let field = f0..<arena.count
+                var text: Range<Int>?
+                if case .text(let t) = row.value {
+                    let t0 = arena.count
+                    arena.append(contentsOf: t.utf8)
+                    text = t0..<arena.count
+                }
+                spans.append((field, s0..<f0, text))
             }
-            try st.step()
-            st.resetKeepingBindings()
+            try arena.withUnsafeBufferPointer { a in
+                for k in 0..<n {
+                    let row = rows[next + k]
+                    let span = spans[k]
+                    var c = width * Int32(k) + 1
+                    st.bind(c, row.rec); c += 1
+                    st.bind(unsafeText: c, UnsafeBufferPointer(rebasing: a[span.field])); c += 1
+                    st.bind(unsafeBlob: c, UnsafeBufferPointer(rebasing: a[span.stamp])); c += 1
+                    if withKind { st.bind(c, row.kind); c += 1 }
+                    if let text = span.text { st.bind(unsafeText: c, UnsafeBufferPointer(rebasing: a[text])) } else { st.bind(c, row.value) }
+                    c += 1
+                    st.bind(c, row.cs)
+                }
+                try st.step()
+                // The bound bytes are only valid inside this closure.
+                st.reset()
+            }
             next += n
         }
-        pendingHistory.removeAll(keepingCapacity: true)
+        rows.removeAll(keepingCapacity: true)
     }
 
-    static let historyRowsPerInsert = 64
+    static let rowsPerInsert = 64
 
-    /// A register write waiting for `flushHistory`. Its stamp is the changeset's shared prefix and
-    /// the op index, put together only when the row is written.
-    struct HistoryRow {
+    /// A register write or a counter add waiting for `flushPending`. Its stamp is the changeset's
+    /// shared prefix and the op index, put together only when the row is written. For a counter,
+    /// `value` is the delta and `kind` is unused.
+    struct PendingRow {
         let rec: Int64
         let field: String
         let prefix: [UInt8]
@@ -155,9 +191,9 @@ extension Store {
     }
 
     private func recordSlot(ns: Int64, _ r: RecordKey, writing: Bool) throws -> Int64 {
-        let key = RecordCacheKey(ns: ns, collection: r.collection, id: r.id)
-        var slot: RecordSlot
-        if let cached = recordIDs[key] {
+        let probe = recordIDs.lookup(ns: ns, collection: r.collection, id: r.id)
+        var slot: RecordIndex.Slot
+        if let cached = probe.slot {
             if cached.written || !writing { return cached.rec }
             slot = cached
         } else {
@@ -165,33 +201,31 @@ extension Store {
         }
         if writing && !slot.written {
             try run("UPDATE records SET written=1 WHERE rec=? AND written=0", [.integer(slot.rec)])
-            slot = RecordSlot(rec: slot.rec, written: true)
+            slot.written = true
         }
-        if recordIDs.count > 200_000 { recordIDs.removeAll(keepingCapacity: true) }
-        recordIDs[key] = slot
+        if recordIDs.count >= 200_000 {
+            recordIDs.removeAll()
+            recordIDs.set(recordIDs.lookup(ns: ns, collection: r.collection, id: r.id), ns: ns, collection: r.collection, id: r.id, slot: slot)
+        } else {
+            recordIDs.set(probe, ns: ns, collection: r.collection, id: r.id, slot: slot)
+        }
         return slot.rec
     }
 
     /// A record's row, created (with `written` as given) if it is not there yet.
-    private func storedRecord(ns: Int64, _ r: RecordKey, writing: Bool) throws -> RecordSlot {
+    private func storedRecord(ns: Int64, _ r: RecordKey, writing: Bool) throws -> RecordIndex.Slot {
         // A record not in the cache is most often new (an import, a first sync): try to create
         // it, and look it up only if it was there already.
         let insert = try statement("INSERT INTO records(ns, collection, rid, written) VALUES(?,?,?,?) ON CONFLICT(ns, collection, rid) DO NOTHING")
         insert.bind(1, ns); insert.bind(2, r.collection); insert.bind(3, r.id); insert.bind(4, writing ? 1 : 0)
         try insert.step()
         insert.reset()
-        if db.changes == 1 { return RecordSlot(rec: db.lastInsertRowID, written: writing) }
+        if db.changes == 1 { return RecordIndex.Slot(rec: db.lastInsertRowID, written: writing) }
         let find = try statement("SELECT rec, written FROM records WHERE ns=? AND collection=? AND rid=?")
         find.bind(1, ns); find.bind(2, r.collection); find.bind(3, r.id)
         defer { find.reset() }
         guard try find.step() else { throw StoreError.database("record \(r.collection)/\(r.id) neither inserted nor found") }
-        return RecordSlot(rec: find.int64(0), written: find.int64(1) != 0)
-    }
-
-    /// A cached record row: its id and whether it is known to hold a write.
-    struct RecordSlot {
-        let rec: Int64
-        let written: Bool
+        return RecordIndex.Slot(rec: find.int64(0), written: find.int64(1) != 0)
     }
 
     struct ColumnKey: Hashable {

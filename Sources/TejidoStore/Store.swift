@@ -24,7 +24,7 @@ public final class Store {
     // Caches valid for the life of the connection; cleared on rollback.
     var keyIDs: [[UInt8]: Int64] = [:]
     var namespaceIDs: [[UInt8]: Int64] = [:]
-    var recordIDs: [RecordCacheKey: RecordSlot] = [:]
+    var recordIDs = RecordIndex()
     var statements: [String: SQLiteStatement] = [:]
     var nextApplied: Int64 = 0
     var authorityStates: [Int64: AuthorityState] = [:]
@@ -39,36 +39,10 @@ public final class Store {
     /// Ids that pending grant, revoke or name changesets wait for, with their namespaces; loaded once per transaction.
     var authorityAwaited: [[UInt8]: Set<Int64>]?
     var knownColumns: Set<ColumnKey> = []
-    /// Register writes merged in the open transaction, written sorted by `flushHistory` before COMMIT.
-    var pendingHistory: [HistoryRow] = []
-
-    /// A record as the cache knows it. Collections and ids are compared and hashed by their UTF-8
-    /// bytes, as SQLite compares them: Swift's String equality would take "é" and "e" followed by a
-    /// combining accent for one record, which are two in the database.
-    struct RecordCacheKey: Hashable {
-        let ns: Int64
-        let collection: String
-        let id: String
-
-        static func == (a: Self, b: Self) -> Bool {
-            a.ns == b.ns && Self.sameBytes(a.id, b.id) && Self.sameBytes(a.collection, b.collection)
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(ns)
-            var c = collection, i = id
-            c.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-            hasher.combine(0xFF as UInt8)
-            i.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        }
-
-        private static func sameBytes(_ a: String, _ b: String) -> Bool {
-            var a = a, b = b
-            return a.withUTF8 { x in
-                b.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
-            }
-        }
-    }
+    /// Register writes and counter adds merged in the open transaction, written sorted by
+    /// `flushPending` before COMMIT.
+    var pendingHistory: [PendingRow] = []
+    var pendingCounters: [PendingRow] = []
 
     // MARK: Opening
 
@@ -178,7 +152,7 @@ public final class Store {
             return try db.transaction {
                 try reloadAfterLock()
                 let result = try body()
-                try flushHistory()
+                try flushPending()
                 try saveCounters()
                 return result
             }
@@ -232,6 +206,7 @@ public final class Store {
         authorityAwaited = nil
         knownColumns.removeAll()
         pendingHistory.removeAll()
+        pendingCounters.removeAll()
         if let stored = try? storedCounters() { (clock, nextApplied) = stored }
     }
 

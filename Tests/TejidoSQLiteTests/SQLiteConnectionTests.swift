@@ -26,6 +26,25 @@ import TejidoTestSupport
         }
     }
 
+    /// Bytes bound without a copy are read at step time, and stored as text or blob as asked.
+    @Test func unsafeBindingsStoreTheBytesGiven() throws {
+        try withDatabase { db, _ in
+            let insert = try db.prepare("INSERT INTO t(k, v) VALUES(?, ?), (?, ?), (?, ?)")
+            let bytes: [UInt8] = Array("añil".utf8) + [0, 1, 255]
+            try bytes.withUnsafeBufferPointer { b in
+                insert.bind(1, Int64(1)); insert.bind(unsafeText: 2, UnsafeBufferPointer(rebasing: b[0..<5]))
+                insert.bind(3, Int64(2)); insert.bind(unsafeBlob: 4, UnsafeBufferPointer(rebasing: b[5...]))
+                insert.bind(5, Int64(3)); insert.bind(unsafeText: 6, UnsafeBufferPointer(rebasing: b[0..<0]))
+                try insert.step()
+                insert.reset()
+            }
+            let read = try db.prepare("SELECT v FROM t ORDER BY k")
+            var got: [SQLiteValue] = []
+            while try read.step() { got.append(read.value(0)) }
+            #expect(got == [.text("añil"), .blob([0, 1, 255]), .text("")])
+        }
+    }
+
     @Test func aTransactionThatThrowsLeavesNothing() throws {
         try withDatabase { db, _ in
             struct Boom: Error {}
