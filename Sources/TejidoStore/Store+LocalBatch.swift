@@ -19,6 +19,8 @@ extension Store {
         private let group = DispatchGroup()
         private var feeds: [Int64: Feed] = [:]
         private var deferred: [Deferred] = []
+        /// Changesets built since the last hand-over to the signing thread: slot and id.
+        private var toSign: [(Int, ChangesetID)] = []
         private var nextSeqno: Int64 = 1
         private(set) var isOpen = false
 
@@ -95,12 +97,8 @@ extension Store {
                 throw StoreError.invalidChangeset("changeset of \(bytes.count) bytes is over the \(FormatLimits.maxEnvelopeBytes)-byte limit")
             }
             let id = ChangesetID.of(body: bytes[...])
-            let slot = deferred.count
-            let key = signer
-            let slots = signatures
-            signing.async(group: group) {
-                slots.set(slot, (try? key.signature(for: ChangesetEnvelope.signingPrefix + id.bytes)) ?? [])
-            }
+            toSign.append((deferred.count, id))
+            if toSign.count >= Self.signingGroup { sendToSigner() }
             store.nextApplied += 1
             let seqno = nextSeqno
             nextSeqno += 1
@@ -113,9 +111,27 @@ extension Store {
             return id
         }
 
+        /// Hands the ids waiting for a signature to the signing thread. Ids go in groups: waking
+        /// that thread once per changeset cost more than a tenth of this thread's time.
+        private func sendToSigner() {
+            guard !toSign.isEmpty else { return }
+            let work = toSign
+            toSign.removeAll(keepingCapacity: true)
+            let key = signer
+            let slots = signatures
+            signing.async(group: group) {
+                for (slot, id) in work {
+                    slots.set(slot, (try? key.signature(for: ChangesetEnvelope.signingPrefix + id.bytes)) ?? [])
+                }
+            }
+        }
+
+        static let signingGroup = 16
+
         /// Waits for the signatures, writes the changeset rows and commits durably.
         func commit() throws {
             guard isOpen else { return }
+            sendToSigner()
             group.wait()
             let st = try store.statement(
                 "INSERT INTO changesets(seqno, id, ns, author, seq, hlc, state, applied, reason, envelope) VALUES(?,?,?,?,?,?,?,?,NULL,?)")
@@ -134,13 +150,14 @@ extension Store {
             }
             deferred.removeAll(keepingCapacity: true)
             signatures.clear()
-            try store.flushHistory()
+            try store.flushPending()
             try store.saveCounters()
             try store.db.execute("COMMIT")
             isOpen = false
         }
 
         func rollback() {
+            toSign.removeAll()
             group.wait()
             deferred.removeAll()
             signatures.clear()
