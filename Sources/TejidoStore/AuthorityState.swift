@@ -171,12 +171,17 @@ struct AuthorityState: Equatable {
     /// Nil if the changeset counts, else the reason. `seqno` is the stored row of the changeset:
     /// one holding grant, revoke or name ops counts exactly when the computation accepted it.
     func failure(seqno: Int64, body: ChangesetBody) -> String? {
-        if body.hasAuthorityOps {
+        failure(seqno: seqno, author: body.author, seq: body.seq, hasAuthorityOps: body.hasAuthorityOps)
+    }
+
+    /// The same, from the parts of the body it reads.
+    func failure(seqno: Int64, author: [UInt8], seq: UInt64, hasAuthorityOps: Bool) -> String? {
+        if hasAuthorityOps {
             if valid.contains(seqno) { return nil }
-            return rejected[seqno] ?? failure(author: body.author, seq: body.seq, needed: .admin)
+            return rejected[seqno] ?? failure(author: author, seq: seq, needed: .admin)
                 ?? QuarantineReason.notYetAccepted.stored
         }
-        return failure(author: body.author, seq: body.seq, needed: .writer)
+        return failure(author: author, seq: seq, needed: .writer)
     }
 
     /// Whether `author` may write data at `seq` (used for local writes, which have no row yet).

@@ -54,36 +54,37 @@ extension Store {
             let checks = chunk.wait()
             for (row, check) in zip(rows, checks) {
                 report.checked += 1
-                let idHex = Hex.encode(row.id)
+                // The id in hex only for a report: most changesets have nothing to report.
+                var idHex: String { Hex.encode(row.id) }
                 if let problem = check.problem {
                     report.problems.append(.init(id: idHex, kind: problem.0, detail: problem.1))
                     continue
                 }
-                guard let env = check.envelope else { continue }
+                guard let body = check.header else { continue }
                 switch row.state {
                 case ChangesetState.pending.rawValue: report.pending += 1; continue
                 case ChangesetState.quarantined.rawValue: report.quarantined += 1; continue
                 default: report.applied += 1
                 }
-                let body = env.body
                 // Chain: seq n follows seq n-1 of the same feed, named by prev.
                 let feedKey = FeedRef(ns: row.ns, author: body.author)
                 let last = feeds[feedKey]
                 if body.seq != (last?.seq ?? 0) + 1 || body.prev != last?.head {
                     report.problems.append(.init(id: idHex, kind: "chain", detail: "seq \(body.seq) does not follow the feed's head"))
                 }
-                feeds[feedKey] = (body.seq, env.id)
+                feeds[feedKey] = (body.seq, body.id)
                 for dep in body.deps where !seen.contains(dep) {
                     // A dep held in any state satisfies it (protocol/merge.md).
                     if try db.scalar("SELECT 1 FROM changesets WHERE id=?", [.blob(dep.bytes)]) != nil { continue }
                     report.problems.append(.init(id: idHex, kind: "deps", detail: "dep \(dep.hex) is not held"))
                 }
-                seen.insert(env.id)
+                seen.insert(body.id)
                 // Authority, computed afresh from the namespace's grant, revoke and name changesets.
                 if authorities[body.namespace] == nil {
                     authorities[body.namespace] = AuthorityState(root: body.namespace, candidates: try authorityCandidates(row.ns))
                 }
-                if let failure = authorities[body.namespace]!.failure(seqno: row.seqno, body: body) {
+                if let failure = authorities[body.namespace]!.failure(
+                    seqno: row.seqno, author: body.author, seq: body.seq, hasAuthorityOps: body.hasAuthorityOps) {
                     report.problems.append(.init(id: idHex, kind: "authority", detail: "applied, but does not count: \(failure)"))
                 }
                 if let f = try forkPoint(ns: row.ns, author: try keyID(body.author)), body.seq >= f {
@@ -121,23 +122,39 @@ extension Store {
         let ns: Int64
     }
 
+    /// What the checks after the signature need of a changeset: a worker keeps these and lets
+    /// the decoded ops go on its own thread.
+    struct CheckedHeader: Sendable {
+        let id: ChangesetID
+        let namespace: [UInt8]
+        let author: [UInt8]
+        let seq: UInt64
+        let prev: ChangesetID?
+        let deps: [ChangesetID]
+        let hasAuthorityOps: Bool
+    }
+
     struct RowCheck: Sendable {
-        var envelope: ChangesetEnvelope?
+        var header: CheckedHeader?
         var problem: (String, String)?
     }
 
     static func check(_ row: Row, network: [UInt8], verifier: Ed25519Verifier) -> RowCheck {
         let env: ChangesetEnvelope
         do { env = try ChangesetEnvelope(bytes: row.envelope) } catch {
-            return RowCheck(envelope: nil, problem: ("format", error.description))
+            return RowCheck(header: nil, problem: ("format", error.description))
         }
-        if env.id.bytes != row.id { return RowCheck(envelope: nil, problem: ("id", "stored id differs from SHA-256 of the body")) }
+        if env.id.bytes != row.id { return RowCheck(header: nil, problem: ("id", "stored id differs from SHA-256 of the body")) }
         if env.body.author != row.author || env.body.namespace != row.namespace || env.body.seq != row.seq {
-            return RowCheck(envelope: nil, problem: ("row", "index columns differ from the envelope"))
+            return RowCheck(header: nil, problem: ("row", "index columns differ from the envelope"))
         }
-        if env.body.network != network { return RowCheck(envelope: nil, problem: ("network", "changeset of another network")) }
-        guard env.hasValidSignature(using: verifier) else { return RowCheck(envelope: nil, problem: ("signature", "signature does not verify")) }
-        return RowCheck(envelope: env, problem: nil)
+        if env.body.network != network { return RowCheck(header: nil, problem: ("network", "changeset of another network")) }
+        guard env.hasValidSignature(using: verifier) else { return RowCheck(header: nil, problem: ("signature", "signature does not verify")) }
+        let b = env.body
+        return RowCheck(
+            header: CheckedHeader(id: env.id, namespace: b.namespace, author: b.author, seq: b.seq, prev: b.prev, deps: b.deps,
+                                  hasAuthorityOps: b.hasAuthorityOps),
+            problem: nil)
     }
 }
 
