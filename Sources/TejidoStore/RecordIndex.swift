@@ -9,8 +9,10 @@ import Foundation
 ///   database.
 /// - Each key is hashed once per lookup with the standard library's `Hasher` (seeded at random
 ///   per process), so a peer cannot choose record ids that all land in one probe chain.
-/// - The key bytes live in one growing buffer; entries hold offsets into it.
-struct RecordIndex {
+/// - A lookup is bound by memory latency, not by instructions: each place is one 64-byte cache
+///   line holding the hash, the row, and the key bytes when they fit in 32 (as the ids of most
+///   records do), so a hit usually reads one line. Longer keys live in a side buffer.
+final class RecordIndex {
     /// A record's row and whether it is known to hold a write.
     struct Slot: Equatable {
         var rec: Int64
@@ -19,32 +21,42 @@ struct RecordIndex {
 
     /// Where a key is, or where it would go: from `lookup`, for `set`.
     struct Probe {
-        fileprivate let hash: Int
+        fileprivate let hash: UInt64
         fileprivate let position: Int
-        fileprivate let entry: Int32
+        fileprivate let found: Bool
         /// The slot if the key is present.
         let slot: Slot?
     }
 
-    private struct Entry {
-        let hash: Int
-        let ns: Int64
-        let start: Int
-        let collectionCount: Int32
-        let idCount: Int32
-        var slot: Slot
+    // Layout of a place (64 bytes, 64-byte aligned):
+    //   0 hash, 8 rec (0: empty; SQLite row ids start at 1), 16 ns,
+    //   24 written (1 byte), 25 collection byte count (1 byte, names are at most 64),
+    //   26 id byte count (2 bytes, ids are at most 256), 28 offset in `long` (4 bytes),
+    //   32 the key bytes (collection then id) when they fit in 32.
+    private static let placeBytes = 64
+    private static let inlineBytes = 32
+    private var places: UnsafeMutableRawPointer
+    private var capacity: Int
+    private var long: [UInt8] = []
+    private(set) var count = 0
+
+    init() {
+        capacity = 1024
+        places = Self.allocate(capacity)
     }
 
-    private var table = [Int32](repeating: -1, count: 1024)
-    private var entries: [Entry] = []
-    private var bytes: [UInt8] = []
+    deinit { places.deallocate() }
 
-    var count: Int { entries.count }
+    private static func allocate(_ n: Int) -> UnsafeMutableRawPointer {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: n * placeBytes, alignment: placeBytes)
+        p.initializeMemory(as: UInt8.self, repeating: 0, count: n * placeBytes)
+        return p
+    }
 
-    mutating func removeAll() {
-        table = [Int32](repeating: -1, count: 1024)
-        entries.removeAll(keepingCapacity: true)
-        bytes.removeAll(keepingCapacity: true)
+    func removeAll() {
+        places.initializeMemory(as: UInt8.self, repeating: 0, count: capacity * Self.placeBytes)
+        long.removeAll(keepingCapacity: true)
+        count = 0
     }
 
     /// Finds a key, or the place it would take.
@@ -57,59 +69,82 @@ struct RecordIndex {
                 h.combine(bytes: UnsafeRawBufferPointer(cb))
                 h.combine(0xFF as UInt8)
                 h.combine(bytes: UnsafeRawBufferPointer(ib))
-                let hash = h.finalize()
-                let mask = table.count - 1
-                var p = hash & mask
-                return table.withUnsafeBufferPointer { t in
-                    entries.withUnsafeBufferPointer { e in
-                        bytes.withUnsafeBufferPointer { b in
-                            while true {
-                                let k = t[p]
-                                if k < 0 { return Probe(hash: hash, position: p, entry: -1, slot: nil) }
-                                let x = e[Int(k)]
-                                if x.hash == hash && x.ns == ns && Int(x.collectionCount) == cb.count && Int(x.idCount) == ib.count
-                                    && Self.equal(b, x.start, cb) && Self.equal(b, x.start + cb.count, ib)
-                                {
-                                    return Probe(hash: hash, position: p, entry: k, slot: x.slot)
-                                }
-                                p = (p + 1) & mask
-                            }
-                        }
+                let hash = UInt64(UInt(bitPattern: h.finalize()))
+                let mask = capacity - 1
+                var p = Int(truncatingIfNeeded: hash) & mask
+                while true {
+                    let place = places + p * Self.placeBytes
+                    let rec = place.load(fromByteOffset: 8, as: Int64.self)
+                    if rec == 0 { return Probe(hash: hash, position: p, found: false, slot: nil) }
+                    if place.load(as: UInt64.self) == hash && place.load(fromByteOffset: 16, as: Int64.self) == ns
+                        && Int(place.load(fromByteOffset: 25, as: UInt8.self)) == cb.count
+                        && Int(place.load(fromByteOffset: 26, as: UInt16.self)) == ib.count
+                        && keyMatches(place, cb, ib)
+                    {
+                        let written = place.load(fromByteOffset: 24, as: UInt8.self) != 0
+                        return Probe(hash: hash, position: p, found: true, slot: Slot(rec: rec, written: written))
                     }
+                    p = (p + 1) & mask
                 }
             }
         }
     }
 
+    private func keyMatches(_ place: UnsafeMutableRawPointer, _ c: UnsafeBufferPointer<UInt8>, _ i: UnsafeBufferPointer<UInt8>) -> Bool {
+        if c.count + i.count <= Self.inlineBytes {
+            let key = place + 32
+            return Self.same(key, c) && Self.same(key + c.count, i)
+        }
+        let offset = Int(place.load(fromByteOffset: 28, as: UInt32.self))
+        return long.withUnsafeBytes { b in
+            let key = UnsafeMutableRawPointer(mutating: b.baseAddress! + offset)
+            return Self.same(key, c) && Self.same(key + c.count, i)
+        }
+    }
+
+    private static func same(_ p: UnsafeMutableRawPointer, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        b.isEmpty || memcmp(p, b.baseAddress!, b.count) == 0
+    }
+
     /// Stores `slot` for the key of `probe`, which must come from the latest `lookup` of that key
     /// with no change to the index in between.
-    mutating func set(_ probe: Probe, ns: Int64, collection: String, id: String, slot: Slot) {
-        if probe.entry >= 0 {
-            entries[Int(probe.entry)].slot = slot
-            return
+    func set(_ probe: Probe, ns: Int64, collection: String, id: String, slot: Slot) {
+        precondition(slot.rec != 0, "SQLite row ids start at 1")
+        let place = places + probe.position * Self.placeBytes
+        place.storeBytes(of: slot.rec, toByteOffset: 8, as: Int64.self)
+        place.storeBytes(of: slot.written ? 1 : 0, toByteOffset: 24, as: UInt8.self)
+        guard !probe.found else { return }
+        place.storeBytes(of: probe.hash, as: UInt64.self)
+        place.storeBytes(of: ns, toByteOffset: 16, as: Int64.self)
+        let cn = collection.utf8.count, idn = id.utf8.count
+        place.storeBytes(of: UInt8(truncatingIfNeeded: cn), toByteOffset: 25, as: UInt8.self)
+        place.storeBytes(of: UInt16(truncatingIfNeeded: idn), toByteOffset: 26, as: UInt16.self)
+        if cn + idn <= Self.inlineBytes {
+            var o = 32
+            for b in collection.utf8 { place.storeBytes(of: b, toByteOffset: o, as: UInt8.self); o += 1 }
+            for b in id.utf8 { place.storeBytes(of: b, toByteOffset: o, as: UInt8.self); o += 1 }
+        } else {
+            place.storeBytes(of: UInt32(long.count), toByteOffset: 28, as: UInt32.self)
+            long.append(contentsOf: collection.utf8)
+            long.append(contentsOf: id.utf8)
         }
-        let start = bytes.count
-        bytes.append(contentsOf: collection.utf8)
-        bytes.append(contentsOf: id.utf8)
-        entries.append(Entry(
-            hash: probe.hash, ns: ns, start: start, collectionCount: Int32(bytes.count - start - id.utf8.count),
-            idCount: Int32(id.utf8.count), slot: slot))
-        table[probe.position] = Int32(entries.count - 1)
-        if entries.count * 2 > table.count { grow() }
+        count += 1
+        if count * 2 > capacity { grow() }
     }
 
-    private mutating func grow() {
-        var bigger = [Int32](repeating: -1, count: table.count * 2)
-        let mask = bigger.count - 1
-        for (k, e) in entries.enumerated() {
-            var p = e.hash & mask
-            while bigger[p] >= 0 { p = (p + 1) & mask }
-            bigger[p] = Int32(k)
+    /// Doubles the table, moving each place whole to its new position.
+    private func grow() {
+        let old = places, oldCapacity = capacity
+        capacity *= 2
+        places = Self.allocate(capacity)
+        let mask = capacity - 1
+        for k in 0..<oldCapacity {
+            let from = old + k * Self.placeBytes
+            guard from.load(fromByteOffset: 8, as: Int64.self) != 0 else { continue }
+            var p = Int(truncatingIfNeeded: from.load(as: UInt64.self)) & mask
+            while (places + p * Self.placeBytes).load(fromByteOffset: 8, as: Int64.self) != 0 { p = (p + 1) & mask }
+            (places + p * Self.placeBytes).copyMemory(from: from, byteCount: Self.placeBytes)
         }
-        table = bigger
-    }
-
-    private static func equal(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        key.isEmpty || memcmp(b.baseAddress! + start, key.baseAddress!, key.count) == 0
+        old.deallocate()
     }
 }
