@@ -87,6 +87,8 @@ public final class Store {
                 throw StoreError.foreignDatabase(path: layout.database.path)
             }
             // WAL with a full fsync at each commit: what is reported committed survives a crash or power cut.
+            // A new store's page size; it is fixed once the first table exists (and WAL is on).
+            if create { try db.execute("PRAGMA page_size=\(Self.pageSize)") }
             try db.execute(
                 """
                 PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;
@@ -128,6 +130,13 @@ public final class Store {
         let id = bytes[68..<72].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         return bytes.starts(with: Array("SQLite format 3".utf8)) && Int32(bitPattern: id) == Schema.applicationID
     }
+
+    /// Pages of 8 KiB rather than SQLite's 4 KiB: the merge's tables have rows of about 100 bytes
+    /// keyed by record, and twice the rows per page means fewer page splits and a shallower
+    /// B-tree. Measured on the import of 100,000 ops: 0.79 and 0.74 s against 0.84 and 0.89 s
+    /// (medians of 5, interleaved); the pull into a coordinator was no slower (3.25 s against 3.55 s).
+    /// 16 KiB was between the two.
+    static let pageSize = 8192
 
     public var networkIDText: String { Bech32.encode(prefix: KeyText.networkPrefix, bytes: networkID) }
 

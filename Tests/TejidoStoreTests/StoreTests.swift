@@ -50,6 +50,21 @@ import TejidoTestSupport
         }
     }
 
+    /// New stores use 8 KiB pages (see `Store.pageSize`), and keep them across reopening.
+    @Test func newStoresUseEightKiBPages() throws {
+        try withTemporaryDirectory { dir in
+            let url = dir.appendingPathComponent("s")
+            do {
+                let store = try Store.create(at: url)
+                try store.createNamespace(name: "oaxaca")
+            }
+            _ = try Store.open(at: url)
+            let db = try SQLiteConnection(path: url.appendingPathComponent("store.db").path, mode: .readOnly)
+            #expect(try db.scalar("PRAGMA page_size") == .integer(8192))
+            #expect(try db.scalar("PRAGMA journal_mode") == .text("wal"))
+        }
+    }
+
     @Test func queryRefusesEveryWrite() throws {
         try withTemporaryStore { store in
             try store.createNamespace(name: "g")
