@@ -59,17 +59,46 @@ final class RecordIndex {
         count = 0
     }
 
+    /// The hash `lookup` uses for a key.
+    func hash(ns: Int64, collection: String, id: String) -> UInt64 {
+        var c = collection, i = id
+        return c.withUTF8 { cb in i.withUTF8 { ib in Self.hash(ns, cb, ib) } }
+    }
+
+    private static func hash(_ ns: Int64, _ cb: UnsafeBufferPointer<UInt8>, _ ib: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h = Hasher()
+        h.combine(ns)
+        h.combine(bytes: UnsafeRawBufferPointer(cb))
+        h.combine(0xFF as UInt8)
+        h.combine(bytes: UnsafeRawBufferPointer(ib))
+        return UInt64(UInt(bitPattern: h.finalize()))
+    }
+
+    /// Reads the first place of each hash (0: none) and forgets it. A lookup mostly waits for one
+    /// cache miss; touching the places of a whole changeset's records back to back lets the
+    /// processor fetch those lines in parallel, so the lookups that follow find them cached.
+    func warm(_ hashes: [UInt64]) {
+        let mask = capacity - 1
+        var sum: Int64 = 0
+        for h in hashes where h != 0 {
+            sum &+= (places + (Int(truncatingIfNeeded: h) & mask) * Self.placeBytes).load(fromByteOffset: 8, as: Int64.self)
+        }
+        warmSink = sum
+    }
+
+    /// Keeps `warm`'s loads from being optimized away.
+    private var warmSink: Int64 = 0
+
     /// Finds a key, or the place it would take.
     func lookup(ns: Int64, collection: String, id: String) -> Probe {
+        lookup(ns: ns, collection: collection, id: id, hash: hash(ns: ns, collection: collection, id: id))
+    }
+
+    /// Finds a key whose hash is already known.
+    func lookup(ns: Int64, collection: String, id: String, hash: UInt64) -> Probe {
         var c = collection, i = id
         return c.withUTF8 { cb in
             i.withUTF8 { ib in
-                var h = Hasher()
-                h.combine(ns)
-                h.combine(bytes: UnsafeRawBufferPointer(cb))
-                h.combine(0xFF as UInt8)
-                h.combine(bytes: UnsafeRawBufferPointer(ib))
-                let hash = UInt64(UInt(bitPattern: h.finalize()))
                 let mask = capacity - 1
                 var p = Int(truncatingIfNeeded: hash) & mask
                 while true {

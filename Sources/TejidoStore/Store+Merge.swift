@@ -21,22 +21,31 @@ extension Store {
             "INSERT OR IGNORE INTO set_adds(rec, field, stamp, kind, elem, ecbor, cs_id, op) VALUES(?,?,?,?,?,?,?,?)")
         let insRemove = try statement("INSERT OR IGNORE INTO set_removes(rec, field, cs_id, op, ecbor) VALUES(?,?,?,?,?)")
 
+        // Every record key hashed first and its place in the index touched, all before the first
+        // lookup: the cache misses then overlap instead of coming one op at a time.
+        var hashes = [UInt64](repeating: 0, count: body.ops.count)
+        for (index, op) in body.ops.enumerated() {
+            if let r = op.record { hashes[index] = recordIDs.hash(ns: item.ns, collection: r.collection, id: r.id) }
+        }
+        recordIDs.warm(hashes)
+
         for (index, op) in body.ops.enumerated() {
             var stamp: [UInt8] { Stamp.finish(prefix, opIndex: index) }
+            let hash = hashes[index]
             switch op {
             case .set(let r, let field, let value):
-                let rec = try writtenRecordID(ns: item.ns, r)
+                let rec = try writtenRecordID(ns: item.ns, r, hash: hash)
                 let (kind, v) = ValueKind.of(value)
                 pendingHistory.append(PendingRow(rec: rec, field: field, prefix: prefix, opIndex: UInt32(index), kind: kind.rawValue, value: v, cs: item.seqno))
                 columns.insert(r.collection, field, .register)
             case .delete(let r):
-                deleted[try recordID(ns: item.ns, r)] = stamp
+                deleted[try recordID(ns: item.ns, r, hash: hash)] = stamp
             case .counterAdd(let r, let field, let delta):
-                let rec = try writtenRecordID(ns: item.ns, r)
+                let rec = try writtenRecordID(ns: item.ns, r, hash: hash)
                 pendingCounters.append(PendingRow(rec: rec, field: field, prefix: prefix, opIndex: UInt32(index), kind: 0, value: .integer(delta), cs: item.seqno))
                 columns.insert(r.collection, field, .counter)
             case .setAdd(let r, let field, let element):
-                let rec = try writtenRecordID(ns: item.ns, r)
+                let rec = try writtenRecordID(ns: item.ns, r, hash: hash)
                 let (kind, v) = ValueKind.of(element)
                 insAdd.bind(1, rec); insAdd.bind(2, field); insAdd.bind(blob: 3, stamp); insAdd.bind(4, kind.rawValue)
                 insAdd.bind(5, v); insAdd.bind(blob: 6, element.cborBytes); insAdd.bind(blob: 7, id.bytes); insAdd.bind(8, Int64(index))
@@ -44,7 +53,7 @@ extension Store {
                 localAdds.append(LocalAdd(rec: rec, field: field, element: element, index: index))
                 columns.insert(r.collection, field, .set)
             case .setRemove(let r, let field, let element, let observed):
-                let rec = try recordID(ns: item.ns, r)
+                let rec = try recordID(ns: item.ns, r, hash: hash)
                 let ecbor = element.cborBytes
                 for o in observed {
                     try insRemove.run([.integer(rec), .text(field), .blob(o.changeset.bytes), .integer(Int64(o.index)), .blob(ecbor)])
@@ -180,18 +189,20 @@ extension Store {
     static let maxClockLead: UInt64 = 86_400_000
 
     /// The local row id of a record, creating the row on first use.
-    func recordID(ns: Int64, _ r: RecordKey) throws -> Int64 {
-        try recordSlot(ns: ns, r, writing: false)
+    func recordID(ns: Int64, _ r: RecordKey, hash: UInt64? = nil) throws -> Int64 {
+        try recordSlot(ns: ns, r, writing: false, hash: hash)
     }
 
     /// The row id of a record that an op writes (a set, counter add or set add), marking it as
     /// holding at least one write: the flag is monotonic and makes the record visible.
-    func writtenRecordID(ns: Int64, _ r: RecordKey) throws -> Int64 {
-        try recordSlot(ns: ns, r, writing: true)
+    func writtenRecordID(ns: Int64, _ r: RecordKey, hash: UInt64? = nil) throws -> Int64 {
+        try recordSlot(ns: ns, r, writing: true, hash: hash)
     }
 
-    private func recordSlot(ns: Int64, _ r: RecordKey, writing: Bool) throws -> Int64 {
-        let probe = recordIDs.lookup(ns: ns, collection: r.collection, id: r.id)
+    /// `hash`, when given, is the record index's hash of the key (see `RecordIndex.warm`).
+    private func recordSlot(ns: Int64, _ r: RecordKey, writing: Bool, hash: UInt64?) throws -> Int64 {
+        let hash = hash ?? recordIDs.hash(ns: ns, collection: r.collection, id: r.id)
+        let probe = recordIDs.lookup(ns: ns, collection: r.collection, id: r.id, hash: hash)
         var slot: RecordIndex.Slot
         if let cached = probe.slot {
             if cached.written || !writing { return cached.rec }
@@ -205,7 +216,7 @@ extension Store {
         }
         if recordIDs.count >= 200_000 {
             recordIDs.removeAll()
-            recordIDs.set(recordIDs.lookup(ns: ns, collection: r.collection, id: r.id), ns: ns, collection: r.collection, id: r.id, slot: slot)
+            recordIDs.set(recordIDs.lookup(ns: ns, collection: r.collection, id: r.id, hash: hash), ns: ns, collection: r.collection, id: r.id, slot: slot)
         } else {
             recordIDs.set(probe, ns: ns, collection: r.collection, id: r.id, slot: slot)
         }
