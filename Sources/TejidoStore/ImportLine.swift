@@ -117,18 +117,19 @@ struct ImportLine {
             field: field, value: value)
     }
 
-    /// The ops of this line: one, or several removes when it names more adds than one op may.
-    func ops(store: Store, ns: Int64) throws -> [Op] {
+    /// Appends the ops of this line: one, or several removes when it names more adds than one op
+    /// may. (Appending, not returning an array: this runs once per line on the applying thread.)
+    func appendOps(to ops: inout [Op], store: Store, ns: Int64) throws {
         switch kind {
-        case .set: return [.set(record, field: field, value: value)]
+        case .set: ops.append(.set(record, field: field, value: value))
         case .inc:
             guard case .int(let d) = value else { throw StoreError.badImportLine(line: number, detail: "inc needs an integer value") }
-            return [.counterAdd(record, field: field, delta: d)]
-        case .add: return [.setAdd(record, field: field, element: value)]
+            ops.append(.counterAdd(record, field: field, delta: d))
+        case .add: ops.append(.setAdd(record, field: field, element: value))
         case .remove:
             let observed = try store.observedAdds(ns: ns, record: record, field: field, element: value)
-            return Store.removeOps(record, field: field, element: value, observed: observed)
-        case .delete: return [.delete(record)]
+            ops.append(contentsOf: Store.removeOps(record, field: field, element: value, observed: observed))
+        case .delete: ops.append(.delete(record))
         }
     }
 }

@@ -78,7 +78,7 @@ extension Store {
             let target = try namespace(named: options.namespace ?? first.replica, line: first.number)
             var ops: [Op] = []
             ops.reserveCapacity(pending.count)
-            for line in pending { ops.append(contentsOf: try line.ops(store: self, ns: target.ns)) }
+            for line in pending { try line.appendOps(to: &ops, store: self, ns: target.ns) }
             batchLast = try batch.write(namespace: target.root, nsID: target.ns, ops: ops)
             inBatch += 1
             batchOps += ops.count
