@@ -12,8 +12,14 @@ public enum SyncLimits {
     public static let maxHeadsPerSession = 1_000_000
     /// Most changesets in one batch.
     public static let maxBatchCount = 4_096
-    /// Envelope bytes after which a sender closes a batch (one envelope may exceed it, up to 1 MiB).
+    /// Envelope bytes after which a sender closes its first batch (one envelope may exceed it, up
+    /// to 1 MiB); later batches adapt between `minBatchBytes` and `maxBatchBytes` (`BatchSizer`).
     public static let batchBytes = 1 << 20
+    /// The smallest byte target a sender adapts to, on a slow link.
+    public static let minBatchBytes = 256 << 10
+    /// The largest byte target a sender adapts to, on a fast link: with one last envelope of up to
+    /// 1 MiB and the framing of 4,096 envelopes, a batch stays under the 4 MiB frame limit.
+    public static let maxBatchBytes = 5 << 19
     /// Longest error message text, in bytes.
     public static let maxErrorText = 1_024
 }

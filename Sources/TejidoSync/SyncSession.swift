@@ -1,3 +1,4 @@
+import Foundation
 import TejidoCore
 import TejidoStore
 
@@ -17,7 +18,10 @@ public final class SyncSession {
         public var sends = true
         public var receives = true
         public var batchCount = 1_000
-        public var batchBytes = SyncLimits.batchBytes
+        /// Envelope bytes per batch: where it starts and how far it adapts (`BatchSizer`).
+        public var batchBytes = BatchSizer()
+        /// Seconds on a monotonic clock, for adapting batch sizes (tests fix it).
+        public var clock: @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime }
         /// For a client: the server's key as its TLS certificate proved it. A client writes its
         /// digests before it reads the server's hello, so only with this does it offer what is for
         /// that key alone (private namespaces, share lists). The hello must then carry this key (`checkPeer`).
@@ -61,6 +65,9 @@ public final class SyncSession {
     private var sentDone = false
     private var peerDone = false
     private var inFlight: [OutgoingChangeset] = []
+    /// When the batch in flight went out, on `options.clock`.
+    private var inFlightSince: Double = 0
+    private var batchSizer: BatchSizer
     /// The batch after the one in flight, read while the peer commits.
     private var prefetched: Result<[OutgoingChangeset], SyncError>?
 
@@ -68,6 +75,7 @@ public final class SyncSession {
         self.role = role
         self.replica = replica
         self.options = options
+        self.batchSizer = options.batchBytes
     }
 
     public var isFinished: Bool { phase == .finished }
@@ -231,7 +239,7 @@ public final class SyncSession {
     public func prefetch() {
         guard sending, !inFlight.isEmpty, prefetched == nil else { return }
         prefetched = Result { () throws(SyncError) in
-            try storeCall { try replica.nextBatch(maxCount: options.batchCount, maxBytes: options.batchBytes) }
+            try storeCall { try replica.nextBatch(maxCount: options.batchCount, maxBytes: batchSizer.target) }
         }
     }
 
@@ -241,10 +249,11 @@ public final class SyncSession {
             prefetched = nil
             batch = try ahead.get()
         } else {
-            batch = try storeCall { try replica.nextBatch(maxCount: options.batchCount, maxBytes: options.batchBytes) }
+            batch = try storeCall { try replica.nextBatch(maxCount: options.batchCount, maxBytes: batchSizer.target) }
         }
         guard !batch.isEmpty else { return finishSending() }
         inFlight = batch
+        inFlightSince = options.clock()
         stats.written += batch.count
         let remaining = max(0, stats.toSend - stats.sent - batch.count)
         return [.changesets(batch.map(\.envelope), remaining: UInt64(remaining))]
@@ -269,6 +278,7 @@ public final class SyncSession {
             if c.seq > peerHolds[c.namespace]?[c.author] ?? 0 { peerHolds[c.namespace, default: [:]][c.author] = c.seq }
         }
         inFlight = []
+        batchSizer.acknowledged(after: options.clock() - inFlightSince)
         return try nextBatch()
     }
 
