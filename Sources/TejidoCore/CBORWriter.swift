@@ -69,4 +69,5 @@ public struct CBORWriter: Sendable {
     }
 
     public mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+    public mutating func raw(_ b: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: b) }
 }

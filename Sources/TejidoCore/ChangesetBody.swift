@@ -33,7 +33,13 @@ public struct ChangesetBody: Equatable, Sendable {
 
     /// Deterministic CBOR bytes. The caller guarantees the fields obey the format (the store's write path does).
     public func encoded() -> [UInt8] {
-        var w = CBORWriter(capacity: 160 + ops.count * 48)
+        encoded(opsEncoding: nil)
+    }
+
+    /// The same bytes as `encoded()`, with the ops array taken as already encoded: `opsEncoding`
+    /// must be `ChangesetBody.encode(ops: ops)` (import encodes ops on its reading thread).
+    public func encoded(opsEncoding: [UInt8]?) -> [UInt8] {
+        var w = CBORWriter(capacity: 240 + (opsEncoding?.count ?? ops.count * 80))
         var n = 8
         if prev != nil { n += 1 }
         if message != nil { n += 1 }
@@ -47,10 +53,22 @@ public struct ChangesetBody: Equatable, Sendable {
         w.unsigned(6); w.arrayHeader(deps.count)
         for d in deps { w.byteString(d.bytes) }
         w.unsigned(7); w.unsigned(hlc.rawValue)
-        w.unsigned(8); w.arrayHeader(ops.count)
-        for op in ops { op.encode(into: &w) }
+        w.unsigned(8)
+        if let opsEncoding { w.raw(opsEncoding) } else { Self.encode(ops: ops, into: &w) }
         if let message { w.unsigned(9); w.text(message) }
         return w.bytes
+    }
+
+    /// The body's ops array (key 8's value) on its own.
+    public static func encode(ops: [Op]) -> [UInt8] {
+        var w = CBORWriter(capacity: 8 + ops.count * 80)
+        encode(ops: ops, into: &w)
+        return w.bytes
+    }
+
+    private static func encode(ops: [Op], into w: inout CBORWriter) {
+        w.arrayHeader(ops.count)
+        for op in ops { op.encode(into: &w) }
     }
 
     /// Decodes body bytes, rejecting anything that is not the one canonical encoding of a valid body.

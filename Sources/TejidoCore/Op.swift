@@ -48,7 +48,7 @@ public enum Op: Hashable, Sendable {
         }
     }
 
-    func encode(into w: inout CBORWriter) {
+    public func encode(into w: inout CBORWriter) {
         func rec(_ r: RecordKey) {
             w.text(r.collection)
             w.text(r.id)

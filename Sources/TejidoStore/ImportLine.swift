@@ -117,19 +117,30 @@ struct ImportLine {
             field: field, value: value)
     }
 
+    /// The op of a line that needs nothing of the store: every kind but a remove.
+    var storelessOp: Op? {
+        switch kind {
+        case .set: return .set(record, field: field, value: value)
+        case .inc:
+            // `build` only makes an inc line with an integer value.
+            guard case .int(let d) = value else { return nil }
+            return .counterAdd(record, field: field, delta: d)
+        case .add: return .setAdd(record, field: field, element: value)
+        case .delete: return .delete(record)
+        case .remove: return nil
+        }
+    }
+
     /// Appends the ops of this line: one, or several removes when it names more adds than one op
     /// may. (Appending, not returning an array: this runs once per line on the applying thread.)
     func appendOps(to ops: inout [Op], store: Store, ns: Int64) throws {
+        if let op = storelessOp { return ops.append(op) }
         switch kind {
-        case .set: ops.append(.set(record, field: field, value: value))
-        case .inc:
-            guard case .int(let d) = value else { throw StoreError.badImportLine(line: number, detail: "inc needs an integer value") }
-            ops.append(.counterAdd(record, field: field, delta: d))
-        case .add: ops.append(.setAdd(record, field: field, element: value))
         case .remove:
             let observed = try store.observedAdds(ns: ns, record: record, field: field, element: value)
             ops.append(contentsOf: Store.removeOps(record, field: field, element: value, observed: observed))
-        case .delete: ops.append(.delete(record))
+        default:
+            throw StoreError.badImportLine(line: number, detail: "inc needs an integer value")
         }
     }
 }

@@ -33,7 +33,11 @@ extension Store {
             spoolPath: directory.appendingPathComponent(".import-\(getpid()).tmp").path, options: options)
         let readerThread = Thread { reader.run() }
         readerThread.start()
+        let preparer = ImportPreparer(reader: reader)
+        let preparerThread = Thread { preparer.run() }
+        preparerThread.start()
         defer {
+            preparer.stop()
             reader.cancel()
             if ownsFD { close(fd) }
         }
@@ -66,27 +70,31 @@ extension Store {
         }
 
         var summary = ImportSummary()
-        var pending: [ImportLine] = []
+        var pending = ImportChangeset(lines: [])
         var inBatch = 0
         var batchOps = 0
         var batchLast: ChangesetID?
         let batch = LocalBatch(store: self, signer: nodeKey)
 
         func flushChangeset() throws {
-            guard let first = pending.first else { return }
+            guard let first = pending.lines.first else { return }
             if !batch.isOpen { try batch.begin() }
             let target = try namespace(named: options.namespace ?? first.replica, line: first.number)
-            var ops: [Op] = []
-            ops.reserveCapacity(pending.count)
-            for line in pending { try line.appendOps(to: &ops, store: self, ns: target.ns) }
-            batchLast = try batch.write(namespace: target.root, nsID: target.ns, ops: ops)
+            let (ops, encoding) = try pending.opsAndEncoding(store: self, ns: target.ns)
+            batchLast = try batch.write(namespace: target.root, nsID: target.ns, ops: ops, opsEncoding: encoding)
             inBatch += 1
             batchOps += ops.count
-            pending.removeAll(keepingCapacity: true)
         }
         var lastCommit = Date()
         func commitBatch(final: Bool) throws {
-            guard batch.isOpen else { return }
+            guard batch.isOpen else {
+                // The last changeset was committed on its own, as a batch that was due: a finished
+                // import must still leave no place to resume from.
+                if final, sourceKey != nil {
+                    try write { try run("DELETE FROM meta WHERE key IN ('import_source', 'import_line')") }
+                }
+                return
+            }
             // Where this import stands commits with the batch: a cut import resumes exactly after it.
             if let sourceKey {
                 if final {
@@ -106,9 +114,9 @@ extension Store {
             progress(summary)
         }
         do {
-            while let changeset = try reader.next() {
+            while let changeset = try preparer.next() {
                 pending = changeset
-                summary.lines = changeset.last?.number ?? summary.lines
+                summary.lines = changeset.lines.last?.number ?? summary.lines
                 try flushChangeset()
                 let due = inBatch >= options.changesetsPerCommit || Date().timeIntervalSince(lastCommit) >= options.commitInterval
                 if due, try inputIsGood() {

@@ -55,7 +55,8 @@ extension Store {
         }
 
         /// Builds, hashes, queues for signing and merges one changeset; returns its id.
-        func write(namespace root: [UInt8], nsID: Int64, ops: [Op]) throws -> ChangesetID {
+        /// `opsEncoding`, if given, is `ChangesetBody.encode(ops: ops)`, made elsewhere.
+        func write(namespace root: [UInt8], nsID: Int64, ops: [Op], opsEncoding: [UInt8]? = nil) throws -> ChangesetID {
             let author = signer.publicKey.bytes
             let authorID = try store.keyID(author)
             var feed: Feed
@@ -92,7 +93,7 @@ extension Store {
             let body = ChangesetBody(
                 network: store.networkID, namespace: root, author: author, seq: feed.seq + 1, prev: feed.prev,
                 deps: feed.prev == nil || feeds[nsID] == nil ? feed.deps : [], hlc: store.clock, ops: ops)
-            let bytes = body.encoded()
+            let bytes = body.encoded(opsEncoding: opsEncoding)
             guard bytes.count + 80 <= FormatLimits.maxEnvelopeBytes else {
                 throw StoreError.invalidChangeset("changeset of \(bytes.count) bytes is over the \(FormatLimits.maxEnvelopeBytes)-byte limit")
             }

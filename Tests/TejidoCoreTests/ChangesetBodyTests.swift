@@ -27,6 +27,15 @@ struct ChangesetBodyTests {
         #expect(kinds.count == 7)
     }
 
+    @Test("A body encoded around ops encoded apart is byte for byte the same", arguments: [5, 6] as [UInt64])
+    func opsEncodedApart(_ seed: UInt64) {
+        var gen = BodyGenerator(seed: seed)
+        for i in 0..<250 {
+            let body = gen.body()
+            #expect(body.encoded(opsEncoding: ChangesetBody.encode(ops: body.ops)) == body.encoded(), "seed \(seed) iteration \(i)")
+        }
+    }
+
     @Test("Messages, deps and a body inside a larger buffer")
     func fullBody() throws {
         let a = ChangesetID(bytes: [UInt8](repeating: 0xaa, count: 32))!

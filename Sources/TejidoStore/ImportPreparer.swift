@@ -1,0 +1,84 @@
+import Foundation
+import TejidoCore
+
+/// Makes each changeset's ops and their encoding (`ImportChangeset`) on a thread of its own,
+/// between the reader and the applying thread. That work would otherwise fall to the applying
+/// thread, the import's critical path; it is kept off the reader too, whose verdict on the whole
+/// input gates the first commit and should come as early as the input can be checked.
+///
+/// `@unchecked Sendable`: the queue and the flags are only touched under `condition`.
+final class ImportPreparer: @unchecked Sendable {
+    private let reader: ImportReader
+    private let condition = NSCondition()
+    private var ready: [ImportChangeset] = []
+    private var head = 0
+    /// How the reader's sequence ended: nil while it goes on.
+    private var end: Result<Void, any Error>?
+    private var stopped = false
+
+    /// Changesets prepared ahead of the applying thread, at most.
+    static let capacity = 64
+
+    init(reader: ImportReader) {
+        self.reader = reader
+    }
+
+    func run() {
+        while true {
+            let lines: [ImportLine]?
+            do { lines = try reader.next() } catch {
+                finish(.failure(error))
+                return
+            }
+            guard let lines else {
+                finish(.success(()))
+                return
+            }
+            let prepared = ImportChangeset(lines: lines)
+            condition.lock()
+            while ready.count - head >= Self.capacity && !stopped { condition.wait() }
+            if stopped {
+                condition.unlock()
+                return
+            }
+            ready.append(prepared)
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    private func finish(_ result: Result<Void, any Error>) {
+        condition.lock()
+        end = result
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next changeset, nil at the end of the input; throws what the reader threw, in the same
+    /// place in the sequence.
+    func next() throws -> ImportChangeset? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == ready.count && end == nil { condition.wait() }
+        if head < ready.count {
+            let c = ready[head]
+            head += 1
+            if head >= 256 {
+                ready.removeFirst(head)
+                head = 0
+            }
+            condition.broadcast()
+            return c
+        }
+        if case .failure(let error)? = end { throw error }
+        return nil
+    }
+
+    /// Lets the thread go: it ends once the reader hands it nothing more (see `ImportReader.cancel`).
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
