@@ -34,6 +34,9 @@ final class RecordIndex {
     //   26 id byte count (2 bytes, ids are at most 256), 28 offset in `long` (4 bytes),
     //   32 the key bytes (collection then id) when they fit in 32.
     private static let placeBytes = 64
+    /// The most records kept: the merge starts the index over when it is full, so its table
+    /// never grows past 131,072 places (8 MiB), however many records a store holds.
+    static let maxEntries = 1 << 16
     private static let inlineBytes = 32
     private var places: UnsafeMutableRawPointer
     private var capacity: Int

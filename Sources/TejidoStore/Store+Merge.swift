@@ -17,8 +17,6 @@ extension Store {
         var columns = ColumnList()
         var localAdds: [LocalAdd] = []
 
-        let insAdd = try statement(
-            "INSERT OR IGNORE INTO set_adds(rec, field, stamp, kind, elem, ecbor, cs_id, op) VALUES(?,?,?,?,?,?,?,?)")
         let insRemove = try statement("INSERT OR IGNORE INTO set_removes(rec, field, cs_id, op, ecbor) VALUES(?,?,?,?,?)")
 
         // Every record key hashed first and its place in the index touched, all before the first
@@ -36,20 +34,20 @@ extension Store {
             case .set(let r, let field, let value):
                 let rec = try writtenRecordID(ns: item.ns, r, hash: hash)
                 let (kind, v) = ValueKind.of(value)
-                pendingHistory.append(PendingRow(rec: rec, field: field, prefix: prefix, opIndex: UInt32(index), kind: kind.rawValue, value: v, cs: item.seqno))
+                pendingHistory.append(PendingRow(rec: rec, field: field, prefix: prefix, opIndex: UInt32(index), kind: kind.rawValue, value: v, cs: item.seqno, add: nil))
                 columns.insert(r.collection, field, .register)
             case .delete(let r):
                 deleted[try recordID(ns: item.ns, r, hash: hash)] = stamp
             case .counterAdd(let r, let field, let delta):
                 let rec = try writtenRecordID(ns: item.ns, r, hash: hash)
-                pendingCounters.append(PendingRow(rec: rec, field: field, prefix: prefix, opIndex: UInt32(index), kind: 0, value: .integer(delta), cs: item.seqno))
+                pendingCounters.append(PendingRow(rec: rec, field: field, prefix: prefix, opIndex: UInt32(index), kind: 0, value: .integer(delta), cs: item.seqno, add: nil))
                 columns.insert(r.collection, field, .counter)
             case .setAdd(let r, let field, let element):
                 let rec = try writtenRecordID(ns: item.ns, r, hash: hash)
                 let (kind, v) = ValueKind.of(element)
-                insAdd.bind(1, rec); insAdd.bind(2, field); insAdd.bind(blob: 3, stamp); insAdd.bind(4, kind.rawValue)
-                insAdd.bind(5, v); insAdd.bind(blob: 6, element.cborBytes); insAdd.bind(blob: 7, id.bytes); insAdd.bind(8, Int64(index))
-                try insAdd.step(); insAdd.resetKeepingBindings()
+                pendingSetAdds.append(PendingRow(
+                    rec: rec, field: field, prefix: prefix, opIndex: UInt32(index), kind: kind.rawValue, value: v, cs: item.seqno,
+                    add: SetAddColumns(element: element.cborBytes, changeset: id)))
                 localAdds.append(LocalAdd(rec: rec, field: field, element: element, index: index))
                 columns.insert(r.collection, field, .set)
             case .setRemove(let r, let field, let element, let observed):
@@ -89,15 +87,42 @@ extension Store {
             """, [.integer(item.ns), .integer(item.author), .integer(Int64(body.seq)), .blob(id.bytes)])
     }
 
-    /// Writes the register and counter rows merged in this transaction, each table's sorted by
-    /// key: inserting a whole batch in B-tree order touches each page once and keeps the cursor
-    /// path hot. Called before COMMIT, and before anything in the transaction reads those tables.
+    /// Writes the register, counter and set-add rows merged in this transaction, each table's
+    /// sorted by key: inserting a whole batch in B-tree order touches each page once and keeps the
+    /// cursor path hot. Called before COMMIT, and before anything in the transaction reads those
+    /// tables (`observedAdds` writes the set adds first).
     func flushPending() throws {
-        try flush(&pendingHistory, into: "history(rec, field, stamp, kind, value, cs)", withKind: true)
-        try flush(&pendingCounters, into: "counters(rec, field, stamp, delta, cs)", withKind: false)
+        try flush(&pendingHistory, into: .history)
+        try flush(&pendingCounters, into: .counters)
+        try flushPendingSetAdds()
     }
 
-    private func flush(_ rows: inout [PendingRow], into table: String, withKind: Bool) throws {
+    func flushPendingSetAdds() throws {
+        try flush(&pendingSetAdds, into: .setAdds)
+    }
+
+    /// The tables whose rows wait for `flushPending`, and their columns.
+    enum PendingTable {
+        case history, counters, setAdds
+
+        var insert: String {
+            switch self {
+            case .history: "INSERT OR IGNORE INTO history(rec, field, stamp, kind, value, cs) VALUES"
+            case .counters: "INSERT OR IGNORE INTO counters(rec, field, stamp, delta, cs) VALUES"
+            case .setAdds: "INSERT OR IGNORE INTO set_adds(rec, field, stamp, kind, elem, ecbor, cs_id, op) VALUES"
+            }
+        }
+
+        var width: Int32 {
+            switch self {
+            case .history: 6
+            case .counters: 5
+            case .setAdds: 8
+            }
+        }
+    }
+
+    private func flush(_ rows: inout [PendingRow], into table: PendingTable) throws {
         guard !rows.isEmpty else { return }
         rows.sort { a, b in
             if a.rec != b.rec { return a.rec < b.rec }
@@ -109,11 +134,10 @@ extension Store {
         // work (bytecode start and halt) as in the B-tree insert itself. Stamps, field names and
         // text values are copied into one buffer per statement and bound without SQLite copying
         // them again, which saves an allocation per value.
-        let width: Int32 = withKind ? 6 : 5
+        let width = table.width
         let placeholders = "(" + repeatElement("?", count: Int(width)).joined(separator: ",") + ")"
-        let insert = "INSERT OR IGNORE INTO \(table) VALUES"
-        let many = try statement(insert + repeatElement(placeholders, count: Self.rowsPerInsert).joined(separator: ","))
-        let one = try statement(insert + placeholders)
+        let many = try statement(table.insert + repeatElement(placeholders, count: Self.rowsPerInsert).joined(separator: ","))
+        let one = try statement(table.insert + placeholders)
         var arena: [UInt8] = []
         arena.reserveCapacity(Self.rowsPerInsert * 128)
         var spans: [(field: Range<Int>, stamp: Range<Int>, text: Range<Int>?)] = []
@@ -147,10 +171,16 @@ extension Store {
                     st.bind(c, row.rec); c += 1
                     st.bind(unsafeText: c, UnsafeBufferPointer(rebasing: a[span.field])); c += 1
                     st.bind(unsafeBlob: c, UnsafeBufferPointer(rebasing: a[span.stamp])); c += 1
-                    if withKind { st.bind(c, row.kind); c += 1 }
+                    if table != .counters { st.bind(c, row.kind); c += 1 }
                     if let text = span.text { st.bind(unsafeText: c, UnsafeBufferPointer(rebasing: a[text])) } else { st.bind(c, row.value) }
                     c += 1
-                    st.bind(c, row.cs)
+                    if table == .setAdds, let add = row.add {
+                        st.bind(blob: c, add.element); c += 1
+                        st.bind(blob: c, add.changeset.bytes); c += 1
+                        st.bind(c, Int64(row.opIndex))
+                    } else {
+                        st.bind(c, row.cs)
+                    }
                 }
                 try st.step()
                 // The bound bytes are only valid inside this closure.
@@ -163,9 +193,9 @@ extension Store {
 
     static let rowsPerInsert = 64
 
-    /// A register write or a counter add waiting for `flushPending`. Its stamp is the changeset's
-    /// shared prefix and the op index, put together only when the row is written. For a counter,
-    /// `value` is the delta and `kind` is unused.
+    /// A register write, a counter add or a set add waiting for `flushPending`. Its stamp is the
+    /// changeset's shared prefix and the op index, put together only when the row is written.
+    /// For a counter, `value` is the delta and `kind` is unused; a set add has `add`.
     struct PendingRow {
         let rec: Int64
         let field: String
@@ -174,6 +204,13 @@ extension Store {
         let kind: Int64
         let value: SQLiteValue
         let cs: Int64
+        let add: SetAddColumns?
+    }
+
+    /// What a set-add row has beyond the others: the element's CBOR and the add's changeset id.
+    struct SetAddColumns {
+        let element: [UInt8]
+        let changeset: ChangesetID
     }
 
     /// Moves the clock past an applied changeset's HLC, so later local writes sort after it, but
@@ -214,7 +251,7 @@ extension Store {
             try run("UPDATE records SET written=1 WHERE rec=? AND written=0", [.integer(slot.rec)])
             slot.written = true
         }
-        if recordIDs.count >= 200_000 {
+        if recordIDs.count >= RecordIndex.maxEntries {
             recordIDs.removeAll()
             recordIDs.set(recordIDs.lookup(ns: ns, collection: r.collection, id: r.id, hash: hash), ns: ns, collection: r.collection, id: r.id, slot: slot)
         } else {

@@ -186,6 +186,8 @@ extension Store {
 
     /// The visible adds of an element: what a remove issued now has observed.
     func observedAdds(ns: Int64, record: RecordKey, field: String, element: Value) throws -> [OpRef] {
+        // Adds merged earlier in this transaction (an import) must be seen too.
+        try flushPendingSetAdds()
         let rec = try recordID(ns: ns, record)
         let st = try statement(
             """

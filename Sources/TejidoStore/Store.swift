@@ -39,10 +39,11 @@ public final class Store {
     /// Ids that pending grant, revoke or name changesets wait for, with their namespaces; loaded once per transaction.
     var authorityAwaited: [[UInt8]: Set<Int64>]?
     var knownColumns: Set<ColumnKey> = []
-    /// Register writes and counter adds merged in the open transaction, written sorted by
-    /// `flushPending` before COMMIT.
+    /// Register writes, counter adds and set adds merged in the open transaction, written sorted
+    /// by `flushPending` before COMMIT.
     var pendingHistory: [PendingRow] = []
     var pendingCounters: [PendingRow] = []
+    var pendingSetAdds: [PendingRow] = []
 
     // MARK: Opening
 
@@ -216,6 +217,7 @@ public final class Store {
         knownColumns.removeAll()
         pendingHistory.removeAll()
         pendingCounters.removeAll()
+        pendingSetAdds.removeAll()
         if let stored = try? storedCounters() { (clock, nextApplied) = stored }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TejidoCore
 import TejidoTestSupport
@@ -35,6 +36,25 @@ import TejidoTestSupport
             let (ops2, encoding2) = try ImportChangeset(lines: plain).opsAndEncoding(store: store, ns: ns)
             #expect(ops2.count == 4)
             #expect(encoding2 == ChangesetBody.encode(ops: ops2))
+        }
+    }
+
+    /// Set adds wait in memory until the commit; a remove later in the same import must still
+    /// observe an add made earlier in it (one transaction), or the add would survive.
+    @Test func aRemoveSeesAnAddOfTheSameImportNotYetWritten() throws {
+        try withTemporaryStore { store in
+            _ = try store.createNamespace(name: "chiapas")
+            let file = store.directory.appendingPathComponent("w.jsonl")
+            let lines = [
+                #"{"replica":"chiapas","txn":1,"op":"add","collection":"events","id":"e1","field":"tags","value":"luz"}"#,
+                #"{"replica":"chiapas","txn":1,"op":"add","collection":"events","id":"e1","field":"tags","value":"agua"}"#,
+                #"{"replica":"chiapas","txn":2,"op":"remove","collection":"events","id":"e1","field":"tags","value":"luz"}"#,
+            ]
+            try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+            let summary = try store.importJSONLines(path: file.path)
+            #expect(summary.changesets == 2)
+            let record = try store.get(namespace: "chiapas", record: RecordKey(collection: "events", id: "e1"))
+            #expect(record?.fields["tags"] == .set([.text("agua")]))
         }
     }
 }
