@@ -12,12 +12,16 @@ final class ImportPreparer: @unchecked Sendable {
     private let condition = NSCondition()
     private var ready: [ImportChangeset] = []
     private var head = 0
+    /// Lines in `ready[head...]`.
+    private var readyLines = 0
     /// How the reader's sequence ended: nil while it goes on.
     private var end: Result<Void, any Error>?
     private var stopped = false
 
-    /// Changesets prepared ahead of the applying thread, at most.
-    static let capacity = 64
+    /// Lines prepared ahead of the applying thread, at most (beyond one changeset, which may hold
+    /// up to 10,000): counted in lines, like the reader's queue, so that large changesets cannot
+    /// make it hold much more than the reader does.
+    static let capacity = 4_096
 
     init(reader: ImportReader) {
         self.reader = reader
@@ -36,12 +40,13 @@ final class ImportPreparer: @unchecked Sendable {
             }
             let prepared = ImportChangeset(lines: lines)
             condition.lock()
-            while ready.count - head >= Self.capacity && !stopped { condition.wait() }
+            while readyLines > 0 && readyLines + lines.count > Self.capacity && !stopped { condition.wait() }
             if stopped {
                 condition.unlock()
                 return
             }
             ready.append(prepared)
+            readyLines += lines.count
             condition.broadcast()
             condition.unlock()
         }
@@ -63,6 +68,7 @@ final class ImportPreparer: @unchecked Sendable {
         if head < ready.count {
             let c = ready[head]
             head += 1
+            readyLines -= c.lines.count
             if head >= 256 {
                 ready.removeFirst(head)
                 head = 0

@@ -36,6 +36,11 @@ import TejidoTestSupport
         let worst = SyncLimits.maxBatchBytes - 1 + FormatLimits.maxEnvelopeBytes + SyncLimits.maxBatchCount * 5 + 16
         #expect(worst <= SyncLimits.maxFrameBytes)
         #expect(SyncLimits.minBatchBytes <= SyncLimits.batchBytes && SyncLimits.batchBytes <= SyncLimits.maxBatchBytes)
+        // A sizer asked for more than that is held to it.
+        var big = BatchSizer(start: 1 << 20, min: 1 << 10, max: 8 << 20)
+        #expect(big.max == SyncLimits.maxBatchBytes)
+        for _ in 0..<10 { big.acknowledged(after: 0) }
+        #expect(big.target == SyncLimits.maxBatchBytes)
     }
 
     /// A server sending 120 changesets in batches that start at 4 KiB: with acks that come at
