@@ -37,7 +37,7 @@ public struct ChangesetBody: Equatable, Sendable {
     }
 
     /// The same bytes as `encoded()`, with the ops array taken as already encoded: `opsEncoding`
-    /// must be `ChangesetBody.encode(ops: ops)` (import encodes ops on its reading thread).
+    /// must be `ChangesetBody.encode(ops: ops)` (import encodes most ops on a preparing thread).
     public func encoded(opsEncoding: [UInt8]?) -> [UInt8] {
         var w = CBORWriter(capacity: 240 + (opsEncoding?.count ?? ops.count * 80))
         var n = 8

@@ -113,12 +113,6 @@ public final class SQLiteStatement {
         sqlite3_clear_bindings(handle)
     }
 
-    /// Resets for another execution, keeping the bindings: for loops that bind every parameter
-    /// again each time, where clearing them first is wasted work.
-    public func resetKeepingBindings() {
-        sqlite3_reset(handle)
-    }
-
     /// Binds, runs to completion and resets.
     public func run(_ values: [SQLiteValue] = []) throws {
         defer { reset() }

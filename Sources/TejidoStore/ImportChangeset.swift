@@ -41,7 +41,7 @@ struct ImportChangeset {
         firstOp.reserveCapacity(lines.count + 1)
         for (i, line) in lines.enumerated() {
             firstOp.append(ops.count)
-            if let op = lineOps[i] { ops.append(op) } else { try line.appendOps(to: &ops, store: store, ns: ns) }
+            if let op = lineOps[i] { ops.append(op) } else { ops.append(contentsOf: try line.storeOps(store: store, ns: ns)) }
         }
         firstOp.append(ops.count)
         var w = CBORWriter(capacity: encoded.count + 16 + (ops.count - lines.count + 8) * 120)

@@ -131,16 +131,11 @@ struct ImportLine {
         }
     }
 
-    /// Appends the ops of this line: one, or several removes when it names more adds than one op
-    /// may. (Appending, not returning an array: this runs once per line on the applying thread.)
-    func appendOps(to ops: inout [Op], store: Store, ns: Int64) throws {
-        if let op = storelessOp { return ops.append(op) }
-        switch kind {
-        case .remove:
-            let observed = try store.observedAdds(ns: ns, record: record, field: field, element: value)
-            ops.append(contentsOf: Store.removeOps(record, field: field, element: value, observed: observed))
-        default:
-            throw StoreError.badImportLine(line: number, detail: "inc needs an integer value")
-        }
+    /// The ops of a line that has no `storelessOp`: a remove, which reads the store for the adds it
+    /// observed (one op, or several when it names more adds than one op may).
+    func storeOps(store: Store, ns: Int64) throws -> [Op] {
+        guard kind == .remove else { throw StoreError.badImportLine(line: number, detail: "inc needs an integer value") }
+        let observed = try store.observedAdds(ns: ns, record: record, field: field, element: value)
+        return Store.removeOps(record, field: field, element: value, observed: observed)
     }
 }

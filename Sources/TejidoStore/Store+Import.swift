@@ -70,35 +70,33 @@ extension Store {
         }
 
         var summary = ImportSummary()
-        var pending = ImportChangeset(lines: [])
         var inBatch = 0
         var batchOps = 0
         var batchLast: ChangesetID?
         let batch = LocalBatch(store: self, signer: nodeKey)
 
-        func flushChangeset() throws {
-            guard let first = pending.lines.first else { return }
+        func writeChangeset(_ changeset: ImportChangeset) throws {
+            guard let first = changeset.lines.first else { return }
             if !batch.isOpen { try batch.begin() }
             let target = try namespace(named: options.namespace ?? first.replica, line: first.number)
-            let (ops, encoding) = try pending.opsAndEncoding(store: self, ns: target.ns)
+            let (ops, encoding) = try changeset.opsAndEncoding(store: self, ns: target.ns)
             batchLast = try batch.write(namespace: target.root, nsID: target.ns, ops: ops, opsEncoding: encoding)
             inBatch += 1
             batchOps += ops.count
         }
         var lastCommit = Date()
+        let clearResumeMarker = "DELETE FROM meta WHERE key IN ('import_source', 'import_line')"
         func commitBatch(final: Bool) throws {
             guard batch.isOpen else {
                 // The last changeset was committed on its own, as a batch that was due: a finished
                 // import must still leave no place to resume from.
-                if final, sourceKey != nil {
-                    try write { try run("DELETE FROM meta WHERE key IN ('import_source', 'import_line')") }
-                }
+                if final, sourceKey != nil { try write { try run(clearResumeMarker) } }
                 return
             }
             // Where this import stands commits with the batch: a cut import resumes exactly after it.
             if let sourceKey {
                 if final {
-                    try run("DELETE FROM meta WHERE key IN ('import_source', 'import_line')")
+                    try run(clearResumeMarker)
                 } else {
                     try run("INSERT OR REPLACE INTO meta(key, value) VALUES('import_source', ?), ('import_line', ?)",
                             [.text(sourceKey), .integer(Int64(summary.lines))])
@@ -115,9 +113,8 @@ extension Store {
         }
         do {
             while let changeset = try preparer.next() {
-                pending = changeset
                 summary.lines = changeset.lines.last?.number ?? summary.lines
-                try flushChangeset()
+                try writeChangeset(changeset)
                 let due = inBatch >= options.changesetsPerCommit || Date().timeIntervalSince(lastCommit) >= options.commitInterval
                 if due, try inputIsGood() {
                     try commitBatch(final: false)

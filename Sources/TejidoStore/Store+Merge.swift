@@ -101,11 +101,11 @@ extension Store {
         try flush(&pendingSetAdds, into: .setAdds)
     }
 
-    /// The tables whose rows wait for `flushPending`, and their columns.
-    enum PendingTable {
+    /// The tables whose rows wait for `flushPending`, their columns and their INSERTs.
+    enum PendingTable: CaseIterable {
         case history, counters, setAdds
 
-        var insert: String {
+        private var insert: String {
             switch self {
             case .history: "INSERT OR IGNORE INTO history(rec, field, stamp, kind, value, cs) VALUES"
             case .counters: "INSERT OR IGNORE INTO counters(rec, field, stamp, delta, cs) VALUES"
@@ -120,6 +120,15 @@ extension Store {
             case .setAdds: 8
             }
         }
+
+        /// The one-row and the `rowsPerInsert`-row INSERT, built once: set adds are flushed before
+        /// every remove an import makes, not only at commit.
+        var sql: (one: String, many: String) { Self.sql[self]! }
+
+        private static let sql: [PendingTable: (one: String, many: String)] = Dictionary(uniqueKeysWithValues: allCases.map { t in
+            let row = "(" + repeatElement("?", count: Int(t.width)).joined(separator: ",") + ")"
+            return (t, (t.insert + row, t.insert + repeatElement(row, count: Store.rowsPerInsert).joined(separator: ",")))
+        })
     }
 
     private func flush(_ rows: inout [PendingRow], into table: PendingTable) throws {
@@ -135,9 +144,8 @@ extension Store {
         // text values are copied into one buffer per statement and bound without SQLite copying
         // them again, which saves an allocation per value.
         let width = table.width
-        let placeholders = "(" + repeatElement("?", count: Int(width)).joined(separator: ",") + ")"
-        let many = try statement(table.insert + repeatElement(placeholders, count: Self.rowsPerInsert).joined(separator: ","))
-        let one = try statement(table.insert + placeholders)
+        let many = try statement(table.sql.many)
+        let one = try statement(table.sql.one)
         var arena: [UInt8] = []
         arena.reserveCapacity(Self.rowsPerInsert * 128)
         var spans: [(field: Range<Int>, stamp: Range<Int>, text: Range<Int>?)] = []

@@ -87,9 +87,9 @@ public final class Store {
             if !create && (appID != Int64(Schema.applicationID) || version == 0) {
                 throw StoreError.foreignDatabase(path: layout.database.path)
             }
-            // WAL with a full fsync at each commit: what is reported committed survives a crash or power cut.
             // A new store's page size; it is fixed once the first table exists (and WAL is on).
             if create { try db.execute("PRAGMA page_size=\(Self.pageSize)") }
+            // WAL with a full fsync at each commit: what is reported committed survives a crash or power cut.
             try db.execute(
                 """
                 PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;
