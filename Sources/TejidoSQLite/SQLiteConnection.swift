@@ -27,7 +27,38 @@ public final class SQLiteConnection {
         sqlite3_busy_timeout(db, 10_000)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        if onWALCommit != nil { sqlite3_wal_hook(handle, nil, nil) }
+        sqlite3_close_v2(handle)
+    }
+
+    /// Called on this connection's thread after each commit in WAL mode, with the number of
+    /// frames now in the log. Setting it replaces SQLite's automatic checkpoint (`WALCheckpointer`).
+    public var onWALCommit: ((Int) -> Void)? {
+        didSet {
+            guard onWALCommit != nil else {
+                sqlite3_wal_hook(handle, nil, nil)
+                return
+            }
+            sqlite3_wal_hook(handle, { context, _, _, frames in
+                guard let context else { return SQLITE_OK }
+                let connection = Unmanaged<SQLiteConnection>.fromOpaque(context).takeUnretainedValue()
+                connection.onWALCommit?(Int(frames))
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(self).toOpaque())
+        }
+    }
+
+    /// Copies what it can of the log into the database without waiting for or blocking anyone
+    /// (SQLITE_CHECKPOINT_PASSIVE). Returns the failure, if any; a busy log is not one.
+    @discardableResult
+    public func checkpointPassive() -> SQLiteError? {
+        var logFrames: Int32 = 0
+        var copied: Int32 = 0
+        let rc = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &copied)
+        if rc == SQLITE_OK || rc == SQLITE_BUSY { return nil }
+        return error(rc, sql: "checkpoint")
+    }
 
     /// The linked library's version number, e.g. 3040001.
     public static var libraryVersion: Int32 { sqlite3_libversion_number() }

@@ -12,6 +12,8 @@ public final class Store {
     public let directory: URL
     let layout: StoreLayout
     let db: SQLiteConnection
+    /// Copies the log into the database off this thread once it grows (`WALCheckpointer`).
+    private var checkpointer: WALCheckpointer?
     public let nodeKey: Ed25519PrivateKey
     public let networkID: [UInt8]
     var logger = Logger(label: "tejido.store")
@@ -93,7 +95,7 @@ public final class Store {
             try db.execute(
                 """
                 PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;
-                PRAGMA cache_size=-16384; PRAGMA mmap_size=0; PRAGMA wal_autocheckpoint=8192; PRAGMA temp_store=MEMORY;
+                PRAGMA cache_size=-16384; PRAGMA mmap_size=0; PRAGMA temp_store=MEMORY;
                 """)
             try Schema.migrate(db, seed: create ? { db in
                 let st = try db.prepare("INSERT INTO meta(key, value) VALUES('network', ?), ('hlc', 0), ('applied', 0)")
@@ -121,7 +123,23 @@ public final class Store {
             networkID = net
         }
         (clock, nextApplied) = try storedCounters()
+        let pageBytes = Int(try Schema.intPragma(db, "page_size"))
+        let cp = WALCheckpointer(path: db.path, startFrames: Self.checkpointStartBytes / pageBytes,
+                                 limitFrames: Self.checkpointLimitBytes / pageBytes)
+        cp.attach(to: db)
+        checkpointer = cp
     }
+
+    deinit {
+        // The checkpoint thread's connection goes first: closing the last connection is what
+        // copies the rest of the log and removes it.
+        checkpointer?.stop()
+    }
+
+    /// Log size from which a checkpoint starts on its own thread, and at which the writing
+    /// thread does it itself (the thread fell behind).
+    static let checkpointStartBytes = 16 << 20
+    static let checkpointLimitBytes = 64 << 20
 
     /// True if the file starts with SQLite's header and carries Tejido's application id (bytes 68-71).
     static func hasTejidoMark(_ path: String) -> Bool {

@@ -28,6 +28,29 @@ import TejidoTestSupport
         }
     }
 
+    /// A log past the checkpoint threshold is copied on the checkpoint thread; closing the store
+    /// stops that thread and leaves the database whole, with no log behind.
+    @Test func aLongLogIsCheckpointedAndRemovedAtClose() throws {
+        try withTemporaryDirectory { dir in
+            let url = dir.appendingPathComponent("s")
+            let value = String(repeating: "x", count: 900_000)
+            do {
+                let store = try Store.create(at: url)
+                try store.createNamespace(name: "guerrero")
+                // 24 changesets of about 900 KB: over 20 MiB of log, past the 16 MiB start.
+                for i in 0..<24 {
+                    try store.put(namespace: "guerrero", record: RecordKey(collection: "c", id: "r\(i)"), fields: [("f", .text(value))])
+                }
+            }
+            #expect(!FileManager.default.fileExists(atPath: url.appendingPathComponent("store.db-wal").path))
+            let size = (try FileManager.default.attributesOfItem(atPath: url.appendingPathComponent("store.db").path)[.size] as? Int) ?? 0
+            #expect(size > 20 << 20)
+            let store = try Store.open(at: url)
+            #expect(try store.get(namespace: "guerrero", record: RecordKey(collection: "c", id: "r23"))?.fields["f"] == .value(.text(value)))
+            #expect(try store.verify().ok)
+        }
+    }
+
     @Test func reopeningKeepsKeyNetworkAndData() throws {
         try withTemporaryDirectory { dir in
             let url = dir.appendingPathComponent("s")
