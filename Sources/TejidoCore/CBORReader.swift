@@ -105,13 +105,37 @@ public struct CBORReader {
     }
 
     public mutating func text(_ what: String, max: Int = Int.max) throws(FormatError) -> String {
-        let n = try length(of: .text, what, max: max)
-        guard end - position >= n else { throw .truncated }
-        let start = position
-        position += n
-        guard let s = Self.utf8String(data, start..<(start + n)) else { throw .invalidUTF8 }
+        let range = try textRange(what, max: max)
+        guard let s = Self.utf8String(data, range) else { throw .invalidUTF8 }
         return s
     }
+
+    /// The range of a text string whose bytes are valid UTF-8: `text` without making the String.
+    public mutating func checkedTextRange(_ what: String, max: Int = Int.max) throws(FormatError) -> Range<Int> {
+        let range = try textRange(what, max: max)
+        guard withBytes(range, { Self.isValidUTF8($0) }) else { throw .invalidUTF8 }
+        return range
+    }
+
+    /// The range of a byte string of exactly `count` bytes: `fixedBytes` without the copy.
+    public mutating func fixedRange(_ what: String, count: Int) throws(FormatError) -> Range<Int> {
+        let r = try byteStringRange(what, max: count)
+        guard r.count == count else { throw .badValue("\(what) length") }
+        return r
+    }
+
+    /// Whether the bytes at `a` sort before those at `b` (bytewise, a prefix first).
+    public func bytesPrecede(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        data.withUnsafeBufferPointer { d in
+            UnsafeBufferPointer(rebasing: d[a]).lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: d[b]))
+        }
+    }
+
+    public func bytesEqual(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        data.withUnsafeBufferPointer { d in UnsafeBufferPointer(rebasing: d[a]).elementsEqual(UnsafeBufferPointer(rebasing: d[b])) }
+    }
+
+    public func bytes(_ range: Range<Int>) -> [UInt8] { Array(data[range]) }
 
     /// Text from bytes: ASCII takes a fast path; anything else is validated, never repaired.
     static func utf8String(_ data: [UInt8], _ range: Range<Int>) -> String? {
@@ -119,13 +143,17 @@ public struct CBORReader {
     }
 
     static func utf8String(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        var ascii = true
-        for b in bytes where b >= 0x80 {
-            ascii = false
-            break
-        }
-        if ascii { return String(decoding: bytes, as: UTF8.self) }
-        return String(validating: bytes, as: UTF8.self)
+        isASCII(bytes) ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
+    }
+
+    /// Valid UTF-8, checked without making a String for ASCII (nearly all text in changesets).
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        isASCII(bytes) || String(validating: bytes, as: UTF8.self) != nil
+    }
+
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for b in bytes where b >= 0x80 { return false }
+        return true
     }
 
     public mutating func arrayCount(_ what: String, max: Int = Int.max) throws(FormatError) -> Int {

@@ -73,11 +73,29 @@ public struct ChangesetBody: Equatable, Sendable {
 
     /// Decodes body bytes, rejecting anything that is not the one canonical encoding of a valid body.
     public static func decode(_ data: [UInt8], range: Range<Int>? = nil) throws(FormatError) -> ChangesetBody {
+        let f = try read(data, range: range, buildingOps: true)
+        var body = ChangesetBody(
+            network: f.network, namespace: f.namespace, author: f.author, seq: f.seq, prev: f.prev, deps: [], hlc: f.hlc,
+            ops: f.ops, message: f.message)
+        body.deps = f.deps
+        return body
+    }
+
+    /// A body's fields as read; `ops` is empty unless they were built.
+    struct Fields {
+        var network: [UInt8], namespace: [UInt8], author: [UInt8], seq: UInt64, prev: ChangesetID?
+        var deps: [ChangesetID], hlc: HLC, ops: [Op], opCount: Int, hasAuthorityOps: Bool, message: String?
+    }
+
+    /// Reads and checks a body. Every rule applies whether or not the ops are built
+    /// (`ChangesetHeader` checks them without building them).
+    static func read(_ data: [UInt8], range: Range<Int>?, buildingOps: Bool) throws(FormatError) -> Fields {
         var r = CBORReader(data, range: range)
         let count = try r.mapCount("body", max: 10)
         var last: UInt64?
         var network: [UInt8]?, namespace: [UInt8]?, author: [UInt8]?, seq: UInt64?, prev: ChangesetID?
-        var deps: [ChangesetID]?, hlc: HLC?, ops: [Op]?, message: String?
+        var deps: [ChangesetID]?, hlc: HLC?, ops: [Op] = [], opCount: Int?, message: String?
+        var hasAuthorityOps = false
         var versionSeen = false
         for _ in 0..<count {
             let (major, key) = try r.head()
@@ -113,10 +131,19 @@ public struct ChangesetBody: Equatable, Sendable {
             case 8:
                 let n = try r.arrayCount("ops", max: FormatLimits.maxOps)
                 guard n >= 1 else { throw .badValue("ops (empty)") }
-                var list: [Op] = []
-                list.reserveCapacity(n)
-                for _ in 0..<n { list.append(try Op.decode(from: &r)) }
-                ops = list
+                if buildingOps {
+                    ops.reserveCapacity(n)
+                    for _ in 0..<n {
+                        let op = try Op.decode(from: &r)
+                        if op.isAuthority { hasAuthorityOps = true }
+                        ops.append(op)
+                    }
+                } else {
+                    for _ in 0..<n {
+                        if try Op.check(from: &r).isAuthority { hasAuthorityOps = true }
+                    }
+                }
+                opCount = n
             case 9:
                 let m = try r.text("message", max: FormatLimits.maxMessageBytes)
                 guard !m.isEmpty else { throw .badValue("message (empty)") }
@@ -132,13 +159,11 @@ public struct ChangesetBody: Equatable, Sendable {
         guard let seq else { throw .missingKey(4) }
         guard let deps else { throw .missingKey(6) }
         guard let hlc else { throw .missingKey(7) }
-        guard let ops else { throw .missingKey(8) }
+        guard let opCount else { throw .missingKey(8) }
         if seq == 1 && prev != nil { throw .badValue("prev present at seq 1") }
         if seq > 1 && prev == nil { throw .missingKey(5) }
-        var body = ChangesetBody(
-            network: network, namespace: namespace, author: author, seq: seq, prev: prev, deps: [], hlc: hlc, ops: ops,
-            message: message)
-        body.deps = deps
-        return body
+        return Fields(
+            network: network, namespace: namespace, author: author, seq: seq, prev: prev, deps: deps, hlc: hlc, ops: ops,
+            opCount: opCount, hasAuthorityOps: hasAuthorityOps, message: message)
     }
 }

@@ -16,6 +16,23 @@ public struct ChangesetEnvelope: Sendable {
 
     /// Parses and checks the structure of an envelope; the signature is checked separately.
     public init(bytes: [UInt8]) throws(FormatError) {
+        let body = try Self.bodyRange(of: bytes)
+        self.bytes = bytes
+        self.bodyRange = body
+        self.body = try ChangesetBody.decode(bytes, range: body)
+        self.id = ChangesetID.of(body: bytes[body])
+    }
+
+    /// Checks envelope bytes by every rule `init(bytes:)` applies, body and ops included, and
+    /// returns the id and the header only: the ops are checked but not built (`verify`).
+    public static func checkedHeader(bytes: [UInt8]) throws(FormatError) -> (id: ChangesetID, header: ChangesetHeader) {
+        let body = try bodyRange(of: bytes)
+        let header = try ChangesetHeader.decode(bytes, range: body)
+        return (ChangesetID.of(body: bytes[body]), header)
+    }
+
+    /// The envelope's own structure, `[body, signature]`: returns where the body is.
+    private static func bodyRange(of bytes: [UInt8]) throws(FormatError) -> Range<Int> {
         guard bytes.count <= FormatLimits.maxEnvelopeBytes else { throw .tooLarge("envelope") }
         var r = CBORReader(bytes)
         guard try r.arrayCount("envelope", max: 2) == 2 else { throw .badValue("envelope length") }
@@ -23,10 +40,7 @@ public struct ChangesetEnvelope: Sendable {
         let sig = try r.byteStringRange("signature", max: 64)
         guard sig.count == 64 else { throw .badValue("signature length") }
         try r.finish()
-        self.bytes = bytes
-        self.bodyRange = body
-        self.body = try ChangesetBody.decode(bytes, range: body)
-        self.id = ChangesetID.of(body: bytes[body])
+        return body
     }
 
     /// Encodes, hashes and signs a body.
@@ -57,7 +71,12 @@ public struct ChangesetEnvelope: Sendable {
     /// The same check through a verifier that keeps OpenSSL state between calls (one per thread).
     /// An author key that fails the strict checks never verifies.
     public func hasValidSignature(using verifier: Ed25519Verifier) -> Bool {
-        guard let author = Ed25519PublicKey(bytes: body.author) else { return false }
-        return verifier.isValidSignature(signature, for: Self.signingPrefix + id.bytes, by: author)
+        Self.hasValidSignature(bytes: bytes, id: id, author: body.author, using: verifier)
+    }
+
+    /// The same check on envelope bytes that `checkedHeader(bytes:)` accepted, with its id and author.
+    public static func hasValidSignature(bytes: [UInt8], id: ChangesetID, author: [UInt8], using verifier: Ed25519Verifier) -> Bool {
+        guard let key = Ed25519PublicKey(bytes: author) else { return false }
+        return verifier.isValidSignature(Array(bytes.suffix(64)), for: signingPrefix + id.bytes, by: key)
     }
 }

@@ -21,6 +21,9 @@ public enum Op: Hashable, Sendable {
 
     public enum Code: UInt64 {
         case set = 0, delete, counterAdd, setAdd, setRemove, grant, name, revoke, visibility
+
+        /// Grants, revocations, names and visibility: the codes that need the admin role.
+        public var isAuthority: Bool { self == .grant || self == .revoke || self == .name || self == .visibility }
     }
 
     public var code: Code {
@@ -39,7 +42,7 @@ public enum Op: Hashable, Sendable {
 
     /// The record this op touches, if any.
     /// Grants, revocations, names and visibility: the ops that need the admin role.
-    public var isAuthority: Bool { code == .grant || code == .revoke || code == .name || code == .visibility }
+    public var isAuthority: Bool { code.isAuthority }
 
     public var record: RecordKey? {
         switch self {
@@ -81,66 +84,94 @@ public enum Op: Hashable, Sendable {
     }
 
     static func decode(from r: inout CBORReader) throws(FormatError) -> Op {
+        guard let op = try read(from: &r, build: true).op else { throw .badValue("op") }
+        return op
+    }
+
+    /// Checks one op by exactly the rules of `decode`, without making its Strings, values and
+    /// lists (what `verify` needs of the ops: that they are well formed, and their codes).
+    static func check(from r: inout CBORReader) throws(FormatError) -> Code {
+        try read(from: &r, build: false).code
+    }
+
+    /// One reading for both: every check runs whether or not the op is built.
+    private static func read(from r: inout CBORReader, build: Bool) throws(FormatError) -> (code: Code, op: Op?) {
         let count = try r.arrayCount("op", max: 6)
         guard count >= 2 else { throw .badValue("op length") }
         guard let code = Code(rawValue: try r.unsigned("op code")) else { throw .badValue("op code") }
         func expect(_ n: Int) throws(FormatError) { if count != n { throw .badValue("op length") } }
-        // Names are checked on their bytes before a String is made: they are ASCII by rule.
-        func record(_ r: inout CBORReader) throws(FormatError) -> RecordKey {
+        func string(_ r: borrowing CBORReader, _ range: Range<Int>) -> String { r.withBytes(range) { String(decoding: $0, as: UTF8.self) } }
+        // Names are checked on their bytes, and Strings made only when building (names are ASCII
+        // by rule; a record id was checked to be UTF-8, so decoding it repairs nothing).
+        func record(_ r: inout CBORReader) throws(FormatError) -> RecordKey? {
             let c = try r.textRange("collection", max: FormatLimits.maxNameBytes)
-            guard let collection = r.withBytes(c, { Names.isValidName(bytes: $0) ? String(decoding: $0, as: UTF8.self) : nil }) else {
-                throw .badValue("collection name")
-            }
-            let i = try r.textRange("record id", max: FormatLimits.maxRecordIDBytes)
-            guard let id = r.withBytes(i, { CBORReader.utf8String($0) }) else { throw .invalidUTF8 }
+            guard r.withBytes(c, { Names.isValidName(bytes: $0) }) else { throw .badValue("collection name") }
+            let i = try r.checkedTextRange("record id", max: FormatLimits.maxRecordIDBytes)
             guard r.withBytes(i, { Names.isValidRecordID(bytes: $0) }) else { throw .badValue("record id") }
-            return RecordKey(collection: collection, id: id)
+            return build ? RecordKey(collection: string(r, c), id: string(r, i)) : nil
         }
-        func field(_ r: inout CBORReader) throws(FormatError) -> String {
+        func field(_ r: inout CBORReader) throws(FormatError) -> String? {
             let f = try r.textRange("field", max: FormatLimits.maxNameBytes)
-            guard let name = r.withBytes(f, { Names.isValidField(bytes: $0) ? String(decoding: $0, as: UTF8.self) : nil }) else {
-                throw .badValue("field name")
-            }
-            return name
+            guard r.withBytes(f, { Names.isValidField(bytes: $0) }) else { throw .badValue("field name") }
+            return build ? string(r, f) : nil
+        }
+        func value(_ r: inout CBORReader) throws(FormatError) -> Value? {
+            if build { return try Value.decode(from: &r) }
+            try Value.check(from: &r)
+            return nil
         }
         switch code {
         case .set:
             try expect(5)
-            let rec = try record(&r)
-            let f = try field(&r)
-            return .set(rec, field: f, value: try Value.decode(from: &r))
+            let rec = try record(&r), f = try field(&r), v = try value(&r)
+            guard let rec, let f, let v else { return (code, nil) }
+            return (code, .set(rec, field: f, value: v))
         case .delete:
             try expect(3)
-            return .delete(try record(&r))
+            guard let rec = try record(&r) else { return (code, nil) }
+            return (code, .delete(rec))
         case .counterAdd:
             try expect(5)
-            let rec = try record(&r)
-            let f = try field(&r)
-            return .counterAdd(rec, field: f, delta: try r.int("counter delta"))
+            let rec = try record(&r), f = try field(&r), delta = try r.int("counter delta")
+            guard let rec, let f else { return (code, nil) }
+            return (code, .counterAdd(rec, field: f, delta: delta))
         case .setAdd:
             try expect(5)
-            let rec = try record(&r)
-            let f = try field(&r)
-            return .setAdd(rec, field: f, element: try Value.decode(from: &r))
+            let rec = try record(&r), f = try field(&r), v = try value(&r)
+            guard let rec, let f, let v else { return (code, nil) }
+            return (code, .setAdd(rec, field: f, element: v))
         case .setRemove:
             try expect(6)
-            let rec = try record(&r)
-            let f = try field(&r)
-            let v = try Value.decode(from: &r)
+            let rec = try record(&r), f = try field(&r), v = try value(&r)
             let n = try r.arrayCount("observed adds", max: FormatLimits.maxObserved)
             var observed: [OpRef] = []
-            observed.reserveCapacity(n)
+            if build { observed.reserveCapacity(n) }
+            var last: (id: Range<Int>, index: UInt64)?
             for _ in 0..<n {
                 guard try r.arrayCount("observed add", max: 2) == 2 else { throw .badValue("observed add") }
-                let id = ChangesetID(unchecked: try r.fixedBytes("observed changeset id", count: 32))
+                let id = try r.fixedRange("observed changeset id", count: 32)
                 let index = try r.unsigned("observed op index")
                 // An op index names one of at most maxOps ops.
                 guard index < UInt64(FormatLimits.maxOps) else { throw .badValue("observed op index") }
-                let ref = OpRef(changeset: id, index: index)
-                if let last = observed.last, !(last < ref) { throw .badValue("observed adds order") }
-                observed.append(ref)
+                // Sorted by id, then index, with no repeats.
+                if let last {
+                    let inOrder = r.bytesPrecede(last.id, id) || (r.bytesEqual(last.id, id) && last.index < index)
+                    if !inOrder { throw .badValue("observed adds order") }
+                }
+                last = (id, index)
+                if build { observed.append(OpRef(changeset: ChangesetID(unchecked: r.bytes(id)), index: index)) }
             }
-            return .setRemove(rec, field: f, element: v, observed: observed)
+            guard let rec, let f, let v else { return (code, nil) }
+            return (code, .setRemove(rec, field: f, element: v, observed: observed))
+        default:
+            // Grants, names, revocations and visibility are few: always built.
+            return (code, try authority(code, count: count, from: &r))
+        }
+    }
+
+    private static func authority(_ code: Code, count: Int, from r: inout CBORReader) throws(FormatError) -> Op {
+        func expect(_ n: Int) throws(FormatError) { if count != n { throw .badValue("op length") } }
+        switch code {
         case .grant:
             try expect(3)
             let key = try r.fixedBytes("grant key", count: 32)
@@ -162,6 +193,8 @@ public enum Op: Hashable, Sendable {
             case 1: return .visibility(isPrivate: true)
             default: throw .badValue("visibility")
             }
+        case .set, .delete, .counterAdd, .setAdd, .setRemove:
+            throw .badValue("op code")
         }
     }
 }

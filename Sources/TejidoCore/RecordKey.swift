@@ -24,9 +24,15 @@ public enum Names {
         guard let first = u.first, u.count <= FormatLimits.maxNameBytes, isLetter(first) else { return false }
         for c in u where !(isLetter(c) || (c >= 48 && c <= 57) || c == 95 || c == 45) { return false }
         // SQLite reserves names starting with "sqlite_" (any case); a collection is a query view name.
-        if u.count >= 7 && zip(u.prefix(7), Array("sqlite_".utf8)).allSatisfy({ ($0 | 0x20) == $1 || ($0 == $1) }) { return false }
+        // (Runs once per op on every decode: compared in place, no array made.)
+        if u.count >= 7 {
+            for i in 0..<7 where u[i] | 0x20 != sqlitePrefix[i] && u[i] != sqlitePrefix[i] { return true }
+            return false
+        }
         return true
     }
+
+    private static let sqlitePrefix: [UInt8] = Array("sqlite_".utf8)
 
     public static func isValidField(_ s: String) -> Bool {
         var s = s

@@ -33,6 +33,17 @@ public enum Value: Hashable, Sendable {
         }
     }
 
+    /// Checks a value by the rules of `decode`, without making it.
+    static func check(from r: inout CBORReader) throws(FormatError) {
+        switch try r.peekMajor() {
+        case .unsigned, .negative: _ = try r.int("value")
+        case .text: _ = try r.checkedTextRange("value")
+        case .bytes: _ = try r.byteStringRange("value")
+        case .simple: _ = try r.simple("value")
+        default: throw .wrongType("value")
+        }
+    }
+
     /// The deterministic CBOR bytes of this value alone.
     public var cborBytes: [UInt8] {
         var w = CBORWriter(capacity: 16)

@@ -139,20 +139,23 @@ extension Store {
         var problem: (String, String)?
     }
 
+    /// The envelope's format (every op checked, none built), id, index columns, network and
+    /// strict signature.
     static func check(_ row: Row, network: [UInt8], verifier: Ed25519Verifier) -> RowCheck {
-        let env: ChangesetEnvelope
-        do { env = try ChangesetEnvelope(bytes: row.envelope) } catch {
+        let id: ChangesetID, b: ChangesetHeader
+        do { (id, b) = try ChangesetEnvelope.checkedHeader(bytes: row.envelope) } catch {
             return RowCheck(header: nil, problem: ("format", error.description))
         }
-        if env.id.bytes != row.id { return RowCheck(header: nil, problem: ("id", "stored id differs from SHA-256 of the body")) }
-        if env.body.author != row.author || env.body.namespace != row.namespace || env.body.seq != row.seq {
+        if id.bytes != row.id { return RowCheck(header: nil, problem: ("id", "stored id differs from SHA-256 of the body")) }
+        if b.author != row.author || b.namespace != row.namespace || b.seq != row.seq {
             return RowCheck(header: nil, problem: ("row", "index columns differ from the envelope"))
         }
-        if env.body.network != network { return RowCheck(header: nil, problem: ("network", "changeset of another network")) }
-        guard env.hasValidSignature(using: verifier) else { return RowCheck(header: nil, problem: ("signature", "signature does not verify")) }
-        let b = env.body
+        if b.network != network { return RowCheck(header: nil, problem: ("network", "changeset of another network")) }
+        guard ChangesetEnvelope.hasValidSignature(bytes: row.envelope, id: id, author: b.author, using: verifier) else {
+            return RowCheck(header: nil, problem: ("signature", "signature does not verify"))
+        }
         return RowCheck(
-            header: CheckedHeader(id: env.id, namespace: b.namespace, author: b.author, seq: b.seq, prev: b.prev, deps: b.deps,
+            header: CheckedHeader(id: id, namespace: b.namespace, author: b.author, seq: b.seq, prev: b.prev, deps: b.deps,
                                   hasAuthorityOps: b.hasAuthorityOps),
             problem: nil)
     }
