@@ -80,6 +80,16 @@ final class ImportPreparer: @unchecked Sendable {
         return nil
     }
 
+    /// True when `next()` would return nil without waiting: every changeset handed out and the
+    /// input read to its end without an error. (False while the thread has not yet seen the end.)
+    var isAtCleanEnd: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        if head < ready.count { return false }
+        if case .success? = end { return true }
+        return false
+    }
+
     /// Lets the thread go: it ends once the reader hands it nothing more (see `ImportReader.cancel`).
     func stop() {
         condition.lock()

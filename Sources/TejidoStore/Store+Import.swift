@@ -86,17 +86,19 @@ extension Store {
         }
         var lastCommit = Date()
         let clearResumeMarker = "DELETE FROM meta WHERE key IN ('import_source', 'import_line')"
+        var markerCleared = false
         func commitBatch(final: Bool) throws {
             guard batch.isOpen else {
-                // The last changeset was committed on its own, as a batch that was due: a finished
-                // import must still leave no place to resume from.
-                if final, sourceKey != nil { try write { try run(clearResumeMarker) } }
+                // The last changeset was committed as a batch that was due before the end of the
+                // input was seen: a finished import must still leave no place to resume from.
+                if final, sourceKey != nil, !markerCleared { try write { try run(clearResumeMarker) } }
                 return
             }
             // Where this import stands commits with the batch: a cut import resumes exactly after it.
             if let sourceKey {
                 if final {
                     try run(clearResumeMarker)
+                    markerCleared = true
                 } else {
                     try run("INSERT OR REPLACE INTO meta(key, value) VALUES('import_source', ?), ('import_line', ?)",
                             [.text(sourceKey), .integer(Int64(summary.lines))])
@@ -117,7 +119,9 @@ extension Store {
                 try writeChangeset(changeset)
                 let due = inBatch >= options.changesetsPerCommit || Date().timeIntervalSince(lastCommit) >= options.commitInterval
                 if due, try inputIsGood() {
-                    try commitBatch(final: false)
+                    // A due batch that holds the input's last changeset is the final commit: no
+                    // transaction (and sync) of its own just to clear the resume marker.
+                    try commitBatch(final: preparer.isAtCleanEnd)
                 }
             }
             // next() returned nil: the reader is at the end, so its verdict is in.
