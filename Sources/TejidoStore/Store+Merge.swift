@@ -133,12 +133,6 @@ extension Store {
 
     private func flush(_ rows: inout [PendingRow], into table: PendingTable) throws {
         guard !rows.isEmpty else { return }
-        rows.sort { a, b in
-            if a.rec != b.rec { return a.rec < b.rec }
-            if a.field != b.field { return a.field < b.field }
-            if a.prefix != b.prefix { return a.prefix.lexicographicallyPrecedes(b.prefix) }
-            return a.opIndex < b.opIndex
-        }
         // Many rows per statement: a one-row INSERT spends about as much in SQLite's per-statement
         // work (bytecode start and halt) as in the B-tree insert itself. Stamps, field names and
         // text values are copied into one buffer per statement and bound without SQLite copying
@@ -150,51 +144,63 @@ extension Store {
         arena.reserveCapacity(Self.rowsPerInsert * 128)
         var spans: [(field: Range<Int>, stamp: Range<Int>, text: Range<Int>?)] = []
         spans.reserveCapacity(Self.rowsPerInsert)
-        var next = 0
-        while next < rows.count {
-            let n = rows.count - next >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
-            let st = n == 1 ? one : many
-            arena.removeAll(keepingCapacity: true)
-            spans.removeAll(keepingCapacity: true)
-            for k in 0..<n {
-                let row = rows[next + k]
-                let s0 = arena.count
-                Stamp.append(row.prefix, opIndex: Int(row.opIndex), to: &arena)
-                let f0 = arena.count
-                arena.append(contentsOf: row.field.utf8)
-                let field = f0..<arena.count
-                var text: Range<Int>?
-                if case .text(let t) = row.value {
-                    let t0 = arena.count
-                    arena.append(contentsOf: t.utf8)
-                    text = t0..<arena.count
-                }
-                spans.append((field, s0..<f0, text))
+        try rows.withUnsafeBufferPointer { all in
+            // Sorted by key as positions, and rows read in place: moving or copying a row retains
+            // and releases the four references it holds, which cost more than the comparisons.
+            var order = Array(0..<Int32(all.count))
+            order.sort { i, j in
+                let a = Int(i), b = Int(j)
+                if all[a].rec != all[b].rec { return all[a].rec < all[b].rec }
+                if all[a].field != all[b].field { return all[a].field < all[b].field }
+                if all[a].prefix != all[b].prefix { return all[a].prefix.lexicographicallyPrecedes(all[b].prefix) }
+                return all[a].opIndex < all[b].opIndex
             }
-            try arena.withUnsafeBufferPointer { a in
+            var next = 0
+            while next < order.count {
+                let n = order.count - next >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
+                let st = n == 1 ? one : many
+                arena.removeAll(keepingCapacity: true)
+                spans.removeAll(keepingCapacity: true)
                 for k in 0..<n {
-                    let row = rows[next + k]
-                    let span = spans[k]
-                    var c = width * Int32(k) + 1
-                    st.bind(c, row.rec); c += 1
-                    st.bind(unsafeText: c, UnsafeBufferPointer(rebasing: a[span.field])); c += 1
-                    st.bind(unsafeBlob: c, UnsafeBufferPointer(rebasing: a[span.stamp])); c += 1
-                    if table != .counters { st.bind(c, row.kind); c += 1 }
-                    if let text = span.text { st.bind(unsafeText: c, UnsafeBufferPointer(rebasing: a[text])) } else { st.bind(c, row.value) }
-                    c += 1
-                    if table == .setAdds, let add = row.add {
-                        st.bind(blob: c, add.element); c += 1
-                        st.bind(blob: c, add.changeset.bytes); c += 1
-                        st.bind(c, Int64(row.opIndex))
-                    } else {
-                        st.bind(c, row.cs)
+                    let i = Int(order[next + k])
+                    let s0 = arena.count
+                    Stamp.append(all[i].prefix, opIndex: Int(all[i].opIndex), to: &arena)
+                    let f0 = arena.count
+                    arena.append(contentsOf: all[i].field.utf8)
+                    let field = f0..<arena.count
+                    var text: Range<Int>?
+                    if case .text(let t) = all[i].value {
+                        let t0 = arena.count
+                        arena.append(contentsOf: t.utf8)
+                        text = t0..<arena.count
                     }
+                    spans.append((field, s0..<f0, text))
                 }
-                try st.step()
-                // The bound bytes are only valid inside this closure.
-                st.reset()
+                try arena.withUnsafeBufferPointer { a in
+                    for k in 0..<n {
+                        let i = Int(order[next + k])
+                        let span = spans[k]
+                        var c = width * Int32(k) + 1
+                        st.bind(c, all[i].rec); c += 1
+                        st.bind(unsafeText: c, UnsafeBufferPointer(rebasing: a[span.field])); c += 1
+                        st.bind(unsafeBlob: c, UnsafeBufferPointer(rebasing: a[span.stamp])); c += 1
+                        if table != .counters { st.bind(c, all[i].kind); c += 1 }
+                        if let text = span.text { st.bind(unsafeText: c, UnsafeBufferPointer(rebasing: a[text])) } else { st.bind(c, all[i].value) }
+                        c += 1
+                        if table == .setAdds, let add = all[i].add {
+                            st.bind(blob: c, add.element); c += 1
+                            st.bind(blob: c, add.changeset.bytes); c += 1
+                            st.bind(c, Int64(all[i].opIndex))
+                        } else {
+                            st.bind(c, all[i].cs)
+                        }
+                    }
+                    try st.step()
+                    // The bound bytes are only valid inside this closure.
+                    st.reset()
+                }
+                next += n
             }
-            next += n
         }
         rows.removeAll(keepingCapacity: true)
     }
