@@ -63,14 +63,28 @@ public final class WALCheckpointer: @unchecked Sendable {
         defer { condition.unlock() }
         guard !stopping else { return }
         requested = true
-        if thread == nil {
-            running = true
-            let t = Thread { [self] in loop() }
-            t.name = "tejido.checkpoint"
-            thread = t
-            t.start()
-        }
+        startThread()
         condition.signal()
+    }
+
+    /// Makes the thread now, idle until a pass is asked for. A sync calls it before its first
+    /// batch, whose signature threads come and go: glibc hands a new thread the malloc arena an
+    /// exited one left, so a checkpoint thread made later took an arena full of a batch's freed
+    /// envelopes, and the next batch's threads filled another (4.5 MiB more at the peak).
+    public func start() {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopping else { return }
+        startThread()
+    }
+
+    private func startThread() {
+        guard thread == nil else { return }
+        running = true
+        let t = Thread { [self] in loop() }
+        t.name = "tejido.checkpoint"
+        thread = t
+        t.start()
     }
 
     /// Ends the thread after the pass in progress, if any, and waits for it. Called before the

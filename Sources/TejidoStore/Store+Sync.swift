@@ -99,6 +99,8 @@ extension Store {
     /// check its signature while this thread merges the ones already checked. If any envelope
     /// fails, the transaction rolls back: nothing is written, and the error names the envelope.
     public func receive(envelopes: [[UInt8]]) throws -> BatchOutcome {
+        // Before the signature threads: see `WALCheckpointer.start`.
+        checkpointer?.start()
         let check = EnvelopeCheck(envelopes, workers: EnvelopeCheck.workers)
         defer { check.finish() }
         var outcome = BatchOutcome()

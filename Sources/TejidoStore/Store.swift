@@ -13,7 +13,7 @@ public final class Store {
     let layout: StoreLayout
     let db: SQLiteConnection
     /// Copies the log into the database off this thread once it grows (`WALCheckpointer`).
-    private var checkpointer: WALCheckpointer?
+    var checkpointer: WALCheckpointer?
     public let nodeKey: Ed25519PrivateKey
     public let networkID: [UInt8]
     var logger = Logger(label: "tejido.store")

@@ -61,6 +61,26 @@ import TejidoTestSupport
         }
     }
 
+    /// A thread made ahead of time idles until the log is long enough, then copies it.
+    @Test func aThreadMadeAheadWaitsForTheLog() throws {
+        try withWALDatabase { db, path in
+            let checkpointer = WALCheckpointer(path: path, startFrames: 40, limitFrames: 100_000)
+            checkpointer.attach(to: db)
+            checkpointer.start()
+            checkpointer.start()
+            let before = fileSize(path)
+            try write(db, from: 0, count: 2)
+            checkpointer.waitUntilIdle()
+            #expect(checkpointer.passes == 0)
+            #expect(fileSize(path) == before)
+            try write(db, from: 2, count: 40)
+            checkpointer.waitUntilIdle()
+            #expect(checkpointer.passes >= 1)
+            #expect(fileSize(path) > before + 16 * 4096)
+            checkpointer.stop()
+        }
+    }
+
     /// Below the start, no thread is made; stop returns at once and may be called twice.
     @Test func aQuietWriterNeverStartsTheThread() throws {
         try withWALDatabase { db, path in
