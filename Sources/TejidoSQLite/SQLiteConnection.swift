@@ -33,7 +33,9 @@ public final class SQLiteConnection {
     }
 
     /// Called on this connection's thread after each commit in WAL mode, with the number of
-    /// frames now in the log. Setting it replaces SQLite's automatic checkpoint (`WALCheckpointer`).
+    /// frames now in the log. Setting it replaces SQLite's automatic checkpoint (`WALCheckpointer`),
+    /// and setting it back to nil does not bring that back: the connection then never checkpoints
+    /// until it closes.
     public var onWALCommit: ((Int) -> Void)? {
         didSet {
             guard onWALCommit != nil else {

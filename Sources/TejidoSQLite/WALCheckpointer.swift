@@ -2,17 +2,20 @@ import CSQLite
 import Foundation
 
 /// Copies a database's write-ahead log back into the database file on a thread and a connection
-/// of its own, so that the writing connection only appends to the log and syncs it.
+/// of its own, so that the writing connection mostly only appends to the log and syncs it.
 ///
 /// SQLite's automatic checkpoint runs inside the COMMIT that crosses its threshold: the writer
 /// then reads the log back, writes the database pages and syncs the file before the COMMIT
-/// returns. With this, the writer's connection tells after each commit how long the log is
-/// (`SQLiteConnection.walFrames`), and a PASSIVE checkpoint here does the copying while the writer
-/// goes on. PASSIVE never blocks the writer nor waits for readers; once a pass has copied the
-/// whole log, the writer's next transaction starts the log again from its beginning.
+/// returns. With this, the writer's connection reports after each commit how long the log is
+/// (`SQLiteConnection.onWALCommit`), and a PASSIVE checkpoint here does the copying while the
+/// writer goes on. PASSIVE never blocks the writer nor waits for readers.
 ///
-/// If the log still grows past `limitFrames` (this thread starved, or readers holding old
-/// snapshots), the writer checkpoints inline, as SQLite would have, so the log stays bounded.
+/// The log starts again from its beginning only when the writer opens a transaction and finds
+/// every frame copied. In a stream of commits (an import, a sync) a pass may not finish between
+/// two of them, so the log can keep growing; at `limitFrames` the writer waits for the pass in
+/// progress, keeps the thread from starting another, and checkpoints inline (as SQLite would have),
+/// so that its next transaction restarts the log. The log is bounded by that limit plus what one
+/// transaction writes, unless readers on other connections hold old snapshots.
 ///
 /// `@unchecked Sendable`: the mutable state is guarded by `condition`; the checkpoint connection
 /// is used only by the checkpoint thread.
@@ -25,15 +28,20 @@ public final class WALCheckpointer: @unchecked Sendable {
     private let condition = NSCondition()
     private var requested = false
     private var inPass = false
+    /// The writer is checkpointing inline: the thread must not start a pass meanwhile.
+    private var writerPass = false
     private var stopping = false
     private var running = false
     private var thread: Thread?
     private var passCount = 0
+    private var inlinePassCount = 0
     private var failure: SQLiteError?
 
-    /// Passes that ran, and the last failure of one (for tests and diagnostics: a failed pass
-    /// loses nothing, its frames stay in the log for the next pass or for the writer).
+    /// Passes that ran on the thread and on the writer, and the last failure of one or of the
+    /// thread's connection (for tests and diagnostics: a failed pass loses nothing, its frames
+    /// stay in the log for the next pass).
     public var passes: Int { locked { passCount } }
+    public var inlinePasses: Int { locked { inlinePassCount } }
     public var lastError: SQLiteError? { locked { failure } }
 
     public init(path: String, startFrames: Int, limitFrames: Int) {
@@ -45,16 +53,35 @@ public final class WALCheckpointer: @unchecked Sendable {
     deinit { stop() }
 
     /// Attaches to the writer: after every commit of `writer`, a log of `startFrames` or more
-    /// starts a pass here. Replaces the connection's automatic checkpoint.
+    /// starts a pass here, and one of `limitFrames` is checkpointed by the writer itself.
+    /// Replaces the connection's automatic checkpoint.
     public func attach(to writer: SQLiteConnection) {
         writer.onWALCommit = { [weak self, unowned writer] frames in
             guard let self else { return }
             if frames >= self.limitFrames {
-                writer.checkpointPassive()
+                self.checkpointInline(writer)
             } else if frames >= self.startFrames {
                 self.request()
             }
         }
+    }
+
+    /// The writer's own pass, at the limit: waits for the thread's pass in progress (which holds
+    /// the checkpoint lock, and would make this one return at once), keeps it from starting
+    /// another, then copies the whole log on the writer's thread.
+    private func checkpointInline(_ writer: SQLiteConnection) {
+        condition.lock()
+        writerPass = true
+        requested = false
+        while inPass { condition.wait() }
+        condition.unlock()
+        let result = writer.checkpointPassive()
+        condition.lock()
+        writerPass = false
+        inlinePassCount += 1
+        if let result { failure = result }
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Asks for a pass; the thread and its connection are made on the first request.
@@ -121,11 +148,13 @@ public final class WALCheckpointer: @unchecked Sendable {
             connection = c
         } catch let e as SQLiteError {
             openFailure = e
-        } catch {}
+        } catch {
+            openFailure = SQLiteError(code: SQLITE_ERROR, message: "\(error)", sql: nil)
+        }
         condition.lock()
-        failure = openFailure
+        if let openFailure { failure = openFailure }
         while let c = connection {
-            while !requested && !stopping { condition.wait() }
+            while (!requested || writerPass) && !stopping { condition.wait() }
             if stopping { break }
             requested = false
             inPass = true
@@ -141,6 +170,10 @@ public final class WALCheckpointer: @unchecked Sendable {
         connection = nil
         running = false
         requested = false
+        // The Thread holds this object through its block: let go of it, so both can be freed. A
+        // thread that could not open its connection is made again on a later request; until then
+        // the writer's own pass at the limit keeps the log bounded.
+        thread = nil
         condition.broadcast()
         condition.unlock()
     }

@@ -95,7 +95,7 @@ public final class Store {
             try db.execute(
                 """
                 PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;
-                PRAGMA cache_size=-16384; PRAGMA mmap_size=0; PRAGMA temp_store=MEMORY;
+                PRAGMA cache_size=-16384; PRAGMA mmap_size=0; PRAGMA wal_autocheckpoint=8192; PRAGMA temp_store=MEMORY;
                 """)
             try Schema.migrate(db, seed: create ? { db in
                 let st = try db.prepare("INSERT INTO meta(key, value) VALUES('network', ?), ('hlc', 0), ('applied', 0)")
@@ -123,6 +123,8 @@ public final class Store {
             networkID = net
         }
         (clock, nextApplied) = try storedCounters()
+        // From here on, checkpoints run on their own thread (the automatic one above served the
+        // migrations).
         let pageBytes = Int(try Schema.intPragma(db, "page_size"))
         let cp = WALCheckpointer(path: db.path, startFrames: Self.checkpointStartBytes / pageBytes,
                                  limitFrames: Self.checkpointLimitBytes / pageBytes)

@@ -58,6 +58,8 @@ import TejidoTestSupport
             try write(db, from: 2, count: 24)
             #expect(fileSize(path) > before + 8 * 4096)
             #expect(checkpointer.passes == 0)
+            #expect(checkpointer.inlinePasses >= 1)
+            #expect(checkpointer.lastError == nil)
         }
     }
 
