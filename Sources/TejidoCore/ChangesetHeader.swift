@@ -21,25 +21,14 @@ public struct ChangesetHeader: Equatable, Sendable {
             network: f.network, namespace: f.namespace, author: f.author, seq: f.seq, prev: f.prev, deps: f.deps, hlc: f.hlc,
             opCount: f.opCount, hasAuthorityOps: f.hasAuthorityOps, message: f.message)
     }
+}
 
-    /// The header of a body already decoded.
+extension ChangesetHeader {
+    /// The header of a body already decoded. (In an extension, so that the struct keeps its
+    /// memberwise initializer.)
     public init(of body: ChangesetBody) {
         self.init(
             network: body.network, namespace: body.namespace, author: body.author, seq: body.seq, prev: body.prev, deps: body.deps,
             hlc: body.hlc, opCount: body.ops.count, hasAuthorityOps: body.hasAuthorityOps, message: body.message)
-    }
-
-    private init(network: [UInt8], namespace: [UInt8], author: [UInt8], seq: UInt64, prev: ChangesetID?, deps: [ChangesetID],
-                 hlc: HLC, opCount: Int, hasAuthorityOps: Bool, message: String?) {
-        self.network = network
-        self.namespace = namespace
-        self.author = author
-        self.seq = seq
-        self.prev = prev
-        self.deps = deps
-        self.hlc = hlc
-        self.opCount = opCount
-        self.hasAuthorityOps = hasAuthorityOps
-        self.message = message
     }
 }
