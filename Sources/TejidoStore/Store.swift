@@ -125,7 +125,7 @@ public final class Store {
         (clock, nextApplied) = try storedCounters()
         // From here on, checkpoints run on their own thread (the automatic one above served the
         // migrations).
-        let pageBytes = Int(try Schema.intPragma(db, "page_size"))
+        let pageBytes = max(512, Int(try Schema.intPragma(db, "page_size")))
         let cp = WALCheckpointer(path: db.path, startFrames: Self.checkpointStartBytes / pageBytes,
                                  limitFrames: Self.checkpointLimitBytes / pageBytes)
         cp.attach(to: db)
