@@ -31,7 +31,7 @@ public final class WALCheckpointer: @unchecked Sendable {
     /// The writer is checkpointing inline: the thread must not start a pass meanwhile.
     private var writerPass = false
     private var stopping = false
-    private var running = false
+    /// The checkpoint thread while it runs (nil before it starts and once it has ended).
     private var thread: Thread?
     private var passCount = 0
     private var inlinePassCount = 0
@@ -79,9 +79,14 @@ public final class WALCheckpointer: @unchecked Sendable {
         condition.lock()
         writerPass = false
         inlinePassCount += 1
+        passEnded(result)
+        condition.unlock()
+    }
+
+    /// Bookkeeping after a pass, thread's or writer's; called with `condition` locked.
+    private func passEnded(_ result: SQLiteError?) {
         if let result { failure = result }
         condition.broadcast()
-        condition.unlock()
     }
 
     /// Asks for a pass; the thread and its connection are made on the first request.
@@ -107,7 +112,6 @@ public final class WALCheckpointer: @unchecked Sendable {
 
     private func startThread() {
         guard thread == nil else { return }
-        running = true
         let t = Thread { [self] in loop() }
         t.name = "tejido.checkpoint"
         thread = t
@@ -120,14 +124,14 @@ public final class WALCheckpointer: @unchecked Sendable {
         condition.lock()
         stopping = true
         condition.broadcast()
-        while running { condition.wait() }
+        while thread != nil { condition.wait() }
         condition.unlock()
     }
 
     /// Waits until no pass is asked for or in progress (tests).
     public func waitUntilIdle() {
         condition.lock()
-        while running && (requested || inPass) { condition.wait() }
+        while thread != nil && (requested || inPass) { condition.wait() }
         condition.unlock()
     }
 
@@ -163,14 +167,12 @@ public final class WALCheckpointer: @unchecked Sendable {
             condition.lock()
             inPass = false
             passCount += 1
-            if let result { failure = result }
-            condition.broadcast()
+            passEnded(result)
         }
-        // Closed before `running` is cleared: the writer's close must find this connection gone.
+        // Closed before `thread` is cleared: the writer's close must find this connection gone.
         connection = nil
-        running = false
         requested = false
-        // The Thread holds this object through its block: let go of it, so both can be freed. A
+        // Also lets go of the Thread, whose block holds this object, so both can be freed. A
         // thread that could not open its connection is made again on a later request; until then
         // the writer's own pass at the limit keeps the log bounded.
         thread = nil
