@@ -39,19 +39,22 @@ extension Store {
             return rows
         }
 
-        // Chunks go to the worker threads as they are read; a window of chunks in flight keeps every
-        // core busy while results are taken back in order.
-        var inFlight: [BatchCheck] = []
+        // Chunks go to the pool as they are read; a window of chunks in flight keeps every core
+        // busy while results are taken back in order. This thread reads, replays the chain and,
+        // when the next result is not ready, checks chunks itself: one busy thread per core.
+        let pool = VerifyPool(network: networkID, workers: workers - 1)
+        defer { pool.finish() }
+        var inFlight: [(index: Int, rows: [Row])] = []
         var reading = true
         while reading || !inFlight.isEmpty {
-            if reading && inFlight.count < workers * 4 {
+            if reading && inFlight.count < workers * 8 {
                 let rows = try readBatch()
-                if rows.isEmpty { reading = false } else { inFlight.append(BatchCheck(rows: rows, network: networkID)) }
+                if rows.isEmpty { reading = false } else { inFlight.append((pool.submit(rows), rows)) }
                 continue
             }
             let chunk = inFlight.removeFirst()
             let rows = chunk.rows
-            let checks = chunk.wait()
+            let checks = pool.result(chunk.index)
             for (row, check) in zip(rows, checks) {
                 report.checked += 1
                 // The id in hex only for a report: most changesets have nothing to report.
@@ -108,8 +111,8 @@ extension Store {
         }
     }
 
-    /// Rows per chunk handed to one worker thread.
-    static let verifyBatch = 64
+    /// Rows per chunk handed to one thread: small, so that the threads end together.
+    static let verifyBatch = 16
 
     struct Row: Sendable {
         let id: [UInt8]
@@ -161,28 +164,3 @@ extension Store {
     }
 }
 
-/// Checks one chunk of rows (format, id, row consistency, network, strict signature) on a
-/// worker thread; `wait` returns the results in row order.
-///
-/// `@unchecked Sendable`: `rows` and `network` are immutable; `results` is written by the one task
-/// and read after `group.wait()`, which orders the writes before the read.
-final class BatchCheck: @unchecked Sendable {
-    let rows: [Store.Row]
-    private let network: [UInt8]
-    private var results: [Store.RowCheck] = []
-    private let group = DispatchGroup()
-
-    init(rows: [Store.Row], network: [UInt8]) {
-        self.rows = rows
-        self.network = network
-        DispatchQueue.global().async(group: group) { [self] in
-            let verifier = Ed25519Verifier()
-            results = self.rows.map { Store.check($0, network: self.network, verifier: verifier) }
-        }
-    }
-
-    func wait() -> [Store.RowCheck] {
-        group.wait()
-        return results
-    }
-}
