@@ -47,7 +47,7 @@ extension Store {
         }
 
         func begin() throws {
-            try store.db.execute("BEGIN IMMEDIATE")
+            try store.beginUnsynced()
             isOpen = true
             try store.reloadAfterLock()
             feeds.removeAll()
@@ -129,9 +129,10 @@ extension Store {
 
         static let signingGroup = 16
 
-        /// Waits for the signatures, writes the changeset rows and commits durably.
-        func commit() throws {
-            guard isOpen else { return }
+        /// Waits for the signatures, writes the changeset rows and commits without waiting for the
+        /// log's sync; returns the ticket to wait for (`store.syncer`) before reporting the commit.
+        func commit() throws -> UInt64 {
+            guard isOpen else { return 0 }
             sendToSigner()
             group.wait()
             let st = try store.statement(
@@ -153,8 +154,9 @@ extension Store {
             signatures.clear()
             try store.flushPending()
             try store.saveCounters()
-            try store.db.execute("COMMIT")
+            let ticket = try store.commitUnsynced()
             isOpen = false
+            return ticket
         }
 
         func rollback() {
@@ -162,7 +164,7 @@ extension Store {
             group.wait()
             deferred.removeAll()
             signatures.clear()
-            if isOpen { try? store.db.execute("ROLLBACK") }
+            if isOpen { store.rollbackUnsynced() }
             isOpen = false
             store.dropCaches()
         }
