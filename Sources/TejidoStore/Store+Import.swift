@@ -87,16 +87,6 @@ extension Store {
         var lastCommit = Date()
         let clearResumeMarker = "DELETE FROM meta WHERE key IN ('import_source', 'import_line')"
         var markerCleared = false
-        /// The commit waiting for its sync, and what to report once it has one.
-        var unreported: (ticket: UInt64, summary: ImportSummary)?
-        func reportDurable(waiting: Bool) throws {
-            guard let (ticket, done) = unreported else { return }
-            if let syncer {
-                if waiting { try syncer.wait(ticket) } else if !syncer.isSynced(ticket) { return }
-            }
-            unreported = nil
-            progress(done)
-        }
         func commitBatch(final: Bool) throws {
             guard batch.isOpen else {
                 // The last changeset was committed as a batch that was due before the end of the
@@ -114,22 +104,19 @@ extension Store {
                             [.text(sourceKey), .integer(Int64(summary.lines))])
                 }
             }
-            let ticket = try batch.commit()
+            try batch.commit()
             lastCommit = Date()
             summary.changesets += inBatch
             summary.ops += batchOps
             if let batchLast { summary.lastID = batchLast.hex }
             inBatch = 0
             batchOps = 0
-            // Reported once the log's sync has covered it; the next batch goes on meanwhile. A
-            // later commit's totals replace an earlier one's not yet reported.
-            unreported = (ticket, summary)
+            progress(summary)
         }
         do {
             while let changeset = try preparer.next() {
                 summary.lines = changeset.lines.last?.number ?? summary.lines
                 try writeChangeset(changeset)
-                try reportDurable(waiting: false)
                 let due = inBatch >= options.changesetsPerCommit || Date().timeIntervalSince(lastCommit) >= options.commitInterval
                 if due, try inputIsGood() {
                     // A due batch that holds the input's last changeset is the final commit: no
@@ -140,7 +127,6 @@ extension Store {
             // next() returned nil: the reader is at the end, so its verdict is in.
             guard try inputIsGood() else { throw StoreError.database("import reader ended without a verdict") }
             try commitBatch(final: true)
-            try reportDurable(waiting: true)
         } catch {
             batch.rollback()
             // Report the earliest bad line of the whole input: the reader may have found one before

@@ -47,7 +47,7 @@ extension Store {
         }
 
         func begin() throws {
-            try store.beginUnsynced()
+            try store.db.execute("BEGIN IMMEDIATE")
             isOpen = true
             try store.reloadAfterLock()
             feeds.removeAll()
@@ -129,10 +129,9 @@ extension Store {
 
         static let signingGroup = 16
 
-        /// Waits for the signatures, writes the changeset rows and commits without waiting for the
-        /// log's sync; returns the ticket to wait for (`store.syncer`) before reporting the commit.
-        func commit() throws -> UInt64 {
-            guard isOpen else { return 0 }
+        /// Waits for the signatures, writes the changeset rows and commits durably.
+        func commit() throws {
+            guard isOpen else { return }
             sendToSigner()
             group.wait()
             let st = try store.statement(
@@ -154,9 +153,8 @@ extension Store {
             signatures.clear()
             try store.flushPending()
             try store.saveCounters()
-            let ticket = try store.commitUnsynced()
+            try store.db.execute("COMMIT")
             isOpen = false
-            return ticket
         }
 
         func rollback() {
@@ -164,7 +162,7 @@ extension Store {
             group.wait()
             deferred.removeAll()
             signatures.clear()
-            if isOpen { store.rollbackUnsynced() }
+            if isOpen { try? store.db.execute("ROLLBACK") }
             isOpen = false
             store.dropCaches()
         }

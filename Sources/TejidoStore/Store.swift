@@ -14,8 +14,6 @@ public final class Store {
     let db: SQLiteConnection
     /// Copies the log into the database off this thread once it grows (`WALCheckpointer`).
     var checkpointer: WALCheckpointer?
-    /// Syncs the log after the commits that `commitUnsynced` leaves unsynced.
-    var syncer: WALSyncer?
     public let nodeKey: Ed25519PrivateKey
     public let networkID: [UInt8]
     var logger = Logger(label: "tejido.store")
@@ -132,13 +130,11 @@ public final class Store {
                                  limitFrames: Self.checkpointLimitBytes / pageBytes)
         cp.attach(to: db)
         checkpointer = cp
-        syncer = WALSyncer(databasePath: db.path)
     }
 
     deinit {
         // The checkpoint thread's connection goes first: closing the last connection is what
-        // copies the rest of the log and removes it. The syncer, which holds the log open, before it.
-        syncer?.stop()
+        // copies the rest of the log and removes it.
         checkpointer?.stop()
     }
 
@@ -195,37 +191,6 @@ public final class Store {
             if let e = error as? SQLiteError { throw StoreError.from(e) }
             throw error
         }
-    }
-
-    /// Opens a write transaction whose COMMIT does not sync the log (`synchronous=NORMAL` for it
-    /// alone): for a run of commits, each awaited (`syncer`) before it is reported. Must end with
-    /// `commitUnsynced` or `rollbackUnsynced`, which put the connection back to a full sync.
-    func beginUnsynced() throws {
-        try db.execute("PRAGMA synchronous=NORMAL")
-        do { try db.execute("BEGIN IMMEDIATE") } catch {
-            restoreFullSync()
-            throw error
-        }
-    }
-
-    /// Commits a transaction opened by `beginUnsynced` and asks for the log's sync. The commit may
-    /// be reported once `syncer.wait` has returned for the ticket.
-    func commitUnsynced() throws -> UInt64 {
-        try db.execute("COMMIT")
-        restoreFullSync()
-        guard let syncer else { throw StoreError.database("no log syncer") }
-        return syncer.request()
-    }
-
-    func rollbackUnsynced() {
-        try? db.execute("ROLLBACK")
-        restoreFullSync()
-    }
-
-    /// SQLite refuses to change the level inside a transaction: a COMMIT that failed and left it
-    /// open restores it in the ROLLBACK that follows.
-    private func restoreFullSync() {
-        try? db.execute("PRAGMA synchronous=FULL")
     }
 
     /// Re-reads what another process may have moved since this one last held the write lock:
