@@ -39,9 +39,9 @@ enum Limits {
 
     /// Strict Ed25519 verifications per second through TejidoCrypto's reusable verifier (the one
     /// `verify` uses), on `threads` threads at once. With `distinct`, each thread goes through 1,024
-    /// different signatures of changeset-sized messages, as verify-all does; without, it checks one
-    /// signature over and over, which the CPU's caches and branch predictors favour (`openssl speed`
-    /// measures that way too).
+    /// different signatures of messages shaped like a changeset's (the signing prefix and an id),
+    /// as verify-all does; without, it checks one signature over and over (as `openssl speed` does),
+    /// which the CPU's caches and branch predictors may favour.
     static func verifyRate(threads: Int, perThread: Int, distinct: Bool = true) throws -> Double {
         let key = try Ed25519PrivateKey()
         let pub = key.publicKey

@@ -48,11 +48,13 @@ for _ in 0..<runs {
     sqliteRates.append(try Limits.sqliteUpserts(directory: outDir, count: ops / 3, batch: 25_000, records: 9_000))
 }
 say("limits: Ed25519 verify ...")
-let verify1 = median((0..<runs).map { _ in (try? Limits.verifyRate(threads: 1, perThread: 3_000)) ?? 0 })
-let verifyAll = median((0..<runs).map { _ in (try? Limits.verifyRate(threads: cores, perThread: 3_000)) ?? 0 })
-// The same loop on one signature checked over and over: the way earlier versions of this
-// benchmark (and `openssl speed`) measured the limit, kept for comparison.
-let verify1Same = median((0..<runs).map { _ in (try? Limits.verifyRate(threads: 1, perThread: 3_000, distinct: false)) ?? 0 })
+// The budget's single-core rate: one signature checked over and over, as `openssl speed` does and
+// as every earlier run of this benchmark did.
+let verify1 = median((0..<runs).map { _ in (try? Limits.verifyRate(threads: 1, perThread: 3_000, distinct: false)) ?? 0 })
+let verifyAll = median((0..<runs).map { _ in (try? Limits.verifyRate(threads: cores, perThread: 3_000, distinct: false)) ?? 0 })
+// The same loop over 1,024 distinct signatures, as verify-all meets them, for comparison.
+let verify1Distinct = median((0..<runs).map { _ in (try? Limits.verifyRate(threads: 1, perThread: 3_000)) ?? 0 })
+let verifyAllDistinct = median((0..<runs).map { _ in (try? Limits.verifyRate(threads: cores, perThread: 3_000)) ?? 0 })
 let opensslVerify = Limits.opensslSpeedVerify()
 
 // MARK: Import: one store per group, each importing its own group's lines
@@ -99,7 +101,7 @@ for run in 0..<runs {
     concurrentRates.append(Double(totalOps) / Limits.seconds(since: startAll))
     try? FileManager.default.removeItem(at: concurrentDir)
     // MARK: Verify-all: every store re-checked from its envelopes
-    adjacentVerify1.append((try? Limits.verifyRate(threads: 1, perThread: 1_500)) ?? 0)
+    adjacentVerify1.append((try? Limits.verifyRate(threads: 1, perThread: 1_500, distinct: false)) ?? 0)
     var verifySeconds = 0.0
     var changesets = 0
     for dir in stores {
@@ -132,9 +134,10 @@ lines += [
     "| import, the three stores at once, ops/s (aggregate) | \(Int(concurrentOps)) | raw SQLite upserts \(Int(sqliteRate))/s | \(String(format: "%.2f", concurrentOps / sqliteRate)) | >= 175,000 | \(concurrentOps >= 175_000 ? "yes" : "no") |",
     "| verify-all, changesets/s | \(Int(verifyRate)) | \(cores) x single-core verify \(Int(verify1))/s = \(Int(Double(cores) * verify1)) | \(String(format: "%.2f", verifyRate / (Double(cores) * verify1))) | >= 0.80 | \(verifyRate >= verifyBudget ? "yes" : "no") |",
     "| verify-all, each run against the single-core rate measured just before it (median of the runs' ratios) | \(Int(verifyRate)) | \(cores) x \(adjacentVerify1.map { String(Int($0)) }.joined(separator: ", "))/s | \(String(format: "%.2f", adjacentRatio)) | >= 0.80 | \(adjacentRatio >= 0.8 ? "yes" : "no") |",
-    "| verify-all, against one signature checked over and over on one core (the limit as earlier versions measured it) | \(Int(verifyRate)) | \(cores) x \(Int(verify1Same))/s = \(Int(Double(cores) * verify1Same)) | \(String(format: "%.2f", verifyRate / (Double(cores) * verify1Same))) | | |",
+    "| verify-all, against 1,024 distinct signatures checked in a loop on one core | \(Int(verifyRate)) | \(cores) x \(Int(verify1Distinct))/s = \(Int(Double(cores) * verify1Distinct)) | \(String(format: "%.2f", verifyRate / (Double(cores) * verify1Distinct))) | | |",
+    "| verify-all, against the verify loop run on all cores at once (one signature) | \(Int(verifyRate)) | \(Int(verifyAll))/s on \(cores) threads | \(String(format: "%.2f", verifyRate / verifyAll)) | | |",
     "",
-    "Limits: Ed25519 strict verify through TejidoCrypto, 1,024 distinct signatures: \(Int(verify1))/s on one core, \(Int(verifyAll))/s on \(cores); one signature over and over: \(Int(verify1Same))/s on one core; `openssl speed ed25519` verify \(opensslVerify.map { String(Int($0)) } ?? "n/a")/s on one core.",
+    "Limits: Ed25519 strict verify through TejidoCrypto, one signature over and over: \(Int(verify1))/s on one core, \(Int(verifyAll))/s on \(cores) (\(String(format: "%.2f", verifyAll / verify1))x); 1,024 distinct signatures: \(Int(verify1Distinct))/s on one core, \(Int(verifyAllDistinct))/s on \(cores); `openssl speed ed25519` verify \(opensslVerify.map { String(Int($0)) } ?? "n/a")/s on one core.",
     "Changesets verified per run: \(lastChangesets). Runs: import \(importRates.map { String(Int($0)) }.joined(separator: ", ")) ops/s; three at once \(concurrentRates.map { String(Int($0)) }.joined(separator: ", ")) ops/s; verify \(verifyRates.map { String(Int($0)) }.joined(separator: ", ")) changesets/s.",
 ]
 json.merge([
@@ -143,7 +146,7 @@ json.merge([
     "verify_changesets_per_s": verifyRate, "verify_runs": verifyRates,
     "verify_adjacent_single_core_per_s": adjacentVerify1, "verify_adjacent_ratios": adjacentRatios, "verify_adjacent_ratio": adjacentRatio,
     "sqlite_upserts_per_s": sqliteRate, "ed25519_verify_per_s_one_core": verify1, "ed25519_verify_per_s_all_cores": verifyAll,
-    "ed25519_verify_per_s_one_core_same_signature": verify1Same,
+    "ed25519_verify_per_s_one_core_distinct": verify1Distinct, "ed25519_verify_per_s_all_cores_distinct": verifyAllDistinct,
     "openssl_speed_verify_per_s": opensslVerify ?? NSNull(),
 ]) { a, _ in a }
 }
