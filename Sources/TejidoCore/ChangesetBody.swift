@@ -14,7 +14,7 @@ public struct ChangesetBody: Equatable, Sendable {
     public var message: String?
 
     /// Whether any op is a grant, revoke, name or visibility op (which need the admin role).
-    public var hasAuthorityOps: Bool { ops.contains { $0.isAuthority } }
+    public var hasAuthorityOps: Bool { Op.anyAuthority(in: ops) }
 
     public init(
         network: [UInt8], namespace: [UInt8], author: [UInt8], seq: UInt64, prev: ChangesetID?,

@@ -44,6 +44,16 @@ public enum Op: Hashable, Sendable {
     /// Grants, revocations, names and visibility: the ops that need the admin role.
     public var isAuthority: Bool { code.isAuthority }
 
+    /// Whether any of `ops` is an authority op. Reads each op in place: `contains(where:)` copies
+    /// every op (retaining and releasing its Strings), which cost the pull's merging thread about
+    /// 3% when it ran twice per changeset.
+    public static func anyAuthority(in ops: [Op]) -> Bool {
+        ops.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices where buffer[i].code.isAuthority { return true }
+            return false
+        }
+    }
+
     public var record: RecordKey? {
         switch self {
         case .set(let r, _, _), .delete(let r), .counterAdd(let r, _, _), .setAdd(let r, _, _), .setRemove(let r, _, _, _): r

@@ -86,7 +86,7 @@ extension Store {
 
     /// The role a changeset's ops require: admin for grants, revocations and names, writer for data.
     static func requiredRole(for ops: [Op]) -> Role {
-        ops.contains { $0.isAuthority } ? .admin : .writer
+        Op.anyAuthority(in: ops) ? .admin : .writer
     }
 
     /// Nil if a data changeset's author may write at its seq, else the reason.

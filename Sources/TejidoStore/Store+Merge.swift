@@ -20,52 +20,57 @@ extension Store {
         let insRemove = try statement("INSERT OR IGNORE INTO set_removes(rec, field, cs_id, op, ecbor) VALUES(?,?,?,?,?)")
 
         // Every record key hashed first and its place in the index touched, all before the first
-        // lookup: the cache misses then overlap instead of coming one op at a time.
+        // lookup: the cache misses then overlap instead of coming one op at a time. Both loops read
+        // the ops in place: iterating the array would copy each op (retaining its references).
         var hashes = [UInt64](repeating: 0, count: body.ops.count)
-        for (index, op) in body.ops.enumerated() {
-            if let r = op.record { hashes[index] = recordIDs.hash(ns: item.ns, collection: r.collection, id: r.id) }
+        body.ops.withUnsafeBufferPointer { ops in
+            for index in ops.indices {
+                if let r = ops[index].record { hashes[index] = recordIDs.hash(ns: item.ns, collection: r.collection, id: r.id) }
+            }
         }
         recordIDs.warm(hashes)
 
-        for (index, op) in body.ops.enumerated() {
-            var stamp: [UInt8] { Stamp.finish(prefix, opIndex: index) }
-            let hash = hashes[index]
-            switch op {
-            case .set(let r, let field, let value):
-                let rec = try writtenRecordID(ns: item.ns, r, hash: hash)
-                let (kind, v) = ValueKind.of(value)
-                pendingHistory.append(PendingRow(rec: rec, field: field, prefix: prefix, opIndex: UInt32(index), kind: kind.rawValue, value: v, cs: item.seqno, add: nil))
-                columns.insert(r.collection, field, .register)
-            case .delete(let r):
-                deleted[try recordID(ns: item.ns, r, hash: hash)] = stamp
-            case .counterAdd(let r, let field, let delta):
-                let rec = try writtenRecordID(ns: item.ns, r, hash: hash)
-                pendingCounters.append(PendingRow(rec: rec, field: field, prefix: prefix, opIndex: UInt32(index), kind: 0, value: .integer(delta), cs: item.seqno, add: nil))
-                columns.insert(r.collection, field, .counter)
-            case .setAdd(let r, let field, let element):
-                let rec = try writtenRecordID(ns: item.ns, r, hash: hash)
-                let (kind, v) = ValueKind.of(element)
-                pendingSetAdds.append(PendingRow(
-                    rec: rec, field: field, prefix: prefix, opIndex: UInt32(index), kind: kind.rawValue, value: v, cs: item.seqno,
-                    add: SetAddColumns(element: element.cborBytes, changeset: id)))
-                localAdds.append(LocalAdd(rec: rec, field: field, element: element, index: index))
-                columns.insert(r.collection, field, .set)
-            case .setRemove(let r, let field, let element, let observed):
-                let rec = try recordID(ns: item.ns, r, hash: hash)
-                let ecbor = element.cborBytes
-                for o in observed {
-                    try insRemove.run([.integer(rec), .text(field), .blob(o.changeset.bytes), .integer(Int64(o.index)), .blob(ecbor)])
+        try body.ops.withUnsafeBufferPointer { ops in
+            for index in ops.indices {
+                var stamp: [UInt8] { Stamp.finish(prefix, opIndex: index) }
+                let hash = hashes[index]
+                switch ops[index] {
+                case .set(let r, let field, let value):
+                    let rec = try writtenRecordID(ns: item.ns, r, hash: hash)
+                    let (kind, v) = ValueKind.of(value)
+                    pendingHistory.append(PendingRow(rec: rec, field: field, prefix: prefix, opIndex: UInt32(index), kind: kind.rawValue, value: v, cs: item.seqno, add: nil))
+                    columns.insert(r.collection, field, .register)
+                case .delete(let r):
+                    deleted[try recordID(ns: item.ns, r, hash: hash)] = stamp
+                case .counterAdd(let r, let field, let delta):
+                    let rec = try writtenRecordID(ns: item.ns, r, hash: hash)
+                    pendingCounters.append(PendingRow(rec: rec, field: field, prefix: prefix, opIndex: UInt32(index), kind: 0, value: .integer(delta), cs: item.seqno, add: nil))
+                    columns.insert(r.collection, field, .counter)
+                case .setAdd(let r, let field, let element):
+                    let rec = try writtenRecordID(ns: item.ns, r, hash: hash)
+                    let (kind, v) = ValueKind.of(element)
+                    pendingSetAdds.append(PendingRow(
+                        rec: rec, field: field, prefix: prefix, opIndex: UInt32(index), kind: kind.rawValue, value: v, cs: item.seqno,
+                        add: SetAddColumns(element: element.cborBytes, changeset: id)))
+                    localAdds.append(LocalAdd(rec: rec, field: field, element: element, index: index))
+                    columns.insert(r.collection, field, .set)
+                case .setRemove(let r, let field, let element, let observed):
+                    let rec = try recordID(ns: item.ns, r, hash: hash)
+                    let ecbor = element.cborBytes
+                    for o in observed {
+                        try insRemove.run([.integer(rec), .text(field), .blob(o.changeset.bytes), .integer(Int64(o.index)), .blob(ecbor)])
+                    }
+                    for add in localAdds where add.rec == rec && add.field == field && add.element.cborBytes == ecbor {
+                        try insRemove.run([.integer(rec), .text(field), .blob(id.bytes), .integer(Int64(add.index)), .blob(ecbor)])
+                    }
+                    columns.insert(r.collection, field, .set)
+                case .grant, .revoke, .visibility:
+                    // Roles are computed from the whole set of these changesets (Store+Authority), not merged one by one.
+                    continue
+                case .name(let name):
+                    try run("UPDATE namespaces SET name=?, name_stamp=? WHERE ns=? AND (name_stamp IS NULL OR name_stamp < ?)",
+                            [.text(name), .blob(stamp), .integer(item.ns), .blob(stamp)])
                 }
-                for add in localAdds where add.rec == rec && add.field == field && add.element.cborBytes == ecbor {
-                    try insRemove.run([.integer(rec), .text(field), .blob(id.bytes), .integer(Int64(add.index)), .blob(ecbor)])
-                }
-                columns.insert(r.collection, field, .set)
-            case .grant, .revoke, .visibility:
-                // Roles are computed from the whole set of these changesets (Store+Authority), not merged one by one.
-                continue
-            case .name(let name):
-                try run("UPDATE namespaces SET name=?, name_stamp=? WHERE ns=? AND (name_stamp IS NULL OR name_stamp < ?)",
-                        [.text(name), .blob(stamp), .integer(item.ns), .blob(stamp)])
             }
         }
         if !deleted.isEmpty {
