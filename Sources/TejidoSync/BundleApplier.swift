@@ -37,7 +37,8 @@ public enum BundleApplier {
             result.outcome.add(outcome)
             stats.received = result.outcome.count
             stats.receivedBytes += batchBytes
-            stats.peerRemaining = max(0, Int(result.header?.count ?? 0) - stats.received)
+            // The header's count is informational and any uint: clamped, never trusted.
+            stats.peerRemaining = max(0, Int(clamping: result.header?.count ?? 0) - stats.received)
             stats.wireBytesIn = reader.offset
             progress(stats)
             let failedAt = failure.map { BundleReader.Damage(offset: offsets[$0.index], detail: $0.detail) }

@@ -26,4 +26,18 @@ public struct SyncStats: Sendable, Equatable {
     public var roundTrips = 0
 
     public init() {}
+
+    /// Changesets moved per second over `elapsed` seconds, and the seconds left at that rate, for
+    /// progress displays. `peerRemaining` is whatever the peer announced (up to `Int.max`), so the
+    /// estimate is computed in Doubles and capped at `maxETA`: no count a peer sends can trap a
+    /// conversion or an addition.
+    public func rateAndETA(elapsed: Double) -> (rate: Double, eta: Double) {
+        let rate = Double(sent + received) / max(elapsed, 0.001)
+        let remaining = Double(max(0, toSend - sent)) + Double(max(0, peerRemaining))
+        let eta = rate > 0 && remaining > 0 ? min(remaining / rate, Self.maxETA) : 0
+        return (rate, eta)
+    }
+
+    /// About 30 years.
+    public static let maxETA = 1e9
 }

@@ -31,11 +31,7 @@ final class SyncProgress {
         // Nothing worth showing for a moment's work.
         guard force || now.timeIntervalSince(started) >= delay else { return }
         lastDraw = now
-        let elapsed = max(now.timeIntervalSince(started), 0.001)
-        let moved = s.sent + s.received
-        let rate = Double(moved) / elapsed
-        let remaining = max(0, s.toSend - s.sent) + s.peerRemaining
-        let eta = rate > 0 && remaining > 0 ? Double(remaining) / rate : 0
+        let (rate, eta) = s.rateAndETA(elapsed: now.timeIntervalSince(started))
         if console.json {
             console.err(JSONValue.object([
                 ("event", .string("progress")), ("peer", .string(label)),

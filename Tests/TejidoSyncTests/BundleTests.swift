@@ -152,6 +152,29 @@ import TejidoTestSupport
         }
     }
 
+    /// The header's count is informational: a count no store could hold (the largest uint) is
+    /// no reason to stop, let alone to crash, and the changesets apply as they would otherwise.
+    @Test func aHeaderCountPastAnyIntegerIsOnlyInformation() throws {
+        try setup { a, b, path, _ in
+            var envelopes: [[UInt8]] = []
+            try a.forEachEnvelope { envelopes.append($0) }
+            let header = BundleFormat.Header(network: a.networkID, creator: a.nodeKey.publicKey.bytes, created: 1, count: .max,
+                                             namespaces: try a.heldNamespaces(), forKey: nil)
+            var bytes = BundleFormat.magic + FrameWriter.frame(header.encoded())
+            for e in envelopes { bytes += FrameWriter.frame(SyncMessage.changesets([e], remaining: 0).encoded()) }
+            bytes += FrameWriter.frame(BundleFormat.trailer(count: UInt64(envelopes.count), digest: SHA256.hash(bytes)))
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            var last = SyncStats()
+            let result = try BundleApplier.apply(path: path, to: b) { last = $0 }
+            #expect(result.complete && result.damage == nil)
+            #expect(result.outcome.applied == envelopes.count)
+            #expect(last.peerRemaining == Int.max - envelopes.count)
+            #expect(try b.stateDigest() == a.stateDigest())
+            let inspection = try BundleApplier.inspect(path: path)
+            #expect(inspection.complete && inspection.changesets == envelopes.count)
+        }
+    }
+
     @Test func aBundleOfAnotherNetworkIsRefusedWhole() throws {
         try setup { a, _, path, dir in
             _ = try write(a, path)

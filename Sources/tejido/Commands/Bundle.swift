@@ -159,7 +159,7 @@ struct Bundle: ParsableCommand {
                         fields += [
                             ("kind", .string("bundle")), ("network", .string(Bech32.encode(prefix: KeyText.networkPrefix, bytes: h.network))),
                             ("creator", .string(KeyText.key(bytes: h.creator))), ("created", .string(PeerJSON.time(h.created))),
-                            ("announced", .int(Int64(h.count))),
+                            ("announced", .int(Int64(clamping: h.count))),
                             ("for", h.forKey.map { .string(KeyText.key(bytes: $0)) } ?? .null),
                         ]
                     }
