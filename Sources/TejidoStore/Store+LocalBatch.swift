@@ -28,6 +28,11 @@ extension Store {
             var seq: UInt64
             var prev: ChangesetID?
             let deps: [ChangesetID]
+            /// This node's role here, and the last seq it may write (a revocation's cut-off), as
+            /// the namespace's authority stood at the batch's first changeset there: nothing in
+            /// the batch can change them, since it holds the write lock and makes no authority ops.
+            let role: Role
+            let cutoff: UInt64?
         }
 
         private struct Deferred {
@@ -63,27 +68,34 @@ extension Store {
             if let f = feeds[nsID] {
                 feed = f
             } else {
-                let needed = Store.requiredRole(for: ops)
-                let held = try store.role(of: author, authorID: authorID, namespace: root, nsID: nsID)
-                if held == nil || held! < needed {
-                    throw StoreError.notAuthorized(namespace: try store.displayName(nsID: nsID, root: root), needed: needed,
-                                                   admins: try store.adminFingerprints(nsID: nsID, root: root))
-                }
-                feed = Feed(seq: 0, prev: nil, deps: [])
+                var head: UInt64 = 0
+                var prev: ChangesetID?
                 var deps: [ChangesetID] = []
                 let st = try store.statement(Store.feedHeadsSQL)
                 st.bind(1, nsID)
                 while try st.step() {
                     if st.int64(0) == authorID {
-                        feed.seq = UInt64(st.int64(1))
-                        feed.prev = ChangesetID(bytes: st.blob(2))
+                        head = UInt64(st.int64(1))
+                        prev = ChangesetID(bytes: st.blob(2))
                     } else if deps.count < FormatLimits.maxDeps, let d = ChangesetID(bytes: st.blob(2)) {
                         deps.append(d)
                     }
                 }
                 st.reset()
                 try store.checkNoHeldChangesetPastHead(ns: nsID, author: authorID)
-                feed = Feed(seq: feed.seq, prev: feed.prev, deps: deps)
+                let state = try store.authority(nsID: nsID, root: root)
+                let entry = author == root ? nil : state.entries[author]
+                feed = Feed(seq: head, prev: prev, deps: deps, role: author == root ? .admin : entry?.role ?? .reader, cutoff: entry?.cutoff)
+            }
+            // Checked for every changeset, not once per batch: a cut-off can fall inside a batch.
+            let needed = Store.requiredRole(for: ops)
+            if let cut = feed.cutoff, feed.seq + 1 > cut {
+                throw StoreError.revoked(namespace: try store.displayName(nsID: nsID, root: root), after: cut,
+                                         admins: try store.adminFingerprints(nsID: nsID, root: root))
+            }
+            if feed.role < needed {
+                throw StoreError.notAuthorized(namespace: try store.displayName(nsID: nsID, root: root), needed: needed,
+                                               admins: try store.adminFingerprints(nsID: nsID, root: root))
             }
             guard ops.count <= FormatLimits.maxOps else {
                 throw StoreError.invalidChangeset("more than \(FormatLimits.maxOps) ops in one changeset")

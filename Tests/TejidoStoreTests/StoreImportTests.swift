@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+import TejidoCore
+import TejidoCrypto
+@testable import TejidoStore
+import TejidoTestSupport
+
+/// Import writes many changesets of this node in one transaction: every one of them must be one
+/// this node may write, as if it had been written alone.
+@Suite struct StoreImportTests {
+    /// The root grants this node writer and then revokes it after seq 3; a batch of ten changesets
+    /// would go past the cut-off at its fourth. Nothing of it may be committed, since every peer
+    /// would quarantine seqs 4 to 10 and the stores would never agree again.
+    @Test func aBatchStopsAtTheNodesCutoff() throws {
+        try withTemporaryDirectory { dir in
+            let root = try Store.create(at: dir.appendingPathComponent("root"))
+            let node = try Store.create(at: dir.appendingPathComponent("node"), network: root.networkID)
+            _ = try root.createNamespace(name: "grupo")
+            _ = try root.grant(namespace: "grupo", key: node.nodeKey.publicKey, role: .writer)
+            _ = try root.revoke(namespace: "grupo", key: node.nodeKey.publicKey, after: 3)
+            try root.forEachEnvelope { _ = try node.receive($0) }
+            let before = try node.stateDigest()
+            let applied = try node.changesetCounts().applied
+
+            let file = dir.appendingPathComponent("in.jsonl")
+            let lines = (0..<10).map { i in
+                #"{"replica":"grupo","txn":\#(i),"op":"set","collection":"c","id":"r\#(i)","field":"v","value":"\#(i)"}"#
+            }
+            try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+            let error = #expect(throws: StoreError.self) { try node.importJSONLines(path: file.path) }
+            guard case .revoked(_, let after, _)? = error else { Issue.record("not a revocation: \(String(describing: error))"); return }
+            #expect(after == 3)
+            #expect(try node.stateDigest() == before)
+            #expect(try node.changesetCounts().applied == applied)
+
+            // Three lines fit under the cut-off, and they are imported.
+            try lines.prefix(3).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+            #expect(try node.importJSONLines(path: file.path).changesets == 3)
+            #expect(try node.verify().ok)
+        }
+    }
+}
