@@ -93,12 +93,15 @@ extension Store {
             // By a key nobody ever made admin: it cannot count, and nothing needs computing again
             // (a flood of such changesets costs one row each, not a recomputation each).
             if !old.possibleAdmins.contains(body.author) {
-                if case .missing(let missing) = readiness { try wait(seqno: seqno, for: missing) } else { try settle([item]) }
+                if case .missing(let missing) = readiness {
+                    try waitAsAuthority(seqno: seqno, ns: nsID, for: missing)
+                } else {
+                    try settle([item])
+                }
                 return try outcome(seqno: seqno)
             }
             if case .missing(let missing) = readiness {
-                try wait(seqno: seqno, for: missing)
-                if authorityAwaited != nil { for m in missing { authorityAwaited![m.bytes, default: []].insert(nsID) } }
+                try waitAsAuthority(seqno: seqno, ns: nsID, for: missing)
                 try authorityChanged(nsID: nsID, root: body.namespace, old: old, also: [])
             } else {
                 try authorityChanged(nsID: nsID, root: body.namespace, old: old, also: [item])
@@ -367,6 +370,15 @@ extension Store {
             if !held { missing.append(dep) }
         }
         return missing.isEmpty ? .ready : .missing(missing)
+    }
+
+    /// A grant, revoke or name changeset that waits: also noted in the transaction's cache of what
+    /// authority changesets wait for, so that a later arrival in the same transaction that it
+    /// waited for recomputes the namespace's authority (even if its author is no admin yet: a
+    /// grant later in the transaction can make it one).
+    private func waitAsAuthority(seqno: Int64, ns: Int64, for missing: [ChangesetID]) throws {
+        try wait(seqno: seqno, for: missing)
+        if authorityAwaited != nil { for m in missing { authorityAwaited![m.bytes, default: []].insert(ns) } }
     }
 
     private func wait(seqno: Int64, for missing: [ChangesetID]) throws {

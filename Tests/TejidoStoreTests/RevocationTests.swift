@@ -87,6 +87,35 @@ import TejidoTestSupport
         }
     }
 
+    /// A revocation by a key that is not an admin yet, waiting for its prev, then the grant that
+    /// makes its author an admin, then that prev (itself waiting for a changeset never sent), all
+    /// in one transaction: the revocation counts once its prev is held, as it does when the same
+    /// changesets come one by one, and what it cuts is taken back on both stores.
+    @Test func aRevocationWaitingInsideOneBatchCountsAsWhenItComesAlone() throws {
+        let w = try world(seed: 5)
+        let never = try w.f.make(by: w.admin, ops: [.set(rec, field: "otro", value: .int(0))], hlc: ms(5), deps: [])
+        let grant = try w.f.make(by: w.f.root, ops: [.grant(key: w.stranger.publicKey.bytes, role: .admin)], hlc: ms(6), deps: [])
+        let first = try w.f.make(by: w.stranger, ops: [.set(rec, field: "nota", value: .int(1))], hlc: ms(7), deps: [never.id])
+        let revocation = try w.f.make(by: w.stranger, ops: [.revoke(key: w.writer.publicKey.bytes, after: 0)], hlc: ms(8), deps: [])
+        let before = w.f.made.filter { ![never.id, grant.id, first.id, revocation.id].contains($0.id) }
+        var digests: [[UInt8]] = []
+        for batched in [true, false] {
+            try withTemporaryStore(network: w.f.network, clock: base + 100_000) { store in
+                for env in before { _ = try store.receive(env.bytes) }
+                #expect(try v(store) == .int(4))
+                if batched {
+                    _ = try store.receive(batch: [revocation.bytes, grant.bytes, first.bytes])
+                } else {
+                    for env in [grant, first, revocation] { _ = try store.receive(env.bytes) }
+                }
+                #expect(try v(store) == nil, "batched: \(batched)")
+                #expect(try store.verify().ok)
+                digests.append(try store.stateDigest())
+            }
+        }
+        #expect(digests[0] == digests[1])
+    }
+
     @Test func aGrantChainThroughARevokedAdminIsCut() throws {
         let w = try world(seed: 3)
         // The admin names itself (seq 1), then, at seq 2, grants a stranger writer; the stranger writes.
