@@ -45,6 +45,27 @@ struct AuthorityState: Equatable {
     /// Set by the counted visibility op with the greatest stamp: a private namespace goes only to
     /// nodes whose keys hold a role in it.
     private(set) var isPrivate = false
+    /// The stamp of the visibility op that set `isPrivate`. A changeset stopped at a cut-off is
+    /// played later, when a grant lifts it, so play order is not stamp order: only a greater stamp
+    /// replaces the one in force.
+    private var visibilitySetAt: OpStamp?
+
+    /// An op's place in the canonical order: its changeset's, then its index in the changeset.
+    struct OpStamp: Equatable {
+        let hlc: UInt64
+        let author: [UInt8]
+        let seq: UInt64
+        let id: [UInt8]
+        let op: Int
+
+        func precedes(_ other: OpStamp) -> Bool {
+            if hlc != other.hlc { return hlc < other.hlc }
+            if author != other.author { return author.lexicographicallyPrecedes(other.author) }
+            if seq != other.seq { return seq < other.seq }
+            if id != other.id { return id.lexicographicallyPrecedes(other.id) }
+            return op < other.op
+        }
+    }
 
     /// The root and every key some candidate grants admin (counted or not): only these can ever
     /// author a candidate that counts. A candidate by anyone else changes nothing.
@@ -69,6 +90,7 @@ struct AuthorityState: Equatable {
             valid = []
             rejected = [:]
             isPrivate = false
+            visibilitySetAt = nil
             var stopped: [[UInt8]: [Candidate]] = [:]
             for c in ordered where !excluded.contains(c.seqno) {
                 take(c, bySeq: bySeq, stopped: &stopped)
@@ -98,11 +120,7 @@ struct AuthorityState: Equatable {
         }
         rejected[c.seqno] = nil
         valid.insert(c.seqno)
-        let lifted = play(c)
-        for key in lifted {
-            let waiting = (stopped.removeValue(forKey: key) ?? []).sorted { $0.seq < $1.seq }
-            for w in waiting { take(w, bySeq: bySeq, stopped: &stopped) }
-        }
+        play(c, bySeq: bySeq, stopped: &stopped)
         // Its successor, if it was stopped only for want of this one (stamps out of seq order).
         if let i = stopped[c.author]?.firstIndex(where: { $0.seq == c.seq + 1 }),
            rejected[stopped[c.author]![i].seqno] == QuarantineReason.prevDoesNotCount.stored {
@@ -111,18 +129,20 @@ struct AuthorityState: Equatable {
         }
     }
 
-    /// Plays a counted candidate's ops; returns the keys whose cut-off a grant lifted.
-    private mutating func play(_ c: Candidate) -> [[UInt8]] {
-        var lifted: [[UInt8]] = []
-        for op in c.ops {
+    /// Plays a counted candidate's ops in order. A grant that lifts a key's cut-off takes that
+    /// key's stopped candidates at once, before the next op (authority.md, section 3).
+    private mutating func play(_ c: Candidate, bySeq: [[UInt8]: [UInt64: Int64]], stopped: inout [[UInt8]: [Candidate]]) {
+        for (index, op) in c.ops.enumerated() {
             switch op {
             case .grant(let key, let role):
                 guard key != root else { continue }
                 var e = entries[key] ?? Entry()
                 if e.cutoff != nil {
                     // A grant after a revocation lifts it: the key starts over with this role.
-                    e = Entry(role: role, grantedBy: c.author, grantSeqno: c.seqno)
-                    lifted.append(key)
+                    entries[key] = Entry(role: role, grantedBy: c.author, grantSeqno: c.seqno)
+                    let waiting = (stopped.removeValue(forKey: key) ?? []).sorted { $0.seq < $1.seq }
+                    for w in waiting { take(w, bySeq: bySeq, stopped: &stopped) }
+                    continue
                 } else if e.role.map({ $0 < role }) ?? true {
                     e.role = role
                     e.grantedBy = c.author
@@ -139,12 +159,15 @@ struct AuthorityState: Equatable {
                 }
                 entries[key] = e
             case .visibility(let p):
-                isPrivate = p
+                let stamp = OpStamp(hlc: c.hlc, author: c.author, seq: c.seq, id: c.id, op: index)
+                if visibilitySetAt.map({ $0.precedes(stamp) }) ?? true {
+                    isPrivate = p
+                    visibilitySetAt = stamp
+                }
             default:
                 continue
             }
         }
-        return lifted
     }
 
     private func isPastCutoff(author: [UInt8], seq: UInt64) -> Bool {

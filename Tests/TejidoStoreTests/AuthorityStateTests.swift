@@ -58,6 +58,41 @@ import TejidoTestSupport
         #expect(s.role(of: w, at: 1) == nil)
     }
 
+    /// A's "public" is stopped by its cut-off and played only when A is granted admin again,
+    /// after the root's later "private": the greater stamp still wins (authority.md, section 8).
+    @Test func theVisibilityOpWithTheGreatestStampWinsWhateverThePlayOrder() {
+        let c = Builder()
+        _ = c.add(root, seq: 1, hlc: 10, [.grant(key: a, role: .admin)])
+        _ = c.add(root, seq: 2, hlc: 20, [.revoke(key: a, after: 0)])
+        let makePublic = c.add(a, seq: 1, hlc: 25, [.visibility(isPrivate: false)])
+        _ = c.add(root, seq: 3, hlc: 27, [.visibility(isPrivate: true)])
+        _ = c.add(root, seq: 4, hlc: 30, [.grant(key: a, role: .admin)])
+        let s = state(c)
+        #expect(s.valid.contains(makePublic))
+        #expect(s.isPrivate)
+        #expect(!s.mayReceive(w))
+
+        // And the other way round: a later stamp does replace it.
+        _ = c.add(a, seq: 2, hlc: 40, [.visibility(isPrivate: false)])
+        #expect(!state(c).isPrivate)
+    }
+
+    /// A grant that lifts a cut-off takes the key's stopped changesets before the granting
+    /// changeset's next op: A's revocation of J (stopped) is taken at R3's first op, and R3's
+    /// second op then gives J a new start.
+    @Test func stoppedChangesetsAreTakenRightAfterTheGrantThatLiftsTheCutoff() {
+        let c = Builder()
+        let j = [UInt8](repeating: 5, count: 32)
+        _ = c.add(root, seq: 1, hlc: 10, [.grant(key: a, role: .admin), .grant(key: j, role: .writer)])
+        _ = c.add(root, seq: 2, hlc: 20, [.revoke(key: a, after: 0)])
+        let stoppedRevoke = c.add(a, seq: 1, hlc: 25, [.revoke(key: j, after: 0)])
+        _ = c.add(root, seq: 3, hlc: 30, [.grant(key: a, role: .admin), .grant(key: j, role: .writer)])
+        let s = state(c)
+        #expect(s.valid.contains(stoppedRevoke))
+        #expect(s.role(of: j, at: 100) == .writer)
+        #expect(s.entries[j]?.cutoff == nil)
+    }
+
     @Test func twoAdminsRevokingEachOtherTheEarlierStampWins() {
         let c = Builder()
         _ = c.add(root, seq: 1, hlc: 10, [.grant(key: a, role: .admin), .grant(key: b, role: .admin)])
