@@ -34,7 +34,9 @@ public final class SyncSession {
         }
     }
 
-    enum Phase { case idle, awaitHello, awaitDigests, awaitHeads, transfer, finished }
+    /// `failed`: the peer ended the session with an error (a session that failed here throws
+    /// and is never touched again).
+    enum Phase { case idle, awaitHello, awaitDigests, awaitHeads, transfer, finished, failed }
 
     public let role: Role
     public let options: Options
@@ -78,6 +80,7 @@ public final class SyncSession {
         self.batchSizer = options.batchBytes
     }
 
+    /// The session ended as the protocol says it ends (not by an error from either side).
     public var isFinished: Bool { phase == .finished }
 
     /// The messages that open the session: the client's hello and digests; nothing for a server.
@@ -96,7 +99,7 @@ public final class SyncSession {
     /// Takes one message from the peer and returns the messages to send in reply.
     public func handle(_ message: SyncMessage) throws(SyncError) -> [SyncMessage] {
         if case .error(let code, let text) = message {
-            phase = .finished
+            phase = .failed
             throw SyncError(SyncError.Code(rawValue: code) ?? .other, text, fromPeer: true)
         }
         switch (phase, message) {

@@ -19,6 +19,17 @@ import TejidoTestSupport
         }
     }
 
+    /// A session the peer ends with an error has not finished: it must not count as a completed
+    /// sync (`last_sync`), however it stood.
+    @Test func aSessionEndedByThePeersErrorIsNotFinished() throws {
+        try twoStores { a, _, _ in
+            let session = SyncSession(role: .client, replica: StoreReplica(store: a))
+            _ = try session.start()
+            #expect(throws: SyncError.self) { _ = try session.handle(.error(code: SyncError.Code.timeout.rawValue, text: "bye")) }
+            #expect(!session.isFinished)
+        }
+    }
+
     @Test func anEmptyStorePullsEverything() throws {
         try twoStores { a, b, _ in
             _ = try a.createNamespace(name: "chiapas")
