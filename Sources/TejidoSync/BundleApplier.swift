@@ -104,6 +104,8 @@ public enum BundleApplier {
         if result.header == nil && result.receipt == nil && result.damage == nil {
             result.damage = BundleReader.Damage(offset: 8, detail: "no header")
         }
+        // Damage anywhere, bytes after the trailer included, means the file is not whole.
+        if result.damage != nil { result.complete = false }
         if let receipt = result.receipt, result.complete {
             // A receipt lists everything its holder has of each namespace named in it.
             try store.recordPeer(key: receipt.holder, url: nil, heads: receipt.heads, exact: Set(receipt.heads.keys), sent: 0, received: 0,

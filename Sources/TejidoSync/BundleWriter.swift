@@ -21,6 +21,11 @@ public enum BundleWriter {
             guard let forKey else { return false }
             return try store.mayReceive(namespace: ns, key: forKey)
         }
+        // The reader refuses a header naming more (bundle.md): better no file than one nobody can read.
+        guard namespaces.count <= SyncLimits.maxNamespaces else {
+            throw StreamError.io("a bundle names at most \(SyncLimits.maxNamespaces) namespaces, not \(namespaces.count): "
+                                 + "write several (--namespace)", errno: 0)
+        }
         let cursor = try store.outgoing(namespaces: namespaces, theirHeads: theirHeads, withGrants: true)
         defer { cursor.close() }
         let tmp = path + ".part"
@@ -65,8 +70,8 @@ public enum BundleWriter {
             try handle.write(contentsOf: buffer)
             try handle.synchronize()
             try handle.close()
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: tmp, toPath: path)
+            // rename(2) replaces an existing file in one step: a crash leaves the old file or the new.
+            guard rename(tmp, path) == 0 else { throw StreamError.io("cannot move \(tmp) to \(path)", errno: errno) }
             return Result(count: count, bytes: written)
         } catch {
             try? handle.close()

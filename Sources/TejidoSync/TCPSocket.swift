@@ -62,9 +62,11 @@ public final class TCPSocket: @unchecked Sendable {
         throw StreamError.io("cannot connect to \(host):\(port)", errno: lastErrno)
     }
 
-    /// Read and write timeouts: a blocked call fails with EAGAIN after `seconds`.
+    /// Read and write timeouts: a blocked call fails with EAGAIN after `seconds`. At least a
+    /// millisecond: a zero `timeval` would mean no timeout at all.
     public func setTimeouts(_ seconds: Double) {
-        var tv = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1_000_000))
+        let s = min(max(seconds, 0.001), 1e9)
+        var tv = timeval(tv_sec: Int(s), tv_usec: Int((s - Double(Int(s))) * 1_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     }
@@ -139,9 +141,10 @@ public final class TCPListener: @unchecked Sendable {
         if c < 0 {
             // Out of descriptors or a network hiccup: wait a little and go on serving.
             if [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(errno) { usleep(100_000) }
-            if [EINTR, EAGAIN, ECONNABORTED, EPROTO, ENETDOWN, ENETUNREACH, EHOSTDOWN, EHOSTUNREACH, EOPNOTSUPP, EPERM,
-                EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(errno) { return nil }
-            throw StreamError.io("accept", errno: errno)
+            // Only a listening socket that is no longer one ends the server: accept(2) passes on
+            // the pending errors of the new connection itself (ENOPROTOOPT, ENONET and others).
+            if [EBADF, EINVAL, ENOTSOCK, EFAULT].contains(errno) { throw StreamError.io("accept", errno: errno) }
+            return nil
         }
         let s = TCPSocket(fd: c)
         s.setNoDelay()

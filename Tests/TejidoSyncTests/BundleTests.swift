@@ -175,6 +175,25 @@ import TejidoTestSupport
         }
     }
 
+    /// A receipt with bytes after its trailer is damaged: it is not recorded, and not reported
+    /// complete.
+    @Test func aReceiptWithBytesAfterItsTrailerIsNotRecorded() throws {
+        try setup { a, b, path, dir in
+            _ = try write(a, path)
+            _ = try BundleApplier.apply(path: path, to: b)
+            let receipt = dir.appendingPathComponent("r.tjr")
+            try BundleWriter.writeReceipt(store: b, to: receipt.path, namespaces: try a.heldNamespaces(), recipient: a.nodeKey.publicKey.bytes)
+            let handle = try FileHandle(forWritingTo: receipt)
+            handle.seekToEndOfFile()
+            handle.write(Data([0, 0, 0, 1, 0xF6]))
+            try handle.close()
+            let result = try BundleApplier.apply(path: receipt.path, to: a)
+            #expect(result.damage != nil)
+            #expect(!result.complete)
+            #expect(try a.knownHeads(peer: b.nodeKey.publicKey.bytes).isEmpty)
+        }
+    }
+
     @Test func aBundleOfAnotherNetworkIsRefusedWhole() throws {
         try setup { a, _, path, dir in
             _ = try write(a, path)
