@@ -80,7 +80,15 @@ extension Store {
             if !batch.isOpen { try batch.begin() }
             let target = try namespace(named: options.namespace ?? first.replica, line: first.number)
             let (ops, encoding) = try changeset.opsAndEncoding(store: self, ns: target.ns)
-            batchLast = try batch.write(namespace: target.root, nsID: target.ns, ops: ops, opsEncoding: encoding)
+            do {
+                batchLast = try batch.write(namespace: target.root, nsID: target.ns, ops: ops, opsEncoding: encoding)
+            } catch StoreError.invalidChangeset(let detail) {
+                // Only removes make a changeset larger than its lines (each names every add of its
+                // element held here), so the reader cannot see this coming: it shows only now, and
+                // batches committed before this one stay (`--resume` goes on after them).
+                throw StoreError.badImportLine(
+                    line: first.number, detail: "txn \(first.txn): \(detail) (its removes name every add they observed); split the txn")
+            }
             inBatch += 1
             batchOps += ops.count
         }

@@ -39,4 +39,32 @@ import TejidoTestSupport
             #expect(try node.verify().ok)
         }
     }
+
+    /// A remove names every add of its element held here, so one line can make a changeset past
+    /// the 1 MiB limit, which the reader cannot foresee: the import fails naming that line, and
+    /// nothing of it is kept.
+    @Test func aTxnWhoseRemovesOutgrowAChangesetIsReportedByItsLine() throws {
+        try withTemporaryStore { store in
+            try store.createNamespace(name: "grupo")
+            let adds = store.directory.appendingPathComponent("adds.jsonl")
+            let lines = (0..<30_000).map { i in
+                #"{"replica":"grupo","txn":\#(i / 1000),"op":"add","collection":"c","id":"r","field":"tags","value":"x"}"#
+            }
+            try lines.joined(separator: "\n").write(to: adds, atomically: true, encoding: .utf8)
+            try store.importJSONLines(path: adds.path)
+            let before = try store.stateDigest()
+            let applied = try store.changesetCounts().applied
+
+            let remove = store.directory.appendingPathComponent("remove.jsonl")
+            try [#"{"replica":"grupo","txn":0,"op":"set","collection":"c","id":"r","field":"v","value":1}"#,
+                 #"{"replica":"grupo","txn":1,"op":"remove","collection":"c","id":"r","field":"tags","value":"x"}"#]
+                .joined(separator: "\n").write(to: remove, atomically: true, encoding: .utf8)
+            let error = #expect(throws: StoreError.self) { try store.importJSONLines(path: remove.path) }
+            guard case .badImportLine(let line, let detail)? = error else { Issue.record("\(String(describing: error))"); return }
+            #expect(line == 2)
+            #expect(detail.contains("txn 1") && detail.contains("split the txn"))
+            #expect(try store.stateDigest() == before)
+            #expect(try store.changesetCounts().applied == applied)
+        }
+    }
 }
