@@ -166,14 +166,14 @@ public enum BundleApplier {
         }
         // Per namespace: admins are the root and whoever an admin made admin; writers are admins
         // and whoever an admin granted writer. (Revocations come with issue 4's rules.)
+        // A walk from each root along the admin grants, each grant looked at once: repeating
+        // passes until nothing changed took a pass per link of a chain written in reverse order.
+        var adminGrants: [[UInt8]: [[UInt8]]] = [:]  // namespace + granter -> namespace + grantee
+        for (ns, granter, grantee, role) in grants where role == .admin { adminGrants[ns + granter, default: []].append(ns + grantee) }
         var admins: Set<[UInt8]> = Set(out.namespaces.map { $0 + $0 })
-        var grew = true
-        while grew {
-            grew = false
-            for (ns, granter, grantee, role) in grants where role == .admin && admins.contains(ns + granter) && !admins.contains(ns + grantee) {
-                admins.insert(ns + grantee)
-                grew = true
-            }
+        var work = Array(admins)
+        while let next = work.popLast() {
+            for grantee in adminGrants[next] ?? [] where admins.insert(grantee).inserted { work.append(grantee) }
         }
         var writers = admins
         for (ns, granter, grantee, role) in grants where role >= .writer && admins.contains(ns + granter) { writers.insert(ns + grantee) }

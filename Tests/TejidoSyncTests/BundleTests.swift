@@ -194,6 +194,37 @@ import TejidoTestSupport
         }
     }
 
+    /// `inspect` traces authors back to the root through admin grants, however the file orders
+    /// them: here a chain of 300 admins, written last link first, and one author nobody granted.
+    @Test func inspectTracesAChainOfAdminsWrittenInReverse() throws {
+        var rng = SeededRandom(seed: 21)
+        let f = try ChangesetFactory(network: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }, rng: &rng)
+        let keys = try (0..<300).map { _ in try f.addAuthor(rng: &rng) }
+        let stranger = try f.addAuthor(rng: &rng)
+        var hlc: UInt64 = 1_764_000_000_000
+        func next() -> HLC { hlc += 1; return HLC(milliseconds: hlc, counter: 0) }
+        var chain = [try f.genesis(name: "cadena", grants: [(keys[0].publicKey, .admin)], hlc: next())]
+        for i in 1..<keys.count {
+            chain.append(try f.make(by: keys[i - 1], ops: [.grant(key: keys[i].publicKey.bytes, role: .admin)], hlc: next(), deps: []))
+        }
+        let rec = RecordKey(collection: "c", id: "1")
+        chain.append(try f.make(by: keys[keys.count - 1], ops: [.set(rec, field: "v", value: .int(1))], hlc: next(), deps: []))
+        let outsider = try f.make(by: stranger, ops: [.set(rec, field: "v", value: .int(2))], hlc: next(), deps: [])
+        try withTemporaryDirectory { dir in
+            let header = BundleFormat.Header(network: f.network, creator: f.root.publicKey.bytes, created: 1, count: UInt64(chain.count + 1),
+                                             namespaces: [f.namespace], forKey: nil)
+            var bytes = BundleFormat.magic + FrameWriter.frame(header.encoded())
+            for env in chain.reversed() + [outsider] { bytes += FrameWriter.frame(SyncMessage.changesets([env.bytes], remaining: 0).encoded()) }
+            bytes += FrameWriter.frame(BundleFormat.trailer(count: UInt64(chain.count + 1), digest: SHA256.hash(bytes)))
+            let path = dir.appendingPathComponent("cadena.tjb").path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let inspection = try BundleApplier.inspect(path: path)
+            #expect(inspection.complete && inspection.invalid == 0)
+            #expect(inspection.changesets == chain.count + 1)
+            #expect(inspection.unaccounted == 1)
+        }
+    }
+
     @Test func aBundleOfAnotherNetworkIsRefusedWhole() throws {
         try setup { a, _, path, dir in
             _ = try write(a, path)
