@@ -90,8 +90,30 @@ extension Store {
                 INSERT INTO peer_heads(peer, ns, author, seq) VALUES(?,?,?,?)
                 ON CONFLICT(peer, ns, author) DO UPDATE SET seq=excluded.seq WHERE excluded.seq > peer_heads.seq
                 """)
-            for (ns, feeds) in heads {
+            // Namespaces this store does not hold serve only `status` ("waiting to receive"), and a
+            // peer may name any number of them: a record that names some replaces all that was
+            // known of them, and keeps at most `maxUnheldHeadsPerPeer` heads. Held namespaces keep
+            // the rules above.
+            let held = Set(try namespaceRows().map(\.root))
+            let unheld = heads.keys.filter { !held.contains($0) }.sorted { $0.lexicographicallyPrecedes($1) }
+            if !unheld.isEmpty {
+                var stored: [[UInt8]] = []
+                let known = try statement("SELECT DISTINCT ns FROM peer_heads WHERE peer=?")
+                known.bind(blob: 1, key)
+                while try known.step() { stored.append(known.blob(0)) }
+                known.reset()
+                for ns in stored where !held.contains(ns) { try run("DELETE FROM peer_heads WHERE peer=? AND ns=?", [.blob(key), .blob(ns)]) }
+            }
+            for (ns, feeds) in heads where held.contains(ns) {
                 for (author, seq) in feeds { try st.run([.blob(key), .blob(ns), .blob(author), .integer(Int64(clamping: seq))]) }
+            }
+            var budget = Self.maxUnheldHeadsPerPeer
+            for ns in unheld {
+                for (author, seq) in heads[ns]!.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+                    guard budget > 0 else { break }
+                    budget -= 1
+                    try st.run([.blob(key), .blob(ns), .blob(author), .integer(Int64(clamping: seq))])
+                }
             }
             try run(
                 """
@@ -104,6 +126,9 @@ extension Store {
             if let peerName { try run("UPDATE peers SET seen_key=? WHERE name=?", [.blob(key), .text(peerName)]) }
         }
     }
+
+    /// The most heads kept per peer for namespaces this store does not hold.
+    static let maxUnheldHeadsPerPeer = 100_000
 
     /// Saturating addition: what a peer claims must not be able to trap a count.
     static func add(_ a: Int, _ b: UInt64) -> Int {

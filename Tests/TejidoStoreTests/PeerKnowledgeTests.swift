@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TejidoCore
 import TejidoCrypto
-import TejidoStore
+@testable import TejidoStore
 import TejidoTestSupport
 
 /// What a store records about what a peer holds: claims from a peer cannot trap a count, and a
@@ -23,7 +23,8 @@ import TejidoTestSupport
     @Test func aCompleteListReplacesWhatWasKnown() throws {
         try withTemporaryStore { store in
             let peer = try Ed25519PrivateKey().publicKey.bytes
-            let ns = [UInt8](repeating: 7, count: 32)
+            // A namespace this store holds: those it does not hold follow the rule below.
+            let ns = try store.createNamespace(name: "grupo").id
             let author = [UInt8](repeating: 1, count: 32)
             try store.recordPeer(key: peer, url: nil, heads: [ns: [author: 9]], sent: 0, received: 0, completed: true)
             // Heads only move forward, unless the list is complete.
@@ -31,6 +32,29 @@ import TejidoTestSupport
             #expect(try store.knownHeads(peer: peer)[ns]?[author] == 9)
             try store.recordPeer(key: peer, url: nil, heads: [ns: [author: 3]], exact: [ns], sent: 0, received: 0, completed: true)
             #expect(try store.knownHeads(peer: peer)[ns]?[author] == 3)
+        }
+    }
+
+    /// What a peer holds of namespaces this store lacks only feeds `status`, and a peer may name
+    /// any number of them: each record replaces what was known of them, within a bound.
+    @Test func namespacesNotHeldHereAreReplacedAndBounded() throws {
+        try withTemporaryStore { store in
+            let peer = try Ed25519PrivateKey().publicKey.bytes
+            func lacking(_ n: Int, tag: UInt8) -> [[UInt8]: [[UInt8]: UInt64]] {
+                var out: [[UInt8]: [[UInt8]: UInt64]] = [:]
+                for i in 0..<n {
+                    let ns = [tag, UInt8(i >> 8), UInt8(i & 0xff)] + [UInt8](repeating: 0, count: 29)
+                    out[ns] = Dictionary(uniqueKeysWithValues: (0..<100).map { a in ([tag, UInt8(a)] + [UInt8](repeating: 0, count: 30), UInt64(5)) })
+                }
+                return out
+            }
+            try store.recordPeer(key: peer, url: nil, heads: lacking(1_500, tag: 1), sent: 0, received: 0, completed: true)
+            var known = try store.knownHeads(peer: peer)
+            #expect(known.values.reduce(0) { $0 + $1.count } == Store.maxUnheldHeadsPerPeer)
+            try store.recordPeer(key: peer, url: nil, heads: lacking(3, tag: 2), sent: 0, received: 0, completed: true)
+            known = try store.knownHeads(peer: peer)
+            #expect(known.count == 3 && known.keys.allSatisfy { $0[0] == 2 })
+            #expect(try store.waiting(peer: peer).toReceive == 3 * 100 * 5)
         }
     }
 }
