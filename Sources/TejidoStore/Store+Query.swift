@@ -51,9 +51,13 @@ extension Store {
             let visible = "(r.deleted IS NULL OR %@ > r.deleted)"
             var exprs: [String: [String]] = [:]
             var order: [String] = []
+            var registerRows: [String: String] = [:]
             for (field, kind) in fields {
                 if exprs[field] == nil { order.append(field) }
                 let f = "'\(field)'"
+                if kind == .register {
+                    registerRows[field] = "EXISTS (SELECT 1 FROM main.history h WHERE h.rec = r.rec AND h.field = \(f) AND \(visible.replacingOccurrences(of: "%@", with: "h.stamp")))"
+                }
                 switch kind {
                 case .register:
                     exprs[field, default: []].append(
@@ -71,9 +75,20 @@ extension Store {
                         """)
                 }
             }
+            // A field written as more than one kind shows as `get` shows it: a register written
+            // at all wins (even when its latest value is null), then a counter, then a set.
             let columns = order.map { f -> String in
                 let e = exprs[f]!
-                return (e.count == 1 ? e[0] : "COALESCE(\(e.joined(separator: ", ")))") + " AS \"\(f)\""
+                let value: String
+                if e.count == 1 {
+                    value = e[0]
+                } else if let written = registerRows[f] {
+                    let rest = e.dropFirst()
+                    value = "CASE WHEN \(written) THEN \(e[0]) ELSE \(rest.count == 1 ? rest.first! : "COALESCE(\(rest.joined(separator: ", ")))") END"
+                } else {
+                    value = "COALESCE(\(e.joined(separator: ", ")))"
+                }
+                return value + " AS \"\(f)\""
             }
             sql.append((collection, """
                 CREATE TEMP VIEW "\(collection)" AS SELECT COALESCE(n.petname, n.name) AS namespace, r.rid AS id\(columns.isEmpty ? "" : ", ")\(columns.joined(separator: ", "))
