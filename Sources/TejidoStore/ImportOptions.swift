@@ -17,6 +17,9 @@ public struct ImportOptions: Sendable {
     /// Lines the reader may queue ahead of the applying thread before the verdict on the input
     /// (tests make it small to reach the overflow path with small inputs).
     var readerQueueLines = ImportReader.capacity
+    /// Called by the reader right before it reads a regular file a second time (tests change the
+    /// file there).
+    var beforeSecondPass: (@Sendable () -> Void)?
 
     public init(replica: String? = nil, namespace: String? = nil, changesetsPerCommit: Int = 1000, commitInterval: Double = 1.0) {
         self.replica = replica

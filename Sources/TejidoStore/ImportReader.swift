@@ -56,6 +56,16 @@ final class ImportReader: @unchecked Sendable {
     }
 
     private struct Cancelled: Error {}
+    /// Phase 2 reached a line phase 1 never checked (the file grew meanwhile).
+    private struct PastChecked: Error {}
+
+    /// Size and modification time of an open file: equal before and after only if untouched (as
+    /// far as the file system can tell).
+    private static func identity(_ fd: Int32) -> [Int]? {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        return [Int(st.st_size), Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec), Int(st.st_ino)]
+    }
 
     /// Where the lines that did not fit in the queue begin.
     private struct Overflow {
@@ -66,13 +76,15 @@ final class ImportReader: @unchecked Sendable {
     func run() {
         var spool: Int32 = -1
         defer {
-            if spool >= 0 {
-                close(spool)
-                unlink(spoolPath)
-            }
+            // The spool was unlinked as soon as it was made: closing it frees it, on every exit.
+            if spool >= 0 { close(spool) }
         }
         var overflow: Overflow?
         var verdict = Verdict()
+        // The last line phase 1 checked, and the file as it was then: phase 2 hands over nothing
+        // past that line, and nothing at all from a file that changed in between.
+        var lastChecked = 0
+        let fileBefore = seekable ? Self.identity(fd) : nil
         do {
             // Phase 1: check every line; queue what fits.
             var group: [ImportLine] = []
@@ -102,10 +114,14 @@ final class ImportReader: @unchecked Sendable {
                 if overflow == nil && !tryPush(group) {
                     overflow = groupStart
                     if !seekable {
-                        spool = open(spoolPath, O_RDWR | O_CREAT | O_TRUNC, 0o600)
+                        // A name no other import can have, unlinked at once: nothing is left behind
+                        // whatever ends this process, and two imports never share a spool.
+                        var template = Array((spoolPath + ".XXXXXX").utf8CString)
+                        spool = mkstemp(&template)
                         guard spool >= 0 else {
                             throw StoreError.database("cannot create \(spoolPath): \(String(cString: strerror(errno)))")
                         }
+                        unlink(template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
                     }
                 }
                 group.removeAll(keepingCapacity: true)
@@ -113,6 +129,7 @@ final class ImportReader: @unchecked Sendable {
                 try spoolPending()
             }
             try LineReader(fd: fd).forEachLine { number, offset, bytes in
+                lastChecked = number
                 if number & 1023 == 0 && isCancelled { throw Cancelled() }
                 let parsed = number > options.afterLine ? try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) : nil
                 if let line = parsed {
@@ -153,10 +170,15 @@ final class ImportReader: @unchecked Sendable {
         guard goOn, let overflow else { return }
 
         // Phase 2: the input was good; hand over the lines that did not fit, waiting for room.
+        var group: [ImportLine] = []
         do {
             let source: Int32
             let start: Int
             if seekable {
+                options.beforeSecondPass?()
+                guard let fileBefore, Self.identity(fd) == fileBefore else {
+                    throw StoreError.database("the import input changed while it was being imported; import it again once it is complete")
+                }
                 source = fd
                 start = overflow.offset
             } else {
@@ -166,8 +188,9 @@ final class ImportReader: @unchecked Sendable {
             guard lseek(source, off_t(start), SEEK_SET) >= 0 else {
                 throw StoreError.database("cannot read the import input again: \(String(cString: strerror(errno)))")
             }
-            var group: [ImportLine] = []
             try LineReader(fd: source, lineNumberBefore: overflow.line - 1).forEachLine { number, _, bytes in
+                if number > lastChecked { throw PastChecked() }
+                if number & 1023 == 0 && isCancelled { throw Cancelled() }
                 guard number > options.afterLine, let line = try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) else { return }
                 if let first = group.first, first.replica != line.replica || first.txn != line.txn {
                     try push(group)
@@ -176,6 +199,10 @@ final class ImportReader: @unchecked Sendable {
                 group.append(line)
             }
             if !group.isEmpty { try push(group) }
+        } catch is PastChecked {
+            // Lines the file gained during this phase were never checked: the import ends with the
+            // last line that was.
+            do { if !group.isEmpty { try push(group) } } catch {}
         } catch is Cancelled {
         } catch {
             condition.lock()

@@ -62,6 +62,27 @@ import TejidoTestSupport
         }
     }
 
+    /// A file that changes between the check and the second reading is not read again: its new
+    /// lines were never checked. The import fails and says why.
+    @Test func aFileChangedBeforeItIsReadAgainEndsTheImport() throws {
+        try withTemporaryStore { store in
+            try store.createNamespace(name: "chiapas")
+            let file = store.directory.appendingPathComponent("big.jsonl")
+            try Self.lines(Self.lineCount).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+            var options = Self.options(100, interval: 1000)
+            let path = file.path
+            options.beforeSecondPass = {
+                guard let h = FileHandle(forWritingAtPath: path) else { return }
+                h.seekToEndOfFile()
+                h.write(Data("\n{not json".utf8))
+                try? h.close()
+            }
+            let error = #expect(throws: StoreError.self) { try store.importJSONLines(path: path, options: options) }
+            #expect("\(String(describing: error))".contains("changed while it was being imported"))
+            #expect(try store.verify().ok)
+        }
+    }
+
     /// A pipe cannot be read twice: what does not fit in the reader's queue before the verdict is
     /// spooled to a file in the store directory, read back after it, and removed.
     @Test func aPipeLargerThanTheQueueIsSpooledAndImportedWhole() throws {
