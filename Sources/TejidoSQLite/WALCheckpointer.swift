@@ -96,7 +96,8 @@ public final class WALCheckpointer: @unchecked Sendable {
         guard !stopping else { return }
         requested = true
         startThread()
-        condition.signal()
+        // Broadcast: the condition has waiters with other predicates (stop, waitUntilIdle).
+        condition.broadcast()
     }
 
     /// Makes the thread now, idle until a pass is asked for. A sync calls it before its first

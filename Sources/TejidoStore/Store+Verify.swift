@@ -11,6 +11,10 @@ extension Store {
     /// ops need. Envelopes stream in batches; what stays in memory is 32 bytes per applied changeset
     /// (to check deps) and one entry per feed and grant.
     public func verify(progress: (Int) -> Void = { _ in }) throws -> VerifyReport {
+        // One read transaction: the applied and the held changesets are read by two queries, and
+        // another process applying a held one in between would otherwise hide it from both.
+        try db.execute("BEGIN")
+        defer { try? db.execute("COMMIT") }
         var report = VerifyReport()
         var feeds: [FeedRef: (seq: UInt64, head: ChangesetID)] = [:]
         var seen: Set<ChangesetID> = []
