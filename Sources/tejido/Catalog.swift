@@ -309,16 +309,21 @@ enum Msg: String, CaseIterable {
 
     /// A stable machine-readable code for `--json` errors: the case name without its `err`
     /// prefix, in snake case (`errUnknownNamespace` -> `unknown_namespace`).
-    var errorCode: String {
-        var name = rawValue.hasPrefix("err") ? String(rawValue.dropFirst(3)) : rawValue
-        if let first = name.first { name = first.lowercased() + name.dropFirst() }
-        // A run of capitals is one word: invalidRecordID -> invalid_record_id.
+    var errorCode: String { Self.snakeCase(rawValue.hasPrefix("err") ? String(rawValue.dropFirst(3)) : rawValue) }
+
+    /// `NotAStore` -> `not_a_store`, `InvalidRecordID` -> `invalid_record_id`, `TCPNeedsKey` ->
+    /// `tcp_needs_key`: a word starts at a capital after a small letter, and at the last capital
+    /// of a run that a small letter follows.
+    static func snakeCase(_ name: String) -> String {
+        let chars = Array(name)
         var out = ""
-        var previousUpper = false
-        for c in name {
-            if c.isUppercase && !previousUpper { out += "_" }
+        for (i, c) in chars.enumerated() {
+            if i > 0 && c.isUppercase {
+                let afterLower = chars[i - 1].isLowercase || chars[i - 1].isNumber
+                let endsRun = chars[i - 1].isUppercase && i + 1 < chars.count && chars[i + 1].isLowercase
+                if afterLower || endsRun { out += "_" }
+            }
             out += c.lowercased()
-            previousUpper = c.isUppercase
         }
         return out
     }

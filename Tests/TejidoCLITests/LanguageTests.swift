@@ -76,4 +76,21 @@ struct LanguageTests {
             #expect(try JSON.parse(badID.stderr.trimmingCharacters(in: .whitespacesAndNewlines))["error"]?.string == "invalid_record_id")
         }
     }
+
+    /// The codes of messages whose names hold one-letter words and runs of capitals, as
+    /// docs/cli.md spells them (`not_a_store` is named there).
+    @Test("--json error codes split words as the docs spell them")
+    func jsonErrorCodesAreSnakeCase() throws {
+        try withTemporaryDirectory { tmp in
+            func code(_ r: (status: Int32, stdout: String, stderr: String)) throws -> String? {
+                try JSON.parse(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))["error"]?.string
+            }
+            let empty = tmp.appendingPathComponent("empty")
+            try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+            #expect(try code(CLI.run(["get", "a/b/c", "--json"], store: empty)) == "not_a_store")
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            #expect(try code(s.run(["init", "--network", "otra", "--json"])) == "already_a_store")
+            #expect(try code(s.run(["put", "chiapas/events/e1", "n:={", "--json"])) == "bad_json_value")
+        }
+    }
 }
