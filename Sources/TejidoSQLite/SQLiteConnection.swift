@@ -25,6 +25,7 @@ public final class SQLiteConnection {
         self.path = path
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, 10_000)
+        ClampedSum.register(on: db)
     }
 
     deinit {

@@ -64,7 +64,7 @@ extension Store {
                         "(SELECT h.value FROM main.history h WHERE h.rec = r.rec AND h.field = \(f) AND \(visible.replacingOccurrences(of: "%@", with: "h.stamp")) ORDER BY h.stamp DESC LIMIT 1)")
                 case .counter:
                     exprs[field, default: []].append(
-                        "(SELECT sum(c.delta) FROM main.counters c WHERE c.rec = r.rec AND c.field = \(f) AND \(visible.replacingOccurrences(of: "%@", with: "c.stamp")))")
+                        "(SELECT clamped_sum(c.delta) FROM main.counters c WHERE c.rec = r.rec AND c.field = \(f) AND \(visible.replacingOccurrences(of: "%@", with: "c.stamp")))")
                 case .set:
                     exprs[field, default: []].append(
                         """

@@ -42,7 +42,7 @@ extension Store {
         regs.bind(1, rec); regs.bind(blob: 2, deleted)
         while try regs.step() { fields[regs.text(0)] = .value(ValueKind.value(kind: regs.int64(1), regs.value(2))) }
         regs.reset()
-        let counters = try statement("SELECT field, sum(delta) FROM counters WHERE rec=? AND stamp > ? GROUP BY field")
+        let counters = try statement("SELECT field, clamped_sum(delta) FROM counters WHERE rec=? AND stamp > ? GROUP BY field")
         counters.bind(1, rec); counters.bind(blob: 2, deleted)
         while try counters.step() {
             let f = counters.text(0)

@@ -21,4 +21,22 @@ import TejidoTestSupport
             #expect(rows == [[.text("both"), .null], [.text("counter"), .integer(7)]])
         }
     }
+
+    /// A counter pushed past the int64 range reads as the bound, in `get`, `query` and the
+    /// digest, instead of failing every read of its record (and `status` for the whole store).
+    @Test func aCounterPastTheInt64RangeReadsAsTheBound() throws {
+        try withTemporaryStore { store in
+            try store.createNamespace(name: "g")
+            let rec = RecordKey(collection: "c", id: "r")
+            try store.increment(namespace: "g", record: rec, field: "n", by: .max)
+            try store.increment(namespace: "g", record: rec, field: "n", by: .max)
+            #expect(try store.get(namespace: "g", record: rec)?.fields["n"] == .counter(.max))
+            #expect(try store.query("SELECT n FROM c").rows == [[.integer(.max)]])
+            _ = try store.stateDigest()
+            try store.increment(namespace: "g", record: rec, field: "n", by: .min)
+            try store.increment(namespace: "g", record: rec, field: "n", by: .min)
+            // The exact sum is now -2: it is back in range.
+            #expect(try store.get(namespace: "g", record: rec)?.fields["n"] == .counter(-2))
+        }
+    }
 }
