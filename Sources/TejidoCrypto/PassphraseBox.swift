@@ -38,10 +38,14 @@ public struct PassphraseBox: Equatable, Sendable {
     static func deriveKey(_ passphrase: String, salt: [UInt8], logN: UInt8) throws -> [UInt8] {
         var key = [UInt8](repeating: 0, count: 32)
         let pass = Array(passphrase.utf8)
+        // What scrypt needs for N and r = 8 (128 * r * (N + 2) bytes), and a little more: a fixed
+        // 64 MiB cap refused N = 2^16, which `open` accepts.
+        let n = UInt64(1) << UInt64(logN)
+        let maxMemory = 128 * 8 * (n + 2) + (1 << 20)
         let ok = pass.withUnsafeBufferPointer { p in
             salt.withUnsafeBufferPointer { s in
                 EVP_PBE_scrypt(p.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, p.count,
-                               s.baseAddress, s.count, UInt64(1) << UInt64(logN), 8, 1, 64 << 20, &key, 32)
+                               s.baseAddress, s.count, n, 8, 1, maxMemory, &key, 32)
             }
         }
         guard ok == 1 else { throw CryptoError.fromQueue("scrypt") }

@@ -19,4 +19,12 @@ import TejidoCrypto
         let again = try PassphraseBox.seal(secret, passphrase: "caballo correcto", context: context)
         #expect(again.salt != box.salt && again.ciphertext != box.ciphertext)
     }
+
+    /// Every work factor `open` accepts can be computed: a box whose log_n was changed to the
+    /// largest one (16, 64 MiB of scrypt memory) is a wrong passphrase, not an error.
+    @Test func everyAcceptedWorkFactorOpensOrFailsCleanly() throws {
+        let box = try PassphraseBox.seal(secret, passphrase: "caballo correcto", context: context)
+        let changed = PassphraseBox(salt: box.salt, nonce: box.nonce, ciphertext: box.ciphertext, tag: box.tag, logN: 16)
+        #expect(try changed.open(passphrase: "caballo correcto", context: context) == nil)
+    }
 }
