@@ -95,9 +95,26 @@ struct Console {
     }
 
     func t(_ m: Msg, _ args: [String]) -> String {
-        var s = lang == .es ? m.text.es : m.text.en
-        for (i, a) in args.enumerated() { s = s.replacingOccurrences(of: "{\(i)}", with: a) }
-        return s
+        Self.fill(lang == .es ? m.text.es : m.text.en, args)
+    }
+
+    /// Puts `args` in place of `{0}`, `{1}`... in one pass over the template: an argument is
+    /// user text (a file name, a value) and may itself contain `{1}`, which must stay as it is.
+    static func fill(_ template: String, _ args: [String]) -> String {
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            if let close = after.firstIndex(of: "}"), let i = Int(after[..<close]), args.indices.contains(i) {
+                out += args[i]
+                rest = after[after.index(after: close)...]
+            } else {
+                out += "{"
+                rest = after
+            }
+        }
+        return out + rest
     }
 
     static func message(for e: StoreError) -> (Msg, [String]) {

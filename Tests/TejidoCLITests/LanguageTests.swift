@@ -93,4 +93,15 @@ struct LanguageTests {
             #expect(try code(s.run(["put", "chiapas/events/e1", "n:={", "--json"])) == "bad_json_value")
         }
     }
+
+    /// User text in a message is shown as typed, even when it looks like a placeholder.
+    @Test("text the user typed is never filled in as a placeholder")
+    func userTextIsNotAPlaceholder() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            let r = s.run(["put", "chiapas/events/e1", "n:={1}"])
+            #expect(r.status != 0)
+            #expect(r.stderr.contains("\"n:={1}\""), "\(r.stderr)")
+        }
+    }
 }
