@@ -16,10 +16,12 @@ public final class SQLiteStatement {
             if let tail { rest = String(cString: tail) }
             return rc
         }
-        guard rc == SQLITE_OK, let st else {
+        guard rc == SQLITE_OK else {
             sqlite3_finalize(st)
             throw connection.error(rc, sql: sql)
         }
+        // Only spaces, `;` or comments: SQLite succeeds and makes no statement.
+        guard let st else { throw SQLiteError(code: SQLITE_MISUSE, message: "no SQL statement in the text", sql: sql) }
         if single && !rest.allSatisfy({ $0 == ";" || $0.isWhitespace }) {
             sqlite3_finalize(st)
             throw SQLiteError(code: SQLITE_MISUSE, message: "only one statement is allowed", sql: sql)

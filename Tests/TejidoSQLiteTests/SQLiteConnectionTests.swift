@@ -69,6 +69,17 @@ import TejidoTestSupport
         }
     }
 
+    /// A text with no statement (empty, spaces, a comment) is an error that says so, not
+    /// "not an error".
+    @Test func aTextWithoutAStatementIsRefusedSayingSo() throws {
+        try withDatabase { db, _ in
+            for text in ["", "  ", ";", "-- nada"] {
+                let error = #expect(throws: SQLiteError.self) { try db.prepare(text) }
+                #expect(error?.message == "no SQL statement in the text")
+            }
+        }
+    }
+
     @Test func denyWritesRefusesEveryWriteButReads() throws {
         try withDatabase { db, path in
             try db.execute("INSERT INTO t(k, v) VALUES(1, 'x')")
