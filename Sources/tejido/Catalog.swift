@@ -36,7 +36,7 @@ enum Msg: String, CaseIterable {
     // Results
     case verifyProgress, storeCreated, networkLine, keyLine, fingerprintLine, namespaceCreated, granted, committed, noRecords
     case importProgress, importDone, verifyOK, verifyFailed, verifyCounts, blameHeader, queryRows, noNamespaces
-    case namespaceHeader, logPending, logQuarantined, warnSkippedView
+    case namespaceHeader, logPending, logQuarantined, warnSkippedView, logOps, detailServeMode, detailArrayOrObject
     case syncProgress, syncDone, serveListening, serveSession, serveSessionFailed, serveStopped
     case peerAdded, peerRemoved, peerHeader, noPeers, never, statusNetwork, statusDigest, statusCounts, statusNamespaces, statusPeers
     case bundleUntraced, bundleVerdictDamaged, bundleVerdictInvalid, bundleVerdictOK
@@ -166,6 +166,9 @@ enum Msg: String, CaseIterable {
                              "Aún no hay espacios. Crea uno con: tejido namespace create NOMBRE")
         case .namespaceHeader: ("NAME\tID\tROLE\tCHANGESETS\tRECORDS", "NOMBRE\tID\tROL\tCAMBIOS\tREGISTROS")
         case .logPending: ("pending", "pendiente")
+        case .logOps: ("{0} ops", "{0} ops")
+        case .detailServeMode: ("give --stdio or --listen HOST:PORT", "usa --stdio o --listen HOST:PUERTO")
+        case .detailArrayOrObject: ("an array or an object", "un arreglo o un objeto")
         case .logQuarantined: ("quarantined", "en cuarentena")
         case .warnSkippedView: ("warning: collection \"{0}\" has no view here: another collection's name differs from it only in case.",
                                 "aviso: la colección \"{0}\" no tiene vista aquí: el nombre de otra colección solo difiere en mayúsculas.")

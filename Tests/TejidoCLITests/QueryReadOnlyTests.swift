@@ -59,4 +59,22 @@ struct QueryReadOnlyTests {
             #expect(missing.stderr.contains("no such table: nope"))
         }
     }
+
+    /// Two collections whose names differ only in case cannot both be views: the one left out is
+    /// reported on stderr, in the user's language, and as a JSON object under --json.
+    @Test func aCollectionLeftWithoutAViewIsReported() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            try CLI.ok(["put", "chiapas/Eventos/e1", "x=1"], store: s.directory)
+            try CLI.ok(["put", "chiapas/eventos/e2", "x=2"], store: s.directory)
+            let plain = s.run(["query", "SELECT 1", "--lang", "es"])
+            #expect(plain.status == 0)
+            #expect(plain.stderr.contains("tejido: ") && plain.stderr.contains("eventos"), "\(plain.stderr)")
+            let json = s.run(["query", "SELECT 1", "--json"])
+            #expect(json.status == 0)
+            let warning = try JSON.parse(json.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+            #expect(warning["warning"]?.string == "skipped_view")
+            #expect(warning["collection"]?.string?.lowercased() == "eventos")
+        }
+    }
 }

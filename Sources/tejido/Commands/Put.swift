@@ -34,7 +34,7 @@ struct Put: ParsableCommand {
             case .int(let i): return (field, .int(i))
             case .double(let d): return (field, .float(d))
             case .string(let s): return (field, .text(s))
-            default: throw console.fail(.errBadJSONValue, a, "array or object", code: Console.usage)
+            default: throw console.fail(.errBadJSONValue, a, console.t(.detailArrayOrObject), code: Console.usage)
             }
         }
         guard let eq = a.firstIndex(of: "="), eq != a.startIndex else { throw console.fail(.errBadAssignment, a, code: Console.usage) }

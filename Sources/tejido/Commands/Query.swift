@@ -13,7 +13,15 @@ struct Query: ParsableCommand {
     func run() throws {
         try options.withStore { store, console in
             let result = try store.query(sql)
-            for c in result.skippedCollections { console.err("tejido: " + console.t(.warnSkippedView, c)) }
+            for c in result.skippedCollections {
+                // Under --json, stderr holds JSON objects only.
+                if console.json {
+                    console.err(JSONValue.object([("warning", .string("skipped_view")), ("collection", .string(c)),
+                                                  ("message", .string(console.t(.warnSkippedView, c)))]).serialized())
+                } else {
+                    console.err("tejido: " + console.t(.warnSkippedView, c))
+                }
+            }
             if console.json {
                 console.out(json: .array(result.rows.map { row in
                     .object(zip(result.columns, row).map { ($0, Self.json($1)) })

@@ -25,7 +25,7 @@ struct Serve: ParsableCommand {
         } else if let listen {
             try serveTCP(listen, console)
         } else {
-            throw console.fail(.errServe, "give --stdio or --listen HOST:PORT", code: Console.usage)
+            throw console.fail(.errServe, console.t(.detailServeMode), code: Console.usage)
         }
     }
 
