@@ -95,7 +95,11 @@ public final class SyncServer: @unchecked Sendable {
         let tls: TLSStream
         do {
             tls = try TLSStream(socket: socket, context: context, timeout: config.timeout)
-            handshakeDeadline.cancel()
+            // The deadline may have fired as the handshake ended: the socket is shut down then.
+            guard handshakeDeadline.cancel() else {
+                tls.close()
+                return Report(address: address, key: nil, result: .failure(SyncError(.timeout, "the TLS handshake took longer than \(config.timeout) s")))
+            }
         } catch {
             handshakeDeadline.cancel()
             if handshakeDeadline.fired {

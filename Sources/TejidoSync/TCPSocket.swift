@@ -175,12 +175,16 @@ public final class SocketDeadline: @unchecked Sendable {
     private var didFire = false
 
     init(socket: TCPSocket, seconds: Double) {
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
+        // The socket is held weakly: a cancelled deadline must not keep a finished session's
+        // socket alive for the rest of a long timeout.
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self, weak socket] in
+            // Shut down under the lock, so that once `cancel` has returned no shutdown can come
+            // (lock order: this one, then the socket's, which `cancel` never takes).
             lock.lock()
-            let fire = !cancelled
-            didFire = fire
-            lock.unlock()
-            if fire { socket.shutDown() }
+            defer { lock.unlock() }
+            guard !cancelled, let socket else { return }
+            didFire = true
+            socket.shutDown()
         }
     }
 
@@ -191,9 +195,12 @@ public final class SocketDeadline: @unchecked Sendable {
         return didFire
     }
 
-    public func cancel() {
+    /// Stops the deadline; false if it had already fired (the socket is shut down).
+    @discardableResult
+    public func cancel() -> Bool {
         lock.lock()
+        defer { lock.unlock() }
         cancelled = true
-        lock.unlock()
+        return !didFire
     }
 }
