@@ -36,6 +36,8 @@ public final class SyncServer: @unchecked Sendable {
     private let lock = NSCondition()
     private var active = 0
     private var stopping = false
+    /// The sockets of the sessions under way, to cut them when the drain time is up.
+    private var sessions: [ObjectIdentifier: TCPSocket] = [:]
 
     public init(config: Config, listener: TCPListener, certificate: TLSCertificate) throws {
         self.config = config
@@ -68,12 +70,14 @@ public final class SyncServer: @unchecked Sendable {
             guard let socket = try listener.accept(timeout: 0.2) else { continue }
             lock.lock()
             active += 1
+            sessions[ObjectIdentifier(socket)] = socket
             lock.unlock()
             let thread = Thread { [self] in
                 let report = serve(socket)
                 onReport(report)
                 lock.lock()
                 active -= 1
+                sessions[ObjectIdentifier(socket)] = nil
                 lock.broadcast()
                 lock.unlock()
             }
@@ -82,8 +86,17 @@ public final class SyncServer: @unchecked Sendable {
         lock.lock()
         let deadline = Date().addingTimeInterval(drain)
         while active > 0 && Date() < deadline { _ = lock.wait(until: deadline) }
+        // Time is up: the sessions still running are cut (their reads and writes return at once)
+        // and waited for, so that none runs on inside SQLite or OpenSSL while the process exits.
+        // What each had committed stays committed; the rest is sent again next time.
+        for socket in sessions.values { socket.shutDown() }
+        let cut = Date().addingTimeInterval(Self.cutWait)
+        while active > 0 && Date() < cut { _ = lock.wait(until: cut) }
         lock.unlock()
     }
+
+    /// How long sessions that were cut at the end of the drain get to wind up.
+    static let cutWait = 10.0
 
     /// One client: handshake, key check against the policy, then the session.
     func serve(_ socket: TCPSocket) -> Report {

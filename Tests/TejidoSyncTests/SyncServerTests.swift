@@ -154,4 +154,45 @@ final class ResultsBox: @unchecked Sendable {
         defer { lock.unlock() }
         return stored
     }
+
+    /// At the end of the drain, a session still under way (here a client that finished its TLS
+    /// handshake and says nothing, with a minute of timeout) is cut and waited for: `run` returns
+    /// soon after the drain, with the session's report in.
+    @Test func sessionsStillRunningWhenTheDrainEndsAreCutAndWaitedFor() throws {
+        try withTemporaryDirectory { dir in
+            let serverDir = dir.appendingPathComponent("server")
+            let store = try Store.create(at: serverDir)
+            let client = try Store.create(at: dir.appendingPathComponent("client"), network: store.networkID)
+            _ = try store.createNamespace(name: "grupo")
+            _ = try store.grant(namespace: "grupo", key: client.nodeKey.publicKey, role: .writer)
+            let listener = try TCPListener(host: "127.0.0.1", port: 0)
+            let port = try #require(Int(listener.address.split(separator: ":").last ?? ""))
+            var config = SyncServer.Config(store: serverDir)
+            config.timeout = 60
+            let server = try SyncServer(config: config, listener: listener, certificate: TLSCertificate(key: store.nodeKey, commonName: "test"))
+            let reports = ReportBox()
+            let ended = DispatchSemaphore(value: 0)
+            Thread {
+                try? server.run(drain: 0.3) { reports.add($0) }
+                ended.signal()
+            }.start()
+            var connector = SyncConnector(selfExecutable: "/bin/false")
+            connector.timeout = 5
+            let (stream, _) = try connector.open(.tcp(host: "127.0.0.1", port: port), nodeKey: client.nodeKey, pinned: store.nodeKey.publicKey.bytes)
+            defer { stream.close() }
+            Thread.sleep(forTimeInterval: 0.3)
+            let stopped = Date()
+            server.stop()
+            #expect(ended.wait(timeout: .now() + 15) == .success)
+            #expect(Date().timeIntervalSince(stopped) < 12)
+            #expect(reports.count == 1)
+        }
+    }
+
+    final class ReportBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var reports: [SyncServer.Report] = []
+        func add(_ r: SyncServer.Report) { lock.lock(); reports.append(r); lock.unlock() }
+        var count: Int { lock.lock(); defer { lock.unlock() }; return reports.count }
+    }
 }
