@@ -75,8 +75,10 @@ extension Store {
 
     /// The role this store's own (or any) key holds for its next changeset in a namespace: nil
     /// when it holds none, or when its feed is cut off.
-    func role(of author: [UInt8], authorID: Int64, namespace root: [UInt8], nsID: Int64) throws -> Role? {
-        let state = try authority(nsID: nsID, root: root)
+    /// `fresh`: outside a write transaction, where another process may have changed the roles
+    /// since the cached state was computed.
+    func role(of author: [UInt8], authorID: Int64, namespace root: [UInt8], nsID: Int64, fresh: Bool = false) throws -> Role? {
+        let state = fresh ? try currentAuthority(nsID: nsID, root: root) : try authority(nsID: nsID, root: root)
         var head: UInt64 = 0
         if case .integer(let s)? = try db.scalar("SELECT max(seq) FROM changesets WHERE ns=? AND author=?", [.integer(nsID), .integer(authorID)]) {
             head = UInt64(s)

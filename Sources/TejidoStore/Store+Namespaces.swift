@@ -67,7 +67,7 @@ extension Store {
             "SELECT count(*) FROM records r WHERE r.ns=? AND \(visibleRecordSQL)",
             [.integer(row.ns)]) { records = Int(r) }
         let me = nodeKey.publicKey.bytes
-        let role = try self.role(of: me, authorID: keyID(me), namespace: row.root, nsID: row.ns)
+        let role = try self.role(of: me, authorID: keyID(me), namespace: row.root, nsID: row.ns, fresh: true)
         return NamespaceInfo(id: row.root, name: row.name, changesets: changesets, records: records, myRole: role)
     }
 }

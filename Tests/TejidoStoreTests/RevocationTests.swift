@@ -204,4 +204,19 @@ import TejidoTestSupport
             #expect(try v(store) == .int(4))
         }
     }
+
+    /// `namespaces()` shows this node's role as it stands now, even when another connection (another
+    /// process) changed it after this one had computed the namespace's roles.
+    @Test func myRoleIsReadAfreshAfterAnotherConnectionRevokesIt() throws {
+        try withTemporaryDirectory { dir in
+            let first = try Store.create(at: dir.appendingPathComponent("s"))
+            _ = try first.createNamespace(name: "grupo")
+            _ = try first.put(namespace: "grupo", record: rec, fields: [("v", .int(1))])
+            #expect(try first.namespaces().first?.myRole == .admin)
+            let second = try Store.open(at: dir.appendingPathComponent("s"))
+            // The node cuts its own feed after the revocation itself (seq 2): no role for seq 3 on.
+            _ = try second.revoke(namespace: "grupo", key: second.nodeKey.publicKey, after: 2)
+            #expect(try first.namespaces().first?.myRole == nil)
+        }
+    }
 }
