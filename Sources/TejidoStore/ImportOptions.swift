@@ -17,9 +17,9 @@ public struct ImportOptions: Sendable {
     /// Lines the reader may queue ahead of the applying thread before the verdict on the input
     /// (tests make it small to reach the overflow path with small inputs).
     var readerQueueLines = ImportReader.capacity
-    /// Called by the reader right before it reads a regular file a second time (tests change the
-    /// file there).
-    var beforeSecondPass: (@Sendable () -> Void)?
+    /// Called by the reader when it reads a regular file a second time: with 0 before it starts,
+    /// then with each line's number (tests change the file there).
+    var secondPassHook: (@Sendable (Int) -> Void)?
 
     public init(replica: String? = nil, namespace: String? = nil, changesetsPerCommit: Int = 1000, commitInterval: Double = 1.0) {
         self.replica = replica

@@ -45,7 +45,8 @@ final class ImportReader: @unchecked Sendable {
     static let envelopeMargin = 40_000
 
     /// `seekable`: `fd` is a regular file that can be read again from an offset; otherwise lines
-    /// that do not fit in the queue are spooled to `spoolPath` (created only if needed, removed at the end).
+    /// that do not fit in the queue are spooled to a file named after `spoolPath` (made only if
+    /// needed, with a unique name, and unlinked at once).
     init(fd: Int32, seekable: Bool, spoolPath: String, options: ImportOptions) {
         self.fd = fd
         self.seekable = seekable
@@ -156,6 +157,9 @@ final class ImportReader: @unchecked Sendable {
             }
             try closeGroup()
             try spoolPending()
+            // A file that changed while it was read was not checked as it now is: refused before
+            // the verdict, so nothing is committed.
+            if let fileBefore, Self.identity(fd) != fileBefore { throw StoreError.inputChanged(committedThrough: 0) }
         } catch is Cancelled {
         } catch {
             verdict.failure = error
@@ -175,10 +179,8 @@ final class ImportReader: @unchecked Sendable {
             let source: Int32
             let start: Int
             if seekable {
-                options.beforeSecondPass?()
-                guard let fileBefore, Self.identity(fd) == fileBefore else {
-                    throw StoreError.database("the import input changed while it was being imported; import it again once it is complete")
-                }
+                options.secondPassHook?(0)
+                guard let fileBefore, Self.identity(fd) == fileBefore else { throw StoreError.inputChanged(committedThrough: 0) }
                 source = fd
                 start = overflow.offset
             } else {
@@ -188,8 +190,11 @@ final class ImportReader: @unchecked Sendable {
             guard lseek(source, off_t(start), SEEK_SET) >= 0 else {
                 throw StoreError.database("cannot read the import input again: \(String(cString: strerror(errno)))")
             }
+            var lastRead = overflow.line - 1
             try LineReader(fd: source, lineNumberBefore: overflow.line - 1).forEachLine { number, _, bytes in
                 if number > lastChecked { throw PastChecked() }
+                lastRead = number
+                if seekable { options.secondPassHook?(number) }
                 if number & 1023 == 0 && isCancelled { throw Cancelled() }
                 guard number > options.afterLine, let line = try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) else { return }
                 if let first = group.first, first.replica != line.replica || first.txn != line.txn {
@@ -198,6 +203,8 @@ final class ImportReader: @unchecked Sendable {
                 }
                 group.append(line)
             }
+            // Cut short (the file shrank) or rewritten while read: not what was checked.
+            if seekable, lastRead < lastChecked || Self.identity(fd) != fileBefore { throw StoreError.inputChanged(committedThrough: 0) }
             if !group.isEmpty { try push(group) }
         } catch is PastChecked {
             // Lines the file gained during this phase were never checked: the import ends with the

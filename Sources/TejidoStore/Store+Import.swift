@@ -93,6 +93,8 @@ extension Store {
             batchOps += ops.count
         }
         var lastCommit = Date()
+        /// The last input line the committed batches hold.
+        var committedThrough = options.afterLine
         let clearResumeMarker = "DELETE FROM meta WHERE key IN ('import_source', 'import_line')"
         var markerCleared = false
         func commitBatch(final: Bool) throws {
@@ -113,6 +115,7 @@ extension Store {
                 }
             }
             try batch.commit()
+            committedThrough = summary.lines
             lastCommit = Date()
             summary.changesets += inBatch
             summary.ops += batchOps
@@ -160,6 +163,8 @@ extension Store {
                 if let earliest = badLines.min(by: { $0.line < $1.line }) { reported = earliest.error }
             }
             if let e = reported as? SQLiteError { throw StoreError.from(e) }
+            // What the store holds of a file that changed: where to go on from, by hand.
+            if case StoreError.inputChanged = reported { throw StoreError.inputChanged(committedThrough: committedThrough) }
             throw reported
         }
         return summary

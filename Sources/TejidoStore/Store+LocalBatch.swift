@@ -7,8 +7,9 @@ import TejidoSQLite
 extension Store {
     /// Many local changesets in one SQLite transaction, for import. Within the transaction this
     /// store is the only writer (BEGIN IMMEDIATE), so each changeset's seq, prev and deps follow
-    /// from the feed heads read at the start and the changesets made since; the node's role is
-    /// checked once per namespace through the same authority check as every other write. Each
+    /// from the feed heads read at the start and the changesets made since; the node's role and
+    /// cut-off are read once per namespace from the same authority computation as every other
+    /// write, and checked for every changeset. Each
     /// body is hashed here and signed on a second thread while this one merges its ops; the
     /// changeset rows (which hold the signed envelopes) are written before COMMIT.
     final class LocalBatch {

@@ -108,7 +108,7 @@ extension Store {
                 for (author, seq) in feeds { try st.run([.blob(key), .blob(ns), .blob(author), .integer(Int64(clamping: seq))]) }
             }
             var budget = Self.maxUnheldHeadsPerPeer
-            for ns in unheld {
+            for ns in unheld where budget > 0 {
                 for (author, seq) in heads[ns]!.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
                     guard budget > 0 else { break }
                     budget -= 1

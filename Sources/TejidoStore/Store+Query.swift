@@ -51,17 +51,17 @@ extension Store {
             let visible = "(r.deleted IS NULL OR %@ > r.deleted)"
             var exprs: [String: [String]] = [:]
             var order: [String] = []
-            var registerRows: [String: String] = [:]
+            /// Per field written as a register: the register's expression, and whether it was written.
+            var registers: [String: (value: String, written: String)] = [:]
             for (field, kind) in fields {
                 if exprs[field] == nil { order.append(field) }
                 let f = "'\(field)'"
-                if kind == .register {
-                    registerRows[field] = "EXISTS (SELECT 1 FROM main.history h WHERE h.rec = r.rec AND h.field = \(f) AND \(visible.replacingOccurrences(of: "%@", with: "h.stamp")))"
-                }
+
                 switch kind {
                 case .register:
-                    exprs[field, default: []].append(
-                        "(SELECT h.value FROM main.history h WHERE h.rec = r.rec AND h.field = \(f) AND \(visible.replacingOccurrences(of: "%@", with: "h.stamp")) ORDER BY h.stamp DESC LIMIT 1)")
+                    let value = "(SELECT h.value FROM main.history h WHERE h.rec = r.rec AND h.field = \(f) AND \(visible.replacingOccurrences(of: "%@", with: "h.stamp")) ORDER BY h.stamp DESC LIMIT 1)"
+                    registers[field] = (value, "EXISTS (SELECT 1 FROM main.history h WHERE h.rec = r.rec AND h.field = \(f) AND \(visible.replacingOccurrences(of: "%@", with: "h.stamp")))")
+                    exprs[field, default: []].append(value)
                 case .counter:
                     exprs[field, default: []].append(
                         "(SELECT clamped_sum(c.delta) FROM main.counters c WHERE c.rec = r.rec AND c.field = \(f) AND \(visible.replacingOccurrences(of: "%@", with: "c.stamp")))")
@@ -82,9 +82,9 @@ extension Store {
                 let value: String
                 if e.count == 1 {
                     value = e[0]
-                } else if let written = registerRows[f] {
-                    let rest = e.dropFirst()
-                    value = "CASE WHEN \(written) THEN \(e[0]) ELSE \(rest.count == 1 ? rest.first! : "COALESCE(\(rest.joined(separator: ", ")))") END"
+                } else if let register = registers[f] {
+                    let rest = e.filter { $0 != register.value }
+                    value = "CASE WHEN \(register.written) THEN \(register.value) ELSE \(rest.count == 1 ? rest[0] : "COALESCE(\(rest.joined(separator: ", ")))") END"
                 } else {
                     value = "COALESCE(\(e.joined(separator: ", ")))"
                 }

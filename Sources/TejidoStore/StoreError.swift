@@ -24,6 +24,9 @@ public enum StoreError: Error, Equatable, Sendable {
     case invalidChain(String)
     case badImportLine(line: Int, detail: String)
     case nothingToResume(String)
+    /// The input file changed while it was imported; lines up to `committedThrough` are in the
+    /// store (0: nothing is).
+    case inputChanged(committedThrough: Int)
     case readOnlyQuery(String)
     case queryFailed(String)
     case diskFull

@@ -48,6 +48,7 @@ enum Msg: String, CaseIterable {
     case errNotAStore, errForeignDatabase, errAlreadyAStore, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
     case errAmbiguousNamespace, errNamespaceExists, errInvalidName, errInvalidRecordID, errInvalidField
     case errNotAuthorized, errRecordNotFound, errInvalidChangeset, errWrongNetwork, errInvalidChain, errBadImportLine
+    case errInputChanged, errInputChangedNothing
     case errNothingToResume, errReadOnlyQuery, errQueryFailed, errDiskFull, errDatabase, errInvalidNetworkID, errInvalidKey
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
@@ -267,6 +268,10 @@ enum Msg: String, CaseIterable {
         case .errWrongNetwork: ("The changeset belongs to another network.", "El cambio pertenece a otra red.")
         case .errInvalidChain: ("Broken hash chain: {0}", "Cadena de hashes rota: {0}")
         case .errBadImportLine: ("Import line {0}: {1}. Nothing was imported.", "Línea {0} de la importación: {1}. No se importó nada.")
+        case .errInputChanged: ("The input file changed while it was being imported. Lines 1 to {0} are in the store; once the file is complete, run the import again with --after-line {0}.",
+                                "El archivo de entrada cambió mientras se importaba. Las líneas 1 a {0} están en el almacén; cuando el archivo esté completo, vuelve a importar con --after-line {0}.")
+        case .errInputChangedNothing: ("The input file changed while it was being read; nothing was imported. Import it again once it is complete.",
+                                       "El archivo de entrada cambió mientras se leía; no se importó nada. Vuelve a importarlo cuando esté completo.")
         case .errNothingToResume: ("This store holds no cut import of {0} (with these options) to resume; nothing was changed.",
                                    "Este almacén no tiene una importación cortada de {0} (con estas opciones) que continuar; no se cambió nada.")
         case .errReadOnlyQuery: ("`tejido query` is read-only; this statement would change data: {0}",

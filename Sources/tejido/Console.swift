@@ -138,6 +138,8 @@ struct Console {
         case .invalidChain(let d): (.errInvalidChain, [d])
         case .badImportLine(let l, let d): (.errBadImportLine, [String(l), d])
         case .nothingToResume(let f): (.errNothingToResume, [f])
+        case .inputChanged(0): (.errInputChangedNothing, [])
+        case .inputChanged(let n): (.errInputChanged, [String(n)])
         case .readOnlyQuery(let q): (.errReadOnlyQuery, [q])
         case .queryFailed(let d): (.errQueryFailed, [d])
         case .diskFull: (.errDiskFull, [])

@@ -63,22 +63,46 @@ import TejidoTestSupport
     }
 
     /// A file that changes between the check and the second reading is not read again: its new
-    /// lines were never checked. The import fails and says why.
-    @Test func aFileChangedBeforeItIsReadAgainEndsTheImport() throws {
+    /// lines were never checked. Here nothing was committed yet, and the error says so.
+    @Test func aFileChangedBeforeItIsReadAgainImportsNothing() throws {
         try withTemporaryStore { store in
             try store.createNamespace(name: "chiapas")
+            let before = try store.stateDigest()
             let file = store.directory.appendingPathComponent("big.jsonl")
             try Self.lines(Self.lineCount).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-            var options = Self.options(100, interval: 1000)
+            var options = Self.options(1, interval: 1000)
             let path = file.path
-            options.beforeSecondPass = {
-                guard let h = FileHandle(forWritingAtPath: path) else { return }
+            options.secondPassHook = { line in
+                guard line == 0, let h = FileHandle(forWritingAtPath: path) else { return }
                 h.seekToEndOfFile()
                 h.write(Data("\n{not json".utf8))
                 try? h.close()
             }
             let error = #expect(throws: StoreError.self) { try store.importJSONLines(path: path, options: options) }
-            #expect("\(String(describing: error))".contains("changed while it was being imported"))
+            #expect(error == .inputChanged(committedThrough: 0))
+            #expect(try store.stateDigest() == before)
+        }
+    }
+
+    /// A file cut short while it is read the second time: the batches committed from it stay,
+    /// and the error says up to which line the store holds it, to go on with --after-line.
+    @Test func aFileCutShortDuringTheSecondReadingSaysWhereTheStoreStands() throws {
+        try withTemporaryStore { store in
+            try store.createNamespace(name: "chiapas")
+            let file = store.directory.appendingPathComponent("big.jsonl")
+            try Self.lines(Self.lineCount).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+            var options = Self.options(1, interval: 1000)
+            let path = file.path
+            options.secondPassHook = { line in
+                guard line == 1_000, let h = FileHandle(forWritingAtPath: path) else { return }
+                h.truncateFile(atOffset: 0)
+                try? h.close()
+            }
+            let error = #expect(throws: StoreError.self) { try store.importJSONLines(path: path, options: options) }
+            guard case .inputChanged(let through)? = error else { Issue.record("\(String(describing: error))"); return }
+            #expect(through > 0 && through < Self.lineCount)
+            // Each line adds 1: the store holds exactly lines 1 to `through`.
+            #expect(try store.query("SELECT sum(firmas) FROM petitions").rows == [[.integer(Int64(through))]])
             #expect(try store.verify().ok)
         }
     }

@@ -196,6 +196,8 @@ import TejidoTestSupport
 
     /// `inspect` traces authors back to the root through admin grants, however the file orders
     /// them: here a chain of 300 admins, written last link first, and one author nobody granted.
+    /// (What it checks is the answer; the walk that replaced repeated passes is about time, which
+    /// a test here would only measure with noise.)
     @Test func inspectTracesAChainOfAdminsWrittenInReverse() throws {
         var rng = SeededRandom(seed: 21)
         let f = try ChangesetFactory(network: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }, rng: &rng)
