@@ -62,21 +62,30 @@ import TejidoTestSupport
         }
     }
 
+    /// The usual input in a file, and options (a commit per changeset) whose hook runs `change`
+    /// on the file when the second reading reaches `line` (0: before it starts).
+    func changingInput(in store: Store, atLine line: Int, _ change: @escaping @Sendable (FileHandle) -> Void) throws -> (String, ImportOptions) {
+        let file = store.directory.appendingPathComponent("big.jsonl")
+        try Self.lines(Self.lineCount).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        var options = Self.options(1, interval: 1000)
+        let path = file.path
+        options.secondPassHook = { n in
+            guard n == line, let h = FileHandle(forWritingAtPath: path) else { return }
+            change(h)
+            try? h.close()
+        }
+        return (path, options)
+    }
+
     /// A file that changes between the check and the second reading is not read again: its new
     /// lines were never checked. Here nothing was committed yet, and the error says so.
     @Test func aFileChangedBeforeItIsReadAgainImportsNothing() throws {
         try withTemporaryStore { store in
             try store.createNamespace(name: "chiapas")
             let before = try store.stateDigest()
-            let file = store.directory.appendingPathComponent("big.jsonl")
-            try Self.lines(Self.lineCount).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-            var options = Self.options(1, interval: 1000)
-            let path = file.path
-            options.secondPassHook = { line in
-                guard line == 0, let h = FileHandle(forWritingAtPath: path) else { return }
+            let (path, options) = try changingInput(in: store, atLine: 0) { h in
                 h.seekToEndOfFile()
                 h.write(Data("\n{not json".utf8))
-                try? h.close()
             }
             let error = #expect(throws: StoreError.self) { try store.importJSONLines(path: path, options: options) }
             #expect(error == .inputChanged(committedThrough: 0))
@@ -89,15 +98,7 @@ import TejidoTestSupport
     @Test func aFileCutShortDuringTheSecondReadingSaysWhereTheStoreStands() throws {
         try withTemporaryStore { store in
             try store.createNamespace(name: "chiapas")
-            let file = store.directory.appendingPathComponent("big.jsonl")
-            try Self.lines(Self.lineCount).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-            var options = Self.options(1, interval: 1000)
-            let path = file.path
-            options.secondPassHook = { line in
-                guard line == 1_000, let h = FileHandle(forWritingAtPath: path) else { return }
-                h.truncateFile(atOffset: 0)
-                try? h.close()
-            }
+            let (path, options) = try changingInput(in: store, atLine: 1_000) { $0.truncateFile(atOffset: 0) }
             let error = #expect(throws: StoreError.self) { try store.importJSONLines(path: path, options: options) }
             guard case .inputChanged(let through)? = error else { Issue.record("\(String(describing: error))"); return }
             #expect(through > 0 && through < Self.lineCount)

@@ -7,7 +7,7 @@ import TejidoTestSupport
 
 /// A `SyncServer` on 127.0.0.1 with a free port, run on its own thread, and its session reports.
 final class ServerHarness: @unchecked Sendable {
-    // `@unchecked Sendable`: `reports` is guarded by `lock`; the rest is immutable after init.
+    // `@unchecked Sendable`: `reports` and `stopped` are guarded by `lock`; the rest is immutable after init.
     let server: SyncServer
     let port: Int
     let key: [UInt8]
@@ -15,7 +15,7 @@ final class ServerHarness: @unchecked Sendable {
     private var reports: [SyncServer.Report] = []
     private let finished = DispatchSemaphore(value: 0)
 
-    init(store dir: URL, configure: (inout SyncServer.Config) -> Void = { _ in }) throws {
+    init(store dir: URL, drain: Double = 10, configure: (inout SyncServer.Config) -> Void = { _ in }) throws {
         let store = try Store.open(at: dir)
         key = store.nodeKey.publicKey.bytes
         let listener = try TCPListener(host: "127.0.0.1", port: 0)
@@ -26,7 +26,7 @@ final class ServerHarness: @unchecked Sendable {
         server = try SyncServer(config: config, listener: listener,
                                 certificate: TLSCertificate(key: store.nodeKey, commonName: "test"))
         let thread = Thread { [self] in
-            try? server.run(drain: 10) { report in
+            try? server.run(drain: drain) { report in
                 self.lock.lock()
                 self.reports.append(report)
                 self.lock.broadcast()
@@ -46,10 +46,17 @@ final class ServerHarness: @unchecked Sendable {
         return reports.count >= n ? reports[n - 1] : nil
     }
 
+    /// Stops the server and waits for its `run` to return; a second call returns at once.
     func stop() {
+        lock.lock()
+        let first = !stopped
+        stopped = true
+        lock.unlock()
+        guard first else { return }
         server.stop()
         finished.wait()
     }
+    private var stopped = false
 
     /// Syncs `client` with this server over TLS, pinning the server's key.
     func sync(_ client: Store, options: SyncSession.Options = .init(), port: Int? = nil) -> (Result<SyncStats, SyncError>, SyncSession) {

@@ -11,7 +11,8 @@ import TejidoTestSupport
 @Suite(.serialized) struct SyncServerTests {
     /// A server store with a namespace its admin (the server's node) wrote in, and a client store
     /// of the same network whose key the server knows (granted writer there).
-    func setup(_ body: (Store, URL, ServerHarness) throws -> Void, configure: (inout SyncServer.Config) -> Void = { _ in }) throws {
+    func setup(_ body: (Store, URL, ServerHarness) throws -> Void, drain: Double = 10,
+               configure: (inout SyncServer.Config) -> Void = { _ in }) throws {
         try withTemporaryDirectory { dir in
             let serverDir = dir.appendingPathComponent("server")
             let server = try Store.create(at: serverDir)
@@ -19,7 +20,7 @@ import TejidoTestSupport
             _ = try server.createNamespace(name: "grupo")
             _ = try server.grant(namespace: "grupo", key: client.nodeKey.publicKey, role: .writer)
             for i in 0..<20 { _ = try server.put(namespace: "grupo", record: RecordKey(collection: "c", id: "r\(i)"), fields: [("v", .int(Int64(i)))]) }
-            let harness = try ServerHarness(store: serverDir, configure: configure)
+            let harness = try ServerHarness(store: serverDir, drain: drain, configure: configure)
             defer { harness.stop() }
             try body(client, serverDir, harness)
         }
@@ -138,6 +139,24 @@ import TejidoTestSupport
             }
         }
     }
+
+    /// At the end of the drain, a session still under way (here a client that finished its TLS
+    /// handshake and says nothing, with a minute of timeout) is cut and waited for: `run` returns
+    /// soon after the drain, with the session's report in.
+    @Test func sessionsStillRunningWhenTheDrainEndsAreCutAndWaitedFor() throws {
+        try setup({ client, _, harness in
+            var connector = SyncConnector(selfExecutable: "/bin/false")
+            connector.timeout = 5
+            let (stream, _) = try connector.open(.tcp(host: "127.0.0.1", port: harness.port), nodeKey: client.nodeKey, pinned: harness.key)
+            defer { stream.close() }
+            Thread.sleep(forTimeInterval: 0.3)
+            let stopped = Date()
+            harness.stop()
+            #expect(Date().timeIntervalSince(stopped) < 12)
+            // The silent session's report is in as soon as `run` has returned.
+            #expect(harness.report(1, timeout: 0) != nil)
+        }, drain: 0.3, configure: { $0.timeout = 60 })
+    }
 }
 
 /// `@unchecked Sendable`: guarded by the lock.
@@ -155,44 +174,4 @@ final class ResultsBox: @unchecked Sendable {
         return stored
     }
 
-    /// At the end of the drain, a session still under way (here a client that finished its TLS
-    /// handshake and says nothing, with a minute of timeout) is cut and waited for: `run` returns
-    /// soon after the drain, with the session's report in.
-    @Test func sessionsStillRunningWhenTheDrainEndsAreCutAndWaitedFor() throws {
-        try withTemporaryDirectory { dir in
-            let serverDir = dir.appendingPathComponent("server")
-            let store = try Store.create(at: serverDir)
-            let client = try Store.create(at: dir.appendingPathComponent("client"), network: store.networkID)
-            _ = try store.createNamespace(name: "grupo")
-            _ = try store.grant(namespace: "grupo", key: client.nodeKey.publicKey, role: .writer)
-            let listener = try TCPListener(host: "127.0.0.1", port: 0)
-            let port = try #require(Int(listener.address.split(separator: ":").last ?? ""))
-            var config = SyncServer.Config(store: serverDir)
-            config.timeout = 60
-            let server = try SyncServer(config: config, listener: listener, certificate: TLSCertificate(key: store.nodeKey, commonName: "test"))
-            let reports = ReportBox()
-            let ended = DispatchSemaphore(value: 0)
-            Thread {
-                try? server.run(drain: 0.3) { reports.add($0) }
-                ended.signal()
-            }.start()
-            var connector = SyncConnector(selfExecutable: "/bin/false")
-            connector.timeout = 5
-            let (stream, _) = try connector.open(.tcp(host: "127.0.0.1", port: port), nodeKey: client.nodeKey, pinned: store.nodeKey.publicKey.bytes)
-            defer { stream.close() }
-            Thread.sleep(forTimeInterval: 0.3)
-            let stopped = Date()
-            server.stop()
-            #expect(ended.wait(timeout: .now() + 15) == .success)
-            #expect(Date().timeIntervalSince(stopped) < 12)
-            #expect(reports.count == 1)
-        }
-    }
-
-    final class ReportBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var reports: [SyncServer.Report] = []
-        func add(_ r: SyncServer.Report) { lock.lock(); reports.append(r); lock.unlock() }
-        var count: Int { lock.lock(); defer { lock.unlock() }; return reports.count }
-    }
 }
