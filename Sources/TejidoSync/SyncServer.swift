@@ -83,6 +83,9 @@ public final class SyncServer: @unchecked Sendable {
             }
             thread.start()
         }
+        // No new clients during the drain: refused at once, rather than queued by the kernel
+        // until their own timeout.
+        listener.close()
         lock.lock()
         let deadline = Date().addingTimeInterval(drain)
         while active > 0 && Date() < deadline { _ = lock.wait(until: deadline) }

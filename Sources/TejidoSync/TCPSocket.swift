@@ -89,10 +89,12 @@ public final class TCPSocket: @unchecked Sendable {
 
 /// A listening TCP socket.
 public final class TCPListener: @unchecked Sendable {
-    // `@unchecked Sendable`: only the accepting thread uses it; `close` may come from a signal
-    // watcher, and closing a descriptor is safe from any thread.
+    // `@unchecked Sendable`: only the accepting thread uses it; `closed` is guarded by `lock`, so
+    // the descriptor is closed once (a second close could hit a reused descriptor).
     public let fd: Int32
     public let address: String
+    private let lock = NSLock()
+    private var closed = false
 
     public init(host: String, port: Int) throws {
         var hints = addrinfo()
@@ -126,7 +128,16 @@ public final class TCPListener: @unchecked Sendable {
         address = Self.describe(&storage)
     }
 
-    deinit { Foundation.close(fd) }
+    deinit { close() }
+
+    /// Stops listening: new connections are refused from now on.
+    public func close() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { return }
+        closed = true
+        Foundation.close(fd)
+    }
 
     /// Waits up to `timeout` seconds for a connection; nil if none came.
     public func accept(timeout: Double) throws -> TCPSocket? {

@@ -155,6 +155,8 @@ import TejidoTestSupport
             #expect(Date().timeIntervalSince(stopped) < 12)
             // The silent session's report is in as soon as `run` has returned.
             #expect(harness.report(1, timeout: 0) != nil)
+            // And the server no longer listens.
+            #expect(throws: StreamError.self) { _ = try TCPSocket.connect(host: "127.0.0.1", port: harness.port, timeout: 2) }
         }, drain: 0.3, configure: { $0.timeout = 60 })
     }
 }
