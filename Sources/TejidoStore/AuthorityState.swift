@@ -50,19 +50,15 @@ struct AuthorityState: Equatable {
     /// replaces the one in force.
     private var visibilitySetAt: OpStamp?
 
-    /// An op's place in the canonical order: its changeset's, then its index in the changeset.
+    /// An op's place in the canonical order: its changeset's (`Candidate.precedes`), then its
+    /// index in the changeset.
     struct OpStamp: Equatable {
-        let hlc: UInt64
-        let author: [UInt8]
-        let seq: UInt64
-        let id: [UInt8]
+        let candidate: Candidate
         let op: Int
 
         func precedes(_ other: OpStamp) -> Bool {
-            if hlc != other.hlc { return hlc < other.hlc }
-            if author != other.author { return author.lexicographicallyPrecedes(other.author) }
-            if seq != other.seq { return seq < other.seq }
-            if id != other.id { return id.lexicographicallyPrecedes(other.id) }
+            if Candidate.precedes(candidate, other.candidate) { return true }
+            if Candidate.precedes(other.candidate, candidate) { return false }
             return op < other.op
         }
     }
@@ -159,7 +155,7 @@ struct AuthorityState: Equatable {
                 }
                 entries[key] = e
             case .visibility(let p):
-                let stamp = OpStamp(hlc: c.hlc, author: c.author, seq: c.seq, id: c.id, op: index)
+                let stamp = OpStamp(candidate: c, op: index)
                 if visibilitySetAt.map({ $0.precedes(stamp) }) ?? true {
                     isPrivate = p
                     visibilitySetAt = stamp

@@ -59,8 +59,9 @@ extension Store {
 
                 switch kind {
                 case .register:
-                    let value = "(SELECT h.value FROM main.history h WHERE h.rec = r.rec AND h.field = \(f) AND \(visible.replacingOccurrences(of: "%@", with: "h.stamp")) ORDER BY h.stamp DESC LIMIT 1)"
-                    registers[field] = (value, "EXISTS (SELECT 1 FROM main.history h WHERE h.rec = r.rec AND h.field = \(f) AND \(visible.replacingOccurrences(of: "%@", with: "h.stamp")))")
+                    let rows = "main.history h WHERE h.rec = r.rec AND h.field = \(f) AND \(visible.replacingOccurrences(of: "%@", with: "h.stamp"))"
+                    let value = "(SELECT h.value FROM \(rows) ORDER BY h.stamp DESC LIMIT 1)"
+                    registers[field] = (value, "EXISTS (SELECT 1 FROM \(rows))")
                     exprs[field, default: []].append(value)
                 case .counter:
                     exprs[field, default: []].append(

@@ -108,19 +108,18 @@ public final class SyncServer: @unchecked Sendable {
         // The timeout bounds each read; the whole handshake gets the same bound, so a client that
         // dribbles a byte at a time cannot hold a session slot.
         let handshakeDeadline = socket.deadline(config.timeout + 0.5)
+        let timedOut = Report(address: address, key: nil, result: .failure(SyncError(.timeout, "the TLS handshake took longer than \(config.timeout) s")))
         let tls: TLSStream
         do {
             tls = try TLSStream(socket: socket, context: context, timeout: config.timeout)
             // The deadline may have fired as the handshake ended: the socket is shut down then.
             guard handshakeDeadline.cancel() else {
                 tls.close()
-                return Report(address: address, key: nil, result: .failure(SyncError(.timeout, "the TLS handshake took longer than \(config.timeout) s")))
+                return timedOut
             }
         } catch {
             handshakeDeadline.cancel()
-            if handshakeDeadline.fired {
-                return Report(address: address, key: nil, result: .failure(SyncError(.timeout, "the TLS handshake took longer than \(config.timeout) s")))
-            }
+            if handshakeDeadline.fired { return timedOut }
             let e = (error as? StreamError)?.syncError ?? SyncError(.connectionLost, "\(error)")
             return Report(address: address, key: nil, result: .failure(SyncError(e.code, "TLS handshake: \(e.detail)")))
         }
