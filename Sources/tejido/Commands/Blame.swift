@@ -4,7 +4,7 @@ import TejidoCrypto
 import TejidoStore
 
 struct Blame: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpBlame.localized)
+    static let configuration = CommandConfiguration(commandName: "blame", abstract: Msg.helpBlame.localized)
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "NAMESPACE/COLLECTION/ID") var path: String

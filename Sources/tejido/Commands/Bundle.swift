@@ -6,10 +6,10 @@ import TejidoStore
 import TejidoSync
 
 struct Bundle: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpBundle.localized, subcommands: [Create.self, Apply.self, Inspect.self])
+    static let configuration = CommandConfiguration(commandName: "bundle", abstract: Msg.helpBundle.localized, subcommands: [Create.self, Apply.self, Inspect.self])
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: Msg.helpBundleCreate.localized)
+        static let configuration = CommandConfiguration(commandName: "create", abstract: Msg.helpBundleCreate.localized)
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The bundle file to write.") var file: String
@@ -70,7 +70,7 @@ struct Bundle: ParsableCommand {
     }
 
     struct Apply: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: Msg.helpBundleApply.localized)
+        static let configuration = CommandConfiguration(commandName: "apply", abstract: Msg.helpBundleApply.localized)
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The bundle (or receipt) file.") var file: String
@@ -137,7 +137,7 @@ struct Bundle: ParsableCommand {
     }
 
     struct Inspect: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: Msg.helpBundleInspect.localized)
+        static let configuration = CommandConfiguration(commandName: "inspect", abstract: Msg.helpBundleInspect.localized)
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The bundle file.") var file: String

@@ -3,7 +3,7 @@ import TejidoCore
 import TejidoStore
 
 struct Delete: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpDelete.localized)
+    static let configuration = CommandConfiguration(commandName: "delete", abstract: Msg.helpDelete.localized)
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "NAMESPACE/COLLECTION/ID") var path: String

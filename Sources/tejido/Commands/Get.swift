@@ -3,7 +3,7 @@ import TejidoCore
 import TejidoStore
 
 struct Get: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpGet.localized)
+    static let configuration = CommandConfiguration(commandName: "get", abstract: Msg.helpGet.localized)
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "NAMESPACE/COLLECTION/ID") var path: String

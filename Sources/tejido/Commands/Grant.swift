@@ -4,7 +4,7 @@ import TejidoCrypto
 import TejidoStore
 
 struct Grant: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpGrant.localized)
+    static let configuration = CommandConfiguration(commandName: "grant", abstract: Msg.helpGrant.localized)
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "Namespace name or id.") var namespace: String

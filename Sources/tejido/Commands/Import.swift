@@ -4,7 +4,7 @@ import TejidoCore
 import TejidoStore
 
 struct Import: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpImport.localized)
+    static let configuration = CommandConfiguration(commandName: "import", abstract: Msg.helpImport.localized)
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "A JSON Lines file, or - for standard input.") var file: String

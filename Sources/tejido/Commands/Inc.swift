@@ -3,7 +3,7 @@ import TejidoCore
 import TejidoStore
 
 struct Inc: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpInc.localized)
+    static let configuration = CommandConfiguration(commandName: "inc", abstract: Msg.helpInc.localized)
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "NAMESPACE/COLLECTION/ID") var path: String

@@ -4,7 +4,7 @@ import TejidoCrypto
 import TejidoStore
 
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpInit.localized)
+    static let configuration = CommandConfiguration(commandName: "init", abstract: Msg.helpInit.localized)
 
     @OptionGroup var options: GlobalOptions
 

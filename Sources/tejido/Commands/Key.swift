@@ -4,10 +4,10 @@ import TejidoCrypto
 import TejidoStore
 
 struct Key: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpKey.localized, subcommands: [Show.self])
+    static let configuration = CommandConfiguration(commandName: "key", abstract: Msg.helpKey.localized, subcommands: [Show.self])
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: Msg.helpKeyShow.localized)
+        static let configuration = CommandConfiguration(commandName: "show", abstract: Msg.helpKeyShow.localized)
 
         @OptionGroup var options: GlobalOptions
 

@@ -3,7 +3,7 @@ import TejidoCore
 import TejidoStore
 
 struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpList.localized)
+    static let configuration = CommandConfiguration(commandName: "list", abstract: Msg.helpList.localized)
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "NAMESPACE/COLLECTION") var path: String

@@ -4,7 +4,7 @@ import TejidoCrypto
 import TejidoStore
 
 struct Log: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpLog.localized)
+    static let configuration = CommandConfiguration(commandName: "log", abstract: Msg.helpLog.localized)
 
     @OptionGroup var options: GlobalOptions
     @Flag(name: .long, help: "Print each envelope, byte-exact, as one line of lowercase hex.") var envelopes = false

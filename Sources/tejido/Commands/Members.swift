@@ -4,7 +4,7 @@ import TejidoCrypto
 import TejidoStore
 
 struct Members: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpMembers.localized)
+    static let configuration = CommandConfiguration(commandName: "members", abstract: Msg.helpMembers.localized)
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "Namespace name or id.") var namespace: String

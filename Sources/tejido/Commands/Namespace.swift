@@ -5,10 +5,10 @@ import TejidoCrypto
 import TejidoStore
 
 struct Namespace: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpNamespace.localized, subcommands: [Create.self, List.self, Petname.self, ExportRoot.self, ImportRoot.self])
+    static let configuration = CommandConfiguration(commandName: "namespace", abstract: Msg.helpNamespace.localized, subcommands: [Create.self, List.self, Petname.self, ExportRoot.self, ImportRoot.self])
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: Msg.helpNamespaceCreate.localized)
+        static let configuration = CommandConfiguration(commandName: "create", abstract: Msg.helpNamespaceCreate.localized)
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The namespace's name.") var name: String
@@ -33,7 +33,7 @@ struct Namespace: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: Msg.helpNamespaceList.localized)
+        static let configuration = CommandConfiguration(commandName: "list", abstract: Msg.helpNamespaceList.localized)
 
         @OptionGroup var options: GlobalOptions
 
@@ -60,7 +60,7 @@ struct Namespace: ParsableCommand {
     }
 
     struct Petname: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: Msg.helpNamespacePetname.localized)
+        static let configuration = CommandConfiguration(commandName: "petname", abstract: Msg.helpNamespacePetname.localized)
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Namespace name or id.") var namespace: String

@@ -6,10 +6,10 @@ import TejidoStore
 import TejidoSync
 
 struct Peer: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpPeer.localized, subcommands: [Add.self, List.self, Remove.self])
+    static let configuration = CommandConfiguration(commandName: "peer", abstract: Msg.helpPeer.localized, subcommands: [Add.self, List.self, Remove.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: Msg.helpPeerAdd.localized)
+        static let configuration = CommandConfiguration(commandName: "add", abstract: Msg.helpPeerAdd.localized)
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: "A name for the peer.") var name: String
@@ -50,7 +50,7 @@ struct Peer: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: Msg.helpPeerList.localized)
+        static let configuration = CommandConfiguration(commandName: "list", abstract: Msg.helpPeerList.localized)
 
         @OptionGroup var options: GlobalOptions
 
@@ -76,7 +76,7 @@ struct Peer: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: Msg.helpPeerRemove.localized)
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: Msg.helpPeerRemove.localized)
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The peer's name.") var name: String

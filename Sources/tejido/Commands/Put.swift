@@ -3,7 +3,7 @@ import TejidoCore
 import TejidoStore
 
 struct Put: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpPut.localized)
+    static let configuration = CommandConfiguration(commandName: "put", abstract: Msg.helpPut.localized)
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "NAMESPACE/COLLECTION/ID") var path: String

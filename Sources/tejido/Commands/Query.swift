@@ -5,7 +5,7 @@ import TejidoSQLite
 import TejidoStore
 
 struct Query: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpQuery.localized)
+    static let configuration = CommandConfiguration(commandName: "query", abstract: Msg.helpQuery.localized)
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "One SELECT statement. Each collection is a view: namespace, id, then one column per field.") var sql: String

@@ -4,7 +4,7 @@ import TejidoCrypto
 import TejidoStore
 
 struct Revoke: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpRevoke.localized)
+    static let configuration = CommandConfiguration(commandName: "revoke", abstract: Msg.helpRevoke.localized)
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "Namespace name or id.") var namespace: String

@@ -7,7 +7,7 @@ import TejidoStore
 import TejidoSync
 
 struct Serve: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpServe.localized)
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: Msg.helpServe.localized)
 
     @OptionGroup var options: GlobalOptions
     @Flag(name: .long, help: "Serve one session over stdin and stdout (what ssh and local syncs run).") var stdio = false

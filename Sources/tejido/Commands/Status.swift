@@ -4,7 +4,7 @@ import TejidoCrypto
 import TejidoStore
 
 struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpStatus.localized)
+    static let configuration = CommandConfiguration(commandName: "status", abstract: Msg.helpStatus.localized)
 
     @OptionGroup var options: GlobalOptions
 

@@ -6,7 +6,7 @@ import TejidoStore
 import TejidoSync
 
 struct Sync: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpSync.localized)
+    static let configuration = CommandConfiguration(commandName: "sync", abstract: Msg.helpSync.localized)
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "Peer names or URLs: ssh://[user@]host[:port]/path, tcp://host:port, or a store directory.")

@@ -3,7 +3,7 @@ import TejidoCore
 import TejidoStore
 
 struct Tag: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpTag.localized, subcommands: [Add.self, Remove.self])
+    static let configuration = CommandConfiguration(commandName: "tag", abstract: Msg.helpTag.localized, subcommands: [Add.self, Remove.self])
 
     /// What both subcommands take.
     struct Target: ParsableArguments {
@@ -23,7 +23,7 @@ struct Tag: ParsableCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: Msg.helpTagAdd.localized)
+        static let configuration = CommandConfiguration(commandName: "add", abstract: Msg.helpTagAdd.localized)
         @OptionGroup var target: Target
 
         func run() throws {
@@ -34,7 +34,7 @@ struct Tag: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: Msg.helpTagRemove.localized)
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: Msg.helpTagRemove.localized)
         @OptionGroup var target: Target
 
         func run() throws {

@@ -3,7 +3,7 @@ import TejidoCore
 import TejidoStore
 
 struct Verify: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: Msg.helpVerify.localized)
+    static let configuration = CommandConfiguration(commandName: "verify", abstract: Msg.helpVerify.localized)
 
     @OptionGroup var options: GlobalOptions
 
