@@ -57,6 +57,10 @@ enum SyncBench {
         var protocolBytes = 0
         var tlsBytes = 0
         var maxRSSKiB = 0
+        /// CPU seconds (user and system) of the coordinator process, and of this process (the three
+        /// servers) while it ran: how much of the machine the pull needs, whatever its wall time.
+        var coordinatorCPU = 0.0
+        var serversCPU = 0.0
     }
 
     /// Three group stores (one network) import their part of `workload`; a coordinator process pulls
@@ -81,8 +85,11 @@ enum SyncBench {
         }
         let out = directory.deletingLastPathComponent().appendingPathComponent("coordinator-sync.json")
         let start = DispatchTime.now()
-        let (status, _) = try run(tejido, ["sync", "chiapas", "guerrero", "oaxaca", "--pull-only", "--store", coordDir.path, "--json"], stdout: out.path)
+        let selfBefore = cpuSeconds(RUSAGE_SELF)
+        let (status, _, childCPU) = try run(tejido, ["sync", "chiapas", "guerrero", "oaxaca", "--pull-only", "--store", coordDir.path, "--json"], stdout: out.path)
         result.seconds = Limits.seconds(since: start)
+        result.serversCPU = cpuSeconds(RUSAGE_SELF) - selfBefore
+        result.coordinatorCPU = childCPU
         guard status == 0 else { throw BenchError("coordinator sync failed (exit \(status)); see \(out.path)") }
         // The process reports its own peak (VmHWM): wait4's figure would include this process's
         // memory, which the child shares between posix_spawn and exec.
@@ -105,8 +112,18 @@ enum SyncBench {
         return result
     }
 
-    /// Runs a program to its end; returns its exit status and wait4's peak resident memory in KiB.
-    static func run(_ program: String, _ args: [String], stdout path: String) throws -> (Int32, Int) {
+    /// User and system CPU seconds of this process so far (`RUSAGE_SELF`: every thread).
+    static func cpuSeconds(_ who: __rusage_who) -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(who.rawValue), &usage)
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    static func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+
+    /// Runs a program to its end; returns its exit status, wait4's peak resident memory in KiB and
+    /// its CPU seconds (user and system).
+    static func run(_ program: String, _ args: [String], stdout path: String) throws -> (Int32, Int, Double) {
         var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -119,7 +136,7 @@ enum SyncBench {
         var status: Int32 = 0
         var usage = rusage()
         _ = wait4(pid, &status, 0, &usage)
-        return ((status >> 8) & 0xff, Int(usage.ru_maxrss))
+        return ((status >> 8) & 0xff, Int(usage.ru_maxrss), seconds(usage.ru_utime) + seconds(usage.ru_stime))
     }
 
     /// A TLS sync server on a free loopback port, run on its own thread.

@@ -175,6 +175,10 @@ if phases.contains("sync") {
     let overhead = Double(last.tlsBytes) / Double(max(1, last.envelopeBytes)) - 1
     let protocolOverhead = Double(last.protocolBytes) / Double(max(1, last.envelopeBytes)) - 1
     let rss = sizes.map { size in (size, median(coordinator[size]!.map { Double($0.maxRSSKiB) / 1024 })) }
+    // What the pull costs the machine: if every core did nothing else and the work split evenly,
+    // the wall time could not fall below the CPU seconds over the cores.
+    let coordCPU = median(main.map(\.coordinatorCPU)), serversCPU = median(main.map(\.serversCPU))
+    let cpuBound = Double(last.ops) / ((coordCPU + serversCPU) / Double(cores))
     if lines.isEmpty { lines.append("Tejido benchmark: \(ops) ops, seed \(seed), 3 groups, \(runs) runs (medians), \(cores) cores") }
     lines += [
         "",
@@ -184,12 +188,14 @@ if phases.contains("sync") {
         "| stores in sync: protocol bytes out / in | \(inSync.protocolBytesOut) / \(inSync.protocolBytesIn) | TLS on the socket, handshake included: \(inSync.tlsBytesOut) / \(inSync.tlsBytesIn) | <= 2048 each way | \(max(inSync.protocolBytesOut, inSync.protocolBytesIn) <= 2048 ? "yes" : "no") (protocol) |",
         "| workload into a coordinator over TLS, ops/s (verification included) | \(Int(rate)) | pycrdt merge 412,424; loro 269,497 (in memory) | >= 300,000 | \(rate >= 300_000 ? "yes" : "no") |",
         "| bytes on the wire over envelope bytes | +\(String(format: "%.2f", overhead * 100))% (TLS socket bytes) | protocol frames alone +\(String(format: "%.2f", protocolOverhead * 100))% | <= +5% | \(overhead <= 0.05 ? "yes" : "no") |",
+        "| CPU seconds of the pull: coordinator process + the three servers | \(String(format: "%.2f + %.2f", coordCPU, serversCPU)) | at most \(Int(cpuBound)) ops/s with \(cores) cores doing nothing else | | |",
     ] + rss.map { "| coordinator peak RSS at \($0.0) ops, MiB | \(String(format: "%.1f", $0.1)) | | flat | |" }
     lines.append("Coordinator runs at \(ops) ops: \(main.map { "\(Int(Double($0.ops) / $0.seconds)) ops/s in \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: "; ")); \(last.changesets) changesets, \(last.envelopeBytes) envelope bytes, \(last.tlsBytes) TLS bytes.")
     json.merge([
         "sync_in_sync_round_trips": inSync.roundTrips, "sync_in_sync_protocol_bytes": [inSync.protocolBytesOut, inSync.protocolBytesIn],
         "sync_in_sync_tls_bytes": [inSync.tlsBytesOut, inSync.tlsBytesIn],
         "sync_coordinator_ops_per_s": rate, "sync_coordinator_runs": main.map { Double($0.ops) / $0.seconds },
+        "sync_coordinator_cpu_s": coordCPU, "sync_servers_cpu_s": serversCPU, "sync_cpu_bound_ops_per_s": cpuBound,
         "sync_wire_overhead": overhead, "sync_protocol_overhead": protocolOverhead,
         "sync_coordinator_peak_rss_mib": Dictionary(uniqueKeysWithValues: rss.map { (String($0.0), $0.1) }),
     ]) { a, _ in a }
