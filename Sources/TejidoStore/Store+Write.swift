@@ -43,7 +43,9 @@ extension Store {
     public func revoke(namespace: String, key: Ed25519PublicKey, after: UInt64? = nil) throws -> (id: ChangesetID, after: UInt64) {
         let (root, ns) = try resolveNamespace(namespace)
         if key.bytes == root { throw StoreError.cannotRevokeRoot }
-        let cut = try after ?? lastHeldSeq(nsID: ns, key: key.bytes)
+        let held = try lastHeldSeq(nsID: ns, key: key.bytes)
+        let cut = after ?? held
+        if key.bytes == nodeKey.publicKey.bytes && cut <= held { throw StoreError.cannotRevokeSelf(next: held + 1) }
         let id = try writeLocal(namespace: namespace, ops: [.revoke(key: key.bytes, after: cut)], message: nil)
         return (id, cut)
     }

@@ -39,6 +39,9 @@ public enum StoreError: Error, Equatable, Sendable {
     case unknownPeer(String)
     /// The root of a namespace holds every right by definition and cannot be revoked.
     case cannotRevokeRoot
+    /// A node revoking its own key must keep the revocation itself, its feed's seq `next`, before
+    /// the cut-off: one past it would not count.
+    case cannotRevokeSelf(next: UInt64)
     /// This node's key was revoked in the namespace after seq `after`; `admins` may grant it again.
     case revoked(namespace: String, after: UInt64, admins: [String])
 

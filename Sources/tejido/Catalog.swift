@@ -26,7 +26,7 @@ enum Msg: String, CaseIterable {
     case helpPut, helpGet, helpList, helpDelete, helpInc, helpTag, helpTagAdd, helpTagRemove, helpImport, helpQuery
     case helpLog, helpBlame, helpVerify
     case helpMembers, membersHeader, memberRoot, errBadTimeout, quarantinedHeader
-    case helpRevoke, revoked, errCannotRevokeRoot, memberRevoked, memberNoRole, errRevoked
+    case helpRevoke, revoked, errCannotRevokeRoot, errCannotRevokeSelf, memberRevoked, memberNoRole, errRevoked
     case reasonNoRole, reasonRoleTooLow, reasonRevoked, reasonFork, reasonBrokenChain, reasonPrevDoesNotCount, reasonNotYetAccepted, pendingHeader
     case errNoRootKey, errWrongPassphrase, errNoPassphrase, errPassphraseMismatch, rootExported, rootForgotten, rootImported
     case helpExportRoot, helpImportRoot, passphrasePrompt, passphraseAgain
@@ -114,6 +114,8 @@ enum Msg: String, CaseIterable {
                         "Se revocó {0} en {1}: los cambios de su cadena después del número {2} ya no cuentan (cambio {3})")
         case .errCannotRevokeRoot: ("The root key of a namespace cannot be revoked: it holds every right by definition.",
                                     "La llave raíz de un espacio no se puede revocar: tiene todos los derechos por definición.")
+        case .errCannotRevokeSelf: ("A revocation of this node's own key must leave the revocation itself standing: it will be change number {0} of this node's feed, so give `--after {0}` or more (or ask another admin to revoke this key).",
+                                    "Una revocación de la llave de este nodo debe dejar en pie la revocación misma: será el cambio número {0} de su cadena, así que usa `--after {0}` o más (o pide a otra persona administradora que revoque esta llave).")
         case .memberRevoked: ("revoked after seq {0} by {1}", "revocada después del número {0} por {1}")
         case .memberNoRole: ("(none)", "(ninguno)")
         case .reasonNoRole: ("its author holds no role in the namespace", "su autor no tiene rol en el espacio")

@@ -151,6 +151,7 @@ struct Console {
         case .wrongPassphrase(let p): (.errWrongPassphrase, [p])
         case .unknownPeer(let n): (.errUnknownPeer, [n])
         case .cannotRevokeRoot: (.errCannotRevokeRoot, [])
+        case .cannotRevokeSelf(let next): (.errCannotRevokeSelf, [String(next)])
         case .revoked(let ns, let after, let admins): (.errRevoked, [ns, String(after), admins.joined(separator: ", ")])
         }
     }

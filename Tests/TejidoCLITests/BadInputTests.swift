@@ -152,6 +152,17 @@ struct BadInputTests {
         }
     }
 
+    @Test("revoking this node's own key is refused with its own code")
+    func revokeSelf() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.populated(in: tmp)
+            let key = try #require(try CLI.json(["key", "show"], store: s.directory)["key"]?.string)
+            try refused(s, ["revoke", "chiapas", key], status: 1, stderrContains: ["must leave the revocation itself standing", "--after 5"], sourceLocation: #_sourceLocation)
+            let r = s.run(["revoke", "chiapas", key, "--json"])
+            #expect(try JSON.parse(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))["error"] == .string("cannot_revoke_self"))
+        }
+    }
+
     @Test("init on an existing store is refused and changes nothing")
     func initOnExistingStore() throws {
         try withTemporaryDirectory { tmp in

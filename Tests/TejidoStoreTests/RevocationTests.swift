@@ -199,6 +199,11 @@ import TejidoTestSupport
             let (_, after) = try store.revoke(namespace: "grupo", key: w.writer.publicKey)
             #expect(after == 4)
             #expect(throws: StoreError.cannotRevokeRoot) { try store.revoke(namespace: "grupo", key: w.f.root.publicKey) }
+            // A node revoking its own key must keep the revocation itself (its seq 2) standing.
+            let before = try store.stateDigest()
+            #expect(throws: StoreError.cannotRevokeSelf(next: 2)) { try store.revoke(namespace: "grupo", key: store.nodeKey.publicKey) }
+            #expect(throws: StoreError.cannotRevokeSelf(next: 2)) { try store.revoke(namespace: "grupo", key: store.nodeKey.publicKey, after: 1) }
+            #expect(try store.stateDigest() == before)
             let late = try w.f.make(by: w.writer, ops: [.set(rec, field: "v", value: .int(5))], hlc: ms(50), deps: [])
             #expect(try store.receive(late.bytes) == .quarantined("revoked: past the author's cut-off seq 4 (revoked by \(KeyText.fingerprint(store.nodeKey.publicKey.bytes)))"))
             #expect(try v(store) == .int(4))
