@@ -10,6 +10,8 @@ public enum BundleWriter {
     public struct Result: Sendable {
         public let count: Int
         public let bytes: Int
+        /// The namespaces the header names: private ones the target may not receive are left out.
+        public let namespaces: Int
     }
 
     /// A private namespace goes in only for a target (`forKey`) whose key holds a role in it: a
@@ -72,7 +74,7 @@ public enum BundleWriter {
             try handle.close()
             // rename(2) replaces an existing file in one step: a crash leaves the old file or the new.
             guard rename(tmp, path) == 0 else { throw StreamError.io("cannot move \(tmp) to \(path)", errno: errno) }
-            return Result(count: count, bytes: written)
+            return Result(count: count, bytes: written, namespaces: namespaces.count)
         } catch {
             try? handle.close()
             try? FileManager.default.removeItem(atPath: tmp)

@@ -193,6 +193,11 @@ struct LocalStoryTests {
 
             let limited = try #require(try CLI.json(["log", "--limit", "2"], store: s.directory).array)
             #expect(limited.count == 2)
+            // With --envelopes, the limit keeps the last N envelopes, in the same order.
+            for n in [0, 2, 5, 9] {
+                let last = try CLI.ok(["log", "--envelopes", "-l", String(n)], store: s.directory).split(separator: "\n")
+                #expect(Array(last) == Array(lines.suffix(n)), "log --envelopes -l \(n)")
+            }
 
             #expect(try CLI.ok(["verify"], store: s.directory).contains("All checks passed."))
             let report = try CLI.json(["verify"], store: s.directory)

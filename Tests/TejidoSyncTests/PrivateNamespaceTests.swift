@@ -192,8 +192,10 @@ import TejidoTestSupport
             }
             // With no target at all, a private namespace is left out.
             let anyone = dir.appendingPathComponent("anyone.tjb").path
-            _ = try BundleWriter.write(store: s.a, to: anyone, namespaces: all, theirHeads: [:], forKey: nil)
+            let written = try BundleWriter.write(store: s.a, to: anyone, namespaces: all, theirHeads: [:], forKey: nil)
             expectNothingOf(s, in: [UInt8](try Data(contentsOf: URL(fileURLWithPath: anyone))), "bundle without a target")
+            // ... and not counted among the namespaces the bundle names (`bundle create --json`).
+            #expect(written.namespaces == all.count - 1)
         }
     }
 

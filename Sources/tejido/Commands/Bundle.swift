@@ -60,7 +60,7 @@ struct Bundle: ParsableCommand {
                 if console.json {
                     console.out(json: .object([
                         ("file", .string(file)), ("changesets", .int(Int64(result.count))), ("bytes", .int(Int64(result.bytes))),
-                        ("namespaces", .int(Int64(namespaces.count))),
+                        ("namespaces", .int(Int64(result.namespaces))),
                     ]))
                 } else {
                     console.out(console.t(.bundleCreated, file, String(result.count), String(result.bytes)))
@@ -163,12 +163,25 @@ struct Bundle: ParsableCommand {
                             ("for", h.forKey.map { .string(KeyText.key(bytes: $0)) } ?? .null),
                         ]
                     }
-                    if let r = i.receipt { fields += [("kind", .string("receipt")), ("holder", .string(KeyText.key(bytes: r.holder)))] }
+                    func namespaceList(_ ids: [[UInt8]]) -> JSONValue {
+                        .array(ids.sorted { $0.lexicographicallyPrecedes($1) }.map { .string(Bech32.encode(prefix: KeyText.namespacePrefix, bytes: $0)) })
+                    }
+                    if let r = i.receipt {
+                        // A receipt holds feed heads, not changesets: what its holder has of each namespace.
+                        fields += [
+                            ("kind", .string("receipt")), ("network", .string(Bech32.encode(prefix: KeyText.networkPrefix, bytes: r.network))),
+                            ("holder", .string(KeyText.key(bytes: r.holder))), ("created", .string(PeerJSON.time(r.created))),
+                            ("namespaces", namespaceList(Array(r.heads.keys))), ("feeds", .int(Int64(r.heads.values.reduce(0) { $0 + $1.count }))),
+                            ("complete", .bool(i.complete)), ("bytes", .int(Int64(size))),
+                        ]
+                        if let d = i.damage { fields.append(("damage", .object([("offset", .int(Int64(d.offset))), ("detail", .string(d.detail))]))) }
+                        console.out(json: .object(fields))
+                        if !ok { throw Console.failure }
+                        return
+                    }
                     fields += [
                         ("changesets", .int(Int64(i.changesets))), ("invalid", .int(Int64(i.invalid))),
-                        ("namespaces", .array(i.namespaces.sorted { $0.lexicographicallyPrecedes($1) }.map {
-                            .string(Bech32.encode(prefix: KeyText.namespacePrefix, bytes: $0))
-                        })),
+                        ("namespaces", namespaceList(Array(i.namespaces))),
                         ("authors_not_traced_to_root", .int(Int64(i.unaccounted))), ("complete", .bool(i.complete)), ("bytes", .int(Int64(size))),
                     ]
                     if let d = i.damage { fields.append(("damage", .object([("offset", .int(Int64(d.offset))), ("detail", .string(d.detail))]))) }

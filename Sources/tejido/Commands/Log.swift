@@ -13,7 +13,21 @@ struct Log: ParsableCommand {
     func run() throws {
         try options.withStore { store, console in
             if envelopes {
-                try store.forEachEnvelope { console.out(Hex.encode($0)) }
+                guard let limit else {
+                    try store.forEachEnvelope { console.out(Hex.encode($0)) }
+                    return
+                }
+                // The last N in the same order: a ring of N, so memory stays bounded by N.
+                var last: [[UInt8]] = []
+                var next = 0
+                if limit > 0 {
+                    try store.forEachEnvelope { env in
+                        if last.count < limit { last.append(env) } else { last[next] = env }
+                        next = (next + 1) % limit
+                    }
+                }
+                let start = last.count < limit ? 0 : next
+                for k in 0..<last.count { console.out(Hex.encode(last[(start + k) % last.count])) }
                 return
             }
             let entries = try store.log(limit: limit)

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// The bundle commands through the built binary: a bundle carried to another store and applied
+/// twice, its receipt carried back, and what `--json` says of each file.
+@Suite("Bundle files and receipts from the command line")
+struct BundleCLITests {
+    @Test("create, inspect, apply twice, and a receipt carried back")
+    func roundTrip() throws {
+        try withTemporaryDirectory { tmp in
+            let a = try StoreFixture.populated(in: tmp)
+            // A private namespace is left out of a bundle without a target, and not counted.
+            _ = try CLI.json(["namespace", "create", "secreto", "--private"], store: a.directory)
+            _ = try CLI.ok(["put", "secreto/c/r1", "v=dato"], store: a.directory)
+            let (b, bKey) = try a.joined(in: tmp, name: "b")
+            let bundle = tmp.appendingPathComponent("chiapas.tjb").path
+            let receipt = tmp.appendingPathComponent("recibo.tjr").path
+
+            let created = try CLI.json(["bundle", "create", bundle], store: a.directory)
+            let count = try #require(created["changesets"]?.int)
+            #expect(count >= 5)
+            #expect(created["namespaces"] == .int(1))
+
+            let inspected = try CLI.json(["bundle", "inspect", bundle], store: a.directory)
+            #expect(inspected["kind"] == .string("bundle"))
+            #expect(inspected["ok"] == .bool(true))
+            #expect(inspected["changesets"] == .int(count))
+            #expect(inspected["namespaces"]?.array?.count == 1)
+
+            let applied = try CLI.json(["bundle", "apply", bundle, "--receipt", receipt], store: b)
+            #expect(applied["ok"] == .bool(true))
+            #expect(applied["applied"] == .int(count))
+            #expect(applied["receipt"] == .string(receipt))
+            #expect(try CLI.json(["get", "chiapas/events/ev1"], store: b)["fields"]?["title"] == .string("Asamblea"))
+            let digest = try CLI.json(["status"], store: b)["digest"]
+            // Applying it again changes nothing.
+            let again = try CLI.json(["bundle", "apply", bundle], store: b)
+            #expect(again["applied"] == .int(0))
+            #expect(again["duplicates"] == .int(count))
+            #expect(try CLI.json(["status"], store: b)["digest"] == digest)
+
+            // The receipt names what b holds, feed by feed, and no changesets.
+            let r = try CLI.json(["bundle", "inspect", receipt], store: a.directory)
+            #expect(r["kind"] == .string("receipt"))
+            #expect(r["holder"] == .string(bKey))
+            #expect(r["ok"] == .bool(true))
+            #expect(r["namespaces"]?.array?.count == 1)
+            #expect((r["feeds"]?.int ?? 0) >= 1)
+            #expect(r["changesets"] == nil)
+            let carried = try CLI.json(["bundle", "apply", receipt], store: a.directory)
+            #expect(carried["ok"] == .bool(true))
+            #expect(carried["holder"] == .string(bKey))
+        }
+    }
+}
