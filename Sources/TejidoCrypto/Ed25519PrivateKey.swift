@@ -5,7 +5,8 @@ import COpenSSL
 /// `@unchecked Sendable`: the handle is created in `init`, never mutated afterwards, and OpenSSL
 /// documents `EVP_DigestSign` with a fresh `EVP_MD_CTX` per call as safe on a shared const key.
 public final class Ed25519PrivateKey: @unchecked Sendable {
-    private let pkey: OpaquePointer
+    /// Internal for `Ed25519Signer`, which keeps a context initialized with it.
+    let pkey: OpaquePointer
     /// The 32-byte seed (RFC 8032's private key).
     public let seed: [UInt8]
     public let publicKey: Ed25519PublicKey

@@ -15,6 +15,8 @@ extension Store {
     final class LocalBatch {
         private unowned let store: Store
         private let signer: Ed25519PrivateKey
+        /// Used only on `signing`, a serial queue: one OpenSSL context for the whole import.
+        private let signerState: SignerBox
         private let signatures = SignatureSlots()
         private let signing = DispatchQueue(label: "tejido.import.sign")
         private let group = DispatchGroup()
@@ -50,6 +52,7 @@ extension Store {
         init(store: Store, signer: Ed25519PrivateKey) {
             self.store = store
             self.signer = signer
+            signerState = SignerBox(key: signer)
         }
 
         func begin() throws {
@@ -131,11 +134,11 @@ extension Store {
             guard !toSign.isEmpty else { return }
             let work = toSign
             toSign.removeAll(keepingCapacity: true)
-            let key = signer
+            let box = signerState
             let slots = signatures
             signing.async(group: group) {
                 for (slot, id) in work {
-                    slots.set(slot, (try? key.signature(for: ChangesetEnvelope.signingPrefix + id.bytes)) ?? [])
+                    slots.set(slot, (try? box.sign(ChangesetEnvelope.signingPrefix + id.bytes)) ?? [])
                 }
             }
         }
@@ -179,6 +182,23 @@ extension Store {
             isOpen = false
             store.dropCaches()
         }
+    }
+}
+
+/// The import's signer, made on first use on the signing queue and only used there.
+///
+/// `@unchecked Sendable`: `signer` is touched only by closures on one serial queue.
+final class SignerBox: @unchecked Sendable {
+    private let key: Ed25519PrivateKey
+    private var signer: Ed25519Signer?
+
+    init(key: Ed25519PrivateKey) {
+        self.key = key
+    }
+
+    func sign(_ message: [UInt8]) throws -> [UInt8] {
+        if signer == nil { signer = try Ed25519Signer(key: key) }
+        return try signer!.signature(for: message)
     }
 }
 
