@@ -30,7 +30,8 @@ public enum BundleWriter {
         }
         let cursor = try store.outgoing(namespaces: namespaces, theirHeads: theirHeads, withGrants: true)
         defer { cursor.close() }
-        let tmp = path + ".part"
+        let target = try OutputFile.target(path)
+        let tmp = target + ".part"
         guard FileManager.default.createFile(atPath: tmp, contents: nil), let handle = FileHandle(forWritingAtPath: tmp) else {
             throw StreamError.io("cannot create \(tmp)", errno: errno)
         }
@@ -73,7 +74,7 @@ public enum BundleWriter {
             try handle.synchronize()
             try handle.close()
             // rename(2) replaces an existing file in one step: a crash leaves the old file or the new.
-            guard rename(tmp, path) == 0 else { throw StreamError.io("cannot move \(tmp) to \(path)", errno: errno) }
+            guard rename(tmp, target) == 0 else { throw StreamError.io("cannot move \(tmp) to \(target)", errno: errno) }
             return Result(count: count, bytes: written, namespaces: namespaces.count)
         } catch {
             try? handle.close()
@@ -100,6 +101,6 @@ public enum BundleWriter {
         }
         var bytes = BundleFormat.magic + FrameWriter.frame(payload)
         bytes += FrameWriter.frame(BundleFormat.trailer(count: 0, digest: SHA256.hash(bytes)))
-        try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try OutputFile.write(bytes, to: path)
     }
 }

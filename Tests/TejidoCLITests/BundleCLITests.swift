@@ -53,3 +53,37 @@ struct BundleCLITests {
         }
     }
 }
+
+extension BundleCLITests {
+    @Test("a bundle or receipt path that is a pipe or a directory is refused, a symbolic link is followed")
+    func outputPaths() throws {
+        try withTemporaryDirectory { tmp in
+            let a = try StoreFixture.populated(in: tmp)
+            let fifo = tmp.appendingPathComponent("pipe").path
+            #expect(mkfifo(fifo, 0o644) == 0)
+            let r = a.run(["bundle", "create", fifo])
+            #expect(r.status == 1)
+            #expect(CLI.errorMessage(r.stderr).contains("is not a regular file"))
+            var st = stat()
+            #expect(lstat(fifo, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO, "the pipe was replaced")
+
+            // A link to a file: the file gets the bundle, the link stays a link.
+            let real = tmp.appendingPathComponent("real.tjb").path
+            let link = tmp.appendingPathComponent("link.tjb").path
+            #expect(FileManager.default.createFile(atPath: real, contents: Data("old".utf8)))
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real)
+            _ = try CLI.json(["bundle", "create", link], store: a.directory)
+            #expect(lstat(link, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK, "the link was replaced")
+            #expect(try CLI.json(["bundle", "inspect", real], store: a.directory)["ok"] == .bool(true))
+
+            // A receipt into a directory: a clear message, and the bundle is applied all the same.
+            let (b, _) = try a.joined(in: tmp, name: "b")
+            let dir = tmp.appendingPathComponent("somedir").path
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
+            let applied = CLI.run(["bundle", "apply", real, "--receipt", dir], store: b)
+            #expect(applied.status == 1)
+            #expect(CLI.errorMessage(applied.stderr).contains("is not a regular file"), "\(applied.stderr)")
+            #expect(try CLI.json(["get", "chiapas/events/ev1"], store: b)["fields"]?["title"] == .string("Asamblea"))
+        }
+    }
+}

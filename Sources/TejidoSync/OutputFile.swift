@@ -1,0 +1,49 @@
+import Foundation
+
+/// Where the files this tool writes (bundles, receipts) go. Each is written whole beside its
+/// destination as `NAME.part`, synced and renamed over it, so a crash leaves the old file or the
+/// new one. Renaming replaces the directory entry, so only a regular file (or nothing) may stand
+/// at the destination: a device, a pipe or a directory is refused rather than replaced, and a
+/// symbolic link is followed to the file it names.
+enum OutputFile {
+    /// The path to write: `path`, or the regular file a symbolic link at `path` leads to.
+    static func target(_ path: String) throws -> String {
+        var st = stat()
+        guard lstat(path, &st) == 0 else {
+            if errno == ENOENT { return path }
+            throw StreamError.io("cannot look at \(path)", errno: errno)
+        }
+        var target = path
+        if (st.st_mode & S_IFMT) == S_IFLNK {
+            guard let resolved = realpath(path, nil) else {
+                throw StreamError.io("\(path) is a symbolic link to nothing that can be written", errno: errno)
+            }
+            target = String(cString: resolved)
+            free(resolved)
+            guard stat(target, &st) == 0 else { throw StreamError.io("cannot look at \(target)", errno: errno) }
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw StreamError.io("\(target) exists and is not a regular file (a device, pipe or directory is never replaced); give another path", errno: 0)
+        }
+        return target
+    }
+
+    /// Writes `bytes` to `path` (see `target`) through a synced `.part` file and a rename.
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        let target = try target(path)
+        let tmp = target + ".part"
+        guard FileManager.default.createFile(atPath: tmp, contents: nil), let handle = FileHandle(forWritingAtPath: tmp) else {
+            throw StreamError.io("cannot create \(tmp)", errno: errno)
+        }
+        do {
+            try handle.write(contentsOf: bytes)
+            try handle.synchronize()
+            try handle.close()
+            guard rename(tmp, target) == 0 else { throw StreamError.io("cannot move \(tmp) to \(target)", errno: errno) }
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw error
+        }
+    }
+}
