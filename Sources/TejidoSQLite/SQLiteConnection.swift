@@ -1,4 +1,5 @@
 import CSQLite
+import Dispatch
 
 /// One SQLite connection. Owns the `sqlite3*` handle and closes it on deinit.
 /// Confined to the thread that uses it (see the unavailable Sendable conformance).
@@ -116,6 +117,30 @@ public final class SQLiteConnection {
             }
         }, nil)
     }
+
+    /// Caps the length of any string or blob a statement may make (SQLite's default is 1 GB):
+    /// `randomblob(1000000000)` then fails at once instead of taking the memory.
+    public func limitValueLength(_ bytes: Int32) {
+        sqlite3_limit(handle, SQLITE_LIMIT_LENGTH, bytes)
+    }
+
+    /// Makes every statement of this connection stop with SQLITE_INTERRUPT once `seconds` have
+    /// passed from now (checked every few thousand virtual-machine steps); nil: no limit.
+    public func setDeadline(seconds: Double?) {
+        guard let seconds else {
+            sqlite3_progress_handler(handle, 0, nil, nil)
+            return
+        }
+        deadline = DispatchTime.now().uptimeNanoseconds &+ UInt64(max(0, seconds) * 1e9)
+        sqlite3_progress_handler(handle, 4096, { context in
+            guard let context else { return 0 }
+            let connection = Unmanaged<SQLiteConnection>.fromOpaque(context).takeUnretainedValue()
+            return DispatchTime.now().uptimeNanoseconds > connection.deadline ? 1 : 0
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// When `setDeadline` stops statements (uptime nanoseconds).
+    private var deadline: UInt64 = .max
 
     /// First column of the first row, or nil when there is no row.
     public func scalar(_ sql: String, _ args: [SQLiteValue] = []) throws -> SQLiteValue? {

@@ -30,4 +30,10 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public var isCorrupt: Bool { code & 0xff == SQLITE_NOTADB || code & 0xff == SQLITE_CORRUPT }
     /// True when a read-only connection or the authorizer refused a write.
     public var isReadOnlyViolation: Bool { code & 0xff == SQLITE_READONLY || code & 0xff == SQLITE_AUTH }
+    /// True when a deadline (`SQLiteConnection.setDeadline`) stopped the statement.
+    public var isInterrupted: Bool { code & 0xff == SQLITE_INTERRUPT }
+    /// True when the database cannot be written through this connection's files (permissions).
+    public var isReadOnlyFile: Bool { code & 0xff == SQLITE_READONLY }
+    /// True when the database file cannot be opened at all (a directory, a missing parent...).
+    public var isCannotOpen: Bool { code & 0xff == SQLITE_CANTOPEN }
 }

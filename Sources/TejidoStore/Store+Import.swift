@@ -172,7 +172,12 @@ extension Store {
 
     private func openForReading(_ path: String) throws -> Int32 {
         let fd = Foundation.open(path, O_RDONLY)
-        guard fd >= 0 else { throw StoreError.badImportLine(line: 0, detail: "cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw StoreError.cannotReadInput(path: path, reason: String(cString: strerror(errno))) }
+        var st = stat()
+        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw StoreError.cannotReadInput(path: path, reason: String(cString: strerror(EISDIR)))
+        }
         return fd
     }
 

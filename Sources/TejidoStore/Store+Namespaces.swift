@@ -45,6 +45,7 @@ extension Store {
         let (_, ns) = try resolveNamespace(text)
         if let petname {
             guard Names.isValidName(petname) else { throw StoreError.invalidName(petname) }
+            guard !KeyText.looksLikeKeyText(petname) else { throw StoreError.nameLooksLikeKey(petname) }
         }
         try write { try run("UPDATE namespaces SET petname=? WHERE ns=?", [petname.map { .text($0) } ?? .null, .integer(ns)]) }
     }

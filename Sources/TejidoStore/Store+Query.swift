@@ -5,7 +5,10 @@ extension Store {
     /// Runs one read-only SQL statement over one view per collection (`namespace`, `id`, then a
     /// column per field). The statement runs on a separate read-only connection with an authorizer
     /// that refuses any write, so nothing it says can change the store.
-    public func query(_ sql: String) throws -> QueryResult {
+    /// A query stops with `queryTimedOut` after `timeout` seconds (nil: never), and no string or
+    /// blob it makes may pass `maxValueBytes`: a runaway recursive query or `randomblob(1e9)`
+    /// ends with a message instead of holding the process.
+    public func query(_ sql: String, timeout: Double? = Store.defaultQueryTimeout) throws -> QueryResult {
         let reader: SQLiteConnection
         var skipped: [String] = []
         do {
@@ -19,6 +22,8 @@ extension Store {
             throw StoreError.from(e)
         }
         reader.denyWrites()
+        reader.limitValueLength(Self.maxValueBytes)
+        reader.setDeadline(seconds: timeout)
         let st: SQLiteStatement
         do { st = try reader.prepareSingle(sql) } catch let e as SQLiteError {
             // SQLite refuses DELETE/UPDATE/INSERT on a view while preparing, before the authorizer
@@ -33,10 +38,14 @@ extension Store {
             while try st.step() { rows.append((0..<st.columnCount).map { st.value($0) }) }
         } catch let e as SQLiteError {
             if e.isReadOnlyViolation { throw StoreError.readOnlyQuery(sql) }
+            if e.isInterrupted, let timeout { throw StoreError.queryTimedOut(seconds: timeout) }
             throw StoreError.queryFailed(e.message)
         }
         return QueryResult(columns: columns, rows: rows, skippedCollections: skipped)
     }
+
+    public static let defaultQueryTimeout: Double? = 60
+    static let maxValueBytes: Int32 = 64 << 20
 
     /// `CREATE TEMP VIEW` statements, one per collection. Internal tables are named with `main.`
     /// so a collection that shares a table's name cannot shadow what its own view reads.

@@ -14,6 +14,8 @@ extension Store {
     /// `isPrivate`: the namespace goes only to nodes whose keys hold a role in it.
     public func createNamespace(name: String, admins: [Ed25519PublicKey] = [], isPrivate: Bool = false) throws -> NamespaceInfo {
         guard Names.isValidName(name) else { throw StoreError.invalidName(name) }
+        // A name that reads as a key or an id would be taken for one: `resolveNamespace` tries ids first.
+        guard !KeyText.looksLikeKeyText(name) else { throw StoreError.nameLooksLikeKey(name) }
         if try namespaceRows().contains(where: { $0.name == name }) { throw StoreError.namespaceExists(name) }
         let root = try Ed25519PrivateKey()
         try FileManager.default.createDirectory(

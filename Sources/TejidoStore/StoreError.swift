@@ -39,6 +39,16 @@ public enum StoreError: Error, Equatable, Sendable {
     case unknownPeer(String)
     /// The root of a namespace holds every right by definition and cannot be revoked.
     case cannotRevokeRoot
+    /// An import's input file cannot be opened or read.
+    case cannotReadInput(path: String, reason: String)
+    /// A query ran past its time limit and was stopped.
+    case queryTimedOut(seconds: Double)
+    /// The store's files cannot be written by this user (the directory or the database).
+    case readOnlyStore(path: String)
+    /// The database file cannot be opened at all.
+    case cannotOpenStore(path: String, detail: String)
+    /// A namespace name or petname that reads as a key or a namespace id.
+    case nameLooksLikeKey(String)
     /// A node revoking its own key must keep the revocation itself, its feed's seq `next`, before
     /// the cut-off: one past it would not count.
     case cannotRevokeSelf(next: UInt64)
@@ -49,6 +59,8 @@ public enum StoreError: Error, Equatable, Sendable {
     static func from(_ error: SQLiteError) -> StoreError {
         if error.isDiskFull { return .diskFull }
         if error.isCorrupt { return .corruptStore(path: error.path ?? "store.db", detail: error.message) }
+        if error.isReadOnlyFile { return .readOnlyStore(path: error.path ?? "store.db") }
+        if error.isCannotOpen { return .cannotOpenStore(path: error.path ?? "store.db", detail: error.message) }
         return .database(error.description)
     }
 }

@@ -46,7 +46,7 @@ enum Msg: String, CaseIterable {
     case reasonInvalidChangeset, reasonPeerNotAllowed, reasonTimeout, reasonStore, reasonShuttingDown, reasonConnectionLost, reasonOther
     // Errors
     case errNotAStore, errForeignDatabase, errAlreadyAStore, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
-    case errAmbiguousNamespace, errNamespaceExists, errInvalidName, errInvalidRecordID, errInvalidField
+    case errAmbiguousNamespace, errNamespaceExists, errInvalidName, errNameLooksLikeKey, errArgumentNotUTF8, errQueryTimedOut, errBadQueryTimeout, errCannotReadInput, errReadOnlyStore, errCannotOpenStore, errInvalidRecordID, errInvalidField
     case errNotAuthorized, errRecordNotFound, errInvalidChangeset, errWrongNetwork, errInvalidChain, errBadImportLine
     case errInputChanged, errInputChangedNothing
     case errNothingToResume, errReadOnlyQuery, errQueryFailed, errDiskFull, errDatabase, errInvalidNetworkID, errInvalidKey
@@ -257,6 +257,19 @@ enum Msg: String, CaseIterable {
         case .errAmbiguousNamespace: ("Several namespaces are named \"{0}\": give its id (tjns1...) instead.",
                                       "Varios espacios se llaman \"{0}\": usa su id (tjns1...).")
         case .errNamespaceExists: ("A namespace named \"{0}\" already exists here.", "Ya existe aquí un espacio llamado \"{0}\".")
+        case .errBadQueryTimeout: ("--timeout must be a number of seconds from 0 (no limit) to 86400 (one day).",
+                                   "--timeout debe ser un número de segundos de 0 (sin límite) a 86400 (un día).")
+        case .errCannotReadInput: ("Cannot read {0}: {1}. Nothing was imported.", "No se puede leer {0}: {1}. No se importó nada.")
+        case .errQueryTimedOut: ("The query ran for {0} s and was stopped. Give `--timeout SECONDS` for a longer limit (0: none).",
+                                 "La consulta corrió {0} s y se detuvo. Usa `--timeout SEGUNDOS` para un límite mayor (0: ninguno).")
+        case .errReadOnlyStore: ("The store's database {0} cannot be written by this user: Tejido needs to write in the store's directory and its files, even to read (SQLite's log). Check their owner and permissions.",
+                                 "Este usuario no puede escribir la base de datos del almacén {0}: Tejido necesita escribir en el directorio del almacén y sus archivos, incluso para leer (el registro de SQLite). Revisa su dueño y permisos.")
+        case .errCannotOpenStore: ("Cannot open the store's database {0} ({1}): check that it is a file and that its directory can be read.",
+                                   "No se puede abrir la base de datos del almacén {0} ({1}): revisa que sea un archivo y que su directorio se pueda leer.")
+        case .errArgumentNotUTF8: ("argument {0} is not valid UTF-8 text; nothing was done.",
+                                   "el argumento {0} no es texto UTF-8 válido; no se hizo nada.")
+        case .errNameLooksLikeKey: ("\"{0}\" reads as a key or a namespace id, and would be taken for one: choose another name.",
+                                    "\"{0}\" se lee como una llave o el id de un espacio, y se tomaría por uno: elige otro nombre.")
         case .errInvalidName: ("\"{0}\" is not a valid name: use 1 to 64 letters, digits, _ or -, starting with a letter.",
                                "\"{0}\" no es un nombre válido: usa de 1 a 64 letras, dígitos, _ o -, empezando con una letra.")
         case .errInvalidRecordID: ("\"{0}\" is not a valid record id: 1 to 256 bytes, no control characters.",

@@ -16,7 +16,28 @@ struct Console {
     static let usage = ExitCode(64)
 
     func out(_ line: String) {
-        Self.write(1, line + "\n")
+        Self.write(1, Self.terminalSafe(line) + "\n")
+    }
+
+    /// C0 controls (tab and newline among them), DEL and C1 controls: what a terminal may act on.
+    static func isControl(_ u: Unicode.Scalar) -> Bool {
+        u.value < 0x20 || (u.value >= 0x7F && u.value <= 0x9F)
+    }
+
+    static func escaped(_ u: Unicode.Scalar) -> String {
+        let hex = String(u.value, radix: 16)
+        return "\\x" + (hex.count < 2 ? "0" + hex : hex)
+    }
+
+    /// A line of output with every control character but tab and newline escaped: whatever a
+    /// value carried (an escape sequence from a peer's data, say) cannot act on the terminal.
+    static func terminalSafe(_ line: String) -> String {
+        guard line.unicodeScalars.contains(where: { isControl($0) && $0 != "\n" && $0 != "\t" }) else { return line }
+        var out = ""
+        for u in line.unicodeScalars {
+            if isControl(u) && u != "\n" && u != "\t" { out += escaped(u) } else { out.unicodeScalars.append(u) }
+        }
+        return out
     }
 
     /// Writes to a descriptor, ignoring failure: a reader that went away (a closed pipe, with
@@ -33,7 +54,7 @@ struct Console {
     func out(json value: JSONValue) { out(value.serialized()) }
 
     func err(_ line: String) {
-        Self.write(2, line + "\n")
+        Self.write(2, Self.terminalSafe(line) + "\n")
     }
 
     func t(_ m: Msg, _ args: String...) -> String { t(m, args) }
@@ -129,6 +150,11 @@ struct Console {
         case .ambiguousNamespace(let n): (.errAmbiguousNamespace, [n])
         case .namespaceExists(let n): (.errNamespaceExists, [n])
         case .invalidName(let n): (.errInvalidName, [n])
+        case .nameLooksLikeKey(let n): (.errNameLooksLikeKey, [n])
+        case .cannotReadInput(let p, let r): (.errCannotReadInput, [p, r])
+        case .queryTimedOut(let s): (.errQueryTimedOut, [String(Int(s))])
+        case .readOnlyStore(let p): (.errReadOnlyStore, [p])
+        case .cannotOpenStore(let p, let d): (.errCannotOpenStore, [p, d])
         case .invalidRecordID(let n): (.errInvalidRecordID, [n])
         case .invalidField(let n): (.errInvalidField, [n])
         case .notAuthorized(let ns, let role, let admins): (.errNotAuthorized, [ns, role.name, admins.isEmpty ? "-" : admins.joined(separator: ", ")])

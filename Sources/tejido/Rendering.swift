@@ -16,7 +16,7 @@ enum Rendering {
 
     static func text(_ f: RecordState.FieldValue) -> String {
         switch f {
-        case .value(.text(let s)): s
+        case .value(.text(let s)): visible(s)
         case .value(let v): json(v).serialized()
         case .counter(let c): String(c)
         case .set(let elems): JSONValue.array(elems.map(json)).serialized()
@@ -35,9 +35,28 @@ enum Rendering {
         return KeyText.key(k)
     }
 
+    /// Text from a store (values, ids, messages: anything a peer may have written) as it may go
+    /// to a terminal: control characters, which could move the cursor, recolour the screen or
+    /// fake a line of output, are shown escaped (`\n`, `\t`, `\r`, `\x1b`...).
+    static func visible(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: Console.isControl) else { return s }
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case _ where Console.isControl(u): out += Console.escaped(u)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
     /// Left-aligned columns separated by two spaces; the header row comes from a tab-separated catalog line.
+    /// Cells are shown with `visible`.
     static func table(header: String, rows: [[String]]) -> String {
-        let all = [header.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)] + rows
+        let all = [header.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)] + rows.map { $0.map(visible) }
         let n = all.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: n)
         for r in all { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }

@@ -1,7 +1,24 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Tejido: ParsableCommand {
+    /// Refuses arguments that are not UTF-8 before parsing them: Swift would turn each bad byte
+    /// into U+FFFD, and `put` would then store text the user never typed.
+    static func main() {
+        let valid = (0..<Int(CommandLine.argc)).map { i -> Bool in
+            guard let p = CommandLine.unsafeArgv[i] else { return true }
+            return String(validating: UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p)),
+                          as: UTF8.self) != nil
+        }
+        if let bad = valid.indices.dropFirst().first(where: { !valid[$0] }) {
+            let text = Msg.errArgumentNotUTF8.localized.replacingOccurrences(of: "{0}", with: String(bad))
+            FileHandle.standardError.write(Data("tejido: \(text)\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
+        main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "tejido",
         abstract: Msg.helpRoot.localized,

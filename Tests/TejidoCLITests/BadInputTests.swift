@@ -86,7 +86,45 @@ struct BadInputTests {
 
     @Test("an import file that does not exist")
     func importMissingFile() throws {
-        try expectRefused(["import", "/nonexistent/tejido-input.jsonl"], status: 1, stderrContains: ["cannot open", "Nothing was imported"])
+        try expectRefused(["import", "/nonexistent/tejido-input.jsonl"], status: 1,
+                          stderrContains: ["Cannot read /nonexistent/tejido-input.jsonl: No such file or directory", "Nothing was imported"])
+        // A directory is named as such, not reported as a failed read.
+        try expectRefused(["import", "/tmp"], status: 1, stderrContains: ["Cannot read /tmp: Is a directory", "Nothing was imported"])
+    }
+
+    @Test("names that read as a key or a namespace id are refused", arguments: ["tjns1qqqq", "TJK1abc", "tjnet1x",
+        "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"])
+    func nameLooksLikeKey(name: String) throws {
+        try expectRefused(["namespace", "create", name], status: 1, stderrContains: ["reads as a key or a namespace id"])
+        try expectRefused(["namespace", "petname", "chiapas", name], status: 1, stderrContains: ["reads as a key or a namespace id"])
+    }
+
+    @Test("an argument that is not UTF-8 is refused before anything runs")
+    func argumentNotUTF8() throws {
+        // Process passes arguments as Swift strings; bytes that are not UTF-8 need a shell.
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.populated(in: tmp)
+            let before = try s.snapshot()
+            let exe = try CLI.executable.get().path
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "\"$0\" put chiapas/events/ev1 \"$(printf 'b=\\377\\376')\" --store \"$1\"", exe, s.directory.path]
+            let err = Pipe()
+            p.standardError = err
+            try p.run()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 64)
+            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(text.contains("argument 3 is not valid UTF-8"), "\(text)")
+            #expect(try s.snapshot() == before)
+        }
+    }
+
+    @Test("a runaway query stops at its time limit; an oversized value fails at once")
+    func queryLimits() throws {
+        try expectRefused(["query", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c", "--timeout", "1"],
+                          status: 1, stderrContains: ["ran for 1 s and was stopped"])
+        try expectRefused(["query", "SELECT length(randomblob(1000000000))"], status: 1, stderrContains: ["too big"])
     }
 
     // MARK: command line

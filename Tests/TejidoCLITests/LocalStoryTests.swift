@@ -330,4 +330,21 @@ struct LocalStoryTests {
             #expect(human.status == 0 && human.stdout.contains("Se revocó"))
         }
     }
+
+    @Test("control characters in stored text are shown escaped in text output, and raw in JSON")
+    func controlCharacters() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            let value = "x\u{1b}[31mred\nFAKE"
+            _ = try CLI.ok(["put", "chiapas/events/e9", "a=\(value)", "-m", "m\u{1b}]0;t\u{7}"], store: s.directory)
+            for args in [["get", "chiapas/events/e9"], ["list", "chiapas/events"], ["blame", "chiapas/events/e9"],
+                         ["query", "SELECT id, a FROM events"], ["log"]] {
+                let out = try CLI.ok(args, store: s.directory)
+                #expect(!out.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x07 }, "tejido \(args) printed a control character")
+                #expect(!out.contains("\nFAKE"), "tejido \(args) printed a value's newline")
+            }
+            #expect(try CLI.ok(["get", "chiapas/events/e9"], store: s.directory).contains("x\\x1b[31mred\\nFAKE"))
+            #expect(try CLI.json(["get", "chiapas/events/e9"], store: s.directory)["fields"]?["a"] == .string(value))
+        }
+    }
 }

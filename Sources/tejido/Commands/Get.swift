@@ -17,7 +17,7 @@ struct Get: ParsableCommand {
             if console.json {
                 console.out(json: Rendering.json(record))
             } else {
-                console.out("\(record.namespace)/\(record.collection)/\(record.id)")
+                console.out("\(record.namespace)/\(record.collection)/\(Rendering.visible(record.id))")
                 let width = record.fields.keys.map(\.count).max() ?? 0
                 for (k, v) in record.fields.sorted(by: { $0.key < $1.key }) {
                     console.out("  " + k + String(repeating: " ", count: width - k.count) + "  " + Rendering.text(v))

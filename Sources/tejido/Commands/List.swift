@@ -20,7 +20,7 @@ struct List: ParsableCommand {
             } else {
                 for r in records {
                     let fields = r.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\(Rendering.text($0.value))" }
-                    console.out(([r.id] + fields).joined(separator: "  "))
+                    console.out(([Rendering.visible(r.id)] + fields).joined(separator: "  "))
                 }
             }
         }

@@ -9,10 +9,12 @@ struct Query: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "One SELECT statement. Each collection is a view: namespace, id, then one column per field.") var sql: String
+    @Option(name: .long, help: "Stop the query after this many seconds (0: no limit).") var timeout: Double = Store.defaultQueryTimeout ?? 0
 
     func run() throws {
         try options.withStore { store, console in
-            let result = try store.query(sql)
+            guard timeout.isFinite, timeout >= 0, timeout <= 86_400 else { throw console.fail(.errBadQueryTimeout, code: Console.usage) }
+            let result = try store.query(sql, timeout: timeout == 0 ? nil : timeout)
             for c in result.skippedCollections {
                 // Under --json, stderr holds JSON objects only.
                 if console.json {
