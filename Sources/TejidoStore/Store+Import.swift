@@ -51,7 +51,10 @@ extension Store {
             }
             let me = nodeKey.publicKey.bytes
             let role = try self.role(of: me, authorID: keyID(me), namespace: resolved.root, nsID: resolved.ns)
-            if role == nil || role! < .writer { throw StoreError.notAuthorized(namespace: name, needed: .writer) }
+            if role == nil || role! < .writer {
+                throw StoreError.notAuthorized(namespace: name, needed: .writer,
+                                               admins: try adminFingerprints(nsID: resolved.ns, root: resolved.root))
+            }
             namespaces[name] = resolved
             return resolved
         }

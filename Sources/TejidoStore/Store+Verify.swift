@@ -104,6 +104,23 @@ extension Store {
         return report
     }
 
+    /// What SQLite's integrity check finds wrong with the database file, page by page (indexes
+    /// against tables, free lists, record formats), as problems of kind "database"; empty when it
+    /// finds nothing. It reads the whole file: `verify --database`.
+    public func databaseProblems(limit: Int = 100) throws -> [VerifyReport.Problem] {
+        let st = try db.prepare("PRAGMA integrity_check(\(limit))")
+        var out: [VerifyReport.Problem] = []
+        do {
+            while try st.step() {
+                let line = st.text(0)
+                if line != "ok" { out.append(.init(id: "-", kind: "database", detail: line)) }
+            }
+        } catch let e as SQLiteError {
+            out.append(.init(id: "-", kind: "database", detail: e.message))
+        }
+        return out
+    }
+
     /// A feed in `verify`'s map of heads: the namespace's row id and the author's key.
     struct FeedRef: Hashable {
         let ns: Int64

@@ -107,6 +107,8 @@ public final class Store {
                 if Self.hasTejidoMark(layout.database.path) { throw StoreError.corruptStore(path: layout.database.path, detail: e.message) }
                 throw StoreError.foreignDatabase(path: layout.database.path)
             }
+            var e = e
+            if e.path == nil { e.path = layout.database.path }
             throw StoreError.from(e)
         }
         nodeKey = try Ed25519PrivateKey(seed: StoreLayout.readSecret(layout.nodeKey))

@@ -3,7 +3,7 @@ public struct VerifyReport: Sendable {
     public struct Problem: Sendable, Equatable {
         /// Changeset id in hex.
         public let id: String
-        /// One of: format, id, signature, network, chain, deps, authority, row.
+        /// One of: format, id, signature, network, chain, deps, authority, fork, row; database (`databaseProblems`).
         public let kind: String
         public let detail: String
     }

@@ -90,6 +90,9 @@ public final class BundleReader {
             }
         } catch let d as Damage {
             throw d
+        } catch let e as SyncError {
+            // The protocol's detail, without its wire code (which means nothing to the reader of a file).
+            throw Damage(offset: start, detail: "malformed frame: \(e.detail)")
         } catch {
             throw Damage(offset: start, detail: "malformed frame: \(error)")
         }

@@ -28,6 +28,33 @@ import TejidoTestSupport
         }
     }
 
+    /// `verify` checks the changesets; `databaseProblems` (verify --database) finds damage to the
+    /// file that the changesets do not show, here a page of random bytes.
+    @Test func aDamagedPageShowsInTheDatabaseCheck() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("s")
+            do {
+                let store = try Store.create(at: path)
+                _ = try store.createNamespace(name: "chiapas")
+                for i in 0..<300 {
+                    try store.put(namespace: "chiapas", record: RecordKey(collection: "events", id: "e\(i)"),
+                                  fields: [("title", .text(String(repeating: "asamblea ", count: 8) + String(i)))])
+                }
+                #expect(try store.databaseProblems().isEmpty)
+            }
+            let file = try FileHandle(forUpdating: path.appendingPathComponent("store.db"))
+            let size = try file.seekToEnd()
+            #expect(size > 8 * 8192)
+            try file.seek(toOffset: 5 * 8192)
+            var rng = SystemRandomNumberGenerator()
+            try file.write(contentsOf: (0..<8192).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            try file.close()
+            let problems = try Store.open(at: path).databaseProblems()
+            #expect(!problems.isEmpty)
+            #expect(problems.allSatisfy { $0.kind == "database" })
+        }
+    }
+
     /// A log past the checkpoint threshold is copied on the checkpoint thread; closing the store
     /// stops that thread and leaves the database whole, with no log behind.
     @Test func aLongLogIsCheckpointedAndRemovedAtClose() throws {

@@ -6,10 +6,13 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "verify", abstract: Msg.helpVerify.localized)
 
     @OptionGroup var options: GlobalOptions
+    @Flag(name: .long, help: "Also check the database file page by page (SQLite's integrity check): slower, finds damage the changesets do not show.")
+    var database = false
 
     func run() throws {
         try options.withStore { store, console in
-            let report = try store.verify { n in console.progress(console.t(.verifyProgress, String(n))) }
+            var report = try store.verify { n in console.progress(console.t(.verifyProgress, String(n))) }
+            if database { report.problems += try store.databaseProblems() }
             console.endProgress()
             let held = try store.quarantined()
             let waiting = try store.pending()
