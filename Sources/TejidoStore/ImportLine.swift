@@ -34,6 +34,14 @@ struct ImportLine {
     private static func fastParse(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, onlyReplica: [UInt8]?) throws -> ImportLine? {
         var s = try FlatJSONScanner(bytes)
         var fields = Fields()
+        // A key given twice would leave the line's meaning to whichever copy a reader takes:
+        // refused, here and in `fromJSON` (a line of another replica is skipped at its first
+        // "replica", unchecked, as the import format says).
+        var seen: UInt8 = 0
+        func once(_ bit: UInt8, _ name: String) throws {
+            if seen & bit != 0 { throw StoreError.badImportLine(line: number, detail: "key \"\(name)\" appears twice") }
+            seen |= bit
+        }
         while let (key, value) = try s.next() {
             func text() throws -> JSONValue {
                 switch value {
@@ -49,15 +57,16 @@ struct ImportLine {
                 }
             }
             if s.equals(key, "replica") {
+                try once(1, "replica")
                 if let onlyReplica, case .string(let r, false) = value, !s.equals(r, onlyReplica) { return nil }
                 fields.replica = try text()
             }
-            else if s.equals(key, "txn") { fields.txn = try text() }
-            else if s.equals(key, "op") { fields.op = try text() }
-            else if s.equals(key, "collection") { fields.collection = try text() }
-            else if s.equals(key, "id") { fields.id = try text() }
-            else if s.equals(key, "field") { fields.field = try text() }
-            else if s.equals(key, "value") { fields.value = try text() }
+            else if s.equals(key, "txn") { try once(2, "txn"); fields.txn = try text() }
+            else if s.equals(key, "op") { try once(4, "op"); fields.op = try text() }
+            else if s.equals(key, "collection") { try once(8, "collection"); fields.collection = try text() }
+            else if s.equals(key, "id") { try once(16, "id"); fields.id = try text() }
+            else if s.equals(key, "field") { try once(32, "field"); fields.field = try text() }
+            else if s.equals(key, "value") { try once(64, "value"); fields.value = try text() }
         }
         return try build(fields, number: number)
     }
@@ -65,7 +74,11 @@ struct ImportLine {
     private static func fromJSON(_ json: JSONValue, number: Int) throws -> ImportLine {
         guard case .object(let members) = json else { throw StoreError.badImportLine(line: number, detail: "not a JSON object") }
         var fields = Fields()
+        var seen: Set<String> = []
         for (k, v) in members {
+            if ["replica", "txn", "op", "collection", "id", "field", "value"].contains(k), !seen.insert(k).inserted {
+                throw StoreError.badImportLine(line: number, detail: "key \"\(k)\" appears twice")
+            }
             switch k {
             case "replica": fields.replica = v
             case "txn": fields.txn = v

@@ -72,6 +72,14 @@ struct BadInputTests {
         try importRefused(lines: validLines(13_000) + bad + "\n" + validLines(100), stderrContains: ["Import line 13001", "unknown namespace \"nowhere\""])
     }
 
+    @Test("a line that gives a key twice, read fast or (with an escape) by the general parser", arguments: [
+        #"{"replica":"chiapas","txn":99999,"op":"set","collection":"events","id":"x","field":"t","value":"a","value":"b"}"#,
+        #"{"replica":"chiapas","txn":99999,"op":"set","collection":"events","id":"x","field":"t","value":"\u0061","op":"inc"}"#,
+    ])
+    func importDuplicateKey(bad: String) throws {
+        try importRefused(lines: validLines(100) + bad + "\n", stderrContains: ["Import line 101", "appears twice"])
+    }
+
     @Test("a line with a bad field name")
     func importBadFieldName() throws {
         let bad = #"{"replica":"chiapas","txn":99999,"op":"set","collection":"events","id":"x","field":"9bad","value":"a"}"#
