@@ -127,7 +127,7 @@ public final class SQLiteConnection {
     /// Makes every statement of this connection stop with SQLITE_INTERRUPT once `seconds` have
     /// passed from now (checked every few thousand virtual-machine steps); nil: no limit.
     public func setDeadline(seconds: Double?) {
-        guard let seconds else {
+        guard let seconds, seconds.isFinite, seconds < 1e9 else {
             sqlite3_progress_handler(handle, 0, nil, nil)
             return
         }

@@ -29,6 +29,9 @@ extension Store {
         if let key = KeyText.parseKey(text), let row = rows.first(where: { $0.root == key.bytes }) {
             return (row.root, row.ns)
         }
+        // Text that reads as an id is never taken for a name: a peer's namespace could be named
+        // after one this store does not hold, and writes meant for that id would go to it.
+        if KeyText.looksLikeKeyText(text) { throw StoreError.unknownNamespace(text) }
         let named = rows.filter { $0.name == text }
         if named.count > 1 { throw StoreError.ambiguousNamespace(text) }
         guard let row = named.first else { throw StoreError.unknownNamespace(text) }

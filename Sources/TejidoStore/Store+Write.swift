@@ -45,9 +45,7 @@ extension Store {
     public func revoke(namespace: String, key: Ed25519PublicKey, after: UInt64? = nil) throws -> (id: ChangesetID, after: UInt64) {
         let (root, ns) = try resolveNamespace(namespace)
         if key.bytes == root { throw StoreError.cannotRevokeRoot }
-        let held = try lastHeldSeq(nsID: ns, key: key.bytes)
-        let cut = after ?? held
-        if key.bytes == nodeKey.publicKey.bytes && cut <= held { throw StoreError.cannotRevokeSelf(next: held + 1) }
+        let cut = try after ?? lastHeldSeq(nsID: ns, key: key.bytes)
         let id = try writeLocal(namespace: namespace, ops: [.revoke(key: key.bytes, after: cut)], message: nil)
         return (id, cut)
     }
@@ -145,6 +143,11 @@ extension Store {
             }
         }
         feeds.reset()
+        // A node revoking its own key must keep this very changeset before the cut-off, or it
+        // would not count. Checked here, under the write lock, against the seq it gets.
+        for case .revoke(let key, let cut) in ops where key == author && cut < seq {
+            throw StoreError.cannotRevokeSelf(next: seq)
+        }
         clock = HLC.next(after: clock, nowMilliseconds: now())
         let body = ChangesetBody(
             network: networkID, namespace: root, author: author, seq: seq, prev: prev, deps: deps, hlc: clock, ops: ops,

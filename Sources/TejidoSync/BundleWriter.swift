@@ -32,9 +32,7 @@ public enum BundleWriter {
         defer { cursor.close() }
         let target = try OutputFile.target(path)
         let tmp = target + ".part"
-        guard FileManager.default.createFile(atPath: tmp, contents: nil), let handle = FileHandle(forWritingAtPath: tmp) else {
-            throw StreamError.io("cannot create \(tmp)", errno: errno)
-        }
+        let handle = try OutputFile.createPart(tmp)
         var hasher = SHA256Stream()
         var written = 0
         var buffer: [UInt8] = []

@@ -28,13 +28,20 @@ enum OutputFile {
         return target
     }
 
+    /// Creates `tmp` afresh for writing: a stale one is removed, and the new one is made by this
+    /// call (O_EXCL) and never through a symbolic link put in its place (O_NOFOLLOW).
+    static func createPart(_ tmp: String) throws -> FileHandle {
+        if unlink(tmp) != 0 && errno != ENOENT { throw StreamError.io("cannot remove the stale \(tmp)", errno: errno) }
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw StreamError.io("cannot create \(tmp)", errno: errno) }
+        return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    }
+
     /// Writes `bytes` to `path` (see `target`) through a synced `.part` file and a rename.
     static func write(_ bytes: [UInt8], to path: String) throws {
         let target = try target(path)
         let tmp = target + ".part"
-        guard FileManager.default.createFile(atPath: tmp, contents: nil), let handle = FileHandle(forWritingAtPath: tmp) else {
-            throw StreamError.io("cannot create \(tmp)", errno: errno)
-        }
+        let handle = try createPart(tmp)
         do {
             try handle.write(contentsOf: bytes)
             try handle.synchronize()

@@ -51,7 +51,8 @@ struct Console {
         }
     }
 
-    func out(json value: JSONValue) { out(value.serialized()) }
+    /// JSON escapes every control character itself (`JSONValue.quote`), so it goes out as it is.
+    func out(json value: JSONValue) { Self.write(1, value.serialized() + "\n") }
 
     func err(_ line: String) {
         Self.write(2, Self.terminalSafe(line) + "\n")
@@ -82,7 +83,7 @@ struct Console {
     func report(_ m: Msg, _ args: [String]) {
         let message = t(m, args)
         if json {
-            err(JSONValue.object([("error", .string(m.errorCode)), ("message", .string(message))]).serialized())
+            Self.write(2, JSONValue.object([("error", .string(m.errorCode)), ("message", .string(message))]).serialized() + "\n")
         } else {
             err("tejido: " + message)
         }

@@ -24,5 +24,7 @@ extension SyncError.Code {
 
 extension SyncError {
     /// The detail to show after the catalog's reason, or "-" when it only repeats it.
-    var shownDetail: String { detail == code.reason.text.en ? "-" : detail }
+    /// The detail as the text output shows it: it may come from the peer (its error message), so
+    /// control characters are escaped and it cannot fake a line of this tool's output.
+    var shownDetail: String { detail == code.reason.text.en ? "-" : Rendering.visible(detail) }
 }

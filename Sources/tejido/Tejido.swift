@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TejidoCore
 
 @main
 struct Tejido: ParsableCommand {
@@ -13,7 +14,12 @@ struct Tejido: ParsableCommand {
         }
         if let bad = valid.indices.dropFirst().first(where: { !valid[$0] }) {
             let text = Msg.errArgumentNotUTF8.localized.replacingOccurrences(of: "{0}", with: String(bad))
-            FileHandle.standardError.write(Data("tejido: \(text)\n".utf8))
+            // Under --json, stderr holds JSON objects only.
+            let json = (1..<Int(CommandLine.argc)).contains { CommandLine.unsafeArgv[$0].map { strcmp($0, "--json") == 0 } ?? false }
+            let line = json
+                ? JSONValue.object([("error", .string(Msg.errArgumentNotUTF8.errorCode)), ("message", .string(text))]).serialized()
+                : "tejido: \(text)"
+            FileHandle.standardError.write(Data((line + "\n").utf8))
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         main(nil)

@@ -335,15 +335,21 @@ struct LocalStoryTests {
     func controlCharacters() throws {
         try withTemporaryDirectory { tmp in
             let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
-            let value = "x\u{1b}[31mred\nFAKE"
+            let value = "x\u{1b}[31mred\nFAKE\u{7f}\u{85}\u{9b}2J"
             _ = try CLI.ok(["put", "chiapas/events/e9", "a=\(value)", "-m", "m\u{1b}]0;t\u{7}"], store: s.directory)
             for args in [["get", "chiapas/events/e9"], ["list", "chiapas/events"], ["blame", "chiapas/events/e9"],
                          ["query", "SELECT id, a FROM events"], ["log"]] {
                 let out = try CLI.ok(args, store: s.directory)
-                #expect(!out.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x07 }, "tejido \(args) printed a control character")
+                #expect(!out.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || ($0.value >= 0x7f && $0.value <= 0x9f) },
+                        "tejido \(args) printed a control character")
+                // Under --json the same data is valid JSON (DEL and C1 escaped as \u00XX) that reads back whole.
+                let json = CLI.run(args + ["--json"], store: s.directory)
+                #expect(json.status == 0)
+                #expect(!json.stdout.unicodeScalars.contains { $0.value >= 0x7f && $0.value <= 0x9f }, "tejido \(args) --json")
+                #expect((try? JSON.parse(json.stdout)) != nil, "tejido \(args) --json is not JSON: \(json.stdout)")
                 #expect(!out.contains("\nFAKE"), "tejido \(args) printed a value's newline")
             }
-            #expect(try CLI.ok(["get", "chiapas/events/e9"], store: s.directory).contains("x\\x1b[31mred\\nFAKE"))
+            #expect(try CLI.ok(["get", "chiapas/events/e9"], store: s.directory).contains("x\\x1b[31mred\\nFAKE\\x7f\\x85\\x9b2J"))
             #expect(try CLI.json(["get", "chiapas/events/e9"], store: s.directory)["fields"]?["a"] == .string(value))
         }
     }

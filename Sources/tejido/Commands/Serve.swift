@@ -38,7 +38,7 @@ struct Serve: ParsableCommand {
             // line from this side (which ssh and local syncs show too) would only repeat it. Before
             // the session, nothing could be said in-band: stderr reaches the user through ssh
             // (unless the client hung up: then it reports its own failure).
-            if outcome.failedInHandshake && !outcome.clientHungUp { console.report(.errStdioHandshake, [e.detail]) }
+            if outcome.failedInHandshake && !outcome.clientHungUp { console.report(.errStdioHandshake, [Rendering.visible(e.detail)]) }
             throw Console.failure
         }
     }
@@ -105,7 +105,7 @@ struct Serve: ParsableCommand {
                     ("ok", .bool(false)), ("error", .string(e.code.name)), ("message", .string(e.detail)),
                 ]).serialized())
             } else {
-                console.err(console.t(.serveSessionFailed, r.address, key, console.t(e.code.reason) + " (" + e.detail + ")"))
+                console.err(console.t(.serveSessionFailed, r.address, key, console.t(e.code.reason) + " (" + Rendering.visible(e.detail) + ")"))
             }
         }
     }
