@@ -81,7 +81,9 @@ struct Console {
     /// An error on stderr: a line of text, or with `--json` one object
     /// `{"error": "<stable code>", "message": "<text in the user's language>"}`.
     func report(_ m: Msg, _ args: [String]) {
-        let message = t(m, args)
+        // An argument is often what the user gave (a field name, a value, SQL): a huge one is
+        // shown by its start and its length, not repeated whole.
+        let message = t(m, args.map { $0.count > 1_000 ? String($0.prefix(200)) + "… (\($0.count) characters)" : $0 })
         if json {
             Self.write(2, JSONValue.object([("error", .string(m.errorCode)), ("message", .string(message))]).serialized() + "\n")
         } else {
