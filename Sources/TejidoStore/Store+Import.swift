@@ -17,12 +17,13 @@ extension Store {
         // What identifies this import for --resume: the file, its size and the options. Standard
         // input, a pipe or a process substitution has no identity and is never resumed.
         let sourceKey: String? = path.flatMap { Self.isRegularFile($0) ? Self.importIdentity($0, options) : nil }
+        // One import of a given input at a time (see ImportLock), held until this returns.
+        let lock = try sourceKey.map { try ImportLock(directory: directory, identity: $0) }
+        defer { withExtendedLifetime(lock) {} }
         var options = options
         if options.resume {
-            guard let sourceKey, case .text(let key)? = try db.scalar("SELECT value FROM meta WHERE key='import_source'"), key == sourceKey,
-                case .integer(let line)? = try db.scalar("SELECT value FROM meta WHERE key='import_line'")
-            else { throw StoreError.nothingToResume(path ?? "-") }
-            options.afterLine = Int(line)
+            guard let sourceKey, let line = try resumeLine(sourceKey) else { throw StoreError.nothingToResume(path ?? "-") }
+            options.afterLine = line
         }
         // One thread reads the input as it comes: a regular file is read again from an offset for
         // what did not fit in the reader's queue before the verdict; anything else is spooled.
@@ -98,23 +99,31 @@ extension Store {
         var lastCommit = Date()
         /// The last input line the committed batches hold.
         var committedThrough = options.afterLine
-        let clearResumeMarker = "DELETE FROM meta WHERE key IN ('import_source', 'import_line')"
+        // Each input has its own marker (`import_line:IDENTITY`), so imports of two inputs, one of
+        // them cut, do not erase each other's place. The pair of keys older stores used is
+        // cleared too when it names this input.
+        let markerKey = sourceKey.map { "import_line:" + $0 } ?? ""
+        func clearResumeMarker() throws {
+            try run("DELETE FROM meta WHERE key=?", [.text(markerKey)])
+            if case .text(let old)? = try db.scalar("SELECT value FROM meta WHERE key='import_source'"), old == sourceKey {
+                try run("DELETE FROM meta WHERE key IN ('import_source', 'import_line')")
+            }
+        }
         var markerCleared = false
         func commitBatch(final: Bool) throws {
             guard batch.isOpen else {
                 // The last changeset was committed as a batch that was due before the end of the
                 // input was seen: a finished import must still leave no place to resume from.
-                if final, sourceKey != nil, !markerCleared { try write { try run(clearResumeMarker) } }
+                if final, sourceKey != nil, !markerCleared { try write { try clearResumeMarker() } }
                 return
             }
             // Where this import stands commits with the batch: a cut import resumes exactly after it.
             if let sourceKey {
                 if final {
-                    try run(clearResumeMarker)
+                    try clearResumeMarker()
                     markerCleared = true
                 } else {
-                    try run("INSERT OR REPLACE INTO meta(key, value) VALUES('import_source', ?), ('import_line', ?)",
-                            [.text(sourceKey), .integer(Int64(summary.lines))])
+                    try run("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", [.text(markerKey), .integer(Int64(summary.lines))])
                 }
             }
             try batch.commit()
@@ -171,6 +180,18 @@ extension Store {
             throw reported
         }
         return summary
+    }
+
+    /// The last line a cut import of `sourceKey` committed, from its marker (or from the single
+    /// pair of keys stores used before markers were per input).
+    private func resumeLine(_ sourceKey: String) throws -> Int? {
+        if case .integer(let line)? = try db.scalar("SELECT value FROM meta WHERE key=?", [.text("import_line:" + sourceKey)]) {
+            return Int(line)
+        }
+        guard case .text(let key)? = try db.scalar("SELECT value FROM meta WHERE key='import_source'"), key == sourceKey,
+            case .integer(let line)? = try db.scalar("SELECT value FROM meta WHERE key='import_line'")
+        else { return nil }
+        return Int(line)
     }
 
     private func openForReading(_ path: String) throws -> Int32 {

@@ -16,12 +16,14 @@ extension Store {
         guard Names.isValidName(name) else { throw StoreError.invalidName(name) }
         // A name that reads as a key or an id would be taken for one: `resolveNamespace` tries ids first.
         guard !KeyText.looksLikeKeyText(name) else { throw StoreError.nameLooksLikeKey(name) }
-        if try namespaceRows().contains(where: { $0.name == name }) { throw StoreError.namespaceExists(name) }
         let root = try Ed25519PrivateKey()
-        try FileManager.default.createDirectory(
-            at: layout.rootKeys, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try StoreLayout.writeSecret(root.seed, to: layout.rootKey(Hex.encode(root.publicKey.bytes)))
         try write {
+            // Under the write lock: two processes creating the same name at once must not both succeed.
+            if try namespaceRows().contains(where: { $0.name == name }) { throw StoreError.namespaceExists(name) }
+            // The root's secret is on disk before the namespace exists anywhere.
+            try FileManager.default.createDirectory(
+                at: layout.rootKeys, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try StoreLayout.writeSecret(root.seed, to: layout.rootKey(Hex.encode(root.publicKey.bytes)))
             _ = try commitLocal(
                 namespace: root.publicKey.bytes,
                 ops: [.name(name)] + (isPrivate ? [.visibility(isPrivate: true)] : [])

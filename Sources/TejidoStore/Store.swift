@@ -245,17 +245,22 @@ public final class Store {
 
     /// The local id of a public key, interning it if new.
     func keyID(_ key: [UInt8]) throws -> Int64 {
+        if let k = try existingKeyID(key) { return k }
+        // OR IGNORE: outside a write transaction another process may insert the same key between
+        // the lookup and this insert; the lookup after it then finds that row.
+        try run("INSERT OR IGNORE INTO keys(key) VALUES(?)", [.blob(key)])
+        guard let k = try existingKeyID(key) else { throw StoreError.database("key neither inserted nor found") }
+        return k
+    }
+
+    /// The row id of a key this store already knows; nil otherwise (and nothing is written).
+    func existingKeyID(_ key: [UInt8]) throws -> Int64? {
         if let k = keyIDs[key] { return k }
         let find = try statement("SELECT k FROM keys WHERE key=?")
         find.bind(blob: 1, key)
         defer { find.reset() }
-        if try find.step() {
-            let k = find.int64(0)
-            keyIDs[key] = k
-            return k
-        }
-        try run("INSERT INTO keys(key) VALUES(?)", [.blob(key)])
-        let k = db.lastInsertRowID
+        guard try find.step() else { return nil }
+        let k = find.int64(0)
         keyIDs[key] = k
         return k
     }
@@ -268,7 +273,9 @@ public final class Store {
     /// The local id of a namespace, creating its row if new.
     func namespaceID(_ root: [UInt8], create: Bool) throws -> Int64? {
         if let n = namespaceIDs[root] { return n }
-        let k = try keyID(root)
+        // A lookup writes nothing: read paths (a server sending, a status) call this outside any
+        // write transaction, and a root this store has never seen names no namespace here.
+        guard let k = create ? try keyID(root) : try existingKeyID(root) else { return nil }
         if case .integer(let n)? = try db.scalar("SELECT ns FROM namespaces WHERE root=?", [.integer(k)]) {
             namespaceIDs[root] = n
             return n

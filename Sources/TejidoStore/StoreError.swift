@@ -39,6 +39,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case unknownPeer(String)
     /// The root of a namespace holds every right by definition and cannot be revoked.
     case cannotRevokeRoot
+    /// Another import of the same input is running in this store.
+    case importRunning
     /// An import's input file cannot be opened or read.
     case cannotReadInput(path: String, reason: String)
     /// A query ran past its time limit and was stopped.

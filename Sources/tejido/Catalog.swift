@@ -46,7 +46,7 @@ enum Msg: String, CaseIterable {
     case reasonInvalidChangeset, reasonPeerNotAllowed, reasonTimeout, reasonStore, reasonShuttingDown, reasonConnectionLost, reasonOther
     // Errors
     case errNotAStore, errForeignDatabase, errAlreadyAStore, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
-    case errAmbiguousNamespace, errNamespaceExists, errInvalidName, errNameLooksLikeKey, errArgumentNotUTF8, errQueryTimedOut, errBadQueryTimeout, errCannotReadInput, errReadOnlyStore, errCannotOpenStore, errInvalidRecordID, errInvalidField
+    case errAmbiguousNamespace, errNamespaceExists, errInvalidName, errNameLooksLikeKey, errArgumentNotUTF8, errQueryTimedOut, errBadQueryTimeout, errCannotReadInput, errImportRunning, errReadOnlyStore, errCannotOpenStore, errInvalidRecordID, errInvalidField
     case errNotAuthorized, errRecordNotFound, errInvalidChangeset, errWrongNetwork, errInvalidChain, errBadImportLine
     case errInputChanged, errInputChangedNothing
     case errNothingToResume, errReadOnlyQuery, errQueryFailed, errDiskFull, errDatabase, errInvalidNetworkID, errInvalidKey
@@ -259,6 +259,8 @@ enum Msg: String, CaseIterable {
         case .errNamespaceExists: ("A namespace named \"{0}\" already exists here.", "Ya existe aquí un espacio llamado \"{0}\".")
         case .errBadQueryTimeout: ("--timeout must be a number of seconds from 0 (no limit) to 86400 (one day).",
                                    "--timeout debe ser un número de segundos de 0 (sin límite) a 86400 (un día).")
+        case .errImportRunning: ("Another import of this file is running in this store now. Nothing was imported: wait for it to end.",
+                                 "Otra importación de este archivo está corriendo ahora en este almacén. No se importó nada: espera a que termine.")
         case .errCannotReadInput: ("Cannot read {0}: {1}. Nothing was imported.", "No se puede leer {0}: {1}. No se importó nada.")
         case .errQueryTimedOut: ("The query ran for {0} s and was stopped. Give `--timeout SECONDS` for a longer limit (0: none).",
                                  "La consulta corrió {0} s y se detuvo. Usa `--timeout SEGUNDOS` para un límite mayor (0: ninguno).")

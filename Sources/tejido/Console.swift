@@ -154,6 +154,7 @@ struct Console {
         case .namespaceExists(let n): (.errNamespaceExists, [n])
         case .invalidName(let n): (.errInvalidName, [n])
         case .nameLooksLikeKey(let n): (.errNameLooksLikeKey, [n])
+        case .importRunning: (.errImportRunning, [])
         case .cannotReadInput(let p, let r): (.errCannotReadInput, [p, r])
         case .queryTimedOut(let s): (.errQueryTimedOut, [String(Int(s))])
         case .readOnlyStore(let p): (.errReadOnlyStore, [p])

@@ -68,6 +68,51 @@ struct ImportResumeTests {
         #expect(cuts >= 1, "no attempt was cut before the import finished")
     }
 
+    @Test("another file's import keeps a cut import's place, and no lock file is left behind")
+    func oneImportOfAFileAtATime() throws {
+        let count = 100_000
+        func lines(_ field: String) -> String {
+            (0..<count).map { i in
+                #"{"replica":"chiapas","txn":\#(i / 20),"op":"inc","collection":"petitions","id":"p\#(i % 7)","field":"\#(field)","value":1}"#
+            }.joined(separator: "\n")
+        }
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            let a = tmp.appendingPathComponent("a.jsonl"), b = tmp.appendingPathComponent("b.jsonl")
+            try lines("firmas").write(to: a, atomically: true, encoding: .utf8)
+            try lines("apoyos").write(to: b, atomically: true, encoding: .utf8)
+
+            let p = Process()
+            p.executableURL = try CLI.executable.get()
+            p.arguments = ["import", a.path, "--json", "--batch", "1", "--store", s.directory.path]
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            var buffer = Data()
+            while !String(decoding: buffer, as: UTF8.self).contains("\"committed\"") {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                buffer.append(chunk)
+            }
+            kill(p.processIdentifier, SIGKILL)
+            _ = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            // Another file's whole import, then the cut one resumed: its place was kept.
+            _ = try CLI.ok(["import", b.path], store: s.directory)
+            let resumed = s.run(["import", a.path, "--resume"])
+            #expect(resumed.status == 0 || resumed.status == 1, "\(resumed.stderr)")
+            // Resumed from its place, or (the kill landed after its last commit) nothing to resume:
+            // either way every increment of each file exactly once.
+            let total = try CLI.json(["query", "select sum(firmas) as f, sum(apoyos) as a from petitions"], store: s.directory)
+            #expect(total.array?.first?["a"] == .int(Int64(count)))
+            #expect(total.array?.first?["f"] == .int(Int64(count)), "every increment of a.jsonl exactly once")
+            // Nothing of the lock is left behind.
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: s.directory.path).filter { $0.hasSuffix(".lock") }
+            #expect(leftovers.isEmpty, "\(leftovers)")
+        }
+    }
+
     @Test("an import that ends on a due commit leaves nothing to resume")
     func finishedImportLeavesNoMarker() throws {
         try withTemporaryDirectory { tmp in

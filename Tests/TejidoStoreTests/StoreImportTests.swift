@@ -68,3 +68,36 @@ import TejidoTestSupport
         }
     }
 }
+
+extension StoreImportTests {
+    /// While one import of a file runs, another of the same file (resumed or not) is refused and
+    /// changes nothing; the lock goes with the first, and imports of other files never wait for it.
+    @Test func oneImportOfAFileAtATime() throws {
+        try withTemporaryStore { store in
+            try store.createNamespace(name: "chiapas")
+            let file = store.directory.appendingPathComponent("a.jsonl")
+            try #"{"replica":"chiapas","txn":0,"op":"inc","collection":"petitions","id":"p1","field":"firmas","value":1}"#
+                .write(to: file, atomically: true, encoding: .utf8)
+            let other = store.directory.appendingPathComponent("b.jsonl")
+            try #"{"replica":"chiapas","txn":0,"op":"inc","collection":"petitions","id":"p1","field":"apoyos","value":1}"#
+                .write(to: other, atomically: true, encoding: .utf8)
+            let before = try store.stateDigest()
+            do {
+                let running = try ImportLock(directory: store.directory, identity: Store.importIdentity(file.path, ImportOptions()))
+                #expect(throws: StoreError.importRunning) { try store.importJSONLines(path: file.path) }
+                var resume = ImportOptions()
+                resume.resume = true
+                #expect(throws: StoreError.importRunning) { try store.importJSONLines(path: file.path, options: resume) }
+                #expect(throws: StoreError.importRunning) {
+                    _ = try ImportLock(directory: store.directory, identity: Store.importIdentity(file.path, ImportOptions()))
+                }
+                #expect(try store.stateDigest() == before)
+                #expect(try store.importJSONLines(path: other.path).ops == 1)
+                withExtendedLifetime(running) {}
+            }
+            #expect(try store.importJSONLines(path: file.path).ops == 1)
+            let locks = try FileManager.default.contentsOfDirectory(atPath: store.directory.path).filter { $0.hasSuffix(".lock") }
+            #expect(locks.isEmpty)
+        }
+    }
+}
