@@ -65,6 +65,19 @@ public final class Store {
             throw StoreError.alreadyAStore(path: directory.path)
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Two `init`s of one directory at once would each write a node key and a network id:
+        // one at a time, and the second finds the first's store.
+        let lockPath = directory.appendingPathComponent(".init.lock").path
+        let lockFD = Foundation.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard lockFD >= 0 else { throw StoreError.cannotOpenStore(path: lockPath, detail: String(cString: strerror(errno))) }
+        defer {
+            unlink(lockPath)
+            close(lockFD)
+        }
+        while flock(lockFD, LOCK_EX) != 0 && errno == EINTR {}
+        if FileManager.default.fileExists(atPath: layout.database.path) {
+            throw StoreError.alreadyAStore(path: directory.path)
+        }
         let net = try network ?? SecureRandom.bytes(32)
         // The key first: a store database never exists without its node key.
         let key = try Ed25519PrivateKey()

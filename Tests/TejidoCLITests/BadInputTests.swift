@@ -209,6 +209,37 @@ struct BadInputTests {
         }
     }
 
+    @Test("two inits of one directory at once: exactly one makes the store, and its files agree")
+    func concurrentInit() throws {
+        try withTemporaryDirectory { tmp in
+            for round in 0..<4 {
+                let dir = tmp.appendingPathComponent("s\(round)")
+                let exe = try CLI.executable.get()
+                let runs = ["uno", "dos"].map { name -> (Process, Pipe) in
+                    let p = Process()
+                    p.executableURL = exe
+                    p.arguments = ["init", "--network", name, "--json", "--store", dir.path]
+                    let out = Pipe()
+                    p.standardOutput = out
+                    p.standardError = FileHandle.nullDevice
+                    return (p, out)
+                }
+                for (p, _) in runs { try p.run() }
+                var networks: [String] = []
+                for (p, out) in runs {
+                    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    p.waitUntilExit()
+                    if p.terminationStatus == 0, let n = try JSON.parse(text)["network"]?.string { networks.append(n) }
+                }
+                #expect(networks.count == 1, "round \(round): \(networks.count) inits succeeded")
+                let status = try CLI.json(["status"], store: dir)
+                #expect(status["network"]?.string == networks.first, "round \(round): the store's network is not the winner's")
+                let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+                #expect(!files.contains(".init.lock"))
+            }
+        }
+    }
+
     @Test("init on an existing store is refused and changes nothing")
     func initOnExistingStore() throws {
         try withTemporaryDirectory { tmp in
