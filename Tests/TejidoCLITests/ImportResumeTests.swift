@@ -25,22 +25,7 @@ struct ImportResumeTests {
                 #expect(s.run(["import", file.path, "--resume"]).status == 1, "nothing to resume before any import")
 
                 // Start, and kill right after the first durable commit is reported.
-                let p = Process()
-                p.executableURL = try CLI.executable.get()
-                p.arguments = ["import", file.path, "--json", "--batch", "1", "--store", s.directory.path]
-                let out = Pipe()
-                p.standardOutput = out
-                p.standardError = FileHandle.nullDevice
-                try p.run()
-                var buffer = Data()
-                while !String(decoding: buffer, as: UTF8.self).contains("\"committed\"") {
-                    let chunk = out.fileHandleForReading.availableData
-                    if chunk.isEmpty { break }
-                    buffer.append(chunk)
-                }
-                kill(p.processIdentifier, SIGKILL)
-                buffer.append(out.fileHandleForReading.readDataToEndOfFile())
-                p.waitUntilExit()
+                try Self.importKilledAfterFirstCommit(file, store: s)
                 // The kill may land after the last commit but before "done" is printed: what the
                 // store holds, not the output, tells whether the import was cut.
                 let before = try CLI.json(["query", "select sum(firmas) as total from petitions"], store: s.directory)
@@ -82,22 +67,7 @@ struct ImportResumeTests {
             try lines("firmas").write(to: a, atomically: true, encoding: .utf8)
             try lines("apoyos").write(to: b, atomically: true, encoding: .utf8)
 
-            let p = Process()
-            p.executableURL = try CLI.executable.get()
-            p.arguments = ["import", a.path, "--json", "--batch", "1", "--store", s.directory.path]
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            var buffer = Data()
-            while !String(decoding: buffer, as: UTF8.self).contains("\"committed\"") {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                buffer.append(chunk)
-            }
-            kill(p.processIdentifier, SIGKILL)
-            _ = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
+            try Self.importKilledAfterFirstCommit(a, store: s)
             // Another file's whole import, then the cut one resumed: its place was kept.
             _ = try CLI.ok(["import", b.path], store: s.directory)
             let resumed = s.run(["import", a.path, "--resume"])
@@ -129,5 +99,26 @@ struct ImportResumeTests {
             let total = try CLI.json(["query", "select sum(firmas) as total from petitions"], store: s.directory)
             #expect(total.array?.first?["total"] == .int(40))
         }
+    }
+
+    /// Runs `tejido import FILE --batch 1` and kills it (SIGKILL) as soon as it reports its first
+    /// durable commit (or when it ends, if it ends first).
+    static func importKilledAfterFirstCommit(_ file: URL, store s: StoreFixture) throws {
+        let p = Process()
+        p.executableURL = try CLI.executable.get()
+        p.arguments = ["import", file.path, "--json", "--batch", "1", "--store", s.directory.path]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var buffer = Data()
+        while !String(decoding: buffer, as: UTF8.self).contains("\"committed\"") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+        }
+        kill(p.processIdentifier, SIGKILL)
+        _ = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
     }
 }
