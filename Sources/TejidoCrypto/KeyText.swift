@@ -10,7 +10,6 @@ public enum KeyText {
     public static func key(_ key: Ed25519PublicKey) -> String { Bech32.encode(prefix: keyPrefix, bytes: key.bytes) }
     public static func key(bytes: [UInt8]) -> String { Bech32.encode(prefix: keyPrefix, bytes: bytes) }
 
-    /// Parses a key given as Bech32 text (`tjk1...` or `tjns1...`) or as 64 hex digits.
     /// True for text a reader would take for a key, a namespace id or a network id: one of their
     /// prefixes (any case) or 64 hex digits, whether or not it decodes.
     public static func looksLikeKeyText(_ text: String) -> Bool {
@@ -19,6 +18,7 @@ public enum KeyText {
         return text.utf8.count == 64 && Hex.decode(text) != nil
     }
 
+    /// Parses a key given as Bech32 text (`tjk1...` or `tjns1...`) or as 64 hex digits.
     public static func parseKey(_ text: String) -> Ed25519PublicKey? {
         let trimmed = text.trimmingWhitespace()
         if trimmed.utf8.count == 64, let raw = Hex.decode(trimmed) { return Ed25519PublicKey(bytes: raw) }

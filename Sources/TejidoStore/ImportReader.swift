@@ -60,8 +60,8 @@ final class ImportReader: @unchecked Sendable {
     /// Phase 2 reached a line phase 1 never checked (the file grew meanwhile).
     private struct PastChecked: Error {}
 
-    /// Size and modification time of an open file: equal before and after only if untouched (as
-    /// far as the file system can tell).
+    /// Size, modification time and inode of an open file: equal before and after only if
+    /// untouched (as far as the file system can tell).
     private static func identity(_ fd: Int32) -> [Int]? {
         var st = stat()
         guard fstat(fd, &st) == 0 else { return nil }

@@ -17,8 +17,9 @@ extension Store {
         // What identifies this import for --resume: the file, its size and the options. Standard
         // input, a pipe or a process substitution has no identity and is never resumed.
         let sourceKey: String? = path.flatMap { Self.isRegularFile($0) ? Self.importIdentity($0, options) : nil }
-        // One import of a given input at a time (see ImportLock), held until this returns.
-        let lock = try sourceKey.map { try ImportLock(directory: directory, identity: $0) }
+        // One import of a given input at a time, held until this returns: a second would resume
+        // from, or repeat, what the first is still committing, and count every line it repeats twice.
+        let lock = try sourceKey.map { try importLock(identity: $0) }
         defer { withExtendedLifetime(lock) {} }
         var options = options
         if options.resume {
@@ -180,6 +181,17 @@ extension Store {
             throw reported
         }
         return summary
+    }
+
+    /// The lock an import of the input with this identity holds (`importRunning` if another does);
+    /// imports of different inputs do not contend.
+    func importLock(identity: String) throws -> LockFile {
+        let name = ".import-" + Hex.encode(Array(SHA256.hash(Array(identity.utf8)).prefix(8))) + ".lock"
+        do { return try LockFile(path: directory.appendingPathComponent(name).path, wait: false) } catch is LockFile.Busy {
+            throw StoreError.importRunning
+        } catch let e as LockFile.Failure {
+            throw StoreError.database("cannot lock \(e.path): \(e.reason)")
+        }
     }
 
     /// The last line a cut import of `sourceKey` committed, from its marker (or from the single

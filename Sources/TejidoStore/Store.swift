@@ -67,14 +67,11 @@ public final class Store {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // Two `init`s of one directory at once would each write a node key and a network id:
         // one at a time, and the second finds the first's store.
-        let lockPath = directory.appendingPathComponent(".init.lock").path
-        let lockFD = Foundation.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard lockFD >= 0 else { throw StoreError.cannotOpenStore(path: lockPath, detail: String(cString: strerror(errno))) }
-        defer {
-            unlink(lockPath)
-            close(lockFD)
+        let lock: LockFile
+        do { lock = try LockFile(path: directory.appendingPathComponent(".init.lock").path, wait: true) } catch let e as LockFile.Failure {
+            throw StoreError.cannotOpenStore(path: e.path, detail: e.reason)
         }
-        while flock(lockFD, LOCK_EX) != 0 && errno == EINTR {}
+        defer { withExtendedLifetime(lock) {} }
         if FileManager.default.fileExists(atPath: layout.database.path) {
             throw StoreError.alreadyAStore(path: directory.path)
         }

@@ -30,22 +30,19 @@ public enum BundleWriter {
         }
         let cursor = try store.outgoing(namespaces: namespaces, theirHeads: theirHeads, withGrants: true)
         defer { cursor.close() }
-        let target = try OutputFile.target(path)
-        let tmp = target + ".part"
-        let handle = try OutputFile.createPart(tmp)
-        var hasher = SHA256Stream()
-        var written = 0
-        var buffer: [UInt8] = []
-        func put(_ bytes: [UInt8]) throws {
-            hasher.update(bytes)
-            buffer += bytes
-            written += bytes.count
-            if buffer.count >= 1 << 20 {
-                try handle.write(contentsOf: buffer)
-                buffer.removeAll(keepingCapacity: true)
+        return try OutputFile.write(to: path) { handle in
+            var hasher = SHA256Stream()
+            var written = 0
+            var buffer: [UInt8] = []
+            func put(_ bytes: [UInt8]) throws {
+                hasher.update(bytes)
+                buffer += bytes
+                written += bytes.count
+                if buffer.count >= 1 << 20 {
+                    try handle.write(contentsOf: buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
             }
-        }
-        do {
             try put(BundleFormat.magic)
             let header = BundleFormat.Header(network: store.networkID, creator: store.nodeKey.publicKey.bytes, created: store.now(),
                                              count: UInt64(cursor.total), namespaces: namespaces, forKey: forKey)
@@ -69,15 +66,7 @@ public enum BundleWriter {
             }
             try put(FrameWriter.frame(BundleFormat.trailer(count: UInt64(count), digest: hasher.finish())))
             try handle.write(contentsOf: buffer)
-            try handle.synchronize()
-            try handle.close()
-            // rename(2) replaces an existing file in one step: a crash leaves the old file or the new.
-            guard rename(tmp, target) == 0 else { throw StreamError.io("cannot move \(tmp) to \(target)", errno: errno) }
             return Result(count: count, bytes: written, namespaces: namespaces.count)
-        } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(atPath: tmp)
-            throw error
         }
     }
 

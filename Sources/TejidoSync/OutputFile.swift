@@ -7,7 +7,7 @@ import Foundation
 /// symbolic link is followed to the file it names.
 enum OutputFile {
     /// The path to write: `path`, or the regular file a symbolic link at `path` leads to.
-    static func target(_ path: String) throws -> String {
+    private static func target(_ path: String) throws -> String {
         var st = stat()
         guard lstat(path, &st) == 0 else {
             if errno == ENOENT { return path }
@@ -30,7 +30,7 @@ enum OutputFile {
 
     /// Creates `tmp` afresh for writing: a stale one is removed, and the new one is made by this
     /// call (O_EXCL) and never through a symbolic link put in its place (O_NOFOLLOW).
-    static func createPart(_ tmp: String) throws -> FileHandle {
+    private static func createPart(_ tmp: String) throws -> FileHandle {
         if unlink(tmp) != 0 && errno != ENOENT { throw StreamError.io("cannot remove the stale \(tmp)", errno: errno) }
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StreamError.io("cannot create \(tmp)", errno: errno) }
@@ -39,14 +39,22 @@ enum OutputFile {
 
     /// Writes `bytes` to `path` (see `target`) through a synced `.part` file and a rename.
     static func write(_ bytes: [UInt8], to path: String) throws {
+        try write(to: path) { try $0.write(contentsOf: bytes) }
+    }
+
+    /// Writes to `path` (see `target`) whatever `body` writes to the handle it is given, through a
+    /// synced `.part` file and a rename; if `body` throws, the `.part` file is removed and `path`
+    /// is untouched.
+    static func write<T>(to path: String, _ body: (FileHandle) throws -> T) throws -> T {
         let target = try target(path)
         let tmp = target + ".part"
         let handle = try createPart(tmp)
         do {
-            try handle.write(contentsOf: bytes)
+            let result = try body(handle)
             try handle.synchronize()
             try handle.close()
             guard rename(tmp, target) == 0 else { throw StreamError.io("cannot move \(tmp) to \(target)", errno: errno) }
+            return result
         } catch {
             try? handle.close()
             try? FileManager.default.removeItem(atPath: tmp)

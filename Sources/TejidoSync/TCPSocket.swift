@@ -3,30 +3,18 @@ import Foundation
 /// Plain TCP sockets, for TLS to run over. Owns its file descriptor.
 public final class TCPSocket: @unchecked Sendable {
     // `@unchecked Sendable`: a connected socket is used by the one session thread it is handed
-    // to; the only other thread that touches it is a deadline's, through `shutDown`, and `closed`
-    // is guarded by `lock` so that a closed (and perhaps reused) descriptor is never shut down.
-    public let fd: Int32
-    private let lock = NSLock()
-    private var closed = false
+    // to; the only other thread that touches it is a deadline's, through `shutDown`, and the
+    // descriptor is never shut down once closed (it may have been reused).
+    private let descriptor: OwnedDescriptor
+    public var fd: Int32 { descriptor.fd }
 
-    init(fd: Int32) { self.fd = fd }
+    init(fd: Int32) { descriptor = OwnedDescriptor(fd) }
 
-    deinit { close() }
-
-    public func close() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !closed else { return }
-        closed = true
-        Foundation.close(fd)
-    }
+    public func close() { descriptor.close() }
 
     /// Ends both directions now: a read or write blocked on this socket in another thread returns.
     public func shutDown() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !closed else { return }
-        Foundation.shutdown(fd, Int32(SHUT_RDWR))
+        descriptor.ifOpen { _ = Foundation.shutdown($0, Int32(SHUT_RDWR)) }
     }
 
     /// Shuts the socket down after `seconds` unless cancelled first: a bound on a whole exchange,
@@ -89,12 +77,11 @@ public final class TCPSocket: @unchecked Sendable {
 
 /// A listening TCP socket.
 public final class TCPListener: @unchecked Sendable {
-    // `@unchecked Sendable`: only the accepting thread uses it; `closed` is guarded by `lock`, so
-    // the descriptor is closed once (a second close could hit a reused descriptor).
-    public let fd: Int32
+    // `@unchecked Sendable`: only the accepting thread uses it; `close` may come from another,
+    // and closes the descriptor once (a second close could hit a reused descriptor).
+    private let descriptor: OwnedDescriptor
+    public var fd: Int32 { descriptor.fd }
     public let address: String
-    private let lock = NSLock()
-    private var closed = false
 
     public init(host: String, port: Int) throws {
         var hints = addrinfo()
@@ -121,23 +108,15 @@ public final class TCPListener: @unchecked Sendable {
             Foundation.close(fd)
             throw StreamError.io("listen", errno: e)
         }
-        self.fd = fd
+        descriptor = OwnedDescriptor(fd)
         var storage = sockaddr_storage()
         var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
         _ = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         address = Self.describe(&storage)
     }
 
-    deinit { close() }
-
     /// Stops listening: new connections are refused from now on.
-    public func close() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !closed else { return }
-        closed = true
-        Foundation.close(fd)
-    }
+    public func close() { descriptor.close() }
 
     /// Waits up to `timeout` seconds for a connection; nil if none came.
     public func accept(timeout: Double) throws -> TCPSocket? {

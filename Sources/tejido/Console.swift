@@ -20,22 +20,36 @@ struct Console {
     }
 
     /// C0 controls (tab and newline among them), DEL and C1 controls: what a terminal may act on.
-    static func isControl(_ u: Unicode.Scalar) -> Bool {
+    private static func isControl(_ u: Unicode.Scalar) -> Bool {
         u.value < 0x20 || (u.value >= 0x7F && u.value <= 0x9F)
     }
 
-    static func escaped(_ u: Unicode.Scalar) -> String {
+    private static func escaped(_ u: Unicode.Scalar) -> String {
         let hex = String(u.value, radix: 16)
         return "\\x" + (hex.count < 2 ? "0" + hex : hex)
     }
 
     /// A line of output with every control character but tab and newline escaped: whatever a
     /// value carried (an escape sequence from a peer's data, say) cannot act on the terminal.
-    static func terminalSafe(_ line: String) -> String {
-        guard line.unicodeScalars.contains(where: { isControl($0) && $0 != "\n" && $0 != "\t" }) else { return line }
+    static func terminalSafe(_ line: String) -> String { escapingControls(line, keepingLineBreaks: true) }
+
+    /// `s` with its control characters escaped: as `\xNN`, or, unless `keepingLineBreaks` keeps
+    /// tab and newline as they are, tab, newline and carriage return as `\t`, `\n`, `\r`.
+    static func escapingControls(_ s: String, keepingLineBreaks: Bool) -> String {
+        func escapes(_ u: Unicode.Scalar) -> Bool { isControl(u) && !(keepingLineBreaks && (u == "\n" || u == "\t")) }
+        guard s.unicodeScalars.contains(where: escapes) else { return s }
         var out = ""
-        for u in line.unicodeScalars {
-            if isControl(u) && u != "\n" && u != "\t" { out += escaped(u) } else { out.unicodeScalars.append(u) }
+        for u in s.unicodeScalars {
+            guard escapes(u) else {
+                out.unicodeScalars.append(u)
+                continue
+            }
+            switch u {
+            case "\n" where !keepingLineBreaks: out += "\\n"
+            case "\t" where !keepingLineBreaks: out += "\\t"
+            case "\r" where !keepingLineBreaks: out += "\\r"
+            default: out += escaped(u)
+            }
         }
         return out
     }

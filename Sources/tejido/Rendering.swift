@@ -38,20 +38,7 @@ enum Rendering {
     /// Text from a store (values, ids, messages: anything a peer may have written) as it may go
     /// to a terminal: control characters, which could move the cursor, recolour the screen or
     /// fake a line of output, are shown escaped (`\n`, `\t`, `\r`, `\x1b`...).
-    static func visible(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: Console.isControl) else { return s }
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case _ where Console.isControl(u): out += Console.escaped(u)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out
-    }
+    static func visible(_ s: String) -> String { Console.escapingControls(s, keepingLineBreaks: false) }
 
     /// Left-aligned columns separated by two spaces; the header row comes from a tab-separated catalog line.
     /// Cells are shown with `visible`.

@@ -83,13 +83,13 @@ extension StoreImportTests {
                 .write(to: other, atomically: true, encoding: .utf8)
             let before = try store.stateDigest()
             do {
-                let running = try ImportLock(directory: store.directory, identity: Store.importIdentity(file.path, ImportOptions()))
+                let running = try store.importLock(identity: Store.importIdentity(file.path, ImportOptions()))
                 #expect(throws: StoreError.importRunning) { try store.importJSONLines(path: file.path) }
                 var resume = ImportOptions()
                 resume.resume = true
                 #expect(throws: StoreError.importRunning) { try store.importJSONLines(path: file.path, options: resume) }
                 #expect(throws: StoreError.importRunning) {
-                    _ = try ImportLock(directory: store.directory, identity: Store.importIdentity(file.path, ImportOptions()))
+                    _ = try store.importLock(identity: Store.importIdentity(file.path, ImportOptions()))
                 }
                 #expect(try store.stateDigest() == before)
                 #expect(try store.importJSONLines(path: other.path).ops == 1)

@@ -172,18 +172,14 @@ struct Bundle: ParsableCommand {
                             ("kind", .string("receipt")), ("network", .string(Bech32.encode(prefix: KeyText.networkPrefix, bytes: r.network))),
                             ("holder", .string(KeyText.key(bytes: r.holder))), ("created", .string(PeerJSON.time(r.created))),
                             ("namespaces", namespaceList(Array(r.heads.keys))), ("feeds", .int(Int64(r.heads.values.reduce(0) { $0 + $1.count }))),
-                            ("complete", .bool(i.complete)), ("bytes", .int(Int64(size))),
                         ]
-                        if let d = i.damage { fields.append(("damage", .object([("offset", .int(Int64(d.offset))), ("detail", .string(d.detail))]))) }
-                        console.out(json: .object(fields))
-                        if !ok { throw Console.failure }
-                        return
+                    } else {
+                        fields += [
+                            ("changesets", .int(Int64(i.changesets))), ("invalid", .int(Int64(i.invalid))),
+                            ("namespaces", namespaceList(Array(i.namespaces))), ("authors_not_traced_to_root", .int(Int64(i.unaccounted))),
+                        ]
                     }
-                    fields += [
-                        ("changesets", .int(Int64(i.changesets))), ("invalid", .int(Int64(i.invalid))),
-                        ("namespaces", namespaceList(Array(i.namespaces))),
-                        ("authors_not_traced_to_root", .int(Int64(i.unaccounted))), ("complete", .bool(i.complete)), ("bytes", .int(Int64(size))),
-                    ]
+                    fields += [("complete", .bool(i.complete)), ("bytes", .int(Int64(size)))]
                     if let d = i.damage { fields.append(("damage", .object([("offset", .int(Int64(d.offset))), ("detail", .string(d.detail))]))) }
                     console.out(json: .object(fields))
                 } else {
