@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 echo "== Building tejido (release) =="
-swift build -c release --product tejido 2>&1 | tail -n 1
+source scripts/build.sh
+swift_build -c release --product tejido
 BIN="$(swift build -c release --show-bin-path)/tejido"
 # Shows each command as typed (arguments with spaces in quotes), then runs it.
 tejido() {

@@ -5,11 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+source scripts/build.sh
 
 python3 -c "import cbor2, cryptography" 2>/dev/null || python3 -m pip install -q cbor2 cryptography
 
 echo "== Swift tests =="
-swift build --build-tests 2>&1 | tail -n 1
+swift_build --build-tests
 swift test 2>&1 | tee .build/swift-test.log | grep -E "^(✘|✔ Suite|✔ Test run|Test Suite|Executed)|error:" || true
 grep -q "✔ Test run with" .build/swift-test.log || { echo "swift test failed" >&2; exit 1; }
 

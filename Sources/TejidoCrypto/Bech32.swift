@@ -60,8 +60,17 @@ public enum Bech32 {
     }
 
     private static func checksum(hrp: [UInt8], data: [UInt8]) -> [UInt8] {
-        let mod = polymod(expand(hrp) + data + [0, 0, 0, 0, 0, 0]) ^ 1
-        return (0..<6).map { UInt8((mod >> (5 * (5 - UInt32($0)))) & 31) }
+        var values: [UInt8] = expand(hrp)
+        values.append(contentsOf: data)
+        values.append(contentsOf: [UInt8](repeating: 0, count: 6))
+        let mod: UInt32 = polymod(values) ^ 1
+        var out: [UInt8] = []
+        out.reserveCapacity(6)
+        for i: UInt32 in 0..<6 {
+            let shift: UInt32 = 5 * (5 - i)
+            out.append(UInt8((mod >> shift) & 31))
+        }
+        return out
     }
 
     private static func regroup(_ input: [UInt8], from: Int, to: Int, pad: Bool) -> [UInt8]? {

@@ -109,9 +109,12 @@ struct Bech32Tests {
             return chk
         }
         let hrp = Array(prefix.utf8)
-        let expanded = hrp.map { $0 >> 5 } + [0] + hrp.map { $0 & 31 }
-        let mod = polymod(expanded + data + [0, 0, 0, 0, 0, 0]) ^ 1
-        let check = (0..<6).map { UInt8((mod >> (5 * (5 - UInt32($0)))) & 31) }
+        let high: [UInt8] = hrp.map { $0 >> 5 }
+        let low: [UInt8] = hrp.map { $0 & 31 }
+        let expanded: [UInt8] = high + [0] + low
+        let padded: [UInt8] = expanded + data + [UInt8](repeating: 0, count: 6)
+        let mod: UInt32 = polymod(padded) ^ 1
+        let check: [UInt8] = (0..<6).map { (i: Int) -> UInt8 in UInt8((mod >> UInt32(25 - 5 * i)) & 31) }
         return prefix + "1" + String((data + check).map { alphabet[Int($0)] })
     }
 }
