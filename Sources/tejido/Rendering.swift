@@ -65,4 +65,16 @@ struct RecordPath {
         namespace = parts[0]
         record = RecordKey(collection: parts[1], id: parts[2])
     }
+
+    /// The path of a record to write, and the fields to write in it, checked before the store is
+    /// asked: like a malformed path, a collection, id or field the format refuses is a usage error.
+    static func forWriting(_ text: String, fields: [String], console: Console) throws -> RecordPath {
+        guard let target = RecordPath(text) else { throw console.fail(.errBadPath, text, code: Console.usage) }
+        guard Names.isValidName(target.record.collection) else {
+            throw console.fail(.errInvalidName, target.record.collection, code: Console.usage)
+        }
+        guard Names.isValidRecordID(target.record.id) else { throw console.fail(.errInvalidRecordID, target.record.id, code: Console.usage) }
+        for f in fields where !Names.isValidField(f) { throw console.fail(.errInvalidField, f, code: Console.usage) }
+        return target
+    }
 }

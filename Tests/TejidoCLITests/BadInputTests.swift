@@ -159,7 +159,22 @@ struct BadInputTests {
     @Test("put with a bad field name", arguments: ["9x=1", "id=2", "namespace=3", "con espacio=4"])
     func putBadField(assignment: String) throws {
         let field = String(assignment.prefix { $0 != "=" })
-        try expectRefused(["put", "chiapas/events/ev1", assignment], status: 1, stderrContains: ["\"\(field)\" is not a valid field name"])
+        try expectRefused(["put", "chiapas/events/ev1", assignment], status: 64, stderrContains: ["\"\(field)\" is not a valid field name"])
+    }
+
+    @Test(
+        "a write naming a field, collection or record id the format refuses is a usage error",
+        arguments: [
+            (["inc", "chiapas/petitions/pe1", "con espacio"], "\"con espacio\" is not a valid field name"),
+            (["tag", "add", "chiapas/petitions/pe1", "9tags", "x"], "\"9tags\" is not a valid field name"),
+            (["tag", "remove", "chiapas/petitions/pe1", "id", "x"], "\"id\" is not a valid field name"),
+            (["put", "chiapas/con espacio/ev1", "a=1"], "\"con espacio\""),
+            (["delete", "chiapas/9events/ev1"], "\"9events\""),
+            (["put", "chiapas/events/" + String(repeating: "x", count: 257), "a=1"], "is not a valid record id"),
+            (["inc", "chiapas/events/a\u{7}b", "n"], "is not a valid record id"),
+        ])
+    func badWriteNames(args: [String], message: String) throws {
+        try expectRefused(args, status: 64, stderrContains: [message])
     }
 
     @Test(

@@ -11,7 +11,7 @@ struct Delete: ParsableCommand {
 
     func run() throws {
         try options.withStore { store, console in
-            guard let target = RecordPath(path) else { throw console.fail(.errBadPath, path, code: Console.usage) }
+            let target = try RecordPath.forWriting(path, fields: [], console: console)
             Committed.print(try store.delete(namespace: target.namespace, record: target.record, message: message), console)
         }
     }

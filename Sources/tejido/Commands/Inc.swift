@@ -14,7 +14,7 @@ struct Inc: ParsableCommand {
 
     func run() throws {
         try options.withStore { store, console in
-            guard let target = RecordPath(path) else { throw console.fail(.errBadPath, path, code: Console.usage) }
+            let target = try RecordPath.forWriting(path, fields: [field], console: console)
             let text = by ?? delta
             guard let d = Int64(text) else { throw console.fail(.errBadDelta, text, code: Console.usage) }
             Committed.print(

@@ -12,10 +12,11 @@ struct Put: ParsableCommand {
 
     func run() throws {
         try options.withStore { store, console in
-            guard let target = RecordPath(path) else { throw console.fail(.errBadPath, path, code: Console.usage) }
+            guard RecordPath(path) != nil else { throw console.fail(.errBadPath, path, code: Console.usage) }
             guard !assignments.isEmpty else { throw console.fail(.errBadAssignment, "", code: Console.usage) }
             var fields: [(String, Value)] = []
             for a in assignments { fields.append(try Self.parse(a, console: console)) }
+            let target = try RecordPath.forWriting(path, fields: fields.map(\.0), console: console)
             let id = try store.put(namespace: target.namespace, record: target.record, fields: fields, message: message)
             Committed.print(id, console)
         }

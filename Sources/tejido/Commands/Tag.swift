@@ -16,7 +16,7 @@ struct Tag: ParsableCommand {
         /// Parses the path and runs one set edit, printing the changeset it made.
         func run(_ edit: (Store, RecordPath) throws -> ChangesetID) throws {
             try options.withStore { store, console in
-                guard let target = RecordPath(path) else { throw console.fail(.errBadPath, path, code: Console.usage) }
+                let target = try RecordPath.forWriting(path, fields: [field], console: console)
                 Committed.print(try edit(store, target), console)
             }
         }
