@@ -1,4 +1,5 @@
 import TejidoCore
+import TejidoCrypto
 import TejidoSQLite
 
 extension Store {
@@ -68,6 +69,9 @@ extension Store {
                     // Roles are computed from the whole set of these changesets (Store+Authority), not merged one by one.
                     continue
                 case .name(let name):
+                    // A name that reads as a key or an id is not taken: lists would show this
+                    // namespace under another one's id (and `resolveNamespace` never finds it).
+                    guard !KeyText.looksLikeKeyText(name) else { continue }
                     try run("UPDATE namespaces SET name=?, name_stamp=? WHERE ns=? AND (name_stamp IS NULL OR name_stamp < ?)",
                             [.text(name), .blob(stamp), .integer(item.ns), .blob(stamp)])
                 }

@@ -57,6 +57,39 @@ import TejidoTestSupport
         #expect(digests[0] == digests[1], "honest stores disagree")
     }
 
+    @Test("a signed namespace name that reads as an id is not taken as the name", arguments: [0, 1])
+    func aNameThatReadsAsAnIDIsIgnored(form: Int) throws {
+        var rng = SeededRandom(seed: 41)
+        let network = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        // A valid name starts with a letter: the hex form needs a root whose first digit is one.
+        var other = try ChangesetFactory(network: network, rng: &rng)
+        while form == 1 && !Hex.encode(other.namespace).first!.isLetter { other = try ChangesetFactory(network: network, rng: &rng) }
+        let spoof = try ChangesetFactory(network: network, rng: &rng)
+        // The spoofing namespace is named after the other one's id, in either form an id takes.
+        let otherID = form == 0 ? Bech32.encode(prefix: KeyText.namespacePrefix, bytes: other.namespace) : Hex.encode(other.namespace)
+        #expect(Names.isValidName(otherID), "the format itself accepts it as a name")
+        try other.genesis(name: "grupo", grants: [], hlc: HLC(milliseconds: base, counter: 0))
+        try other.make(by: other.root, ops: [.set(rec, field: "v", value: .text("real"))], hlc: HLC(milliseconds: base + 1, counter: 0), deps: [])
+        try spoof.genesis(name: otherID, grants: [], hlc: HLC(milliseconds: base, counter: 0))
+        try spoof.make(by: spoof.root, ops: [.set(rec, field: "v", value: .text("spoof"))], hlc: HLC(milliseconds: base + 1, counter: 0), deps: [])
+        var digests: [[UInt8]] = []
+        for order in [spoof.made + other.made, other.made.reversed() + spoof.made.reversed()] {
+            try withTemporaryStore(network: network, clock: base + 10_000) { store in
+                for env in order { _ = try store.receive(env.bytes) }
+                let names = try store.namespaces().map { ($0.id, $0.name) }
+                #expect(names.count == 2)
+                #expect(names.first { $0.0 == spoof.namespace }?.1 == nil, "the id-like name was taken")
+                #expect(names.first { $0.0 == other.namespace }?.1 == "grupo")
+                // The id finds the namespace it names, whatever the other calls itself.
+                #expect(try store.resolveNamespace(otherID).root == other.namespace)
+                #expect(try store.get(namespace: otherID, record: rec)?.fields["v"] == .value(.text("real")))
+                #expect(try store.verify().ok)
+                digests.append(try store.stateDigest())
+            }
+        }
+        #expect(digests[0] == digests[1])
+    }
+
     @Test func aWriteByANonMemberIsQuarantined() throws {
         let w = try world(seed: 1)
         let bad = try w.f.make(by: w.stranger, ops: [.set(rec, field: "v", value: .int(99))], hlc: HLC(milliseconds: base + 50, counter: 0), deps: [])
