@@ -107,7 +107,12 @@ extension Store {
             for (ns, feeds) in heads where held.contains(ns) {
                 for (author, seq) in feeds { try st.run([.blob(key), .blob(ns), .blob(author), .integer(Int64(clamping: seq))]) }
             }
-            var budget = Self.maxUnheldHeadsPerPeer
+            // A key that no named peer has is kept within tighter bounds: a server that lets any
+            // key in (`--allow any`) meets keys a client can make without end.
+            let named = try peerName != nil
+                || db.scalar("SELECT EXISTS(SELECT 1 FROM peers WHERE key=?1 OR seen_key=?1)", [.blob(key)]) == .integer(1)
+            let limit = named ? Self.maxUnheldHeadsPerPeer : Self.maxHeadsPerUnnamedPeer
+            var budget = limit
             for ns in unheld where budget > 0 {
                 for (author, seq) in heads[ns]!.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
                     guard budget > 0 else { break }
@@ -124,8 +129,32 @@ extension Store {
                 """, [.blob(key), completed ? .integer(Int64(now())) : .null, url.map { .text($0) } ?? .null,
                       .integer(Int64(sent)), .integer(Int64(received))])
             if let peerName { try run("UPDATE peers SET seen_key=? WHERE name=?", [.blob(key), .text(peerName)]) }
+            if !named {
+                // At most `limit` heads in all, those of namespaces held here first.
+                try run(
+                    """
+                    DELETE FROM peer_heads WHERE peer=?1 AND (ns, author) IN (
+                      SELECT ns, author FROM peer_heads WHERE peer=?1
+                      ORDER BY ns IN (SELECT k.key FROM namespaces n JOIN keys k ON k.k = n.root) DESC, ns, author
+                      LIMIT -1 OFFSET ?2)
+                    """, [.blob(key), .integer(Int64(limit))])
+                // And at most `maxUnnamedPeers` such keys, the ones that last completed a sync.
+                let evicted = """
+                    SELECT s.key FROM peer_state s
+                    WHERE s.key != ?1 AND NOT EXISTS (SELECT 1 FROM peers p WHERE p.key = s.key OR p.seen_key = s.key)
+                    ORDER BY COALESCE(s.last_sync, 0) DESC, s.key LIMIT -1 OFFSET ?2
+                    """
+                let args: [SQLiteValue] = [.blob(key), .integer(Int64(Self.maxUnnamedPeers - 1))]
+                try run("DELETE FROM peer_heads WHERE peer IN (\(evicted))", args)
+                try run("DELETE FROM peer_state WHERE key IN (\(evicted))", args)
+            }
         }
     }
+
+    /// Heads kept for a key that no named peer has, in all namespaces.
+    static let maxHeadsPerUnnamedPeer = 4_096
+    /// Keys with no named peer whose knowledge is kept: the most recently synced.
+    static let maxUnnamedPeers = 256
 
     /// The most heads kept per peer for namespaces this store does not hold.
     static let maxUnheldHeadsPerPeer = 100_000

@@ -40,6 +40,7 @@ import TejidoTestSupport
     @Test func namespacesNotHeldHereAreReplacedAndBounded() throws {
         try withTemporaryStore { store in
             let peer = try Ed25519PrivateKey().publicKey.bytes
+            try store.addPeer(name: "p", url: "/x", key: peer, share: nil)
             func lacking(_ n: Int, tag: UInt8) -> [[UInt8]: [[UInt8]: UInt64]] {
                 var out: [[UInt8]: [[UInt8]: UInt64]] = [:]
                 for i in 0..<n {
@@ -55,6 +56,52 @@ import TejidoTestSupport
             known = try store.knownHeads(peer: peer)
             #expect(known.count == 3 && known.keys.allSatisfy { $0[0] == 2 })
             #expect(try store.waiting(peer: peer).toReceive == 3 * 100 * 5)
+        }
+    }
+
+    /// A key no named peer has (any client of `serve --allow any`) keeps fewer heads, those of
+    /// namespaces held here first.
+    @Test func anUnnamedKeyKeepsABoundedNumberOfHeads() throws {
+        try withTemporaryStore { store in
+            let peer = try Ed25519PrivateKey().publicKey.bytes
+            let held = try store.createNamespace(name: "grupo").id
+            var heads: [[UInt8]: [[UInt8]: UInt64]] = [:]
+            heads[held] = Dictionary(uniqueKeysWithValues: (0..<10).map { a in ([9, UInt8(a)] + [UInt8](repeating: 0, count: 30), UInt64(4)) })
+            for i in 0..<50 {
+                let ns = [1, UInt8(i)] + [UInt8](repeating: 0, count: 30)
+                heads[ns] = Dictionary(uniqueKeysWithValues: (0..<100).map { a in ([1, UInt8(a)] + [UInt8](repeating: 0, count: 30), UInt64(5)) })
+            }
+            try store.recordPeer(key: peer, url: nil, heads: heads, sent: 0, received: 0, completed: true)
+            let known = try store.knownHeads(peer: peer)
+            #expect(known.values.reduce(0) { $0 + $1.count } == Store.maxHeadsPerUnnamedPeer)
+            #expect(known[held]?.count == 10, "heads of a namespace held here go first")
+        }
+    }
+
+    /// Unnamed keys are kept for the most recent syncs only; named peers are never dropped.
+    @Test func atMostSoManyUnnamedKeysAreKept() throws {
+        try withTemporaryStore { store in
+            let ns = try store.createNamespace(name: "grupo").id
+            let author = [UInt8](repeating: 1, count: 32)
+            let named = try Ed25519PrivateKey().publicKey.bytes
+            try store.addPeer(name: "amiga", url: "/x", key: named, share: nil)
+            var clock: UInt64 = 1_764_000_000_000
+            store.now = { clock }
+            try store.recordPeer(key: named, url: nil, heads: [ns: [author: 1]], sent: 0, received: 0, completed: true)
+            var keys: [[UInt8]] = []
+            for i in 0..<(Store.maxUnnamedPeers + 10) {
+                let key = [UInt8(i >> 8), UInt8(i & 0xff)] + [UInt8](repeating: 3, count: 30)
+                keys.append(key)
+                clock += 1_000
+                try store.recordPeer(key: key, url: nil, heads: [ns: [author: 2]], sent: 0, received: 0, completed: true)
+            }
+            for (i, key) in keys.enumerated() {
+                let kept = i >= 10
+                #expect(try store.knownHeads(peer: key).isEmpty != kept, "key \(i)")
+            }
+            #expect(try store.knownHeads(peer: named)[ns]?[author] == 1)
+            let unnamed = try store.db.scalar("SELECT count(*) FROM peer_state WHERE key NOT IN (SELECT key FROM peers WHERE key IS NOT NULL)")
+            #expect(unnamed == .integer(Int64(Store.maxUnnamedPeers)))
         }
     }
 }
