@@ -58,13 +58,35 @@ public final class Store {
         return try Store(layout: layout, create: false, network: nil)
     }
 
+    /// Makes `path` and any missing parents with mkdir(2), so that a failure names the system's reason.
+    private static func makeDirectories(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            prefix += "/" + part
+            var st = stat()
+            if stat(prefix, &st) == 0 {
+                if (st.st_mode & S_IFMT) == S_IFDIR { continue }
+                throw StoreError.cannotCreateStore(path: path, reason: String(cString: strerror(ENOTDIR)))
+            }
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw StoreError.cannotCreateStore(path: path, reason: String(cString: strerror(errno)))
+            }
+        }
+    }
+
     /// Creates a store in a new network (`network == nil`) or in an existing one.
     public static func create(at directory: URL, network: [UInt8]? = nil, networkName: String? = nil) throws -> Store {
         let layout = StoreLayout(directory: directory)
         if FileManager.default.fileExists(atPath: layout.database.path) {
             throw StoreError.alreadyAStore(path: directory.path)
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if let networkName {
+            let trimmed = networkName.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, networkName.unicodeScalars.count <= 256,
+                  !networkName.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            else { throw StoreError.badNetworkName(networkName) }
+        }
+        try makeDirectories(directory.standardizedFileURL.path)
         // Two `init`s of one directory at once would each write a node key and a network id:
         // one at a time, and the second finds the first's store.
         let lock: LockFile

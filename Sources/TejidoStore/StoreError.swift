@@ -49,6 +49,10 @@ public enum StoreError: Error, Equatable, Sendable {
     case readOnlyStore(path: String)
     /// The database file cannot be opened at all.
     case cannotOpenStore(path: String, detail: String)
+    /// The store's directory cannot be made (a file is in the way, no permission, ...).
+    case cannotCreateStore(path: String, reason: String)
+    /// A network name that is empty, too long or holds control characters.
+    case badNetworkName(String)
     /// A namespace name or petname that reads as a key or a namespace id.
     case nameLooksLikeKey(String)
     /// A node revoking its own key must keep the revocation itself, its feed's seq `next`, before

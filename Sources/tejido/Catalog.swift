@@ -6,7 +6,7 @@ enum Language: String, Sendable {
 
     /// `--lang` wins; then `LC_ALL`, `LC_MESSAGES` and `LANG`, as POSIX orders them. Spanish for any `es*`.
     static func resolve(flag: String?) -> Language {
-        if let flag { return flag.lowercased().hasPrefix("es") ? .es : .en }
+        if let flag { return Language(flag: flag) ?? .en }
         let env = ProcessInfo.processInfo.environment
         for name in ["LC_ALL", "LC_MESSAGES", "LANG"] {
             if let v = env[name], !v.isEmpty { return v.lowercased().hasPrefix("es") ? .es : .en }
@@ -14,8 +14,27 @@ enum Language: String, Sendable {
         return .en
     }
 
-    /// The language from the environment alone (for help text, before options are parsed).
-    static let environment = resolve(flag: nil)
+    /// A `--lang` value: `en` or `es`, alone or with a region (`es_MX`, `es-MX`, `en_US.UTF-8`).
+    init?(flag: String) {
+        let lower = flag.lowercased()
+        guard let lang = Language(rawValue: String(lower.prefix(2))),
+              lower.count == 2 || ["_", "-", "."].contains(lower.dropFirst(2).first.map(String.init) ?? "")
+        else { return nil }
+        self = lang
+    }
+
+    /// The language for text made before options are parsed (help, the parser's errors): a
+    /// `--lang` anywhere on the command line, else the environment.
+    static let environment: Language = {
+        let args = CommandLine.arguments.dropFirst()
+        var flag: String?
+        for (i, a) in zip(args.indices, args) {
+            if a == "--" { break }
+            if a == "--lang", args.indices.contains(i + 1) { flag = args[i + 1] }
+            if a.hasPrefix("--lang=") { flag = String(a.dropFirst(7)) }
+        }
+        return resolve(flag: flag)
+    }()
 }
 
 /// Every user-facing message, in English and Spanish. `{0}`, `{1}` ... are filled in order.
@@ -53,6 +72,7 @@ enum Msg: String, CaseIterable {
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
+    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName
 
     var text: (en: String, es: String) {
         switch self {
@@ -61,9 +81,9 @@ enum Msg: String, CaseIterable {
         case .helpInit: ("Create a store, with a new network or joining one.", "Crea un almacén, en una red nueva o uniéndose a una.")
         case .helpKey: ("This node's key.", "La llave de este nodo.")
         case .helpKeyShow: ("Show this node's public key and fingerprint.", "Muestra la llave pública de este nodo y su huella.")
-        case .helpNamespace: ("Create and list namespaces.", "Crea y lista espacios de nombres.")
-        case .helpNamespaceCreate: ("Create a namespace owned by a fresh root key.", "Crea un espacio de nombres con una llave raíz nueva.")
-        case .helpNamespaceList: ("List the namespaces this store holds.", "Lista los espacios de nombres de este almacén.")
+        case .helpNamespace: ("Create and list namespaces.", "Crea y lista espacios.")
+        case .helpNamespaceCreate: ("Create a namespace owned by a fresh root key.", "Crea un espacio con una llave raíz nueva.")
+        case .helpNamespaceList: ("List the namespaces this store holds.", "Lista los espacios de este almacén.")
         case .helpGrant: ("Let another key write in a namespace (admins only).", "Permite que otra llave escriba en un espacio (solo administradores).")
         case .helpPut: ("Set fields of a record in one changeset.", "Asigna campos de un registro en un solo cambio.")
         case .helpGet: ("Show a record's current fields.", "Muestra los campos actuales de un registro.")
@@ -100,7 +120,7 @@ enum Msg: String, CaseIterable {
                                "Escribe el secreto raíz de un espacio, sellado con una frase de paso, para guardarlo.")
         case .helpImportRoot: ("Bring back a namespace's root secret from an exported file.", "Recupera el secreto raíz de un espacio desde un archivo exportado.")
         case .passphrasePrompt: ("Passphrase: ", "Frase de paso: ")
-        case .passphraseAgain: ("Again: ", "Otra vez: ")
+        case .passphraseAgain: ("Again: ", "Escríbela otra vez: ")
         case .quarantinedHeader: ("Quarantined: kept as evidence, not applied ({0}):", "En cuarentena: se guardan como evidencia, sin aplicar ({0}):")
         case .errBadTimeout: ("--timeout must be a number of seconds above 0 and at most 86400 (one day).",
                               "--timeout debe ser un número de segundos mayor que 0 y de como mucho 86400 (un día).")
@@ -133,9 +153,9 @@ enum Msg: String, CaseIterable {
                            "La llave de este nodo fue revocada en el espacio \"{0}\": sus cambios después del número {1} ya no cuentan y no puede escribir ahí. Sus administradores (llaves {2}) pueden volver a darle un rol con `tejido grant`.")
         case .petnameSet: ("Namespace {0} is now called {1} in this store.", "El espacio {0} ahora se llama {1} en este almacén.")
         case .helpServe: ("Serve sync sessions: over stdin/stdout (--stdio) or TLS 1.3 (--listen HOST:PORT).",
-                          "Atiende sesiones de sincronización: por stdin/stdout (--stdio) o TLS 1.3 (--listen HOST:PUERTO).")
+                          "Ofrece sincronización: por stdin/stdout (--stdio) o TLS 1.3 (--listen HOST:PUERTO).")
         case .helpSync: ("Sync with peers: a peer name, ssh://[user@]host[:port]/path, tcp://host:port or a store directory.",
-                         "Sincroniza con pares: un nombre de par, ssh://[usuario@]host[:puerto]/ruta, tcp://host:puerto o un directorio de almacén.")
+                         "Sincroniza con pares: un nombre de par, ssh://[usuario@]host[:puerto]/ruta, tcp://host:puerto o la carpeta de un almacén.")
         case .helpPeer: ("Name the peers this store syncs with.", "Nombra los pares con los que se sincroniza este almacén.")
         case .helpPeerAdd: ("Add a peer: a name, its URL and (for tcp) its pinned key.", "Agrega un par: un nombre, su URL y (para tcp) su llave fijada.")
         case .helpPeerList: ("List peers, when each was last synced and what is waiting.", "Lista los pares, cuándo se sincronizó cada uno y qué falta.")
@@ -150,11 +170,11 @@ enum Msg: String, CaseIterable {
         case .verifyProgress: ("verifying: {0} changesets checked", "verificando: {0} cambios revisados")
         case .storeCreated: ("Created a store in {0}", "Se creó un almacén en {0}")
         case .networkLine: ("network:     {0}", "red:         {0}")
-        case .keyLine: ("node key:    {0}", "llave nodo:  {0}")
+        case .keyLine: ("node key:    {0}", "llave del nodo: {0}")
         case .fingerprintLine: ("fingerprint: {0}", "huella:      {0}")
         case .namespaceCreated: ("Created namespace {0} ({1})", "Se creó el espacio {0} ({1})")
         case .granted: ("Granted {0} to {1} in {2} (changeset {3})", "Se dio el rol {0} a {1} en {2} (cambio {3})")
-        case .committed: ("Committed changeset {0}", "Cambio guardado {0}")
+        case .committed: ("Committed changeset {0}", "Se guardó el cambio {0}")
         case .noRecords: ("No records.", "No hay registros.")
         case .importProgress: ("{0} changesets, {1} ops committed ({2} ops/s)", "{0} cambios, {1} operaciones guardadas ({2} op/s)")
         case .importDone: ("Imported {1} ops in {0} changesets in {2} s ({3} ops/s).",
@@ -162,14 +182,14 @@ enum Msg: String, CaseIterable {
         case .verifyOK: ("All checks passed.", "Todas las verificaciones pasaron.")
         case .verifyFailed: ("{0} problems found.", "Se encontraron {0} problemas.")
         case .verifyCounts: ("{0} changesets checked: {1} applied, {2} pending, {3} quarantined",
-                             "{0} cambios verificados: {1} aplicados, {2} pendientes, {3} en cuarentena")
+                             "Cambios verificados: {0} (aplicados: {1}; pendientes: {2}; en cuarentena: {3})")
         case .blameHeader: ("FIELD\tVALUE\tAUTHOR\tWHEN\tCHANGESET\tOVERWRITTEN", "CAMPO\tVALOR\tAUTOR\tCUÁNDO\tCAMBIO\tSOBRESCRITOS")
-        case .queryRows: ("({0} rows)", "({0} filas)")
+        case .queryRows: ("({0} rows)", "(filas: {0})")
         case .noNamespaces: ("No namespaces yet. Create one with: tejido namespace create NAME",
                              "Aún no hay espacios. Crea uno con: tejido namespace create NOMBRE")
         case .namespaceHeader: ("NAME\tID\tROLE\tCHANGESETS\tRECORDS", "NOMBRE\tID\tROL\tCAMBIOS\tREGISTROS")
         case .logPending: ("pending", "pendiente")
-        case .logOps: ("{0} ops", "{0} ops")
+        case .logOps: ("{0} ops", "{0} op.")
         case .detailServeMode: ("give --stdio or --listen HOST:PORT", "usa --stdio o --listen HOST:PUERTO")
         case .detailArrayOrObject: ("an array or an object", "un arreglo o un objeto")
         case .logQuarantined: ("quarantined", "en cuarentena")
@@ -179,9 +199,9 @@ enum Msg: String, CaseIterable {
         case .syncProgress: ("{0}: sent {1}/{2}, received {3} (+{4} to come), {5} ({6} changesets/s){7}",
                              "{0}: enviados {1}/{2}, recibidos {3} (+{4} por llegar), {5} ({6} cambios/s){7}")
         case .syncDone: ("Synced with {0}: sent {1}, received {2} ({3} applied, {4} already here, {5} pending, {6} quarantined) in {7} s; {8} bytes out, {9} in.",
-                         "Sincronizado con {0}: enviados {1}, recibidos {2} ({3} aplicados, {4} ya estaban, {5} pendientes, {6} en cuarentena) en {7} s; {8} bytes salieron, {9} entraron.")
+                         "Sincronizado con {0}: enviados {1}, recibidos {2} (aplicados: {3}; ya estaban: {4}; pendientes: {5}; en cuarentena: {6}) en {7} s; bytes enviados: {8}, recibidos: {9}.")
         case .serveListening: ("Listening on {0} as {1} (fingerprint {2}); clients allowed: {3}. Ctrl-C stops.",
-                               "Escuchando en {0} como {1} (huella {2}); clientes permitidos: {3}. Ctrl-C detiene.")
+                               "Escuchando en {0} como {1} (huella {2}); clientes permitidos: {3}. Presiona Ctrl-C para detenerlo.")
         case .serveSession: ("{0} {1}: sent {2}, received {3}", "{0} {1}: enviados {2}, recibidos {3}")
         case .serveSessionFailed: ("{0} {1}: {2}", "{0} {1}: {2}")
         case .serveStopped: ("Stopped.", "Detenido.")
@@ -193,7 +213,7 @@ enum Msg: String, CaseIterable {
         case .never: ("never", "nunca")
         case .statusNetwork: ("network {0}, node key {1} ({2})", "red {0}, llave del nodo {1} ({2})")
         case .statusDigest: ("state digest: {0}", "resumen del estado: {0}")
-        case .statusCounts: ("changesets: {0} applied, {1} pending, {2} quarantined", "cambios: {0} aplicados, {1} pendientes, {2} en cuarentena")
+        case .statusCounts: ("changesets: {0} applied, {1} pending, {2} quarantined", "cambios: aplicados {0}; pendientes {1}; en cuarentena {2}")
         case .statusNamespaces: ("Namespaces:", "Espacios:")
         case .statusPeers: ("Peers:", "Pares:")
         case .bundleUntraced: ("changesets whose author is not traced to its namespace root by grants inside the bundle: {0}",
@@ -203,11 +223,11 @@ enum Msg: String, CaseIterable {
         case .bundleVerdictOK: ("every changeset verifies, trailer ok", "cada cambio se verifica, cierre correcto")
         case .bundleCreated: ("Wrote {0}: {1} changesets, {2} bytes.", "Se escribió {0}: {1} cambios, {2} bytes.")
         case .bundleApplied: ("Applied {0}: {1} changesets read ({2} applied, {3} already here, {4} pending, {5} quarantined).",
-                              "Se aplicó {0}: {1} cambios leídos ({2} aplicados, {3} ya estaban, {4} pendientes, {5} en cuarentena).")
+                              "Se aplicó {0}: cambios leídos: {1} (aplicados: {2}; ya estaban: {3}; pendientes: {4}; en cuarentena: {5}).")
         case .bundleDamaged: ("The bundle is damaged at byte {0} ({1}); every complete changeset before that point was applied. Ask for a new copy.",
                               "El paquete está dañado en el byte {0} ({1}); se aplicó cada cambio completo antes de ese punto. Pide una copia nueva.")
         case .bundleInspect: ("bundle from {0}, made {1}: {2} changesets in {3} namespaces, {4} bytes; {5}",
-                              "paquete de {0}, hecho {1}: {2} cambios en {3} espacios, {4} bytes; {5}")
+                              "paquete de {0}, creado el {1}: cambios: {2}; espacios: {3}; bytes: {4}; {5}")
         case .receiptWritten: ("Wrote receipt {0}: carry it back and run `tejido bundle apply {0}` on the sending store.",
                                "Se escribió el recibo {0}: llévalo de vuelta y ejecuta `tejido bundle apply {0}` en el almacén que envió.")
         case .receiptApplied: ("Recorded what {0} holds, from receipt {1}.", "Se registró lo que tiene {0}, según el recibo {1}.")
@@ -237,7 +257,7 @@ enum Msg: String, CaseIterable {
                                      "cada cambio se verifica, pero el cierre no coincide: el archivo se modificó o se cortó")
         case .receiptVerdictOK: ("trailer ok", "cierre correcto")
         case .receiptInspect: ("receipt from {0}, made {1}: what it holds of {2} namespaces; {3}",
-                               "recibo de {0}, hecho {1}: lo que tiene de {2} espacios; {3}")
+                               "recibo de {0}, creado el {1}: lo que tiene de los espacios ({2}); {3}")
         case .errCannotWrite: ("Cannot write {0}: {1}. Nothing was written.", "No se puede escribir {0}: {1}. No se escribió nada.")
         case .errPeerHasNoURL: ("Peer \"{0}\" has no URL (it was added only to pin its key); give a URL to sync with it.",
                                 "El par \"{0}\" no tiene URL (se agregó solo para fijar su llave); da una URL para sincronizar con él.")
@@ -245,7 +265,7 @@ enum Msg: String, CaseIterable {
         case .errNotAStore: ("{0} is not a Tejido store. Create one with `tejido init --network NAME` or pass --store DIR.",
                              "{0} no es un almacén de Tejido. Crea uno con `tejido init --network NOMBRE` o usa --store DIR.")
         case .errForeignDatabase: ("{0} is not a Tejido database (another program's file, or damaged). Nothing was changed; use another directory for the store.",
-                                   "{0} no es una base de datos de Tejido (es de otro programa, o está dañada). No se cambió nada; usa otro directorio para el almacén.")
+                                   "{0} no es una base de datos de Tejido (es de otro programa, o está dañada). No se cambió nada; usa otra carpeta para el almacén.")
         case .errAlreadyAStore: ("{0} already holds a store; nothing was changed.", "{0} ya tiene un almacén; no se cambió nada.")
         case .errCorruptStore: ("The store file {0} is damaged or not a Tejido database ({1}). Nothing was changed.",
                                 "El archivo {0} está dañado o no es una base de Tejido ({1}). No se cambió nada.")
@@ -263,11 +283,11 @@ enum Msg: String, CaseIterable {
                                  "Otra importación de este archivo está corriendo ahora en este almacén. No se importó nada: espera a que termine.")
         case .errCannotReadInput: ("Cannot read {0}: {1}. Nothing was imported.", "No se puede leer {0}: {1}. No se importó nada.")
         case .errQueryTimedOut: ("The query ran for {0} s and was stopped. Give `--timeout SECONDS` for a longer limit (0: none).",
-                                 "La consulta corrió {0} s y se detuvo. Usa `--timeout SEGUNDOS` para un límite mayor (0: ninguno).")
+                                 "La consulta duró {0} s y se detuvo. Usa `--timeout SEGUNDOS` para un límite mayor (0: ninguno).")
         case .errReadOnlyStore: ("The store's database {0} cannot be written by this user: Tejido needs to write in the store's directory and its files, even to read (SQLite's log). Check their owner and permissions.",
-                                 "Este usuario no puede escribir la base de datos del almacén {0}: Tejido necesita escribir en el directorio del almacén y sus archivos, incluso para leer (el registro de SQLite). Revisa su dueño y permisos.")
+                                 "Este usuario no puede escribir la base de datos del almacén {0}: Tejido necesita escribir en la carpeta del almacén y sus archivos, incluso para leer (el registro de SQLite). Revisa su dueño y permisos.")
         case .errCannotOpenStore: ("Cannot open the store's database {0} ({1}): check that it is a file and that its directory can be read.",
-                                   "No se puede abrir la base de datos del almacén {0} ({1}): revisa que sea un archivo y que su directorio se pueda leer.")
+                                   "No se puede abrir la base de datos del almacén {0} ({1}): revisa que sea un archivo y que su carpeta se pueda leer.")
         case .errArgumentNotUTF8: ("argument {0} is not valid UTF-8 text; nothing was done.",
                                    "el argumento {0} no es texto UTF-8 válido; no se hizo nada.")
         case .errNameLooksLikeKey: ("\"{0}\" reads as a key or a namespace id, and would be taken for one: choose another name.",
@@ -307,13 +327,21 @@ enum Msg: String, CaseIterable {
         case .errBadDelta: ("\"{0}\" is not a whole number.", "\"{0}\" no es un número entero.")
         case .errNeedNetwork: ("Give --network NAME to start a network or --join NETWORK_ID to join one.",
                                "Usa --network NOMBRE para iniciar una red o --join ID_DE_RED para unirte a una.")
+        case .errBadLang: ("--lang takes en or es, not \"{0}\".", "--lang acepta en o es, no \"{0}\".")
+        case .errUsage: ("{0} See `{1} --help`.", "{0} Consulta `{1} --help`.")
+        case .longArgument: ("{0}… ({1} characters)", "{0}… ({1} caracteres)")
+        case .waitingFor: ("waiting for {0}", "espera el cambio {0}")
+        case .errCannotCreateStore: ("Cannot create a store in {0}: {1}. Check that the path is a folder you can write to.",
+                                     "No se puede crear un almacén en {0}: {1}. Revisa que la ruta sea una carpeta donde puedas escribir.")
+        case .errBadNetworkName: ("\"{0}\" cannot name a network: give 1 to 256 characters, not only spaces, without control characters.",
+                                  "\"{0}\" no sirve como nombre de red: usa de 1 a 256 caracteres, no solo espacios, sin caracteres de control.")
         case .errInternal: ("Unexpected error: {0}", "Error inesperado: {0}")
         case .errBadRole: ("\"{0}\" is not a role: use reader, writer or admin.", "\"{0}\" no es un rol: usa reader, writer o admin.")
         case .errPeerExists: ("There is already a peer named \"{0}\"; remove it first or pick another name.",
                               "Ya hay un par llamado \"{0}\"; quítalo primero o elige otro nombre.")
         case .errSyncFailed: ("Sync with {0} failed: {1} ({2}).", "La sincronización con {0} falló: {1} ({2}).")
         case .errBadURL: ("\"{0}\" is not a peer name or URL: use ssh://[user@]host[:port]/path, tcp://host:port or a store directory.",
-                          "\"{0}\" no es un nombre de par ni una URL: usa ssh://[usuario@]host[:puerto]/ruta, tcp://host:puerto o un directorio de almacén.")
+                          "\"{0}\" no es un nombre de par ni una URL: usa ssh://[usuario@]host[:puerto]/ruta, tcp://host:puerto o la carpeta de un almacén.")
         case .errTCPNeedsKey: ("A tcp peer needs its key pinned: add --key KEY (ask the peer's owner for `tejido key show`).",
                                "Un par tcp necesita su llave fijada: agrega --key LLAVE (pide a quien lo administra `tejido key show`).")
         case .errPeerKeyNotPinned: ("{0} presented the key {1} (fingerprint {2}), and no key is pinned for it. Check the fingerprint with the peer's owner, then sync again with --key {1} (or tejido peer add NAME {0} --key {1}). Nothing was sent.",
@@ -322,13 +350,13 @@ enum Msg: String, CaseIterable {
                                 "{0} presentó la llave {1} (huella {2}), no la que está fijada. No se envió nada. Si quien lo administra cambió la llave a propósito, fija la nueva.")
         case .errSyncSelf: ("{0} is this store itself (or a copy holding its node key); there is nothing to sync.",
                             "{0} es este mismo almacén (o una copia con su llave de nodo); no hay nada que sincronizar.")
-        case .errServe: ("Cannot serve: {0}", "No se puede atender: {0}")
+        case .errServe: ("Cannot serve: {0}", "No se pudo iniciar el servidor: {0}")
         case .errBadListen: ("\"{0}\" is not HOST:PORT.", "\"{0}\" no tiene la forma HOST:PUERTO.")
         case .errBadPolicy: ("\"{0}\" is not a policy: use known, peers or any.", "\"{0}\" no es una política: usa known, peers o any.")
-        case .errBothOnly: ("--pull-only and --push-only exclude each other.", "--pull-only y --push-only se excluyen.")
+        case .errBothOnly: ("--pull-only and --push-only exclude each other: give one.", "No se pueden usar --pull-only y --push-only juntas: elige una.")
         case .errBundle: ("{0} is not a readable Tejido bundle: {1}. Nothing was applied.", "{0} no es un paquete de Tejido legible: {1}. No se aplicó nada.")
         case .errBundleWrongNetwork: ("{0} belongs to another network; nothing was applied.", "{0} pertenece a otra red; no se aplicó nada.")
-        case .errUnknownPeer: ("No peer is named \"{0}\" (see tejido peer list).", "Ningún par se llama \"{0}\" (ver tejido peer list).")
+        case .errUnknownPeer: ("No peer is named \"{0}\" (see tejido peer list).", "Ningún par se llama \"{0}\" (consulta `tejido peer list`).")
         }
     }
 

@@ -97,7 +97,7 @@ struct Console {
     func report(_ m: Msg, _ args: [String]) {
         // An argument is often what the user gave (a field name, a value, SQL): a huge one is
         // shown by its start and its length, not repeated whole.
-        let message = t(m, args.map { $0.count > 1_000 ? String($0.prefix(200)) + "… (\($0.count) characters)" : $0 })
+        let message = t(m, args.map { $0.count > 1_000 ? t(.longArgument, [String($0.prefix(200)), String($0.count)]) : $0 })
         if json {
             Self.write(2, JSONValue.object([("error", .string(m.errorCode)), ("message", .string(message))]).serialized() + "\n")
         } else {
@@ -125,6 +125,7 @@ struct Console {
             let (m, args) = Self.message(for: e)
             report(m, args)
             if case .recordNotFound = e { throw Console.notFound }
+            if case .badNetworkName = e { throw Console.usage }
             throw Console.failure
         } catch {
             report(.errInternal, ["\(error)"])
@@ -168,9 +169,11 @@ struct Console {
         case .namespaceExists(let n): (.errNamespaceExists, [n])
         case .invalidName(let n): (.errInvalidName, [n])
         case .nameLooksLikeKey(let n): (.errNameLooksLikeKey, [n])
+        case .cannotCreateStore(let p, let r): (.errCannotCreateStore, [p, r])
+        case .badNetworkName(let n): (.errBadNetworkName, [n])
         case .importRunning: (.errImportRunning, [])
         case .cannotReadInput(let p, let r): (.errCannotReadInput, [p, r])
-        case .queryTimedOut(let s): (.errQueryTimedOut, [String(Int(s))])
+        case .queryTimedOut(let s): (.errQueryTimedOut, [s == s.rounded() ? String(Int(s)) : String(format: "%.1f", s)])
         case .readOnlyStore(let p): (.errReadOnlyStore, [p])
         case .cannotOpenStore(let p, let d): (.errCannotOpenStore, [p, d])
         case .invalidRecordID(let n): (.errInvalidRecordID, [n])

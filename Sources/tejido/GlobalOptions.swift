@@ -13,6 +13,12 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Language of messages: en or es (default: from LC_ALL, LC_MESSAGES or LANG).")
     var lang: String?
 
+    func validate() throws {
+        if let lang, Language(flag: lang) == nil {
+            throw Console(lang: .environment, json: json).fail(.errBadLang, lang, code: Console.usage)
+        }
+    }
+
     var storeURL: URL {
         let path = store ?? ProcessInfo.processInfo.environment["TEJIDO_STORE"] ?? FileManager.default.currentDirectoryPath
         return URL(fileURLWithPath: path, isDirectory: true)

@@ -32,6 +32,12 @@ enum HeldRendering {
         }
     }
 
+    /// A pending changeset's reason ("waiting for ID") in the user's language.
+    static func waiting(_ reason: String, console: Console) -> String {
+        let prefix = "waiting for "
+        return reason.hasPrefix(prefix) ? console.t(.waitingFor, String(reason.dropFirst(prefix.count))) : reason
+    }
+
     static func lines(_ held: [HeldChangeset], console: Console) -> [String] {
         guard !held.isEmpty else { return [] }
         return [console.t(.quarantinedHeader, String(held.count))] + held.map { h in
@@ -42,7 +48,7 @@ enum HeldRendering {
     static func pendingLines(_ held: [HeldChangeset], console: Console) -> [String] {
         guard !held.isEmpty else { return [] }
         return [console.t(.pendingHeader, String(held.count))] + held.map { h in
-            "  \(h.id.prefix(16))  \(h.namespace)  \(KeyText.fingerprint(h.author)) #\(h.seq)  \(h.reason)"
+            "  \(h.id.prefix(16))  \(h.namespace)  \(KeyText.fingerprint(h.author)) #\(h.seq)  \(waiting(h.reason, console: console))"
         }
     }
 }

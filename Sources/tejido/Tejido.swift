@@ -22,7 +22,46 @@ struct Tejido: ParsableCommand {
             FileHandle.standardError.write(Data((line + "\n").utf8))
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
-        main(nil)
+        do {
+            var command = try parseAsRoot(nil)
+            try command.run()
+        } catch {
+            exit(withUsageError: error)
+        }
+    }
+
+    /// Exits for an error out of parsing or running a command. Help, and errors that already
+    /// reported themselves (`ExitCode`), go as the parser would; the parser's own errors get a
+    /// pointer to the command's help in the user's language, and are JSON under `--json`.
+    private static func exit(withUsageError error: any Error) -> Never {
+        let code = exitCode(for: error)
+        if error is ExitCode || code == .success { exit(withError: error) }
+        let args = Array(CommandLine.arguments.dropFirst())
+        let json = args.contains("--json")
+        let lang = Language.environment
+        let command = (["tejido"] + commandPath(args)).joined(separator: " ")
+        var detail = message(for: error).replacingOccurrences(of: "\n", with: " ")
+        // An error our own validation reported already (`Console.fail`) comes back with no text.
+        if detail.isEmpty { Foundation.exit(code.rawValue) }
+        if !detail.hasSuffix(".") { detail += "." }
+        let text = Console.fill(lang == .es ? Msg.errUsage.text.es : Msg.errUsage.text.en, [detail, command])
+        let line = json
+            ? JSONValue.object([("error", .string(Msg.errUsage.errorCode)), ("message", .string(text))]).serialized()
+            : "tejido: " + text
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+        Foundation.exit(code.rawValue)
+    }
+
+    /// The subcommand names at the start of `args` (`["namespace", "create"]`), for a pointer to their help.
+    private static func commandPath(_ args: [String]) -> [String] {
+        var path: [String] = []
+        var level = configuration.subcommands
+        for a in args {
+            guard let sub = level.first(where: { $0.configuration.commandName == a }) else { break }
+            path.append(a)
+            level = sub.configuration.subcommands
+        }
+        return path
     }
 
     static let configuration = CommandConfiguration(

@@ -104,4 +104,66 @@ struct LanguageTests {
             #expect(r.stderr.contains("\"n:={1}\""), "\(r.stderr)")
         }
     }
+
+    @Test("--lang also picks the language of help and of the parser's own errors")
+    func langFlagForHelpAndParserErrors() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            let help = s.run(["put", "--help", "--lang", "es"], env: ["LANG": "en_US.UTF-8"])
+            #expect(help.status == 0)
+            #expect(help.stdout.contains("Asigna campos de un registro"))
+            let missing = s.run(["put", "--lang", "es"])
+            #expect(missing.status == 64)
+            #expect(missing.stderr.contains("Consulta `tejido put --help`."))
+            let english = s.run(["namespace", "create", "--lang=en"], env: ["LANG": "es_MX.UTF-8"])
+            #expect(english.status == 64)
+            #expect(english.stderr.contains("See `tejido namespace create --help`."))
+        }
+    }
+
+    @Test("a --lang other than en or es is a usage error", arguments: ["fr", "x", "esp", ""])
+    func badLang(value: String) throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            let r = s.run(["get", "chiapas/events/e1", "--lang", value])
+            #expect(r.status == 64)
+            #expect(r.stderr.contains("--lang takes en or es, not \"\(value)\"."))
+            #expect(!r.stderr.contains("See `"), "reported once")
+            for ok in ["es_MX.UTF-8", "en-US", "ES"] { #expect(s.run(["namespace", "list", "--lang", ok]).status == 0, "\(ok)") }
+        }
+    }
+
+    @Test("under --json the parser's errors are JSON too")
+    func parserErrorsAsJSON() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            for args in [["put", "--json"], ["log", "--limit", "x", "--json"], ["get", "a/b/c", "--bogus", "--json"]] {
+                let r = s.run(args)
+                #expect(r.status == 64, "\(args)")
+                let object = try JSONSerialization.jsonObject(with: Data(r.stderr.utf8)) as? [String: Any]
+                #expect(object?["error"] as? String == "usage", "\(args): \(r.stderr)")
+                #expect((object?["message"] as? String)?.contains("--help") == true)
+            }
+        }
+    }
+
+    @Test("init names what stands in the way of a store's folder, in the user's language")
+    func initCannotCreate() throws {
+        try withTemporaryDirectory { tmp in
+            let file = tmp.appendingPathComponent("archivo")
+            try Data("x".utf8).write(to: file)
+            let r = CLI.run(["init", "--network", "red", "--lang", "es"], store: file.appendingPathComponent("sub"))
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("No se puede crear un almacén en"))
+            #expect(r.stderr.contains("Not a directory"))
+            let json = CLI.run(["init", "--network", "red", "--json"], store: file)
+            #expect(json.status == 1)
+            #expect(json.stderr.contains("\"error\":\"cannot_create_store\""))
+            for name in ["", "   ", "a\u{7}b", String(repeating: "x", count: 257)] {
+                let bad = CLI.run(["init", "--network", name], store: tmp.appendingPathComponent("s"))
+                #expect(bad.status == 64, "network name \(name.debugDescription)")
+                #expect(!FileManager.default.fileExists(atPath: tmp.appendingPathComponent("s").path), "nothing made")
+            }
+        }
+    }
 }

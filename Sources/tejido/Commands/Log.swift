@@ -45,7 +45,7 @@ struct Log: ParsableCommand {
                     var line = "\(e.id.hex.prefix(16))  \(e.hlc)  \(e.namespace)  \(KeyText.fingerprint(e.author)) #\(e.seq)  \(console.t(.logOps, String(e.ops)))"
                     if let m = e.message { line += "  \(Rendering.visible(m))" }
                     if e.state == "pending" { line += "  [\(console.t(.logPending))]" }
-                    if e.state == "quarantined" { line += "  [\(console.t(.logQuarantined)): \(e.reason ?? "")]" }
+                    if e.state == "quarantined" { line += "  [\(console.t(.logQuarantined)): \(HeldRendering.localized(e.reason ?? "", console: console))]" }
                     console.out(line)
                 }
             }
