@@ -243,6 +243,21 @@ struct LocalStoryTests {
         }
     }
 
+    @Test("a target that stops sync (an unknown peer name) still leaves the earlier targets' results under --json")
+    func syncStoppedByABadTargetReportsTheOthers() throws {
+        try withTemporaryDirectory { tmp in
+            let first = try StoreFixture.create(in: tmp, name: "first", namespaces: ["chiapas"])
+            let (second, _) = try first.joined(in: tmp, name: "second")
+            let r = CLI.run(["sync", first.directory.path, "nadie", "--json"], store: second)
+            #expect(r.status == 1)
+            let results = try JSON.parse(r.stdout)["results"]?.array
+            #expect(results?.count == 1)
+            #expect(results?.first?["ok"] == .bool(true))
+            #expect(r.stderr.contains("\"error\":\"unknown_peer\""), "\(r.stderr)")
+            #expect(try CLI.json(["namespace", "list"], store: second).array?.count == 1, "the first target was synced")
+        }
+    }
+
     @Test("sync with a store directory runs TLS in the pipe: a pinned key must match its certificate")
     func directorySyncChecksAPinnedKey() throws {
         try withTemporaryDirectory { tmp in

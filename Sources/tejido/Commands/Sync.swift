@@ -29,15 +29,23 @@ struct Sync: ParsableCommand {
             }
             var results: [JSONValue] = []
             var failed = false
-            for target in targets {
-                let (json, ok) = try syncOne(target, pinnedOverride: pinnedOverride, store: store, console: console)
-                results.append(json)
-                failed = failed || !ok
-            }
-            if console.json {
+            func printResults() {
                 // With the process's peak memory (Linux), for the benchmark and for operators sizing a machine.
                 console.out(json: .object([("results", .array(results)), ("peak_rss_kib", Self.peakRSS().map { .int(Int64($0)) } ?? .null)]))
             }
+            for target in targets {
+                do {
+                    let (json, ok) = try syncOne(target, pinnedOverride: pinnedOverride, store: store, console: console)
+                    results.append(json)
+                    failed = failed || !ok
+                } catch {
+                    // A target that stops the command (no store there, an unknown peer name): the
+                    // targets synced before it are still reported.
+                    if console.json && !results.isEmpty { printResults() }
+                    throw error
+                }
+            }
+            if console.json { printResults() }
             if failed { throw Console.failure }
         }
     }
