@@ -83,4 +83,42 @@ import Testing
             #expect(try CLI.json(["status"], store: client)["applied"]?.int == 0)
         }
     }
+
+    @Test func aRefusedClientIsLoggedFromTheServersSide() throws {
+        try withTemporaryDirectory { dir in
+            let server = try StoreFixture.create(in: dir, name: "server", namespaces: ["chiapas"])
+            let status = try CLI.json(["status"], store: server.directory)
+            let serverKey = try #require(status["key"]?.string)
+            let client = dir.appendingPathComponent("client")
+            _ = try CLI.json(["init", "--join", try #require(status["network"]?.string)], store: client)
+            let clientKey = try #require(try CLI.json(["key", "show"], store: client)["key"]?.string)
+            // Text output in Spanish: stdout says where it listens, stderr logs each session.
+            let out = dir.appendingPathComponent("serve.out"), err = dir.appendingPathComponent("serve.err")
+            for f in [out, err] { _ = FileManager.default.createFile(atPath: f.path, contents: nil) }
+            let p = Process()
+            p.executableURL = try CLI.executable.get()
+            p.arguments = ["serve", "--listen", "127.0.0.1:0", "--lang", "es", "--store", server.directory.path]
+            p.environment = CLI.baseEnvironment()
+            p.standardOutput = try FileHandle(forWritingTo: out)
+            p.standardError = try FileHandle(forWritingTo: err)
+            try p.run()
+            defer { if p.isRunning { p.terminate() } }
+            var address: String?
+            for _ in 0..<100 where address == nil {
+                let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+                if let r = text.range(of: #"127\.0\.0\.1:[0-9]+"#, options: .regularExpression) { address = String(text[r]) }
+                usleep(50_000)
+            }
+            let listening = try #require(address)
+            let refused = CLI.run(["sync", "tcp://\(listening)", "--key", serverKey], store: client)
+            #expect(refused.status == 1)
+            var log = ""
+            for _ in 0..<100 where !log.contains("rechazado") {
+                log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+                usleep(50_000)
+            }
+            #expect(log.contains("cliente rechazado: su llave \(clientKey) no tiene permiso aquí (--allow known)"), "\(log)")
+            #expect(!log.contains("este nodo"), "the client's wording on the server: \(log)")
+        }
+    }
 }

@@ -75,7 +75,7 @@ struct Serve: ParsableCommand {
             let signals = Self.onStopSignal { server.stop() }
             let json = console.json
             let lang = console.lang
-            try server.run { report in Self.log(report, console: Console(lang: lang, json: json)) }
+            try server.run { report in Self.log(report, policy: policy, console: Console(lang: lang, json: json)) }
             _ = signals
             if console.json {
                 console.out(json: .object([("event", .string("stopped"))]))
@@ -86,7 +86,7 @@ struct Serve: ParsableCommand {
     }
 
     /// One line per session on stderr.
-    static func log(_ r: SyncServer.Report, console: Console) {
+    static func log(_ r: SyncServer.Report, policy: TrustPolicy, console: Console) {
         let key = r.key.map { KeyText.fingerprint($0) } ?? "-"
         switch r.result {
         case .success(let s):
@@ -104,6 +104,9 @@ struct Serve: ParsableCommand {
                     ("event", .string("session")), ("address", .string(r.address)), ("key", .string(r.key.map { KeyText.key(bytes: $0) } ?? "")),
                     ("ok", .bool(false)), ("error", .string(e.code.name)), ("message", .string(e.detail)),
                 ]).serialized())
+            } else if e.code == .peerNotAllowed, let k = r.key {
+                // The client's own message (`reasonPeerNotAllowed`) speaks to the client; this is the server's side.
+                console.err(console.t(.serveSessionFailed, r.address, key, console.t(.serveClientRefused, KeyText.key(bytes: k), policy.rawValue)))
             } else {
                 console.err(console.t(.serveSessionFailed, r.address, key, console.t(e.code.reason) + " (" + Rendering.visible(e.detail) + ")"))
             }
