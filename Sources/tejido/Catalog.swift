@@ -72,7 +72,7 @@ enum Msg: String, CaseIterable {
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
-    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused
+    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile
 
     var text: (en: String, es: String) {
         switch self {
@@ -329,6 +329,10 @@ enum Msg: String, CaseIterable {
                                "Usa --network NOMBRE para iniciar una red o --join ID_DE_RED para unirte a una.")
         case .serveClientRefused: ("client refused: its key {0} is not allowed here (--allow {1}); to let it in, pin it (`tejido peer add NAME --key {0}`) or grant it a role",
                                    "cliente rechazado: su llave {0} no tiene permiso aquí (--allow {1}); para aceptarlo, fíjala (`tejido peer add NOMBRE --key {0}`) o dale un rol")
+        case .errBundleUnreadable: ("{0} is not a readable Tejido bundle: {1}.", "{0} no es un paquete de Tejido legible: {1}.")
+        case .errNotPeerOrKey: ("\"{0}\" is neither a peer name nor a key (tjk1... or 64 hex digits); see `tejido peer list`.",
+                                "\"{0}\" no es un nombre de par ni una llave (tjk1... o 64 dígitos hex); consulta `tejido peer list`.")
+        case .errCannotReadFile: ("Cannot read {0}: {1}.", "No se puede leer {0}: {1}.")
         case .errBadLang: ("--lang takes en or es, not \"{0}\".", "--lang acepta en o es, no \"{0}\".")
         case .errUsage: ("{0} See `{1} --help`.", "{0} Consulta `{1} --help`.")
         case .longArgument: ("{0}… ({1} characters)", "{0}… ({1} caracteres)")

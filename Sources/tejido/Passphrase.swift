@@ -5,7 +5,11 @@ import Foundation
 enum Passphrase {
     static func read(file: String?, confirm: Bool, console: Console) throws -> String {
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else { throw console.fail(.errNoPassphrase) }
+            let fd = open(file, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw console.fail(.errCannotReadFile, file, String(cString: strerror(errno))) }
+            let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+            let data: Data
+            do { data = try handle.readToEnd() ?? Data() } catch { throw console.fail(.errCannotReadFile, file, String(cString: strerror(EISDIR))) }
             let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
             guard !text.isEmpty else { throw console.fail(.errNoPassphrase) }
             return text

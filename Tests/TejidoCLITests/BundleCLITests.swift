@@ -55,6 +55,28 @@ struct BundleCLITests {
 }
 
 extension BundleCLITests {
+    @Test("unreadable inputs are named as such: a missing bundle to inspect, a --for that is no peer or key, a passphrase file")
+    func unreadableInputs() throws {
+        try withTemporaryDirectory { tmp in
+            let a = try StoreFixture.populated(in: tmp)
+            let missing = tmp.appendingPathComponent("nada").path
+            let inspect = CLI.run(["bundle", "inspect", missing, "--lang", "es"], store: a.directory)
+            #expect(inspect.status == 1)
+            #expect(inspect.stderr.contains("no es un paquete de Tejido legible"))
+            #expect(!inspect.stderr.contains("No se aplicó nada"), "inspect applies nothing anyway")
+            let forNobody = CLI.run(["bundle", "create", tmp.appendingPathComponent("b.tjb").path, "--for", "nadie"], store: a.directory)
+            #expect(forNobody.status == 1)
+            #expect(forNobody.stderr.contains("\"nadie\" is neither a peer name nor a key"))
+            #expect(!FileManager.default.fileExists(atPath: tmp.appendingPathComponent("b.tjb").path))
+            for file in [missing, tmp.path] {
+                let export = CLI.run(
+                    ["namespace", "export-root", "chiapas", tmp.appendingPathComponent("r.sec").path, "--passphrase-file", file], store: a.directory)
+                #expect(export.status == 1)
+                #expect(export.stderr.contains("Cannot read \(file): "), "\(export.stderr)")
+            }
+        }
+    }
+
     @Test("a bundle or receipt path that is a pipe or a directory is refused, a symbolic link is followed")
     func outputPaths() throws {
         try withTemporaryDirectory { tmp in

@@ -37,7 +37,7 @@ struct Bundle: ParsableCommand {
                     } else if let k = KeyText.parseKey(target) {
                         forKey = k.bytes
                     } else {
-                        throw StoreError.unknownPeer(target)
+                        throw console.fail(.errNotPeerOrKey, target)
                     }
                     if let forKey {
                         for (ns, feeds) in try store.knownHeads(peer: forKey) {
@@ -147,9 +147,9 @@ struct Bundle: ParsableCommand {
             try console.guarding {
                 let i: BundleApplier.Inspection
                 do { i = try BundleApplier.inspect(path: file) } catch BundleApplier.Failure.notABundle(let detail) {
-                    throw console.fail(.errBundle, file, detail)
+                    throw console.fail(.errBundleUnreadable, file, detail)
                 } catch let e as StreamError {
-                    throw console.fail(.errBundle, file, e.description)
+                    throw console.fail(.errBundleUnreadable, file, e.description)
                 }
                 let ok = i.damage == nil && i.invalid == 0 && i.complete
                 let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
