@@ -29,6 +29,12 @@ extension Store {
             // SQLite refuses DELETE/UPDATE/INSERT on a view while preparing, before the authorizer
             // is asked, with "cannot modify X because it is a view": that is a write too.
             if e.isReadOnlyViolation || e.message.hasPrefix("cannot modify ") { throw StoreError.readOnlyQuery(sql) }
+            // A collection name with a typo, or one this store never saw: say which there are.
+            let noTable = "no such table: "
+            if e.message.hasPrefix(noTable) {
+                let views = try viewDefinitions().map(\.collection).filter { !skipped.contains($0) }
+                throw StoreError.unknownCollection(String(e.message.dropFirst(noTable.count)), known: views)
+            }
             throw StoreError.queryFailed(e.message)
         }
         guard st.isReadOnly else { throw StoreError.readOnlyQuery(sql) }

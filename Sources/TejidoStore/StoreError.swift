@@ -49,6 +49,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case readOnlyStore(path: String)
     /// The database file cannot be opened at all.
     case cannotOpenStore(path: String, detail: String)
+    /// A query names a table that is not a collection's view; `known` lists those there are.
+    case unknownCollection(String, known: [String])
     /// The store's directory cannot be made (a file is in the way, no permission, ...).
     case cannotCreateStore(path: String, reason: String)
     /// A network name that is empty, too long or holds control characters.

@@ -72,7 +72,7 @@ enum Msg: String, CaseIterable {
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
-    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile
+    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection
 
     var text: (en: String, es: String) {
         switch self {
@@ -333,6 +333,8 @@ enum Msg: String, CaseIterable {
         case .errNotPeerOrKey: ("\"{0}\" is neither a peer name nor a key (tjk1... or 64 hex digits); see `tejido peer list`.",
                                 "\"{0}\" no es un nombre de par ni una llave (tjk1... o 64 dígitos hex); consulta `tejido peer list`.")
         case .errCannotReadFile: ("Cannot read {0}: {1}.", "No se puede leer {0}: {1}.")
+        case .errUnknownCollection: ("There is no collection \"{0}\" to query (each collection is a view; names are case-insensitive). Collections here: {1}.",
+                                     "No hay una colección \"{0}\" que consultar (cada colección es una vista; no se distinguen mayúsculas). Colecciones aquí: {1}.")
         case .errBadLang: ("--lang takes en or es, not \"{0}\".", "--lang acepta en o es, no \"{0}\".")
         case .errUsage: ("{0} See `{1} --help`.", "{0} Consulta `{1} --help`.")
         case .longArgument: ("{0}… ({1} characters)", "{0}… ({1} caracteres)")

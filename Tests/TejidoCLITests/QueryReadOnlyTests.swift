@@ -54,9 +54,14 @@ struct QueryReadOnlyTests {
             let r = s.run(["query", "SELEKT nada"])
             #expect(r.status == 1)
             #expect(r.stderr.contains("Query failed"))
+            // A name that is no collection's view: the message lists those there are.
             let missing = s.run(["query", "select * from nope"])
             #expect(missing.status == 1)
-            #expect(missing.stderr.contains("no such table: nope"))
+            #expect(missing.stderr.contains("There is no collection \"nope\" to query"))
+            #expect(missing.stderr.contains("Collections here: events"), "\(missing.stderr)")
+            let json = s.run(["query", "select * from nope", "--json", "--lang", "es"])
+            #expect(json.stderr.contains("\"error\":\"unknown_collection\""))
+            #expect(json.stderr.contains("No hay una colección"))
         }
     }
 
