@@ -73,6 +73,8 @@ enum Msg: String, CaseIterable {
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
     case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection
+    case problemFormat, problemID, problemSignature, problemChain, problemDeps, problemAuthority, problemFork, problemDatabase
+    case detailBadID, detailBadSignature
 
     var text: (en: String, es: String) {
         switch self {
@@ -180,7 +182,8 @@ enum Msg: String, CaseIterable {
         case .importDone: ("Imported {1} ops in {0} changesets in {2} s ({3} ops/s).",
                            "Se importaron {1} operaciones en {0} cambios en {2} s ({3} op/s).")
         case .verifyOK: ("All checks passed.", "Todas las verificaciones pasaron.")
-        case .verifyFailed: ("{0} problems found.", "Se encontraron {0} problemas.")
+        case .verifyFailed: ("{0} problems found. Keep a copy of the store's folder as it is, then build a new store from a healthy peer: `tejido init --join NETWORK --store NEW` and `tejido sync PEER --store NEW`.",
+                             "Problemas encontrados: {0}. Guarda una copia de la carpeta del almacén tal como está y arma un almacén nuevo desde un par sano: `tejido init --join RED --store NUEVO` y `tejido sync PAR --store NUEVO`.")
         case .verifyCounts: ("{0} changesets checked: {1} applied, {2} pending, {3} quarantined",
                              "Cambios verificados: {0} (aplicados: {1}; pendientes: {2}; en cuarentena: {3})")
         case .blameHeader: ("FIELD\tVALUE\tAUTHOR\tWHEN\tCHANGESET\tOVERWRITTEN", "CAMPO\tVALOR\tAUTOR\tCUÁNDO\tCAMBIO\tSOBRESCRITOS")
@@ -335,6 +338,16 @@ enum Msg: String, CaseIterable {
         case .errCannotReadFile: ("Cannot read {0}: {1}.", "No se puede leer {0}: {1}.")
         case .errUnknownCollection: ("There is no collection \"{0}\" to query (each collection is a view; names are case-insensitive). Collections here: {1}.",
                                      "No hay una colección \"{0}\" que consultar (cada colección es una vista; no se distinguen mayúsculas). Colecciones aquí: {1}.")
+        case .problemFormat: ("format", "formato")
+        case .problemID: ("id", "id")
+        case .problemSignature: ("signature", "firma")
+        case .problemChain: ("chain", "cadena")
+        case .problemDeps: ("deps", "dependencias")
+        case .problemAuthority: ("authority", "autoridad")
+        case .problemFork: ("fork", "bifurcación")
+        case .problemDatabase: ("database", "base de datos")
+        case .detailBadID: ("the stored id is not the SHA-256 of the body", "el id guardado no es el SHA-256 del cuerpo")
+        case .detailBadSignature: ("the signature does not verify", "la firma no es válida")
         case .errBadLang: ("--lang takes en or es, not \"{0}\".", "--lang acepta en o es, no \"{0}\".")
         case .errUsage: ("{0} See `{1} --help`.", "{0} Consulta `{1} --help`.")
         case .longArgument: ("{0}… ({1} characters)", "{0}… ({1} caracteres)")

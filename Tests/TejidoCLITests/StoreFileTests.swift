@@ -97,4 +97,32 @@ struct StoreFileTests {
             #expect(try contents(of: s.directory) == before, "a damaged store is left byte for byte as it was")
         }
     }
+
+    @Test("a changeset whose signature was altered: verify exits 3 and names the problem in the user's language")
+    func alteredSignature() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.populated(in: tmp)
+            do {
+                let db = try SQLiteConnection(path: s.databaseFile.path, mode: .readWrite)
+                let read = try db.prepare("SELECT seqno, envelope FROM changesets ORDER BY seqno DESC LIMIT 1")
+                #expect(try read.step())
+                let seqno = read.int64(0)
+                var envelope = read.blob(1)
+                read.reset()
+                envelope[envelope.count - 1] ^= 0x01
+                let write = try db.prepare("UPDATE changesets SET envelope=? WHERE seqno=?")
+                write.bind(blob: 1, envelope)
+                write.bind(2, seqno)
+                _ = try write.step()
+            }
+            let r = s.run(["verify", "--lang", "es"])
+            #expect(r.status == 3)
+            #expect(r.stdout.contains("firma  "), "\(r.stdout)")
+            #expect(r.stdout.contains("la firma no es válida"))
+            #expect(r.stdout.contains("Problemas encontrados: 1."))
+            #expect(r.stdout.contains("tejido init --join RED --store NUEVO"))
+            let json = try JSON.parse(s.run(["verify", "--json"]).stdout)
+            #expect(json["problems"]?.array?.first?["kind"] == .string("signature"), "JSON keeps the stable kind")
+        }
+    }
 }

@@ -30,13 +30,38 @@ struct Verify: ParsableCommand {
             } else {
                 console.out(console.t(
                     .verifyCounts, String(report.checked), String(report.applied), String(report.pending), String(report.quarantined)))
-                for p in report.problems { console.out("  \(p.kind)  \(p.id)  \(p.detail)") }
+                for p in report.problems { console.out("  \(Self.label(p.kind, console))  \(p.id)  \(Self.detail(p, console))") }
                 for line in ClockFlagRendering.lines(report.clockFlags, console: console) { console.out(line) }
                 for line in HeldRendering.lines(held, console: console) { console.out(line) }
                 for line in HeldRendering.pendingLines(waiting, console: console) { console.out(line) }
                 console.out(report.ok ? console.t(.verifyOK) : console.t(.verifyFailed, String(report.problems.count)))
             }
             if !report.ok { throw Console.verifyFailed }
+        }
+    }
+
+    /// A problem's kind in the user's language (JSON keeps the stable `kind`).
+    static func label(_ kind: String, _ console: Console) -> String {
+        let m: Msg? = switch kind {
+        case "format": .problemFormat
+        case "id": .problemID
+        case "signature": .problemSignature
+        case "chain": .problemChain
+        case "deps": .problemDeps
+        case "authority": .problemAuthority
+        case "fork": .problemFork
+        case "database": .problemDatabase
+        default: nil
+        }
+        return m.map { console.t($0) } ?? kind
+    }
+
+    /// The detail of the problems whose text is fixed, in the user's language; the others as found.
+    static func detail(_ p: VerifyReport.Problem, _ console: Console) -> String {
+        switch p.kind {
+        case "id": console.t(.detailBadID)
+        case "signature": console.t(.detailBadSignature)
+        default: Rendering.visible(p.detail)
         }
     }
 }
