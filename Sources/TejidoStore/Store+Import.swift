@@ -119,7 +119,7 @@ extension Store {
                 return
             }
             // Where this import stands commits with the batch: a cut import resumes exactly after it.
-            if let sourceKey {
+            if sourceKey != nil {
                 if final {
                     try clearResumeMarker()
                     markerCleared = true
