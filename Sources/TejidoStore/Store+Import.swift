@@ -49,7 +49,7 @@ extension Store {
             if let n = namespaces[name] { return n }
             let resolved: (root: [UInt8], ns: Int64)
             do { resolved = try resolveNamespace(name) } catch StoreError.unknownNamespace(let n) {
-                throw StoreError.badImportLine(line: line, detail: "unknown namespace \"\(n)\"")
+                throw StoreError.importUnknownNamespace(line: line, name: n)
             }
             let me = nodeKey.publicKey.bytes
             let role = try self.role(of: me, authorID: keyID(me), namespace: resolved.root, nsID: resolved.ns)
@@ -159,7 +159,7 @@ extension Store {
             // An error that is not about the input (a full disk, say) stands unless the input is bad too.
             var reported = error
             var mainIsBadLine = false
-            if case StoreError.badImportLine = error { mainIsBadLine = true }
+            if (error as? StoreError)?.importLine != nil { mainIsBadLine = true }
             if !validated, case let verdict = reader.finishChecking(), mainIsBadLine || verdict.failure != nil {
                 var found: [any Error] = [error]
                 if let failure = verdict.failure { found.append(failure) }
@@ -170,8 +170,7 @@ extension Store {
                     }
                 }
                 let badLines = found.compactMap { e -> (line: Int, error: any Error)? in
-                    if case StoreError.badImportLine(let line, _) = e { return (line, e) }
-                    return nil
+                    (e as? StoreError)?.importLine.map { ($0, e) }
                 }
                 if let earliest = badLines.min(by: { $0.line < $1.line }) { reported = earliest.error }
             }

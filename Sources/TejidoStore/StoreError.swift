@@ -23,6 +23,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case wrongNetwork
     case invalidChain(String)
     case badImportLine(line: Int, detail: String)
+    /// An import line names (as its replica) a namespace this store does not hold.
+    case importUnknownNamespace(line: Int, name: String)
     case nothingToResume(String)
     /// The input file changed while it was imported; lines up to `committedThrough` are in the
     /// store (0: nothing is).
@@ -62,6 +64,14 @@ public enum StoreError: Error, Equatable, Sendable {
     case cannotRevokeSelf(next: UInt64)
     /// This node's key was revoked in the namespace after seq `after`; `admins` may grant it again.
     case revoked(namespace: String, after: UInt64, admins: [String])
+
+    /// The input line an import error is about, if it is about one.
+    public var importLine: Int? {
+        switch self {
+        case .badImportLine(let line, _), .importUnknownNamespace(let line, _): line
+        default: nil
+        }
+    }
 
     /// Maps a SQLite failure to the error a user can act on.
     static func from(_ error: SQLiteError) -> StoreError {

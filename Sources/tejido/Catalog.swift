@@ -72,7 +72,7 @@ enum Msg: String, CaseIterable {
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
-    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection
+    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace
     case problemFormat, problemID, problemSignature, problemChain, problemDeps, problemAuthority, problemFork, problemDatabase
     case detailBadID, detailBadSignature
 
@@ -266,7 +266,7 @@ enum Msg: String, CaseIterable {
                                 "El par \"{0}\" no tiene URL (se agregó solo para fijar su llave); da una URL para sincronizar con él.")
 
         case .errNotAStore: ("{0} is not a Tejido store. Create one with `tejido init --network NAME` or pass --store DIR.",
-                             "{0} no es un almacén de Tejido. Crea uno con `tejido init --network NOMBRE` o usa --store DIR.")
+                             "{0} no es un almacén de Tejido. Crea uno con `tejido init --network NOMBRE` o usa --store CARPETA.")
         case .errForeignDatabase: ("{0} is not a Tejido database (another program's file, or damaged). Nothing was changed; use another directory for the store.",
                                    "{0} no es una base de datos de Tejido (es de otro programa, o está dañada). No se cambió nada; usa otra carpeta para el almacén.")
         case .errAlreadyAStore: ("{0} already holds a store; nothing was changed.", "{0} ya tiene un almacén; no se cambió nada.")
@@ -348,6 +348,11 @@ enum Msg: String, CaseIterable {
         case .problemDatabase: ("database", "base de datos")
         case .detailBadID: ("the stored id is not the SHA-256 of the body", "el id guardado no es el SHA-256 del cuerpo")
         case .detailBadSignature: ("the signature does not verify", "la firma no es válida")
+        case .errSyncFailedPlain: ("Sync with {0} failed: {1}.", "La sincronización con {0} falló: {1}.")
+        case .errSyncNotAStore: ("{0} holds no Tejido store. Check the path; to make a store of this network there: `tejido init --join {1} --store {0}`.",
+                                 "En {0} no hay un almacén de Tejido. Revisa la ruta; para crear ahí un almacén de esta red: `tejido init --join {1} --store {0}`.")
+        case .errImportUnknownNamespace: ("Import line {0}: this store has no namespace named \"{1}\". Create it with `tejido namespace create {1}`, or put every line into one namespace with --namespace NAME. Nothing was imported.",
+                                          "Línea {0} de la importación: este almacén no tiene un espacio llamado \"{1}\". Créalo con `tejido namespace create {1}`, o pon todas las líneas en un espacio con --namespace NOMBRE. No se importó nada.")
         case .errBadLang: ("--lang takes en or es, not \"{0}\".", "--lang acepta en o es, no \"{0}\".")
         case .errUsage: ("{0} See `{1} --help`.", "{0} Consulta `{1} --help`.")
         case .longArgument: ("{0}… ({1} characters)", "{0}… ({1} caracteres)")

@@ -185,6 +185,7 @@ struct Console {
         case .wrongNetwork: (.errWrongNetwork, [])
         case .invalidChain(let d): (.errInvalidChain, [d])
         case .badImportLine(let l, let d): (.errBadImportLine, [String(l), d])
+        case .importUnknownNamespace(let l, let n): (.errImportUnknownNamespace, [String(l), n])
         case .nothingToResume(let f): (.errNothingToResume, [f])
         case .inputChanged(0): (.errInputChangedNothing, [])
         case .inputChanged(let n): (.errInputChanged, [String(n)])

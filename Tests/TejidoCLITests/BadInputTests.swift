@@ -39,7 +39,7 @@ struct BadInputTests {
     }
 
     private func importRefused(
-        lines: String, stderrContains needles: [String], sourceLocation: SourceLocation = #_sourceLocation
+        lines: String, stderrContains needles: [String], code: String = "bad_import_line", sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         try withTemporaryDirectory { tmp in
             let s = try StoreFixture.populated(in: tmp)
@@ -52,7 +52,7 @@ struct BadInputTests {
             #expect(piped.status == 1, sourceLocation: sourceLocation)
             #expect(needles.allSatisfy(CLI.errorMessage(piped.stderr).contains), "stdin import: \(piped.stderr)", sourceLocation: sourceLocation)
             // With --json the error is one object with a stable code.
-            #expect((try? JSON.parse(piped.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))?["error"]?.string == "bad_import_line",
+            #expect((try? JSON.parse(piped.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))?["error"]?.string == code,
                     "stdin import: \(piped.stderr)", sourceLocation: sourceLocation)
             #expect(try s.snapshot() == before, sourceLocation: sourceLocation)
             let left = try FileManager.default.contentsOfDirectory(atPath: s.directory.path).filter { $0.hasPrefix(".import-") }
@@ -69,7 +69,8 @@ struct BadInputTests {
     @Test("a line naming an unknown namespace")
     func importUnknownNamespace() throws {
         let bad = #"{"replica":"nowhere","txn":1,"op":"set","collection":"events","id":"x","field":"t","value":"a"}"#
-        try importRefused(lines: validLines(13_000) + bad + "\n" + validLines(100), stderrContains: ["Import line 13001", "unknown namespace \"nowhere\""])
+        try importRefused(lines: validLines(13_000) + bad + "\n" + validLines(100), stderrContains: ["Import line 13001", "no namespace named \"nowhere\"", "`tejido namespace create nowhere`"],
+                          code: "import_unknown_namespace")
     }
 
     @Test("a line that gives a key twice, read fast or (with an escape) by the general parser", arguments: [

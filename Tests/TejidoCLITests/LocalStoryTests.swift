@@ -243,6 +243,25 @@ struct LocalStoryTests {
         }
     }
 
+    @Test("sync names what is wrong with a target: no store at a path, a store of another network")
+    func syncTargetsThatAreNotPeers() throws {
+        try withTemporaryDirectory { tmp in
+            let first = try StoreFixture.create(in: tmp, name: "first", namespaces: ["chiapas"])
+            let network = try #require(try CLI.json(["status"], store: first.directory)["network"]?.string)
+            let empty = tmp.appendingPathComponent("vacio")
+            try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+            let none = CLI.run(["sync", empty.path], store: first.directory)
+            #expect(none.status == 1)
+            #expect(none.stderr.contains("holds no Tejido store"), "\(none.stderr)")
+            #expect(none.stderr.contains("tejido init --join \(network) --store \(empty.path)"), "\(none.stderr)")
+            let other = try StoreFixture.create(in: tmp, name: "other", namespaces: ["oaxaca"])
+            let foreign = CLI.run(["sync", other.directory.path], store: first.directory)
+            #expect(foreign.status == 1)
+            #expect(foreign.stderr.contains("another network"), "\(foreign.stderr)")
+            #expect(!foreign.stderr.contains("(-)"), "no empty detail: \(foreign.stderr)")
+        }
+    }
+
     @Test("a target that stops sync (an unknown peer name) still leaves the earlier targets' results under --json")
     func syncStoppedByABadTargetReportsTheOthers() throws {
         try withTemporaryDirectory { tmp in

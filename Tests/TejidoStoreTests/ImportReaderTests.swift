@@ -64,13 +64,25 @@ import TejidoTestSupport
 
     /// The usual input in a file, and options (a commit per changeset) whose hook runs `change`
     /// on the file when the second reading reaches `line` (0: before it starts).
+    /// True on the first call only (the hook runs on the reader's thread alone).
+    final class Once: @unchecked Sendable {
+        private var done = false
+        func first() -> Bool {
+            defer { done = true }
+            return !done
+        }
+    }
+
     func changingInput(in store: Store, atLine line: Int, _ change: @escaping @Sendable (FileHandle) -> Void) throws -> (String, ImportOptions) {
         let file = store.directory.appendingPathComponent("big.jsonl")
         try Self.lines(Self.lineCount).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         var options = Self.options(1, interval: 1000)
         let path = file.path
+        // At `line`, or at the first line read again if the second reading starts after it (the
+        // applying thread may take more lines from memory than usual when the machine is busy).
+        let fired = Once()
         options.secondPassHook = { n in
-            guard n == line, let h = FileHandle(forWritingAtPath: path) else { return }
+            guard n >= line, fired.first(), let h = FileHandle(forWritingAtPath: path) else { return }
             change(h)
             try? h.close()
         }
@@ -155,9 +167,9 @@ import TejidoTestSupport
             let error = #expect(throws: StoreError.self) {
                 try store.importJSONLines(path: file.path, options: Self.options(100))
             }
-            guard case .badImportLine(let line, let detail)? = error else { Issue.record("not a bad line: \(String(describing: error))"); return }
-            #expect(line == Self.lineCount + 1, "\(line): \(detail)")
-            #expect(detail.contains("nadie"), "\(line): \(detail)")
+            guard case .importUnknownNamespace(let line, let name)? = error else { Issue.record("not the unknown namespace: \(String(describing: error))"); return }
+            #expect(line == Self.lineCount + 1, "\(line): \(name)")
+            #expect(name == "nadie")
             #expect(try store.stateDigest() == before)
         }
     }

@@ -50,6 +50,15 @@ struct Sync: ParsableCommand {
         }
     }
 
+    /// "Sync with TARGET failed: REASON (DETAIL)", without the parentheses when the detail adds nothing.
+    static func reportFailure(_ e: SyncError, target: String, console: Console) {
+        if e.shownDetail == "-" {
+            console.report(.errSyncFailedPlain, [target, console.t(e.code.reason)])
+        } else {
+            console.report(.errSyncFailed, [target, console.t(e.code.reason), e.shownDetail])
+        }
+    }
+
     /// The peak resident memory of this process in KiB, from /proc (nil where there is none).
     static func peakRSS() -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
@@ -76,7 +85,7 @@ struct Sync: ParsableCommand {
             let dir = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
             if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("store.db").path) {
                 if peerName == nil && !path.contains("/") { throw StoreError.unknownPeer(target) }
-                throw StoreError.notAStore(path: path)
+                throw console.fail(.errSyncNotAStore, path, store.networkIDText)
             }
             if dir.resolvingSymlinksInPath() == store.directory.standardizedFileURL.resolvingSymlinksInPath() {
                 throw console.fail(.errSyncSelf, target)
@@ -99,7 +108,7 @@ struct Sync: ParsableCommand {
             return (.object(base + [("ok", .bool(false)), ("error", .string(e.code.name)), ("message", .string(e.detail))]), false)
         } catch {
             let e = (error as? StreamError)?.syncError ?? (error as? SyncError) ?? SyncError(.connectionLost, "\(error)")
-            console.report(.errSyncFailed, [target, console.t(e.code.reason), e.shownDetail])
+            Self.reportFailure(e, target: target, console: console)
             return (.object(base + [("ok", .bool(false)), ("error", .string(e.code.name)), ("message", .string(e.detail))]), false)
         }
         defer { stream.close() }
@@ -157,7 +166,7 @@ struct Sync: ParsableCommand {
                 let shown = KeyText.parseKey(e.detail).map { KeyText.fingerprint($0.bytes) } ?? "?"
                 console.report(.errWrongPeerKey, [address.description, e.detail, shown])
             } else {
-                console.report(.errSyncFailed, [peerName ?? address.description, console.t(e.code.reason), e.shownDetail])
+                Self.reportFailure(e, target: peerName ?? address.description, console: console)
             }
             let s = session.stats
             return (.object(base + [
