@@ -105,6 +105,19 @@ struct Console {
         }
     }
 
+    /// What went wrong in a file operation, as the system says it ("No space left on device"):
+    /// Foundation's own text ends in a period and is English only in longer words.
+    static func reason(_ error: any Error) -> String {
+        let ns = error as NSError
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        var text = ns.localizedDescription
+        while text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+
     /// Runs `body`; a StoreError becomes its catalog message and exit 1 (2 for not found).
     func guarding(_ body: () throws -> Void) throws {
         do {

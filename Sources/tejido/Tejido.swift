@@ -7,6 +7,9 @@ struct Tejido: ParsableCommand {
     /// Refuses arguments that are not UTF-8 before parsing them: Swift would turn each bad byte
     /// into U+FFFD, and `put` would then store text the user never typed.
     static func main() {
+        // Past a file size limit (`ulimit -f`) a write then fails with EFBIG, which every writer
+        // here reports and cleans up after, instead of the process being killed mid-write.
+        signal(SIGXFSZ, SIG_IGN)
         let valid = (0..<Int(CommandLine.argc)).map { i -> Bool in
             guard let p = CommandLine.unsafeArgv[i] else { return true }
             return String(validating: UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p)),

@@ -77,6 +77,24 @@ extension BundleCLITests {
         }
     }
 
+    @Test("a receipt that cannot be written is not reported as written; the bundle stays applied")
+    func unwritableReceipt() throws {
+        try withTemporaryDirectory { tmp in
+            let a = try StoreFixture.populated(in: tmp)
+            let (b, _) = try a.joined(in: tmp, name: "b")
+            let bundle = tmp.appendingPathComponent("all.tjb").path
+            _ = try CLI.json(["bundle", "create", bundle], store: a.directory)
+            let receipt = tmp.appendingPathComponent("no-such-dir/r.tjr").path
+            let r = CLI.run(["bundle", "apply", bundle, "--receipt", receipt, "--json"], store: b)
+            #expect(r.status == 1)
+            let out = try JSON.parse(r.stdout)
+            #expect(out["ok"] == .bool(true) && (out["applied"]?.int ?? 0) > 0)
+            #expect(out["receipt"] == nil, "names a receipt that was not written: \(r.stdout)")
+            #expect(r.stderr.contains("\"error\":\"cannot_write\""), "\(r.stderr)")
+            #expect(!r.stderr.contains("could not be completed"), "the system's reason, not Foundation's sentence: \(r.stderr)")
+        }
+    }
+
     @Test("a bundle or receipt path that is a pipe or a directory is refused, a symbolic link is followed")
     func outputPaths() throws {
         try withTemporaryDirectory { tmp in

@@ -54,7 +54,7 @@ struct Bundle: ParsableCommand {
                 } catch let e as StreamError {
                     throw console.fail(.errCannotWrite, file, e.description)
                 } catch let e as CocoaError {
-                    throw console.fail(.errCannotWrite, file, e.localizedDescription)
+                    throw console.fail(.errCannotWrite, file, Console.reason(e))
                 }
                 progress.finish()
                 if console.json {
@@ -90,6 +90,21 @@ struct Bundle: ParsableCommand {
                     throw console.fail(.errBundle, file, e.description)
                 }
                 progress.finish()
+                // The receipt is written before anything is printed, so that the output never names
+                // a receipt that is not there.
+                var receiptFailure: [String]?
+                var receiptWritten = false
+                if let receipt, result.header != nil, result.damage == nil {
+                    do {
+                        try BundleWriter.writeReceipt(store: store, to: receipt, namespaces: result.header?.namespaces ?? [],
+                                                      recipient: result.header?.creator)
+                        receiptWritten = true
+                    } catch let e as StreamError {
+                        receiptFailure = [receipt, e.description]
+                    } catch {
+                        receiptFailure = [receipt, Console.reason(error)]
+                    }
+                }
                 if let r = result.receipt {
                     if console.json {
                         console.out(json: .object([
@@ -110,7 +125,7 @@ struct Bundle: ParsableCommand {
                         if let d = result.damage {
                             fields.append(("damage", .object([("offset", .int(Int64(d.offset))), ("detail", .string(d.detail))])))
                         }
-                        if let receipt, result.damage == nil { fields.append(("receipt", .string(receipt))) }
+                        if let receipt, receiptWritten { fields.append(("receipt", .string(receipt))) }
                         console.out(json: .object(fields))
                     } else {
                         console.out(console.t(.bundleApplied, file, String(result.read), String(o.applied), String(o.duplicates),
@@ -121,17 +136,11 @@ struct Bundle: ParsableCommand {
                     console.report(.bundleDamaged, [String(d.offset), d.detail])
                     throw Console.failure
                 }
-                if let receipt, result.header != nil {
-                    do {
-                        try BundleWriter.writeReceipt(store: store, to: receipt, namespaces: result.header?.namespaces ?? [],
-                                                      recipient: result.header?.creator)
-                    } catch let e as CocoaError {
-                        throw console.fail(.errCannotWrite, receipt, e.localizedDescription)
-                    } catch let e as StreamError {
-                        throw console.fail(.errCannotWrite, receipt, e.description)
-                    }
-                    if !console.json { console.out(console.t(.receiptWritten, receipt)) }
+                if let receiptFailure {
+                    console.report(.errCannotWrite, receiptFailure)
+                    throw Console.failure
                 }
+                if let receipt, receiptWritten, !console.json { console.out(console.t(.receiptWritten, receipt)) }
             }
         }
     }
