@@ -53,7 +53,7 @@ public enum StdioServer {
                 try store.recordPeer(key: key, url: nil, heads: session.peerHolds, exact: session.exactNamespaces, sent: session.stats.sent,
                                      received: session.stats.received, completed: session.isFinished)
             } catch {
-                if case .success = result { return Outcome(key: key, result: .failure(SyncError(.storeFailure, "\(error)")), failedInHandshake: false) }
+                if case .success = result { return Outcome(key: key, result: .failure(SyncError.store(error)), failedInHandshake: false) }
             }
         }
         var outcome = Outcome(key: key, result: result, failedInHandshake: false)

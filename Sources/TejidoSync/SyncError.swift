@@ -1,3 +1,5 @@
+import TejidoStore
+
 /// Why a sync session ended early. `code` is what goes on the wire in an error message.
 public struct SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Code: UInt64, Sendable {
@@ -47,12 +49,25 @@ public struct SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     public let detail: String
     /// True when the peer reported the error (it arrived in an error message).
     public let fromPeer: Bool
+    /// This store's own failure behind a `storeFailure`, for a message the user can act on (a full
+    /// disk, say). It stays here: the peer is told only `peerDetail`.
+    public let storeError: StoreError?
 
-    public init(_ code: Code, _ detail: String, fromPeer: Bool = false) {
+    public init(_ code: Code, _ detail: String, fromPeer: Bool = false, storeError: StoreError? = nil) {
         self.code = code
         self.detail = detail
         self.fromPeer = fromPeer
+        self.storeError = storeError
     }
+
+    /// A failure of this store (`storeFailure`), its detail made from the error.
+    public static func store(_ error: any Error) -> SyncError {
+        SyncError(.storeFailure, "\(error)", storeError: error as? StoreError)
+    }
+
+    /// The text sent to the peer in an error message. A failure of this store's own stays here:
+    /// its detail names local files and states that are nothing to the peer.
+    public var peerDetail: String { code == .storeFailure && !fromPeer ? "the peer's store failed; it logs why" : detail }
 
     public var description: String { (fromPeer ? "peer: " : "") + "\(code.name): \(detail)" }
 }

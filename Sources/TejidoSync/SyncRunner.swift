@@ -54,7 +54,7 @@ public enum SyncRunner {
         } catch {
             // Tell the peer why, unless the peer is the one who said it or the link is gone.
             if !error.fromPeer && error.code != .connectionLost && error.code != .timeout {
-                let frame = FrameWriter.frame(SyncMessage.error(code: error.code.rawValue, text: error.detail).encoded())
+                let frame = FrameWriter.frame(SyncMessage.error(code: error.code.rawValue, text: error.peerDetail).encoded())
                 try? stream.write(frame)
             }
             throw error

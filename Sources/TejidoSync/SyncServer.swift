@@ -127,7 +127,7 @@ public final class SyncServer: @unchecked Sendable {
         let key = tls.peerKey
         let store: Store
         do { store = try Store.open(at: config.store) } catch {
-            return Report(address: address, key: key, result: .failure(refuse(tls, SyncError(.storeFailure, "\(error)"))))
+            return Report(address: address, key: key, result: .failure(refuse(tls, SyncError.store(error))))
         }
         do {
             let allowed: Bool
@@ -141,7 +141,7 @@ public final class SyncServer: @unchecked Sendable {
                 return Report(address: address, key: key, result: .failure(refuse(tls, e)))
             }
         } catch {
-            return Report(address: address, key: key, result: .failure(refuse(tls, SyncError(.storeFailure, "\(error)"))))
+            return Report(address: address, key: key, result: .failure(refuse(tls, SyncError.store(error))))
         }
         var options = SyncSession.Options()
         options.receives = config.receives
@@ -164,7 +164,7 @@ public final class SyncServer: @unchecked Sendable {
     /// before closing: closing with unread data would reset the connection and could destroy the
     /// error message before the client reads it.
     private func refuse(_ tls: TLSStream, _ error: SyncError) -> SyncError {
-        try? tls.write(FrameWriter.frame(SyncMessage.error(code: error.code.rawValue, text: error.detail).encoded()))
+        try? tls.write(FrameWriter.frame(SyncMessage.error(code: error.code.rawValue, text: error.peerDetail).encoded()))
         tls.socket?.setTimeouts(1)
         let drainDeadline = tls.socket?.deadline(1)
         defer { drainDeadline?.cancel() }

@@ -301,10 +301,10 @@ public final class SyncSession {
             switch e {
             case .invalidChangeset(let detail): throw SyncError(.invalidChangeset, detail)
             case .wrongNetwork: throw SyncError(.invalidChangeset, "a changeset of another network")
-            default: throw SyncError(.storeFailure, "\(e)")
+            default: throw SyncError.store(e)
             }
         } catch {
-            throw SyncError(.storeFailure, "\(error)")
+            throw SyncError.store(error)
         }
         stats.received += envelopes.count
         stats.receivedBytes += envelopes.reduce(0) { $0 + $1.count }
@@ -323,6 +323,6 @@ public final class SyncSession {
     }
 
     private func storeCall<T>(_ body: () throws -> T) throws(SyncError) -> T {
-        do { return try body() } catch let e as SyncError { throw e } catch { throw SyncError(.storeFailure, "\(error)") }
+        do { return try body() } catch let e as SyncError { throw e } catch { throw SyncError.store(error) }
     }
 }

@@ -317,8 +317,8 @@ enum Msg: String, CaseIterable {
         case .errReadOnlyQuery: ("`tejido query` is read-only; this statement would change data: {0}",
                                  "`tejido query` es de solo lectura; esta sentencia cambiaría datos: {0}")
         case .errQueryFailed: ("Query failed: {0}", "La consulta falló: {0}")
-        case .errDiskFull: ("The disk is full; the last change was rolled back and the store is unchanged. Free some space and try again.",
-                            "El disco está lleno; el último cambio se deshizo y el almacén no cambió. Libera espacio e intenta de nuevo.")
+        case .errDiskFull: ("The disk is full; the change in progress was rolled back, and what was committed before it stays (an import goes on from there with --resume). Free some space and try again.",
+                            "El disco está lleno; el cambio en curso se deshizo y lo que ya estaba guardado se queda (una importación sigue desde ahí con --resume). Libera espacio e intenta de nuevo.")
         case .errDatabase: ("Database error: {0}", "Error de la base de datos: {0}")
         case .errInvalidNetworkID: ("\"{0}\" is not a network id (tjnet1...).", "\"{0}\" no es un id de red (tjnet1...).")
         case .errInvalidKey: ("\"{0}\" is not a public key: expected tjk1... text (check for a typo) or 64 hex digits.",

@@ -15,6 +15,31 @@ struct DiskFullTests {
             try check(on: mountPoint)
         }
     }
+
+    @Test("a sync into a store on a full disk names the full disk, in text and in JSON")
+    func syncIntoAFullDisk() throws {
+        try withTemporaryDirectory { tmp in
+            let source = try StoreFixture.populated(in: tmp)
+            let big = String(repeating: "texto ", count: 4000)
+            for i in 0..<200 { try CLI.ok(["put", "chiapas/events/e\(i)", "description=\(big)\(i)"], store: source.directory) }
+            let mountPoint = tmp.appendingPathComponent("small")
+            try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+            try #require(Tmpfs.shell(["mount", "-t", "tmpfs", "-o", "size=3M", "tmpfs", mountPoint.path]) == 0)
+            defer { Tmpfs.shell(["umount", mountPoint.path]) }
+            let (target, _) = try source.joined(in: mountPoint, name: "target")
+            let r = CLI.run(["sync", source.directory.path, "--pull-only", "--json"], store: target)
+            #expect(r.status == 1)
+            let result = try JSON.parse(r.stdout)["results"]?.array?.first
+            #expect(result?["error"] == .string("store_failure"))
+            #expect(result?["store_error"] == .string("disk_full"), "\(r.stdout)")
+            #expect(result?["message"]?.string?.contains("The disk is full") == true)
+            let text = CLI.run(["sync", source.directory.path, "--pull-only", "--lang", "es"], store: target)
+            #expect(text.status == 1)
+            #expect(text.stderr.contains("El disco está lleno"), "\(text.stderr)")
+            #expect(!text.stderr.contains("diskFull"))
+            #expect(try CLI.json(["verify"], store: target)["ok"] == .bool(true))
+        }
+    }
 }
 
 /// A small tmpfs to fill up, where this process may mount one.

@@ -102,13 +102,13 @@ struct Serve: ParsableCommand {
             if console.json {
                 console.err(JSONValue.object([
                     ("event", .string("session")), ("address", .string(r.address)), ("key", .string(r.key.map { KeyText.key(bytes: $0) } ?? "")),
-                    ("ok", .bool(false)), ("error", .string(e.code.name)), ("message", .string(e.detail)),
-                ]).serialized())
+                    ("ok", .bool(false)),
+                ] + e.jsonFields(console)).serialized())
             } else if e.code == .peerNotAllowed, let k = r.key {
                 // The client's own message (`reasonPeerNotAllowed`) speaks to the client; this is the server's side.
                 console.err(console.t(.serveSessionFailed, r.address, key, console.t(.serveClientRefused, KeyText.key(bytes: k), policy.rawValue)))
             } else {
-                console.err(console.t(.serveSessionFailed, r.address, key, console.t(e.code.reason) + " (" + Rendering.visible(e.detail) + ")"))
+                console.err(console.t(.serveSessionFailed, r.address, key, console.t(e.code.reason) + " (" + e.shownDetail(console) + ")"))
             }
         }
     }

@@ -52,10 +52,10 @@ struct Sync: ParsableCommand {
 
     /// "Sync with TARGET failed: REASON (DETAIL)", without the parentheses when the detail adds nothing.
     static func reportFailure(_ e: SyncError, target: String, console: Console) {
-        if e.shownDetail == "-" {
+        if e.shownDetail(console) == "-" {
             console.report(.errSyncFailedPlain, [target, console.t(e.code.reason)])
         } else {
-            console.report(.errSyncFailed, [target, console.t(e.code.reason), e.shownDetail])
+            console.report(.errSyncFailed, [target, console.t(e.code.reason), e.shownDetail(console)])
         }
     }
 
@@ -109,7 +109,7 @@ struct Sync: ParsableCommand {
         } catch {
             let e = (error as? StreamError)?.syncError ?? (error as? SyncError) ?? SyncError(.connectionLost, "\(error)")
             Self.reportFailure(e, target: target, console: console)
-            return (.object(base + [("ok", .bool(false)), ("error", .string(e.code.name)), ("message", .string(e.detail))]), false)
+            return (.object(base + [("ok", .bool(false))] + e.jsonFields(console)), false)
         }
         defer { stream.close() }
 
@@ -169,8 +169,7 @@ struct Sync: ParsableCommand {
                 Self.reportFailure(e, target: peerName ?? address.description, console: console)
             }
             let s = session.stats
-            return (.object(base + [
-                ("ok", .bool(false)), ("error", .string(e.code.name)), ("message", .string(e.detail)),
+            return (.object(base + [("ok", .bool(false))] + e.jsonFields(console) + [
                 ("sent", .int(Int64(s.sent))), ("received", .int(Int64(s.received))),
             ]), false)
         }
