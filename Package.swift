@@ -30,24 +30,25 @@ let package = Package(
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
 
         // MARK: Library layers (dependencies point down)
+        .target(name: "TejidoSystem", swiftSettings: swiftSettings),
         .target(name: "TejidoCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         .target(name: "TejidoCore", dependencies: ["TejidoCrypto"], swiftSettings: swiftSettings),
-        .target(name: "TejidoSQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
+        .target(name: "TejidoSQLite", dependencies: ["CSQLite", "TejidoSystem"], swiftSettings: swiftSettings),
         .target(
             name: "TejidoStore",
-            dependencies: ["TejidoCore", "TejidoCrypto", "TejidoSQLite", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TejidoCore", "TejidoCrypto", "TejidoSQLite", "TejidoSystem", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
 
         .target(
             name: "TejidoSync",
-            dependencies: ["TejidoStore", "TejidoCore", "TejidoCrypto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TejidoStore", "TejidoCore", "TejidoCrypto", "TejidoSystem", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
 
         // MARK: Programs
         .executableTarget(
             name: "tejido",
             dependencies: [
-                "TejidoSync", "TejidoStore", "TejidoCore", "TejidoCrypto", "TejidoSQLite",
+                "TejidoSync", "TejidoStore", "TejidoCore", "TejidoCrypto", "TejidoSQLite", "TejidoSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -61,6 +62,7 @@ let package = Package(
         .target(
             name: "TejidoTestSupport", dependencies: ["TejidoSync", "TejidoStore", "TejidoCore", "TejidoCrypto"],
             swiftSettings: swiftSettings),
+        .testTarget(name: "TejidoSystemTests", dependencies: ["TejidoSystem"], swiftSettings: swiftSettings),
         .testTarget(name: "TejidoCryptoTests", dependencies: ["TejidoCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "TejidoSQLiteTests", dependencies: ["TejidoSQLite", "TejidoTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TejidoCoreTests", dependencies: ["TejidoCore", "TejidoCrypto", "TejidoTestSupport"], swiftSettings: swiftSettings),

@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import TejidoSystem
 
 /// Copies a database's write-ahead log back into the database file on a thread and a connection
 /// of its own, so that the writing connection mostly only appends to the log and syncs it.
@@ -32,7 +33,7 @@ public final class WALCheckpointer: @unchecked Sendable {
     private var writerPass = false
     private var stopping = false
     /// The checkpoint thread while it runs (nil before it starts and once it has ended).
-    private var thread: Thread?
+    private var threadRunning = false
     private var passCount = 0
     private var inlinePassCount = 0
     private var failure: SQLiteError?
@@ -112,11 +113,10 @@ public final class WALCheckpointer: @unchecked Sendable {
     }
 
     private func startThread() {
-        guard thread == nil else { return }
-        let t = Thread { [self] in loop() }
-        t.name = "tejido.checkpoint"
-        thread = t
-        t.start()
+        guard !threadRunning else { return }
+        // A thread the system refuses is asked for again on a later request; until then the
+        // writer's own pass at the limit keeps the log bounded.
+        threadRunning = WorkerThread.start(name: "tejido.checkpoint") { [self] in loop() }
     }
 
     /// Ends the thread after the pass in progress, if any, and waits for it. Called before the
@@ -125,14 +125,14 @@ public final class WALCheckpointer: @unchecked Sendable {
         condition.lock()
         stopping = true
         condition.broadcast()
-        while thread != nil { condition.wait() }
+        while threadRunning { condition.wait() }
         condition.unlock()
     }
 
     /// Waits until no pass is asked for or in progress (tests).
     public func waitUntilIdle() {
         condition.lock()
-        while thread != nil && (requested || inPass) { condition.wait() }
+        while threadRunning && (requested || inPass) { condition.wait() }
         condition.unlock()
     }
 
@@ -170,13 +170,12 @@ public final class WALCheckpointer: @unchecked Sendable {
             passCount += 1
             passEnded(result)
         }
-        // Closed before `thread` is cleared: the writer's close must find this connection gone.
+        // Closed before `threadRunning` is cleared: the writer's close must find this connection gone.
         connection = nil
         requested = false
-        // Also lets go of the Thread, whose block holds this object, so both can be freed. A
-        // thread that could not open its connection is made again on a later request; until then
-        // the writer's own pass at the limit keeps the log bounded.
-        thread = nil
+        // A thread that could not open its connection is made again on a later request; until
+        // then the writer's own pass at the limit keeps the log bounded.
+        threadRunning = false
         condition.broadcast()
         condition.unlock()
     }

@@ -1,6 +1,7 @@
 import Foundation
 import TejidoCore
 import TejidoCrypto
+import TejidoSystem
 
 /// Parses a batch of envelopes and checks their signatures on worker threads, while the caller
 /// merges the ones already checked: the strict decode and the signature of changeset i+1..
@@ -21,6 +22,11 @@ final class EnvelopeCheck: @unchecked Sendable {
     private var results: [Result?]
     private var cancelled = false
     private var running: Int
+    /// Workers, and those the system would not start: their envelopes are checked by the caller.
+    private let workerCount: Int
+    private var unstarted: Set<Int> = []
+    /// The caller's verifier, for the envelopes of unstarted workers (made on first use).
+    private var callerVerifier: Ed25519Verifier?
 
     /// Starts `workers` threads, each taking every `workers`-th envelope in order.
     init(_ envelopes: [[UInt8]], workers: Int) {
@@ -28,8 +34,9 @@ final class EnvelopeCheck: @unchecked Sendable {
         results = Array(repeating: nil, count: envelopes.count)
         let n = max(1, min(workers, envelopes.count))
         running = n
+        workerCount = n
         for w in 0..<n {
-            Thread { [self] in
+            let started = WorkerThread.start(name: "tejido.check") { [self] in
                 let verifier = Ed25519Verifier()
                 var i = w
                 while i < envelopes.count {
@@ -37,13 +44,7 @@ final class EnvelopeCheck: @unchecked Sendable {
                     let stop = cancelled
                     condition.unlock()
                     if stop { break }
-                    let result: Result
-                    do throws(FormatError) {
-                        let env = try ChangesetEnvelope(bytes: envelopes[i])
-                        result = .parsed(env, signed: env.hasValidSignature(using: verifier))
-                    } catch {
-                        result = .malformed(error)
-                    }
+                    let result = Self.check(envelopes[i], verifier)
                     condition.lock()
                     results[i] = result
                     condition.broadcast()
@@ -54,14 +55,32 @@ final class EnvelopeCheck: @unchecked Sendable {
                 running -= 1
                 condition.broadcast()
                 condition.unlock()
-            }.start()
+            }
+            if !started {
+                running -= 1
+                unstarted.insert(w)
+            }
         }
     }
 
-    /// Envelope `i`, parsed and checked, waiting for its worker if needed.
+    private static func check(_ bytes: [UInt8], _ verifier: Ed25519Verifier) -> Result {
+        do throws(FormatError) {
+            let env = try ChangesetEnvelope(bytes: bytes)
+            return .parsed(env, signed: env.hasValidSignature(using: verifier))
+        } catch {
+            return .malformed(error)
+        }
+    }
+
+    /// Envelope `i`, parsed and checked, waiting for its worker if needed (or checked here, if
+    /// its worker could not be started).
     func result(_ i: Int) -> Result {
         condition.lock()
         defer { condition.unlock() }
+        if results[i] == nil, unstarted.contains(i % workerCount) {
+            if callerVerifier == nil { callerVerifier = Ed25519Verifier() }
+            results[i] = Self.check(envelopes[i], callerVerifier!)
+        }
         while results[i] == nil { condition.wait() }
         return results[i]!
     }

@@ -2,6 +2,7 @@ import Foundation
 import TejidoCore
 import TejidoCrypto
 import TejidoSQLite
+import TejidoSystem
 
 extension Store {
     /// Imports the JSON Lines workload format: each (replica, txn) run of lines becomes one changeset
@@ -33,16 +34,16 @@ extension Store {
         let reader = ImportReader(
             fd: fd, seekable: path.map(Self.isRegularFile) ?? false,
             spoolPath: directory.appendingPathComponent(".import-\(getpid()).tmp").path, options: options)
-        let readerThread = Thread { reader.run() }
-        readerThread.start()
         let preparer = ImportPreparer(reader: reader)
-        let preparerThread = Thread { preparer.run() }
-        preparerThread.start()
+        // Either thread may be refused by the system; the reader is waited for only if it runs.
+        let readerStarted = WorkerThread.start(name: "tejido.read") { reader.run() }
+        let preparerStarted = readerStarted && WorkerThread.start(name: "tejido.prepare") { preparer.run() }
         defer {
             preparer.stop()
-            reader.cancel()
+            if readerStarted { reader.cancel() }
             if ownsFD { close(fd) }
         }
+        guard preparerStarted else { throw StoreError.cannotStartThread }
 
         var namespaces: [String: (root: [UInt8], ns: Int64)] = [:]
         func namespace(named name: String, line: Int) throws -> (root: [UInt8], ns: Int64) {

@@ -51,6 +51,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case readOnlyStore(path: String)
     /// The database file cannot be opened at all.
     case cannotOpenStore(path: String, detail: String)
+    /// The system would not start a thread (memory or thread limits): nothing was done.
+    case cannotStartThread
     /// A query names a table that is not a collection's view; `known` lists those there are.
     case unknownCollection(String, known: [String])
     /// The store's directory cannot be made (a file is in the way, no permission, ...).

@@ -1,5 +1,6 @@
 import Foundation
 import TejidoCrypto
+import TejidoSystem
 
 /// Checks chunks of `verify`'s rows (format, id, row columns, network, strict signature) on
 /// `workers` threads of its own and on the calling thread, which takes a queued chunk itself
@@ -23,8 +24,12 @@ final class VerifyPool: @unchecked Sendable {
     init(network: [UInt8], workers: Int) {
         self.network = network
         running = workers
-        for _ in 0..<workers {
-            Thread { [self] in work() }.start()
+        // A worker the system will not start leaves its share to the calling thread, which
+        // checks queued chunks itself whenever a result it needs is not ready.
+        for _ in 0..<workers where !WorkerThread.start(name: "tejido.verify", { [self] in work() }) {
+            condition.lock()
+            running -= 1
+            condition.unlock()
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TejidoSystem
 
 /// A child process with pipes to its stdin and stdout: `tejido serve --stdio` run locally or
 /// through ssh, which a `TLSStream` then runs over. The child's stderr goes to ours, so its
@@ -9,6 +10,9 @@ public final class ChildProcess {
     private let fromChild: Pipe
 
     public init(executable: String, arguments: [String]) throws {
+        // Two pipes, the child's launch and Foundation's own watcher need about ten descriptors,
+        // and Foundation ends the process when one is refused: checked first.
+        guard FileDescriptors.available(12) else { throw StreamError.io("cannot start \(executable)", errno: EMFILE) }
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -17,7 +21,10 @@ public final class ChildProcess {
         process.standardInput = toChild
         process.standardOutput = fromChild
         do { try process.run() } catch {
-            throw StreamError.io("cannot start \(executable)", errno: ENOENT)
+            let ns = error as NSError
+            let code = ns.domain == NSPOSIXErrorDomain ? Int32(ns.code)
+                : (ns.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil } ?? ENOENT
+            throw StreamError.io("cannot start \(executable)", errno: code)
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import TejidoCrypto
 import TejidoStore
+import TejidoSystem
 
 /// Serves sync sessions over TLS 1.3: one thread per client, each with its own connection to the
 /// store. A client that misbehaves ends only its own session.
@@ -61,27 +62,49 @@ public final class SyncServer: @unchecked Sendable {
         return stopping
     }
 
+    /// Descriptors a session may need beyond its socket.
+    public static let descriptorsPerSession = 6
+
     /// Accepts clients until `stop`, then waits for the sessions under way (at most `drain` seconds).
     public func run(drain: Double = 30, onReport: @escaping @Sendable (Report) -> Void) throws {
+        // libdispatch makes its event descriptor at the first timer, and ends the process if it
+        // cannot: made here, while descriptors are free, rather than in a session's handshake.
+        DispatchQueue.global().asyncAfter(deadline: .now()) {}
         while !isStopping {
             lock.lock()
             while active >= config.maxSessions && !stopping { _ = lock.wait(until: Date().addingTimeInterval(0.2)) }
             lock.unlock()
             guard let socket = try listener.accept(timeout: 0.2) else { continue }
+            // A session needs a few descriptors more (a read snapshot of the store, the timer of
+            // its handshake); without them it is refused, and the server goes on.
+            guard FileDescriptors.available(Self.descriptorsPerSession) else {
+                let address = socket.peerDescription
+                socket.close()
+                onReport(Report(address: address, key: nil, result: .failure(SyncError(.other, "too many open files to serve a session (ulimit -n)"))))
+                continue
+            }
             lock.lock()
             active += 1
             sessions[ObjectIdentifier(socket)] = socket
             lock.unlock()
-            let thread = Thread { [self] in
-                let report = serve(socket)
-                onReport(report)
+            let ended: @Sendable () -> Void = { [self] in
                 lock.lock()
                 active -= 1
                 sessions[ObjectIdentifier(socket)] = nil
                 lock.broadcast()
                 lock.unlock()
             }
-            thread.start()
+            let started = WorkerThread.start(name: "tejido.session") { [self] in
+                onReport(serve(socket))
+                ended()
+            }
+            if !started {
+                // No thread for this client (memory or thread limits): it is dropped, the server goes on.
+                let address = socket.peerDescription
+                socket.close()
+                onReport(Report(address: address, key: nil, result: .failure(SyncError(.other, "no thread could be started for this session"))))
+                ended()
+            }
         }
         // No new clients during the drain: refused at once, rather than queued by the kernel
         // until their own timeout.

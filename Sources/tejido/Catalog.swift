@@ -72,7 +72,7 @@ enum Msg: String, CaseIterable {
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
-    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace
+    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread
     case problemFormat, problemID, problemSignature, problemChain, problemDeps, problemAuthority, problemFork, problemDatabase
     case detailBadID, detailBadSignature
 
@@ -353,6 +353,8 @@ enum Msg: String, CaseIterable {
                                  "En {0} no hay un almacén de Tejido. Revisa la ruta; para crear ahí un almacén de esta red: `tejido init --join {1} --store {0}`.")
         case .errImportUnknownNamespace: ("Import line {0}: this store has no namespace named \"{1}\". Create it with `tejido namespace create {1}`, or put every line into one namespace with --namespace NAME. Nothing was imported.",
                                           "Línea {0} de la importación: este almacén no tiene un espacio llamado \"{1}\". Créalo con `tejido namespace create {1}`, o pon todas las líneas en un espacio con --namespace NOMBRE. No se importó nada.")
+        case .errCannotStartThread: ("The system would not start another thread (memory or process limits, see `ulimit -a`); nothing was done. Close other programs or raise the limits, and try again.",
+                                     "El sistema no quiso iniciar otro hilo (límites de memoria o de procesos, ver `ulimit -a`); no se hizo nada. Cierra otros programas o sube los límites e intenta de nuevo.")
         case .errBadLang: ("--lang takes en or es, not \"{0}\".", "--lang acepta en o es, no \"{0}\".")
         case .errUsage: ("{0} See `{1} --help`.", "{0} Consulta `{1} --help`.")
         case .longArgument: ("{0}… ({1} characters)", "{0}… ({1} caracteres)")

@@ -183,6 +183,7 @@ struct Console {
         case .invalidName(let n): (.errInvalidName, [n])
         case .nameLooksLikeKey(let n): (.errNameLooksLikeKey, [n])
         case .cannotCreateStore(let p, let r): (.errCannotCreateStore, [p, r])
+        case .cannotStartThread: (.errCannotStartThread, [])
         case .unknownCollection(let c, let known): (.errUnknownCollection, [c, known.isEmpty ? "-" : known.joined(separator: ", ")])
         case .badNetworkName(let n): (.errBadNetworkName, [n])
         case .importRunning: (.errImportRunning, [])

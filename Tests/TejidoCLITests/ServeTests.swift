@@ -121,4 +121,36 @@ import Testing
             #expect(!log.contains("este nodo"), "the client's wording on the server: \(log)")
         }
     }
+
+    /// Runs tejido under `ulimit -n limit` through the shell; waits at most `seconds`.
+    static func runLimited(_ args: [String], descriptors limit: Int, seconds: Double = 30) throws -> (status: Int32, signaled: Bool, stderr: String) {
+        let err = FileManager.default.temporaryDirectory.appendingPathComponent("limited-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: err) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "ulimit -n \(limit); exec \"$0\" \"$@\"", try CLI.executable.get().path] + args
+        p.environment = CLI.baseEnvironment().merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = try FileHandle(forWritingTo: err)
+        try p.run()
+        let deadline = Date().addingTimeInterval(seconds)
+        while p.isRunning && Date() < deadline { usleep(20_000) }
+        if p.isRunning { p.terminate() }
+        p.waitUntilExit()
+        return (p.terminationStatus, p.terminationReason == .uncaughtSignal, (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    }
+
+    @Test func tooFewFileDescriptorsIsAMessageNotACrash() throws {
+        try withTemporaryDirectory { dir in
+            let server = try StoreFixture.create(in: dir, name: "server", namespaces: ["chiapas"])
+            let serve = try Self.runLimited(["serve", "--listen", "127.0.0.1:0", "--store", server.directory.path], descriptors: 10)
+            #expect(!serve.signaled && serve.status == 1, "serve: \(serve)")
+            #expect(serve.stderr.contains("Too many open files"), "\(serve.stderr)")
+            let (client, _) = try server.joined(in: dir, name: "client")
+            let sync = try Self.runLimited(["sync", server.directory.path, "--store", client.path], descriptors: 12)
+            #expect(!sync.signaled && sync.status == 1, "sync: \(sync)")
+            #expect(sync.stderr.contains("Too many open files"), "\(sync.stderr)")
+        }
+    }
 }

@@ -5,6 +5,7 @@ import TejidoCore
 import TejidoCrypto
 import TejidoStore
 import TejidoSync
+import TejidoSystem
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: Msg.helpServe.localized)
@@ -56,6 +57,10 @@ struct Serve: ParsableCommand {
             do { listener = try TCPListener(host: host, port: port) } catch {
                 throw console.fail(.errServe, "\(error)")
             }
+            // Room for a few sessions, checked before anything could trap for want of descriptors.
+            guard FileDescriptors.available(2 * SyncServer.descriptorsPerSession) else {
+                throw console.fail(.errServe, String(cString: strerror(EMFILE)) + " (ulimit -n)")
+            }
             var config = SyncServer.Config(store: options.storeURL)
             config.policy = policy
             config.timeout = timeout
@@ -72,11 +77,10 @@ struct Serve: ParsableCommand {
             } else {
                 console.out(console.t(.serveListening, listener.address, keyText, fingerprint, policy.rawValue))
             }
-            let signals = Self.onStopSignal { server.stop() }
+            Self.onStopSignal { server.stop() }
             let json = console.json
             let lang = console.lang
             try server.run { report in Self.log(report, policy: policy, console: Console(lang: lang, json: json)) }
-            _ = signals
             if console.json {
                 console.out(json: .object([("event", .string("stopped"))]))
             } else {
@@ -115,7 +119,7 @@ struct Serve: ParsableCommand {
 
     /// Calls `stop` on the first SIGINT or SIGTERM; a second one ends the process at once. The
     /// handler only counts (an atomic add is safe in a signal handler); a watcher thread acts.
-    static func onStopSignal(_ stop: @escaping @Sendable () -> Void) -> Thread {
+    static func onStopSignal(_ stop: @escaping @Sendable () -> Void) {
         // A parent may have started this process with these signals blocked; they must arrive.
         var set = sigset_t()
         sigemptyset(&set)
@@ -127,12 +131,15 @@ struct Serve: ParsableCommand {
                 if stopSignals.add(1, ordering: .relaxed).newValue > 1 { _exit(130) }
             }
         }
-        let watcher = Thread {
+        let watching = WorkerThread.start(name: "tejido.signals") {
             while stopSignals.load(ordering: .relaxed) == 0 { usleep(50_000) }
             stop()
         }
-        watcher.start()
-        return watcher
+        // No thread to act on them: the signals end the process as they would have.
+        if !watching {
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+        }
     }
 }
 
