@@ -100,6 +100,7 @@ final class ImportReader: @unchecked Sendable {
                     let n = write(spool, bytes.baseAddress! + done, bytes.count - done)
                     if n < 0 {
                         if errno == EINTR { continue }
+                        if errno == ENOSPC || errno == EDQUOT { throw StoreError.diskFull }
                         throw StoreError.database("cannot write \(spoolPath): \(String(cString: strerror(errno)))")
                     }
                     done += n

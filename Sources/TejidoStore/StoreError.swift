@@ -1,3 +1,4 @@
+import Foundation
 import TejidoCore
 import TejidoSQLite
 
@@ -51,6 +52,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case readOnlyStore(path: String)
     /// The database file cannot be opened at all.
     case cannotOpenStore(path: String, detail: String)
+    /// The store is on a filesystem mounted read-only (SQLite must write its log even to read).
+    case readOnlyFilesystem(path: String)
     /// The system would not start a thread (memory or thread limits): nothing was done.
     case cannotStartThread
     /// A query names a table that is not a collection's view; `known` lists those there are.
@@ -79,9 +82,16 @@ public enum StoreError: Error, Equatable, Sendable {
     static func from(_ error: SQLiteError) -> StoreError {
         if error.isDiskFull { return .diskFull }
         if error.isCorrupt { return .corruptStore(path: error.path ?? "store.db", detail: error.message) }
+        if error.isCannotOpen || error.isReadOnlyFile, let path = error.path, onReadOnlyFilesystem(path) { return .readOnlyFilesystem(path: path) }
         if error.isReadOnlyFile { return .readOnlyStore(path: error.path ?? "store.db") }
         if error.isCannotOpen { return .cannotOpenStore(path: error.path ?? "store.db", detail: error.message) }
         return .database(error.description)
+    }
+
+    /// Whether `path` is on a filesystem mounted read-only (statvfs's ST_RDONLY flag).
+    static func onReadOnlyFilesystem(_ path: String) -> Bool {
+        var st = statvfs()
+        return statvfs(path, &st) == 0 && (st.f_flag & UInt(ST_RDONLY)) != 0
     }
 }
 

@@ -19,6 +19,10 @@ public enum BundleApplier {
     public enum Failure: Error, Sendable {
         case notABundle(String)
         case wrongNetwork
+        /// Made by a store holding this store's node key: this store, or a copy of it. A copy's
+        /// changesets would fork this node's own feed, so none is applied (as `sync` refuses a
+        /// peer with this node's key).
+        case sameNode
     }
 
     public static func apply(path: String, to store: Store, progress: (SyncStats) -> Void = { _ in }) throws -> Result {
@@ -66,6 +70,7 @@ public enum BundleApplier {
                     break
                 }
                 guard h.network == store.networkID else { throw Failure.wrongNetwork }
+                guard h.creator != store.nodeKey.publicKey.bytes else { throw Failure.sameNode }
                 result.header = h
                 continue
             case .receipt(let r):

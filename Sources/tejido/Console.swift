@@ -184,6 +184,7 @@ struct Console {
         case .nameLooksLikeKey(let n): (.errNameLooksLikeKey, [n])
         case .cannotCreateStore(let p, let r): (.errCannotCreateStore, [p, r])
         case .cannotStartThread: (.errCannotStartThread, [])
+        case .readOnlyFilesystem(let p): (.errReadOnlyFilesystem, [p])
         case .unknownCollection(let c, let known): (.errUnknownCollection, [c, known.isEmpty ? "-" : known.joined(separator: ", ")])
         case .badNetworkName(let n): (.errBadNetworkName, [n])
         case .importRunning: (.errImportRunning, [])

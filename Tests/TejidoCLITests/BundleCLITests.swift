@@ -77,6 +77,25 @@ extension BundleCLITests {
         }
     }
 
+    @Test("a bundle made by a store with this store's node key (itself, or a copy) is refused whole")
+    func bundleOfTheSameNode() throws {
+        try withTemporaryDirectory { tmp in
+            let a = try StoreFixture.populated(in: tmp)
+            let copy = tmp.appendingPathComponent("copia")
+            try FileManager.default.copyItem(at: a.directory, to: copy)
+            try CLI.ok(["put", "chiapas/events/desde-copia", "title=copia"], store: copy)
+            let bundle = tmp.appendingPathComponent("copia.tjb").path
+            _ = try CLI.json(["bundle", "create", bundle], store: copy)
+            let before = try a.snapshot()
+            let r = CLI.run(["bundle", "apply", bundle, "--json"], store: a.directory)
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("\"error\":\"bundle_same_node\""), "\(r.stderr)")
+            #expect(try a.snapshot() == before, "nothing applied")
+            // The store's own feed is not forked: it can still write.
+            try CLI.ok(["put", "chiapas/events/propio", "title=sigue"], store: a.directory)
+        }
+    }
+
     @Test("a receipt that cannot be written is not reported as written; the bundle stays applied")
     func unwritableReceipt() throws {
         try withTemporaryDirectory { tmp in

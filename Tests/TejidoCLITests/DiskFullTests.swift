@@ -16,6 +16,23 @@ struct DiskFullTests {
         }
     }
 
+    @Test("a store on a filesystem mounted read-only: every command says so, and the store is untouched")
+    func readOnlyMount() throws {
+        try withTemporaryDirectory { tmp in
+            let mountPoint = tmp.appendingPathComponent("ro")
+            try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+            try #require(Tmpfs.shell(["mount", "-t", "tmpfs", "-o", "size=8M", "tmpfs", mountPoint.path]) == 0)
+            defer { Tmpfs.shell(["umount", mountPoint.path]) }
+            let s = try StoreFixture.populated(in: mountPoint)
+            try #require(Tmpfs.shell(["mount", "-o", "remount,ro", mountPoint.path]) == 0)
+            for args in [["status"], ["get", "chiapas/events/ev1"], ["verify"], ["put", "chiapas/events/ev1", "title=x"]] {
+                let r = s.run(args + ["--json"])
+                #expect(r.status == 1, "\(args): \(r.status)")
+                #expect(r.stderr.contains("\"error\":\"read_only_filesystem\""), "\(args): \(r.stderr)")
+            }
+        }
+    }
+
     @Test("a sync into a store on a full disk names the full disk, in text and in JSON")
     func syncIntoAFullDisk() throws {
         try withTemporaryDirectory { tmp in

@@ -86,6 +86,8 @@ struct Bundle: ParsableCommand {
                     throw console.fail(.errBundle, file, detail)
                 } catch BundleApplier.Failure.wrongNetwork {
                     throw console.fail(.errBundleWrongNetwork, file)
+                } catch BundleApplier.Failure.sameNode {
+                    throw console.fail(.errBundleSameNode, file)
                 } catch let e as StreamError {
                     throw console.fail(.errBundle, file, e.description)
                 }
