@@ -17,19 +17,26 @@ extension Store {
         // A name that reads as a key or an id would be taken for one: `resolveNamespace` tries ids first.
         guard !KeyText.looksLikeKeyText(name) else { throw StoreError.nameLooksLikeKey(name) }
         let root = try Ed25519PrivateKey()
-        try write {
+        let keyFile = layout.rootKey(Hex.encode(root.publicKey.bytes))
+        var wroteKey = false
+        do { try write {
             // Under the write lock: two processes creating the same name at once must not both succeed.
             if try namespaceRows().contains(where: { $0.name == name }) { throw StoreError.namespaceExists(name) }
             // The root's secret is on disk before the namespace exists anywhere.
             try FileManager.default.createDirectory(
                 at: layout.rootKeys, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try StoreLayout.writeSecret(root.seed, to: layout.rootKey(Hex.encode(root.publicKey.bytes)))
+            try StoreLayout.writeSecret(root.seed, to: keyFile)
+            wroteKey = true
             _ = try commitLocal(
                 namespace: root.publicKey.bytes,
                 ops: [.name(name)] + (isPrivate ? [.visibility(isPrivate: true)] : [])
                     + ([nodeKey.publicKey.bytes] + admins.map(\.bytes).filter { $0 != nodeKey.publicKey.bytes })
                     .map { .grant(key: $0, role: .admin) },
                 message: nil, signer: root)
+        } } catch {
+            // The transaction was rolled back: no namespace has this root, and its key goes too.
+            if wroteKey { try? FileManager.default.removeItem(at: keyFile) }
+            throw error
         }
         return try namespaceInfo(root.publicKey.bytes)
     }

@@ -106,6 +106,7 @@ public final class Store {
         } catch {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: layout.database.path + suffix) }
             try? FileManager.default.removeItem(at: layout.nodeKey)
+            try? FileManager.default.removeItem(at: layout.config)
             throw error
         }
     }
@@ -149,7 +150,7 @@ public final class Store {
             var config = ["network": Bech32.encode(prefix: KeyText.networkPrefix, bytes: networkID), "format": "1"]
             if let networkName { config["network_name"] = networkName }
             let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
-            try data.write(to: layout.config)
+            do { try data.write(to: layout.config) } catch { throw StoreError.fileWrite(path: layout.config.path, error) }
         } else {
             guard case .blob(let net)? = try db.scalar("SELECT value FROM meta WHERE key='network'"), net.count == 32 else {
                 throw StoreError.corruptStore(path: layout.database.path, detail: "no network id")

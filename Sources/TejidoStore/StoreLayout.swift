@@ -20,11 +20,20 @@ struct StoreLayout {
         guard fm.createFile(atPath: tmp.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw StoreError.keyFile(path: url.path, detail: "cannot create")
         }
-        let handle = try FileHandle(forWritingTo: tmp)
-        try handle.write(contentsOf: text)
-        try handle.synchronize()
-        try handle.close()
-        if rename(tmp.path, url.path) != 0 { throw StoreError.keyFile(path: url.path, detail: "cannot rename") }
+        do {
+            let handle = try FileHandle(forWritingTo: tmp)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: text)
+            try handle.synchronize()
+        } catch {
+            // No half-written key is left behind (a full disk, say).
+            try? fm.removeItem(at: tmp)
+            throw StoreError.fileWrite(path: url.path, error)
+        }
+        if rename(tmp.path, url.path) != 0 {
+            try? fm.removeItem(at: tmp)
+            throw StoreError.keyFile(path: url.path, detail: "cannot rename")
+        }
         // The rename is durable only once the directory entry is on disk.
         let dir = open(url.deletingLastPathComponent().path, O_RDONLY)
         if dir >= 0 {
