@@ -3,6 +3,12 @@ import TejidoCore
 import TejidoCrypto
 
 extension Store {
+    /// Whether this store holds the root secret of a namespace (checked before asking for a passphrase).
+    public func holdsRootKey(namespace text: String) throws -> Bool {
+        let (root, _) = try resolveNamespace(text)
+        return FileManager.default.fileExists(atPath: layout.rootKey(Hex.encode(root)).path)
+    }
+
     /// Writes a namespace's root secret, sealed under a passphrase, to `path` (JSON, safe to print
     /// or copy by hand). With `forget`, the store then deletes its own copy: the namespace goes on
     /// (this node is admin there) and the file is the only way back to the root.

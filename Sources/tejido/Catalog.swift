@@ -106,8 +106,8 @@ enum Msg: String, CaseIterable {
         case .clockFlagLine: ("  clock ahead: changeset {0} by {1} (fingerprint {2}) in {3} was stamped {4} ahead of this store's clock when it arrived; applied, but check that device's clock.",
                               "  reloj adelantado: el cambio {0} de {1} (huella {2}) en {3} llegó fechado {4} por delante del reloj de este almacén; se aplicó, pero revisa el reloj de ese equipo.")
         case .clockFlagsHeader: ("Changesets from a clock more than a day ahead ({0}):", "Cambios de un reloj adelantado más de un día ({0}):")
-        case .errNoRootKey: ("This store does not hold the root secret of \"{0}\" (it was forgotten, or the namespace was made elsewhere).",
-                             "Este almacén no tiene el secreto raíz de \"{0}\" (se olvidó, o el espacio se creó en otro lado).")
+        case .errNoRootKey: ("This store does not hold the root secret of \"{0}\" (it was forgotten, or the namespace was made elsewhere). If you have its exported file: `tejido namespace import-root FILE`.",
+                             "Este almacén no tiene el secreto raíz de \"{0}\" (se olvidó, o el espacio se creó en otro lado). Si tienes su archivo exportado: `tejido namespace import-root ARCHIVO`.")
         case .errWrongPassphrase: ("{0}: wrong passphrase, or the file was changed. Nothing was imported.",
                                    "{0}: frase de paso equivocada, o el archivo fue modificado. No se importó nada.")
         case .errNoPassphrase: ("A passphrase is needed: type it on the terminal, or give --passphrase-file FILE or TEJIDO_PASSPHRASE.",
@@ -270,8 +270,8 @@ enum Msg: String, CaseIterable {
         case .errForeignDatabase: ("{0} is not a Tejido database (another program's file, or damaged). Nothing was changed; use another directory for the store.",
                                    "{0} no es una base de datos de Tejido (es de otro programa, o está dañada). No se cambió nada; usa otra carpeta para el almacén.")
         case .errAlreadyAStore: ("{0} already holds a store; nothing was changed.", "{0} ya tiene un almacén; no se cambió nada.")
-        case .errCorruptStore: ("The store file {0} is damaged or not a Tejido database ({1}). Nothing was changed.",
-                                "El archivo {0} está dañado o no es una base de Tejido ({1}). No se cambió nada.")
+        case .errCorruptStore: ("The store file {0} is damaged or not a Tejido database ({1}). Nothing was changed. Keep a copy of the folder as it is; restore a backup, or build a new store from a peer (`tejido init --join NETWORK --store NEW`, then `tejido sync PEER --store NEW`).",
+                                "El archivo {0} está dañado o no es una base de Tejido ({1}). No se cambió nada. Guarda una copia de la carpeta tal como está; restaura un respaldo, o arma un almacén nuevo desde un par (`tejido init --join RED --store NUEVO` y luego `tejido sync PAR --store NUEVO`).")
         case .errNewerSchema: ("This store was written by a newer Tejido (schema {0}; this one knows up to {1}). Upgrade tejido.",
                                "Este almacén lo escribió un Tejido más nuevo (esquema {0}; este conoce hasta {1}). Actualiza tejido.")
         case .errKeyFile: ("Key file {0}: {1}", "Archivo de llave {0}: {1}")
@@ -378,8 +378,8 @@ enum Msg: String, CaseIterable {
                                "Un par tcp necesita su llave fijada: agrega --key LLAVE (pide a quien lo administra `tejido key show`).")
         case .errPeerKeyNotPinned: ("{0} presented the key {1} (fingerprint {2}), and no key is pinned for it. Check the fingerprint with the peer's owner, then sync again with --key {1} (or tejido peer add NAME {0} --key {1}). Nothing was sent.",
                                     "{0} presentó la llave {1} (huella {2}) y no hay llave fijada para él. Confirma la huella con quien lo administra y vuelve a sincronizar con --key {1} (o tejido peer add NOMBRE {0} --key {1}). No se envió nada.")
-        case .errWrongPeerKey: ("{0} presented the key {1} (fingerprint {2}), not the one pinned for it. Nothing was sent. If its owner changed the key on purpose, pin the new one.",
-                                "{0} presentó la llave {1} (huella {2}), no la que está fijada. No se envió nada. Si quien lo administra cambió la llave a propósito, fija la nueva.")
+        case .errWrongPeerKey: ("{0} presented the key {1} (fingerprint {2}), not the one pinned for it. Nothing was sent. If its owner changed the key on purpose (check the fingerprint with them), pin the new one: `tejido peer remove NAME`, then `tejido peer add NAME URL --key NEWKEY`.",
+                                "{0} presentó la llave {1} (huella {2}), no la que está fijada. No se envió nada. Si quien lo administra cambió la llave a propósito (confirma la huella con esa persona), fija la nueva: `tejido peer remove NOMBRE` y luego `tejido peer add NOMBRE URL --key LLAVENUEVA`.")
         case .errSyncSelf: ("{0} is this store itself (or a copy holding its node key); there is nothing to sync.",
                             "{0} es este mismo almacén (o una copia con su llave de nodo); no hay nada que sincronizar.")
         case .errServe: ("Cannot serve: {0}", "No se pudo iniciar el servidor: {0}")

@@ -74,6 +74,12 @@ extension BundleCLITests {
                 #expect(export.status == 1)
                 #expect(export.stderr.contains("Cannot read \(file): "), "\(export.stderr)")
             }
+            // A store without the root secret says so before any passphrase is asked for.
+            let (b, _) = try a.joined(in: tmp, name: "b")
+            _ = try CLI.json(["sync", a.directory.path], store: b)
+            let noRoot = CLI.run(["namespace", "export-root", "chiapas", tmp.appendingPathComponent("r2.sec").path, "--json"], store: b)
+            #expect(noRoot.status == 1)
+            #expect(noRoot.stderr.contains("\"error\":\"no_root_key\""), "\(noRoot.stderr)")
         }
     }
 

@@ -92,6 +92,8 @@ struct Namespace: ParsableCommand {
         func run() throws {
             try options.withStore { store, console in
                 let (root, _) = try store.resolveNamespace(namespace)
+                // Before the passphrase is asked for twice: a store without the root has nothing to export.
+                guard try store.holdsRootKey(namespace: namespace) else { throw StoreError.noRootKey(namespace) }
                 let passphrase = try Passphrase.read(file: passphraseFile, confirm: true, console: console)
                 try store.exportRoot(namespace: namespace, to: file, passphrase: passphrase, forget: forgetRoot)
                 let id = Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root)
