@@ -72,7 +72,7 @@ enum Msg: String, CaseIterable {
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
-    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem
+    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader
     case problemFormat, problemID, problemSignature, problemChain, problemDeps, problemAuthority, problemFork, problemDatabase
     case detailBadID, detailBadSignature
 
@@ -359,6 +359,8 @@ enum Msg: String, CaseIterable {
                                   "{0} lo hizo un almacén que tiene la llave de nodo de este almacén: este mismo, o una copia de él. Una copia no debe usarse para escribir (sus cambios y los de este almacén bifurcarían la cadena de este nodo). No se aplicó nada.")
         case .errReadOnlyFilesystem: ("{0} is on a filesystem mounted read-only, and Tejido writes in the store's folder even to read (SQLite's log). Remount it read-write, or copy the store to a disk you can write.",
                                       "{0} está en un sistema de archivos montado de solo lectura, y Tejido escribe en la carpeta del almacén incluso para leer (el registro de SQLite). Móntalo con escritura, o copia el almacén a un disco donde puedas escribir.")
+        case .statusNamespacesHeader: ("NAME\tID\tCHANGESETS\tRECORDS", "NOMBRE\tID\tCAMBIOS\tREGISTROS")
+        case .statusPeersHeader: ("NAME\tURL\tLAST SYNC\tTO SEND\tTO RECEIVE", "NOMBRE\tURL\tÚLTIMA SINC.\tPOR ENVIAR\tPOR RECIBIR")
         case .errBadLang: ("--lang takes en or es, not \"{0}\".", "--lang acepta en o es, no \"{0}\".")
         case .errUsage: ("{0} See `{1} --help`.", "{0} Consulta `{1} --help`.")
         case .longArgument: ("{0}… ({1} characters)", "{0}… ({1} caracteres)")

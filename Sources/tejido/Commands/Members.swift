@@ -30,15 +30,15 @@ struct Members: ParsableCommand {
                 }))
                 return
             }
-            console.out(console.t(.membersHeader))
-            for m in members {
+            let rows = members.map { m -> [String] in
                 let who = KeyText.fingerprint(m.key) + (m.key == me ? " *" : "")
                 let by = m.isRoot ? console.t(.memberRoot) : m.grantedBy.map { KeyText.fingerprint($0) } ?? "-"
                 let when = m.grantedAt.map { HLC.iso8601(milliseconds: $0.rawValue >> 16) } ?? "-"
                 let cut = m.cutoff.map { console.t(.memberRevoked, String($0), m.revokedBy.map { KeyText.fingerprint($0) } ?? "-") } ?? "-"
                 let role = m.role?.name ?? console.t(.memberNoRole)
-                console.out("\(who)\t\(role)\t\(by)\t\(when)\t\(cut)\t\(KeyText.key(bytes: m.key))")
+                return [who, role, by, when, cut, KeyText.key(bytes: m.key)]
             }
+            console.out(Rendering.table(header: console.t(.membersHeader), rows: rows))
         }
     }
 }

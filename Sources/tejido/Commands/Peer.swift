@@ -65,12 +65,12 @@ struct Peer: ParsableCommand {
                     console.out(console.t(.noPeers))
                     return
                 }
-                console.out(console.t(.peerHeader))
-                for p in peers {
+                let rows = peers.map { p -> [String] in
                     let key = (p.key ?? p.seenKey).map { KeyText.fingerprint($0) } ?? "-"
                     let last = p.lastSync.map(PeerJSON.time) ?? console.t(.never)
-                    console.out("\(p.name)\t\(p.url)\t\(key)\t\(last)\t\(p.toSend)\t\(p.toReceive)")
+                    return [p.name, p.url, key, last, String(p.toSend), String(p.toReceive)]
                 }
+                console.out(Rendering.table(header: console.t(.peerHeader), rows: rows))
             }
         }
     }

@@ -40,16 +40,18 @@ struct Status: ParsableCommand {
             console.out(console.t(.statusCounts, String(counts.applied), String(counts.pending), String(counts.quarantined)))
             if !namespaces.isEmpty {
                 console.out(console.t(.statusNamespaces))
-                for ns in namespaces { console.out("  \(ns.name ?? "-")\t\(ns.idText)\t\(ns.changesets)\t\(ns.records)") }
+                let table = Rendering.table(
+                    header: console.t(.statusNamespacesHeader), rows: namespaces.map { [$0.name ?? "-", $0.idText, String($0.changesets), String($0.records)] })
+                for line in table.split(separator: "\n") { console.out("  " + line) }
             }
             for line in ClockFlagRendering.lines(flags, console: console) { console.out(line) }
             for line in HeldRendering.lines(held, console: console) { console.out(line) }
             if !peers.isEmpty {
                 console.out(console.t(.statusPeers))
-                for p in peers {
-                    let last = p.lastSync.map(PeerJSON.time) ?? console.t(.never)
-                    console.out("  \(p.name)\t\(p.url)\t\(last)\t↑\(p.toSend)\t↓\(p.toReceive)")
-                }
+                let table = Rendering.table(header: console.t(.statusPeersHeader), rows: peers.map { p in
+                    [p.name, p.url, p.lastSync.map(PeerJSON.time) ?? console.t(.never), String(p.toSend), String(p.toReceive)]
+                })
+                for line in table.split(separator: "\n") { console.out("  " + line) }
             }
         }
     }
