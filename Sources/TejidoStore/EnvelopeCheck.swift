@@ -57,8 +57,11 @@ final class EnvelopeCheck: @unchecked Sendable {
                 condition.unlock()
             }
             if !started {
+                // Under the lock: workers started before this one may be finishing already.
+                condition.lock()
                 running -= 1
                 unstarted.insert(w)
+                condition.unlock()
             }
         }
     }

@@ -50,6 +50,8 @@ extension Store {
             if let n = namespaces[name] { return n }
             let resolved: (root: [UInt8], ns: Int64)
             do { resolved = try resolveNamespace(name) } catch StoreError.unknownNamespace(let n) {
+                // --namespace names it for every line: no line is at fault.
+                if options.namespace != nil { throw StoreError.unknownNamespace(n) }
                 throw StoreError.importUnknownNamespace(line: line, name: n)
             }
             let me = nodeKey.publicKey.bytes

@@ -34,8 +34,13 @@ extension Store {
                     .map { .grant(key: $0, role: .admin) },
                 message: nil, signer: root)
         } } catch {
-            // The transaction was rolled back: no namespace has this root, and its key goes too.
-            if wroteKey { try? FileManager.default.removeItem(at: keyFile) }
+            // The transaction was rolled back, so no namespace should have this root; its key is
+            // set aside rather than deleted, in case a failed COMMIT's frames come back after a crash.
+            if wroteKey {
+                let aside = keyFile.deletingPathExtension().appendingPathExtension("unused")
+                try? FileManager.default.removeItem(at: aside)
+                try? FileManager.default.moveItem(at: keyFile, to: aside)
+            }
             throw error
         }
         return try namespaceInfo(root.publicKey.bytes)

@@ -58,8 +58,11 @@ public final class Store {
         return try Store(layout: layout, create: false, network: nil)
     }
 
-    /// Makes `path` and any missing parents with mkdir(2), so that a failure names the system's reason.
-    private static func makeDirectories(_ path: String) throws {
+    /// Makes `path` and any missing parents with mkdir(2), so that a failure names the system's
+    /// reason; returns the directories it made, outermost first.
+    @discardableResult
+    private static func makeDirectories(_ path: String) throws -> [String] {
+        var made: [String] = []
         var prefix = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             prefix += "/" + part
@@ -68,10 +71,15 @@ public final class Store {
                 if (st.st_mode & S_IFMT) == S_IFDIR { continue }
                 throw StoreError.cannotCreateStore(path: path, reason: String(cString: strerror(ENOTDIR)))
             }
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw StoreError.cannotCreateStore(path: path, reason: String(cString: strerror(errno)))
+            if mkdir(prefix, 0o755) != 0 {
+                if errno == EEXIST { continue }
+                let reason = String(cString: strerror(errno))
+                for dir in made.reversed() { rmdir(dir) }
+                throw StoreError.cannotCreateStore(path: path, reason: reason)
             }
+            made.append(prefix)
         }
+        return made
     }
 
     /// Creates a store in a new network (`network == nil`) or in an existing one.
@@ -86,7 +94,12 @@ public final class Store {
                   !networkName.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
             else { throw StoreError.badNetworkName(networkName) }
         }
-        try makeDirectories(directory.standardizedFileURL.path)
+        // What this call makes is all it removes if it fails: a folder given to init may hold
+        // files of the user's own (a config.json, say).
+        let fm = FileManager.default
+        let hadKey = fm.fileExists(atPath: layout.nodeKey.path)
+        let hadConfig = fm.fileExists(atPath: layout.config.path)
+        let madeDirectories = try makeDirectories(directory.standardizedFileURL.path)
         // Two `init`s of one directory at once would each write a node key and a network id:
         // one at a time, and the second finds the first's store.
         let lock: LockFile
@@ -100,13 +113,15 @@ public final class Store {
         let net = try network ?? SecureRandom.bytes(32)
         // The key first: a store database never exists without its node key.
         let key = try Ed25519PrivateKey()
-        try StoreLayout.writeSecret(key.seed, to: layout.nodeKey)
         do {
+            try StoreLayout.writeSecret(key.seed, to: layout.nodeKey)
             return try Store(layout: layout, create: true, network: net, networkName: networkName)
         } catch {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: layout.database.path + suffix) }
-            try? FileManager.default.removeItem(at: layout.nodeKey)
-            try? FileManager.default.removeItem(at: layout.config)
+            for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: layout.database.path + suffix) }
+            if !hadKey { try? fm.removeItem(at: layout.nodeKey) }
+            if !hadConfig { try? fm.removeItem(at: layout.config) }
+            if !madeDirectories.isEmpty { try? fm.removeItem(atPath: directory.appendingPathComponent(".init.lock").path) }
+            for dir in madeDirectories.reversed() { rmdir(dir) }
             throw error
         }
     }
@@ -150,7 +165,9 @@ public final class Store {
             var config = ["network": Bech32.encode(prefix: KeyText.networkPrefix, bytes: networkID), "format": "1"]
             if let networkName { config["network_name"] = networkName }
             let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
-            do { try data.write(to: layout.config) } catch { throw StoreError.fileWrite(path: layout.config.path, error) }
+            do { try data.write(to: layout.config) } catch {
+                throw StoreError.fileWrite(path: layout.config.path, error) { .cannotCreateStore(path: layout.directory.path, reason: $0) }
+            }
         } else {
             guard case .blob(let net)? = try db.scalar("SELECT value FROM meta WHERE key='network'"), net.count == 32 else {
                 throw StoreError.corruptStore(path: layout.database.path, detail: "no network id")

@@ -53,12 +53,13 @@ public enum StoreError: Error, Equatable, Sendable {
     /// The database file cannot be opened at all.
     case cannotOpenStore(path: String, detail: String)
     /// A full disk (or quota) from a file write outside SQLite, or that write's other failure.
-    static func fileWrite(path: String, _ error: any Error) -> StoreError {
+    /// `otherwise` makes the error for any other failure, from the system's reason.
+    static func fileWrite(path: String, _ error: any Error, otherwise: (String) -> StoreError) -> StoreError {
         let ns = error as NSError
         let code = ns.domain == NSPOSIXErrorDomain ? Int32(ns.code)
             : (ns.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil }
         if code == ENOSPC || code == EDQUOT || ns.code == CocoaError.fileWriteOutOfSpace.rawValue { return .diskFull }
-        return .keyFile(path: path, detail: code.map { String(cString: strerror($0)) } ?? ns.localizedDescription)
+        return otherwise(code.map { String(cString: strerror($0)) } ?? ns.localizedDescription)
     }
 
     /// The store is on a filesystem mounted read-only (SQLite must write its log even to read).

@@ -28,7 +28,7 @@ struct StoreLayout {
         } catch {
             // No half-written key is left behind (a full disk, say).
             try? fm.removeItem(at: tmp)
-            throw StoreError.fileWrite(path: url.path, error)
+            throw StoreError.fileWrite(path: url.path, error) { .keyFile(path: url.path, detail: $0) }
         }
         if rename(tmp.path, url.path) != 0 {
             try? fm.removeItem(at: tmp)

@@ -13,7 +13,7 @@ public enum FileDescriptors {
         var opened: [Int32] = []
         defer { for fd in opened { close(fd) } }
         for _ in 0..<count {
-            let fd = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            let fd = open("/", O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { return false }
             opened.append(fd)
         }

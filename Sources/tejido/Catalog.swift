@@ -72,7 +72,7 @@ enum Msg: String, CaseIterable {
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
-    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader
+    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport
     case problemFormat, problemID, problemSignature, problemChain, problemDeps, problemAuthority, problemFork, problemDatabase
     case detailBadID, detailBadSignature
 
@@ -317,8 +317,10 @@ enum Msg: String, CaseIterable {
         case .errReadOnlyQuery: ("`tejido query` is read-only; this statement would change data: {0}",
                                  "`tejido query` es de solo lectura; esta sentencia cambiaría datos: {0}")
         case .errQueryFailed: ("Query failed: {0}", "La consulta falló: {0}")
-        case .errDiskFull: ("The disk is full; the change in progress was rolled back, and what was committed before it stays (an import goes on from there with --resume). Free some space and try again.",
-                            "El disco está lleno; el cambio en curso se deshizo y lo que ya estaba guardado se queda (una importación sigue desde ahí con --resume). Libera espacio e intenta de nuevo.")
+        case .errDiskFull: ("The disk is full; the change in progress was rolled back, and what was committed before it stays. Free some space and try again.",
+                            "El disco está lleno; el cambio en curso se deshizo y lo que ya estaba guardado se queda. Libera espacio e intenta de nuevo.")
+        case .errDiskFullImport: ("The disk is full; the batch in progress was rolled back, and the batches committed before it stay. Free some space, then go on from there: `tejido import {0} --resume` (with the same options).",
+                                  "El disco está lleno; el lote en curso se deshizo y los lotes ya guardados se quedan. Libera espacio y sigue desde ahí: `tejido import {0} --resume` (con las mismas opciones).")
         case .errDatabase: ("Database error: {0}", "Error de la base de datos: {0}")
         case .errInvalidNetworkID: ("\"{0}\" is not a network id (tjnet1...).", "\"{0}\" no es un id de red (tjnet1...).")
         case .errInvalidKey: ("\"{0}\" is not a public key: expected tjk1... text (check for a typo) or 64 hex digits.",
@@ -396,7 +398,11 @@ enum Msg: String, CaseIterable {
 
     /// A stable machine-readable code for `--json` errors: the case name without its `err`
     /// prefix, in snake case (`errUnknownNamespace` -> `unknown_namespace`).
-    var errorCode: String { Self.snakeCase(rawValue.hasPrefix("err") ? String(rawValue.dropFirst(3)) : rawValue) }
+    var errorCode: String {
+        // One failure, one code, whichever wording shows it.
+        if self == .errSyncFailedPlain { return Msg.errSyncFailed.errorCode }
+        return Self.snakeCase(rawValue.hasPrefix("err") ? String(rawValue.dropFirst(3)) : rawValue)
+    }
 
     /// `NotAStore` -> `not_a_store`, `InvalidRecordID` -> `invalid_record_id`, `TCPNeedsKey` ->
     /// `tcp_needs_key`: a word starts at a capital after a small letter, and at the last capital

@@ -13,9 +13,10 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Language of messages: en or es (default: from LC_ALL, LC_MESSAGES or LANG).")
     var lang: String?
 
+    /// A parser error, so that `--help` still wins and the message goes out once, through `Tejido.main`.
     func validate() throws {
         if let lang, Language(flag: lang) == nil {
-            throw Console(lang: .environment, json: json).fail(.errBadLang, lang, code: Console.usage)
+            throw ValidationError(Console(lang: .environment, json: json).t(.errBadLang, lang))
         }
     }
 

@@ -9,7 +9,7 @@ enum Passphrase {
             guard fd >= 0 else { throw console.fail(.errCannotReadFile, file, String(cString: strerror(errno))) }
             let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
             let data: Data
-            do { data = try handle.readToEnd() ?? Data() } catch { throw console.fail(.errCannotReadFile, file, String(cString: strerror(EISDIR))) }
+            do { data = try handle.readToEnd() ?? Data() } catch { throw console.fail(.errCannotReadFile, file, Console.reason(error)) }
             let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
             guard !text.isEmpty else { throw console.fail(.errNoPassphrase) }
             return text

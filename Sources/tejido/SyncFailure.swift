@@ -27,7 +27,7 @@ extension SyncError {
     /// The detail to show after the catalog's reason, or "-" when it only repeats it.
     /// The detail as the text output shows it: it may come from the peer (its error message), so
     /// control characters are escaped and it cannot fake a line of this tool's output.
-    var shownDetail: String { detail == code.reason.text.en ? "-" : Rendering.visible(detail) }
+    var shownDetail: String { detail.isEmpty || detail == code.reason.text.en ? "-" : Rendering.visible(detail) }
 
     /// The detail in the user's language where this store's own failure is behind it (a full
     /// disk, say), else `shownDetail`.

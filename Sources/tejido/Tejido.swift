@@ -26,7 +26,7 @@ struct Tejido: ParsableCommand {
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         do {
-            var command = try parseAsRoot(nil)
+            var command = try parseAsRoot(argumentsForParsing())
             try command.run()
         } catch {
             exit(withUsageError: error)
@@ -53,6 +53,15 @@ struct Tejido: ParsableCommand {
             : "tejido: " + text
         FileHandle.standardError.write(Data((line + "\n").utf8))
         Foundation.exit(code.rawValue)
+    }
+
+    /// The arguments, where the parser's own `help` subcommand keeps only the command it is asked
+    /// about: it takes no options, and `--lang` (or `--store`, which commands take) would make it
+    /// fail. The language was already read from them (`Language.environment`).
+    private static func argumentsForParsing() -> [String] {
+        let args = Array(CommandLine.arguments.dropFirst())
+        guard args.first == "help" else { return args }
+        return ["help"] + args.dropFirst().prefix { !$0.hasPrefix("-") }
     }
 
     /// The subcommand names at the start of `args` (`["namespace", "create"]`), for a pointer to their help.

@@ -10,8 +10,8 @@ struct Delete: ParsableCommand {
     @Option(name: [.short, .customLong("message")], help: "A note kept in the changeset.") var message: String?
 
     func run() throws {
+        let target = try RecordPath.forWriting(path, fields: [], console: options.console)
         try options.withStore { store, console in
-            let target = try RecordPath.forWriting(path, fields: [], console: console)
             Committed.print(try store.delete(namespace: target.namespace, record: target.record, message: message), console)
         }
     }

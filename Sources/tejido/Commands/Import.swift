@@ -21,7 +21,8 @@ struct Import: ParsableCommand {
             var opts = ImportOptions(replica: replica, namespace: namespace, changesetsPerCommit: max(1, batch))
             opts.afterLine = max(0, afterLine)
             opts.resume = resume
-            let summary = try store.importJSONLines(path: file == "-" ? nil : file, options: opts) { s in
+            let summary: ImportSummary
+            do { summary = try store.importJSONLines(path: file == "-" ? nil : file, options: opts) { s in
                 if console.json {
                     console.out(json: .object([
                         ("event", .string("committed")), ("changesets", .int(Int64(s.changesets))), ("ops", .int(Int64(s.ops))),
@@ -30,6 +31,10 @@ struct Import: ParsableCommand {
                 } else {
                     console.progress(console.t(.importProgress, String(s.changesets), String(s.ops), rate(s.ops)))
                 }
+            } } catch StoreError.diskFull where file != "-" {
+                // A file goes on from its last commit; standard input cannot be read again.
+                console.endProgress()
+                throw console.fail(.errDiskFullImport, file)
             }
             console.endProgress()
             let seconds = Date().timeIntervalSince(start)

@@ -13,10 +13,11 @@ struct Inc: ParsableCommand {
     @Option(name: [.short, .customLong("message")], help: "A note kept in the changeset.") var message: String?
 
     func run() throws {
+        let console = options.console
+        let target = try RecordPath.forWriting(path, fields: [field], console: console)
+        let text = by ?? delta
+        guard let d = Int64(text) else { throw console.fail(.errBadDelta, text, code: Console.usage) }
         try options.withStore { store, console in
-            let target = try RecordPath.forWriting(path, fields: [field], console: console)
-            let text = by ?? delta
-            guard let d = Int64(text) else { throw console.fail(.errBadDelta, text, code: Console.usage) }
             Committed.print(
                 try store.increment(namespace: target.namespace, record: target.record, field: field, by: d, message: message),
                 console)

@@ -11,12 +11,14 @@ struct Put: ParsableCommand {
     @Option(name: [.short, .customLong("message")], help: "A note kept in the changeset.") var message: String?
 
     func run() throws {
+        // The arguments are checked before the store is opened: a usage error is one wherever the store is.
+        let console = options.console
+        guard RecordPath(path) != nil else { throw console.fail(.errBadPath, path, code: Console.usage) }
+        guard !assignments.isEmpty else { throw console.fail(.errBadAssignment, "", code: Console.usage) }
+        var fields: [(String, Value)] = []
+        for a in assignments { fields.append(try Self.parse(a, console: console)) }
+        let target = try RecordPath.forWriting(path, fields: fields.map(\.0), console: console)
         try options.withStore { store, console in
-            guard RecordPath(path) != nil else { throw console.fail(.errBadPath, path, code: Console.usage) }
-            guard !assignments.isEmpty else { throw console.fail(.errBadAssignment, "", code: Console.usage) }
-            var fields: [(String, Value)] = []
-            for a in assignments { fields.append(try Self.parse(a, console: console)) }
-            let target = try RecordPath.forWriting(path, fields: fields.map(\.0), console: console)
             let id = try store.put(namespace: target.namespace, record: target.record, fields: fields, message: message)
             Committed.print(id, console)
         }

@@ -40,6 +40,12 @@ struct Serve: ParsableCommand {
             // the session, nothing could be said in-band: stderr reaches the user through ssh
             // (unless the client hung up: then it reports its own failure).
             if outcome.failedInHandshake && !outcome.clientHungUp { console.report(.errStdioHandshake, [Rendering.visible(e.detail)]) }
+            // This store's own failure (a full disk) is not told to the client, who only learns
+            // that the peer's store failed: said here, on stderr, which reaches the user.
+            if let storeError = e.storeError, !e.fromPeer {
+                let (m, args) = Console.message(for: storeError)
+                console.report(m, args)
+            }
             throw Console.failure
         }
     }

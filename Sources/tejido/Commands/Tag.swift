@@ -15,8 +15,8 @@ struct Tag: ParsableCommand {
 
         /// Parses the path and runs one set edit, printing the changeset it made.
         func run(_ edit: (Store, RecordPath) throws -> ChangesetID) throws {
+            let target = try RecordPath.forWriting(path, fields: [field], console: options.console)
             try options.withStore { store, console in
-                let target = try RecordPath.forWriting(path, fields: [field], console: console)
                 Committed.print(try edit(store, target), console)
             }
         }
