@@ -13,6 +13,8 @@ public struct SyncConnector: Sendable {
     /// This program, run as the child for a store on this machine.
     public var selfExecutable: String
 
+    /// The language the local child writes its messages in (`--lang`), as this process does.
+    public var language: String?
     public init(selfExecutable: String) { self.selfExecutable = selfExecutable }
 
     /// A TLS stream to the peer and the key it proved it holds. Every carrier runs TLS 1.3 with
@@ -27,7 +29,8 @@ public struct SyncConnector: Sendable {
         switch address {
         case .local(let path):
             let program = remoteCommand ?? selfExecutable
-            let child = try ChildProcess(executable: try resolve(program), arguments: ["serve", "--stdio", "--store", path])
+            let child = try ChildProcess(
+                executable: try resolve(program), arguments: ["serve", "--stdio", "--store", path] + (language.map { ["--lang", $0] } ?? []))
             tls = try overPipes(of: child, context)
         case .ssh(let user, let host, let port, let path):
             let program = ssh ?? ProcessInfo.processInfo.environment["TEJIDO_SSH"] ?? "ssh"

@@ -67,7 +67,10 @@ public struct SyncError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// The text sent to the peer in an error message. A failure of this store's own stays here:
     /// its detail names local files and states that are nothing to the peer.
-    public var peerDetail: String { code == .storeFailure && !fromPeer ? "the peer's store failed; it logs why" : detail }
+    public var peerDetail: String { code == .storeFailure && !fromPeer ? Self.peerStoreFailed : detail }
+
+    /// What a peer is told of this store's own failure.
+    public static let peerStoreFailed = "the peer's store failed; it logs why"
 
     public var description: String { (fromPeer ? "peer: " : "") + "\(code.name): \(detail)" }
 }

@@ -72,7 +72,7 @@ enum Msg: String, CaseIterable {
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
-    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport
+    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, detailPeerStoreFailed
     case problemFormat, problemID, problemSignature, problemChain, problemDeps, problemAuthority, problemFork, problemDatabase
     case detailBadID, detailBadSignature
 
@@ -363,6 +363,8 @@ enum Msg: String, CaseIterable {
                                       "{0} está en un sistema de archivos montado de solo lectura, y Tejido escribe en la carpeta del almacén incluso para leer (el registro de SQLite). Móntalo con escritura, o copia el almacén a un disco donde puedas escribir.")
         case .statusNamespacesHeader: ("NAME\tID\tCHANGESETS\tRECORDS", "NOMBRE\tID\tCAMBIOS\tREGISTROS")
         case .statusPeersHeader: ("NAME\tURL\tLAST SYNC\tTO SEND\tTO RECEIVE", "NOMBRE\tURL\tÚLTIMA SINC.\tPOR ENVIAR\tPOR RECIBIR")
+        case .detailPeerStoreFailed: ("the peer's store failed; over a pipe or ssh its own message is above, over TCP it is in the server's log",
+                                      "falló el almacén del par; por una tubería o ssh su propio mensaje está arriba, por TCP está en el registro del servidor")
         case .errBadLang: ("--lang takes en or es, not \"{0}\".", "--lang acepta en o es, no \"{0}\".")
         case .errUsage: ("{0} See `{1} --help`.", "{0} Consulta `{1} --help`.")
         case .longArgument: ("{0}… ({1} characters)", "{0}… ({1} caracteres)")

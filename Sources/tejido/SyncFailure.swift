@@ -32,6 +32,7 @@ extension SyncError {
     /// The detail in the user's language where this store's own failure is behind it (a full
     /// disk, say), else `shownDetail`.
     func shownDetail(_ console: Console) -> String {
+        if fromPeer && detail == SyncError.peerStoreFailed { return console.t(.detailPeerStoreFailed) }
         guard let storeError else { return shownDetail }
         let (m, args) = Console.message(for: storeError)
         return console.t(m, args)

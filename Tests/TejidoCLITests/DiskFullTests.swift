@@ -55,6 +55,11 @@ struct DiskFullTests {
             #expect(text.stderr.contains("El disco está lleno"), "\(text.stderr)")
             #expect(!text.stderr.contains("diskFull"))
             #expect(try CLI.json(["verify"], store: target)["ok"] == .bool(true))
+            // Pushed the other way, the full store is the local child: it says why itself.
+            let push = CLI.run(["sync", target.path, "--push-only", "--lang", "es"], store: source.directory)
+            #expect(push.status == 1)
+            #expect(push.stderr.contains("El disco está lleno"), "\(push.stderr)")
+            #expect(push.stderr.contains("falló el almacén del par"), "\(push.stderr)")
         }
     }
 }

@@ -95,6 +95,8 @@ struct Sync: ParsableCommand {
         connector.timeout = timeout
         connector.ssh = ssh
         connector.remoteCommand = remoteCommand
+        // Only for a local child, which is this same program: a remote one may predate --lang.
+        if remoteCommand == nil { connector.language = console.lang.rawValue }
         let started = Date()
         var base: [(String, JSONValue)] = [("peer", .string(target)), ("url", .string(address.description))]
 
