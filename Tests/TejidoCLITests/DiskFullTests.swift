@@ -8,21 +8,13 @@ struct DiskFullTests {
     @Test("writes on a full disk are refused cleanly and succeed once there is room")
     func fullDisk() throws {
         try withTemporaryDirectory { tmp in
-            let mountPoint = tmp.appendingPathComponent("small")
-            try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-            try #require(Tmpfs.shell(["mount", "-t", "tmpfs", "-o", "size=4M", "tmpfs", mountPoint.path]) == 0)
-            defer { Tmpfs.shell(["umount", mountPoint.path]) }
-            try check(on: mountPoint)
+            try Tmpfs.mounted(in: tmp, size: "4M") { try check(on: $0) }
         }
     }
 
     @Test("a store on a filesystem mounted read-only: every command says so, and the store is untouched")
     func readOnlyMount() throws {
-        try withTemporaryDirectory { tmp in
-            let mountPoint = tmp.appendingPathComponent("ro")
-            try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-            try #require(Tmpfs.shell(["mount", "-t", "tmpfs", "-o", "size=8M", "tmpfs", mountPoint.path]) == 0)
-            defer { Tmpfs.shell(["umount", mountPoint.path]) }
+        try withTemporaryDirectory { tmp in try Tmpfs.mounted(in: tmp, size: "8M") { mountPoint in
             let s = try StoreFixture.populated(in: mountPoint)
             try #require(Tmpfs.shell(["mount", "-o", "remount,ro", mountPoint.path]) == 0)
             for args in [["status"], ["get", "chiapas/events/ev1"], ["verify"], ["put", "chiapas/events/ev1", "title=x"]] {
@@ -30,7 +22,7 @@ struct DiskFullTests {
                 #expect(r.status == 1, "\(args): \(r.status)")
                 #expect(r.stderr.contains("\"error\":\"read_only_filesystem\""), "\(args): \(r.stderr)")
             }
-        }
+        } }
     }
 
     @Test("a sync into a store on a full disk names the full disk, in text and in JSON")
@@ -39,10 +31,7 @@ struct DiskFullTests {
             let source = try StoreFixture.populated(in: tmp)
             let big = String(repeating: "texto ", count: 4000)
             for i in 0..<200 { try CLI.ok(["put", "chiapas/events/e\(i)", "description=\(big)\(i)"], store: source.directory) }
-            let mountPoint = tmp.appendingPathComponent("small")
-            try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-            try #require(Tmpfs.shell(["mount", "-t", "tmpfs", "-o", "size=3M", "tmpfs", mountPoint.path]) == 0)
-            defer { Tmpfs.shell(["umount", mountPoint.path]) }
+            try Tmpfs.mounted(in: tmp, size: "3M") { mountPoint in
             let (target, _) = try source.joined(in: mountPoint, name: "target")
             let r = CLI.run(["sync", source.directory.path, "--pull-only", "--json"], store: target)
             #expect(r.status == 1)
@@ -60,6 +49,7 @@ struct DiskFullTests {
             #expect(push.status == 1)
             #expect(push.stderr.contains("El disco está lleno"), "\(push.stderr)")
             #expect(push.stderr.contains("falló el almacén del par"), "\(push.stderr)")
+            }
         }
     }
 }
@@ -75,6 +65,15 @@ enum Tmpfs {
         _ = shell(["umount", probe.path])
         return true
     }()
+
+    /// A tmpfs of `size` mounted in a new folder of `parent` while `body` runs.
+    static func mounted(in parent: URL, size: String, _ body: (URL) throws -> Void) throws {
+        let mountPoint = parent.appendingPathComponent("tmpfs-\(size)")
+        try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+        try #require(shell(["mount", "-t", "tmpfs", "-o", "size=\(size)", "tmpfs", mountPoint.path]) == 0)
+        defer { shell(["umount", mountPoint.path]) }
+        try body(mountPoint)
+    }
 
     @discardableResult
     static func shell(_ args: [String]) -> Int32 {
