@@ -1,4 +1,5 @@
 import TejidoCore
+import TejidoCrypto
 import TejidoSQLite
 
 /// Versioned schema. Each migration runs once, in order, inside one transaction; the version
@@ -81,17 +82,57 @@ enum Schema {
         """
         CREATE INDEX changesets_quarantined ON changesets(ns) WHERE state = 2;
         """,
+        // 6: names that read as an id are merged as no name; those merged before are worked out again.
+        """
+        -- no table changes: see afterMigration
+        """,
     ]
 
     /// Steps that need more than SQL, run right after the migration of the same index.
     static func afterMigration(_ index: Int, _ db: SQLiteConnection) throws {
-        guard index == 3 else { return }
-        // Finds the grant and name changesets already stored, so the authority computation sees them.
-        let rows = try db.prepare("SELECT seqno, ns, envelope FROM changesets")
-        let add = try db.prepare("INSERT OR IGNORE INTO authority_cs(ns, seqno) VALUES(?,?)")
-        while try rows.step() {
-            guard let env = try? ChangesetEnvelope(bytes: rows.blob(2)), env.body.hasAuthorityOps else { continue }
-            try add.run([.integer(rows.int64(1)), .integer(rows.int64(0))])
+        switch index {
+        case 3:
+            // Finds the grant and name changesets already stored, so the authority computation sees them.
+            let rows = try db.prepare("SELECT seqno, ns, envelope FROM changesets")
+            let add = try db.prepare("INSERT OR IGNORE INTO authority_cs(ns, seqno) VALUES(?,?)")
+            while try rows.step() {
+                guard let env = try? ChangesetEnvelope(bytes: rows.blob(2)), env.body.hasAuthorityOps else { continue }
+                try add.run([.integer(rows.int64(1)), .integer(rows.int64(0))])
+            }
+        case 5:
+            try renameIDLikeNamespaces(db)
+        default:
+            return
+        }
+    }
+
+    /// A namespace name that reads as a key or an id is merged as no name (protocol/merge.md). A
+    /// store that merged one before that rule gets the name the rule gives: the greatest-stamped
+    /// name op of its applied changesets that does not read so, or none.
+    static func renameIDLikeNamespaces(_ db: SQLiteConnection) throws {
+        var affected: [Int64] = []
+        let named = try db.prepare("SELECT ns, name FROM namespaces WHERE name IS NOT NULL")
+        while try named.step() {
+            if KeyText.looksLikeKeyText(named.text(1)) { affected.append(named.int64(0)) }
+        }
+        let rows = try db.prepare(
+            "SELECT c.envelope FROM authority_cs a JOIN changesets c ON c.seqno = a.seqno WHERE a.ns = ? AND c.state = ?")
+        let update = try db.prepare("UPDATE namespaces SET name=?, name_stamp=? WHERE ns=?")
+        for ns in affected {
+            var best: (name: String, stamp: [UInt8])?
+            rows.bind(1, ns)
+            rows.bind(2, ChangesetState.applied.rawValue)
+            while try rows.step() {
+                guard let env = try? ChangesetEnvelope(bytes: rows.blob(0)) else { continue }
+                let prefix = Stamp.prefix(hlc: env.body.hlc, author: env.body.author, seq: env.body.seq)
+                for (i, op) in env.body.ops.enumerated() {
+                    guard case .name(let name) = op, !KeyText.looksLikeKeyText(name) else { continue }
+                    let stamp = Stamp.finish(prefix, opIndex: i)
+                    if best.map({ $0.stamp.lexicographicallyPrecedes(stamp) }) ?? true { best = (name, stamp) }
+                }
+            }
+            rows.reset()
+            try update.run([best.map { .text($0.name) } ?? .null, best.map { .blob($0.stamp) } ?? .null, .integer(ns)])
         }
     }
 

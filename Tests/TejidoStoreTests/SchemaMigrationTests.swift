@@ -46,4 +46,28 @@ import TejidoTestSupport
             #expect(try store.verify().ok)
         }
     }
+
+    /// A store that merged a namespace name reading as an id, before such names were merged as
+    /// none: opening it at schema 6 gives the name the rule gives, and the digest a fresh store has.
+    @Test func aNameReadingAsAnIDIsWorkedOutAgain() throws {
+        try withTemporaryDirectory { dir in
+            let digest: [UInt8]
+            let id: [UInt8]
+            do {
+                let store = try Store.create(at: dir)
+                id = try store.createNamespace(name: "grupo").id
+                _ = try store.put(namespace: "grupo", record: RecordKey(collection: "c", id: "1"), fields: [("v", .int(1))])
+                digest = try store.stateDigest()
+            }
+            do {
+                let db = try SQLiteConnection(path: dir.appendingPathComponent("store.db").path, mode: .readWrite)
+                let spoof = Bech32.encode(prefix: KeyText.namespacePrefix, bytes: [UInt8](repeating: 7, count: 32))
+                try db.execute("UPDATE namespaces SET name = '\(spoof)', name_stamp = X'FF'; PRAGMA user_version = 5;")
+            }
+            let store = try Store.open(at: dir)
+            #expect(try store.namespaceInfo(id).name == "grupo")
+            #expect(try store.stateDigest() == digest)
+            #expect(try store.verify().ok)
+        }
+    }
 }
