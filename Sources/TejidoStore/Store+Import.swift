@@ -106,7 +106,7 @@ extension Store {
         // Each input has its own marker (`import_line:IDENTITY`), so imports of two inputs, one of
         // them cut, do not erase each other's place. The pair of keys older stores used is
         // cleared too when it names this input.
-        let markerKey = sourceKey.map { "import_line:" + $0 } ?? ""
+        let markerKey = sourceKey.map(Self.resumeMarker) ?? ""
         func clearResumeMarker() throws {
             try run("DELETE FROM meta WHERE key=?", [.text(markerKey)])
             if case .text(let old)? = try db.scalar("SELECT value FROM meta WHERE key='import_source'"), old == sourceKey {
@@ -196,10 +196,13 @@ extension Store {
         }
     }
 
+    /// The meta key of an input's resume marker: the last input line its committed batches hold.
+    private static func resumeMarker(_ sourceKey: String) -> String { "import_line:" + sourceKey }
+
     /// The last line a cut import of `sourceKey` committed, from its marker (or from the single
     /// pair of keys stores used before markers were per input).
     private func resumeLine(_ sourceKey: String) throws -> Int? {
-        if case .integer(let line)? = try db.scalar("SELECT value FROM meta WHERE key=?", [.text("import_line:" + sourceKey)]) {
+        if case .integer(let line)? = try db.scalar("SELECT value FROM meta WHERE key=?", [.text(Self.resumeMarker(sourceKey))]) {
             return Int(line)
         }
         guard case .text(let key)? = try db.scalar("SELECT value FROM meta WHERE key='import_source'"), key == sourceKey,

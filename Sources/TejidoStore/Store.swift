@@ -60,7 +60,6 @@ public final class Store {
 
     /// Makes `path` and any missing parents with mkdir(2), so that a failure names the system's
     /// reason; returns the directories it made, outermost first.
-    @discardableResult
     private static func makeDirectories(_ path: String) throws -> [String] {
         var made: [String] = []
         var prefix = path.hasPrefix("/") ? "" : "."
@@ -120,6 +119,7 @@ public final class Store {
             for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: layout.database.path + suffix) }
             if !hadKey { try? fm.removeItem(at: layout.nodeKey) }
             if !hadConfig { try? fm.removeItem(at: layout.config) }
+            // The lock file would keep the folder this call made from going; it goes first.
             if !madeDirectories.isEmpty { try? fm.removeItem(atPath: directory.appendingPathComponent(".init.lock").path) }
             for dir in madeDirectories.reversed() { rmdir(dir) }
             throw error

@@ -52,16 +52,6 @@ public enum StoreError: Error, Equatable, Sendable {
     case readOnlyStore(path: String)
     /// The database file cannot be opened at all.
     case cannotOpenStore(path: String, detail: String)
-    /// A full disk (or quota) from a file write outside SQLite, or that write's other failure.
-    /// `otherwise` makes the error for any other failure, from the system's reason.
-    static func fileWrite(path: String, _ error: any Error, otherwise: (String) -> StoreError) -> StoreError {
-        let ns = error as NSError
-        let code = ns.domain == NSPOSIXErrorDomain ? Int32(ns.code)
-            : (ns.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil }
-        if code == ENOSPC || code == EDQUOT || ns.code == CocoaError.fileWriteOutOfSpace.rawValue { return .diskFull }
-        return otherwise(code.map { String(cString: strerror($0)) } ?? ns.localizedDescription)
-    }
-
     /// The store is on a filesystem mounted read-only (SQLite must write its log even to read).
     case readOnlyFilesystem(path: String)
     /// The system would not start a thread (memory or thread limits): nothing was done.
@@ -86,6 +76,15 @@ public enum StoreError: Error, Equatable, Sendable {
         case .badImportLine(let line, _), .importUnknownNamespace(let line, _): line
         default: nil
         }
+    }
+
+    /// A full disk (or quota) from a file write outside SQLite, or that write's other failure:
+    /// `otherwise` makes the error for it, from the system's reason.
+    static func fileWrite(path: String, _ error: any Error, otherwise: (String) -> StoreError) -> StoreError {
+        let ns = error as NSError
+        let code = ns.posixCode
+        if code == ENOSPC || code == EDQUOT || ns.code == CocoaError.fileWriteOutOfSpace.rawValue { return .diskFull }
+        return otherwise(code.map { String(cString: strerror($0)) } ?? ns.localizedDescription)
     }
 
     /// Maps a SQLite failure to the error a user can act on.

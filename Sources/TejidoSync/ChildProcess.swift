@@ -1,4 +1,5 @@
 import Foundation
+import TejidoStore
 import TejidoSystem
 
 /// A child process with pipes to its stdin and stdout: `tejido serve --stdio` run locally or
@@ -21,10 +22,7 @@ public final class ChildProcess {
         process.standardInput = toChild
         process.standardOutput = fromChild
         do { try process.run() } catch {
-            let ns = error as NSError
-            let code = ns.domain == NSPOSIXErrorDomain ? Int32(ns.code)
-                : (ns.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil } ?? ENOENT
-            throw StreamError.io("cannot start \(executable)", errno: code)
+            throw StreamError.io("cannot start \(executable)", errno: (error as NSError).posixCode ?? ENOENT)
         }
     }
 

@@ -62,6 +62,13 @@ public final class SyncServer: @unchecked Sendable {
         return stopping
     }
 
+    /// Closes a client's connection before any session, and says why.
+    private static func drop(_ socket: TCPSocket, _ why: String) -> Report {
+        let address = socket.peerDescription
+        socket.close()
+        return Report(address: address, key: nil, result: .failure(SyncError(.other, why)))
+    }
+
     /// Descriptors a session may need beyond its socket.
     public static let descriptorsPerSession = 6
 
@@ -78,9 +85,7 @@ public final class SyncServer: @unchecked Sendable {
             // A session needs a few descriptors more (a read snapshot of the store, the timer of
             // its handshake); without them it is refused, and the server goes on.
             guard FileDescriptors.available(Self.descriptorsPerSession) else {
-                let address = socket.peerDescription
-                socket.close()
-                onReport(Report(address: address, key: nil, result: .failure(SyncError(.other, "too many open files to serve a session (ulimit -n)"))))
+                onReport(Self.drop(socket, "too many open files to serve a session (ulimit -n)"))
                 continue
             }
             lock.lock()
@@ -100,9 +105,7 @@ public final class SyncServer: @unchecked Sendable {
             }
             if !started {
                 // No thread for this client (memory or thread limits): it is dropped, the server goes on.
-                let address = socket.peerDescription
-                socket.close()
-                onReport(Report(address: address, key: nil, result: .failure(SyncError(.other, "no thread could be started for this session"))))
+                onReport(Self.drop(socket, "no thread could be started for this session"))
                 ended()
             }
         }

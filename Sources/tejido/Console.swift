@@ -105,17 +105,26 @@ struct Console {
         }
     }
 
+    /// A store error on stderr, as its catalog message.
+    func report(_ e: StoreError) {
+        let (m, args) = Self.message(for: e)
+        report(m, args)
+    }
+
     /// What went wrong in a file operation, as the system says it ("No space left on device"):
     /// Foundation's own text ends in a period and is English only in longer words.
     static func reason(_ error: any Error) -> String {
         let ns = error as NSError
-        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
+        if let code = ns.posixCode { return String(cString: strerror(code)) }
         var text = ns.localizedDescription
         while text.hasSuffix(".") { text.removeLast() }
         return text
+    }
+
+    /// A store error's catalog message, in this console's language.
+    func t(_ e: StoreError) -> String {
+        let (m, args) = Self.message(for: e)
+        return t(m, args)
     }
 
     /// Runs `body`; a StoreError becomes its catalog message and exit 1 (2 for not found).
@@ -135,8 +144,7 @@ struct Console {
             }
             throw Console.failure
         } catch let e as StoreError {
-            let (m, args) = Self.message(for: e)
-            report(m, args)
+            report(e)
             if case .recordNotFound = e { throw Console.notFound }
             if case .badNetworkName = e { throw Console.usage }
             throw Console.failure

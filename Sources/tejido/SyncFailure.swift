@@ -24,28 +24,21 @@ extension SyncError.Code {
 }
 
 extension SyncError {
-    /// The detail to show after the catalog's reason, or "-" when it only repeats it.
-    /// The detail as the text output shows it: it may come from the peer (its error message), so
-    /// control characters are escaped and it cannot fake a line of this tool's output.
-    var shownDetail: String { detail.isEmpty || detail == code.reason.text.en ? "-" : Rendering.visible(detail) }
-
-    /// The detail in the user's language where this store's own failure is behind it (a full
-    /// disk, say), else `shownDetail`.
+    /// The detail to show after the catalog's reason, or "-" when it adds nothing. This store's own
+    /// failure (a full disk, say) and a peer's report of its own are said in the user's language;
+    /// anything else may come from the peer, so its control characters are escaped and it cannot
+    /// fake a line of this tool's output.
     func shownDetail(_ console: Console) -> String {
         if fromPeer && detail == SyncError.peerStoreFailed { return console.t(.detailPeerStoreFailed) }
-        guard let storeError else { return shownDetail }
-        let (m, args) = Console.message(for: storeError)
-        return console.t(m, args)
+        if let storeError { return console.t(storeError) }
+        return detail.isEmpty || detail == code.reason.text.en ? "-" : Rendering.visible(detail)
     }
 
     /// The JSON fields of a failed session: the wire's code, the detail, and for this store's own
-    /// failure its catalog code (`disk_full`, ...) and message.
+    /// failure its catalog code (`disk_full`, ...) with the message in the user's language.
     func jsonFields(_ console: Console) -> [(String, JSONValue)] {
-        var fields: [(String, JSONValue)] = [("error", .string(code.name)), ("message", .string(detail))]
-        if let storeError {
-            let (m, args) = Console.message(for: storeError)
-            fields = [("error", .string(code.name)), ("message", .string(console.t(m, args))), ("store_error", .string(m.errorCode))]
-        }
-        return fields
+        guard let storeError else { return [("error", .string(code.name)), ("message", .string(detail))] }
+        return [("error", .string(code.name)), ("message", .string(console.t(storeError))),
+                ("store_error", .string(Console.message(for: storeError).0.errorCode))]
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TejidoCore
 
 @main
 struct Tejido: ParsableCommand {
@@ -16,13 +15,9 @@ struct Tejido: ParsableCommand {
                           as: UTF8.self) != nil
         }
         if let bad = valid.indices.dropFirst().first(where: { !valid[$0] }) {
-            let text = Msg.errArgumentNotUTF8.localized.replacingOccurrences(of: "{0}", with: String(bad))
             // Under --json, stderr holds JSON objects only.
             let json = (1..<Int(CommandLine.argc)).contains { CommandLine.unsafeArgv[$0].map { strcmp($0, "--json") == 0 } ?? false }
-            let line = json
-                ? JSONValue.object([("error", .string(Msg.errArgumentNotUTF8.errorCode)), ("message", .string(text))]).serialized()
-                : "tejido: \(text)"
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            Console(lang: .environment, json: json).report(.errArgumentNotUTF8, [String(bad)])
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         do {
@@ -40,18 +35,10 @@ struct Tejido: ParsableCommand {
         let code = exitCode(for: error)
         if error is ExitCode || code == .success { exit(withError: error) }
         let args = Array(CommandLine.arguments.dropFirst())
-        let json = args.contains("--json")
-        let lang = Language.environment
         let command = (["tejido"] + commandPath(args)).joined(separator: " ")
         var detail = message(for: error).replacingOccurrences(of: "\n", with: " ")
-        // An error our own validation reported already (`Console.fail`) comes back with no text.
-        if detail.isEmpty { Foundation.exit(code.rawValue) }
         if !detail.hasSuffix(".") { detail += "." }
-        let text = Console.fill(lang == .es ? Msg.errUsage.text.es : Msg.errUsage.text.en, [detail, command])
-        let line = json
-            ? JSONValue.object([("error", .string(Msg.errUsage.errorCode)), ("message", .string(text))]).serialized()
-            : "tejido: " + text
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        Console(lang: .environment, json: args.contains("--json")).report(.errUsage, [detail, command])
         Foundation.exit(code.rawValue)
     }
 

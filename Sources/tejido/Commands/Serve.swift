@@ -42,10 +42,7 @@ struct Serve: ParsableCommand {
             if outcome.failedInHandshake && !outcome.clientHungUp { console.report(.errStdioHandshake, [Rendering.visible(e.detail)]) }
             // This store's own failure (a full disk) is not told to the client, who only learns
             // that the peer's store failed: said here, on stderr, which reaches the user.
-            if let storeError = e.storeError, !e.fromPeer {
-                let (m, args) = Console.message(for: storeError)
-                console.report(m, args)
-            }
+            if let storeError = e.storeError, !e.fromPeer { console.report(storeError) }
             throw Console.failure
         }
     }

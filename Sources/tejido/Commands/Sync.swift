@@ -52,10 +52,11 @@ struct Sync: ParsableCommand {
 
     /// "Sync with TARGET failed: REASON (DETAIL)", without the parentheses when the detail adds nothing.
     static func reportFailure(_ e: SyncError, target: String, console: Console) {
-        if e.shownDetail(console) == "-" {
+        let detail = e.shownDetail(console)
+        if detail == "-" {
             console.report(.errSyncFailedPlain, [target, console.t(e.code.reason)])
         } else {
-            console.report(.errSyncFailed, [target, console.t(e.code.reason), e.shownDetail(console)])
+            console.report(.errSyncFailed, [target, console.t(e.code.reason), detail])
         }
     }
 
