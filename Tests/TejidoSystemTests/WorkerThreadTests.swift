@@ -16,7 +16,7 @@ import TejidoSystem
             _ = getThreadName(pthread_self(), &buffer, buffer.count)
             flag.condition.lock()
             flag.ran += 1
-            flag.name = String(cString: buffer)
+            flag.name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             flag.condition.broadcast()
             flag.condition.unlock()
         }
