@@ -52,6 +52,15 @@ enum Msg: String, CaseIterable {
     case helpNamespacePetname, petnameSet, clockFlagLine, clockFlagsHeader
     case helpServe, helpSync, helpPeer, helpPeerAdd, helpPeerList, helpPeerRemove, helpStatus
     case helpBundle, helpBundleCreate, helpBundleApply, helpBundleInspect
+    // Help (options and arguments)
+    case optStore, optJSON, optLang, argRecordPath, argCollectionPath, optMessage, argSQL, optQueryTimeout
+    case argSetField, argElement, argAssignments, argNamespace, argRevokeKey, optRevokeAfter, argNamespaceName, optAdmins
+    case optPrivate, argPetname, argRootFile, optForgetRoot, optPassphraseFile, argRootImportFile, optNetwork, optJoin
+    case argSyncTargets, optSyncKey, optPullOnly, optPushOnly, optRemoteCommand, optSSH, optSyncTimeout, argPeerName
+    case argPeerURL, optPeerKey, optShare, argExistingPeer, argGrantKey, optRole, argBundleOut, optBundleFor
+    case optBundleNamespace, argBundleIn, optReceipt, argBundleFile, argImportFile, optReplica, optImportNamespace, optResume
+    case optAfterLine, optBatch, argCounterField, argDelta, optBy, optEnvelopes, optLimit, optDeep
+    case optStdio, optListen, optAllow, optServeTimeout, optMaxSessions, optReadOnly
     // Results
     case verifyProgress, storeCreated, networkLine, keyLine, fingerprintLine, namespaceCreated, granted, committed, noRecords
     case importProgress, importDone, verifyOK, verifyFailed, verifyCounts, blameHeader, queryRows, noNamespaces
@@ -100,6 +109,131 @@ enum Msg: String, CaseIterable {
         case .helpLog: ("List the changesets this store holds.", "Lista los cambios que guarda este almacén.")
         case .helpBlame: ("Show who wrote each current value of a record.", "Muestra quién escribió cada valor actual de un registro.")
         case .helpVerify: ("Check every signature, hash chain and authorship.", "Verifica cada firma, cadena de hashes y autoría.")
+
+        case .optStore: ("Store directory (default: $TEJIDO_STORE, else the current directory).",
+            "Carpeta del almacén (predeterminada: $TEJIDO_STORE, si no, la carpeta actual).")
+        case .optJSON: ("Print JSON on stdout instead of text.",
+            "Imprime JSON en la salida estándar en lugar de texto.")
+        case .optLang: ("Language of messages: en or es (default: from LC_ALL, LC_MESSAGES or LANG).",
+            "Idioma de los mensajes: en o es (predeterminado: según LC_ALL, LC_MESSAGES o LANG).")
+        case .argRecordPath: ("NAMESPACE/COLLECTION/ID",
+            "ESPACIO/COLECCIÓN/ID")
+        case .argCollectionPath: ("NAMESPACE/COLLECTION",
+            "ESPACIO/COLECCIÓN")
+        case .optMessage: ("A note kept in the changeset.",
+            "Una nota que se guarda en el cambio.")
+        case .argSQL: ("One SELECT statement. Each collection is a view: namespace, id, then one column per field.",
+            "Una sentencia SELECT. Cada colección es una vista: namespace, id y luego una columna por campo.")
+        case .optQueryTimeout: ("Stop the query after this many seconds (0: no limit).",
+            "Detiene la consulta después de estos segundos (0: sin límite).")
+        case .argSetField: ("The set field.",
+            "El campo conjunto.")
+        case .argElement: ("The element (text).",
+            "El elemento (texto).")
+        case .argAssignments: ("FIELD=TEXT or FIELD:=JSON (a number, true, false, null or a quoted string).",
+            "CAMPO=TEXTO o CAMPO:=JSON (un número, true, false, null o un texto entre comillas).")
+        case .argNamespace: ("Namespace name or id.",
+            "Nombre o id del espacio.")
+        case .argRevokeKey: ("The key to revoke (tjk1... or 64 hex digits).",
+            "La llave que se revoca (tjk1... o 64 dígitos hexadecimales).")
+        case .optRevokeAfter: ("The last seq of the key's feed that stays valid (default: the last one this store holds).",
+            "El último número de la cadena de esa llave que sigue siendo válido (predeterminado: el último que tiene este almacén).")
+        case .argNamespaceName: ("The namespace's name.",
+            "El nombre del espacio.")
+        case .optAdmins: ("More admin keys, comma-separated: a joint namespace no single party controls.",
+            "Más llaves administradoras, separadas por comas: un espacio conjunto que ninguna parte controla sola.")
+        case .optPrivate: ("Private: sent only to nodes whose keys hold a role in it.",
+            "Privado: solo se envía a nodos cuyas llaves tienen un rol en él.")
+        case .argPetname: ("The local name (omit it to go back to the signed name).",
+            "El nombre local (omítelo para volver al nombre firmado).")
+        case .argRootFile: ("The file to write (sealed with a passphrase).",
+            "El archivo que se escribe (sellado con una frase de paso).")
+        case .optForgetRoot: ("Then delete this store's copy of the root secret.",
+            "Después borra la copia del secreto raíz que guarda este almacén.")
+        case .optPassphraseFile: ("Read the passphrase from this file (else TEJIDO_PASSPHRASE, else the terminal).",
+            "Lee la frase de paso de este archivo (si no, de TEJIDO_PASSPHRASE; si no, de la terminal).")
+        case .argRootImportFile: ("A file written by namespace export-root.",
+            "Un archivo escrito por namespace export-root.")
+        case .optNetwork: ("Start a new network with this name (the name is for you; the network id is random).",
+            "Inicia una red nueva con este nombre (el nombre es para ti; el id de la red es aleatorio).")
+        case .optJoin: ("Join an existing network by its id (tjnet1...); --network then only names it locally.",
+            "Se une a una red existente por su id (tjnet1...); entonces --network solo le da un nombre local.")
+        case .argSyncTargets: ("Peer names or URLs: ssh://[user@]host[:port]/path, tcp://host:port, or a store directory.",
+            "Nombres de pares o URL: ssh://[usuario@]host[:puerto]/ruta, tcp://host:puerto o la carpeta de un almacén.")
+        case .optSyncKey: ("Pin the peer's node key for a one-off URL (tjk1... or hex).",
+            "Fija la llave de nodo del par para una URL de una sola vez (tjk1... o hex).")
+        case .optPullOnly: ("Only take changesets in.",
+            "Solo recibe cambios.")
+        case .optPushOnly: ("Only send changesets.",
+            "Solo envía cambios.")
+        case .optRemoteCommand: ("Program to run on the far side instead of `tejido` (ssh and local stores).",
+            "Programa que se ejecuta del otro lado en lugar de `tejido` (ssh y almacenes locales).")
+        case .optSSH: ("The ssh program (default: $TEJIDO_SSH, else ssh).",
+            "El programa ssh (predeterminado: $TEJIDO_SSH, si no, ssh).")
+        case .optSyncTimeout: ("Seconds of silence from the peer before giving up.",
+            "Segundos de silencio del par antes de darse por vencido.")
+        case .argPeerName: ("A name for the peer.",
+            "Un nombre para el par.")
+        case .argPeerURL: ("ssh://[user@]host[:port]/path, tcp://host:port, or a store directory (optional: a peer may be named only to pin its key).",
+            "ssh://[usuario@]host[:puerto]/ruta, tcp://host:puerto o la carpeta de un almacén (opcional: un par puede nombrarse solo para fijar su llave).")
+        case .optPeerKey: ("The peer's node key (required for tcp).",
+            "La llave de nodo del par (obligatoria para tcp).")
+        case .optShare: ("Offer it only these namespaces (comma-separated names or ids).",
+            "Le ofrece solo estos espacios (nombres o ids separados por comas).")
+        case .argExistingPeer: ("The peer's name.",
+            "El nombre del par.")
+        case .argGrantKey: ("The key to grant (tjk1... or 64 hex digits).",
+            "La llave a la que se da el rol (tjk1... o 64 dígitos hexadecimales).")
+        case .optRole: ("reader, writer or admin (a reader may receive a private namespace; private namespaces are not built yet).",
+            "reader, writer o admin (un lector puede recibir un espacio privado; los espacios privados aún no existen).")
+        case .argBundleOut: ("The bundle file to write.",
+            "El archivo de paquete que se escribe.")
+        case .optBundleFor: ("Leave out what this peer (a name or a key) is known to hold.",
+            "Deja fuera lo que se sabe que ya tiene este par (un nombre o una llave).")
+        case .optBundleNamespace: ("Only these namespaces (repeat or separate with commas).",
+            "Solo estos espacios (repite la opción o sepáralos con comas).")
+        case .argBundleIn: ("The bundle (or receipt) file.",
+            "El archivo de paquete (o de recibo).")
+        case .optReceipt: ("Then write a receipt of what this store holds, to carry back to the sender.",
+            "Después escribe un recibo de lo que tiene este almacén, para llevarlo de vuelta a quien lo envió.")
+        case .argBundleFile: ("The bundle file.",
+            "El archivo de paquete.")
+        case .argImportFile: ("A JSON Lines file, or - for standard input.",
+            "Un archivo de líneas JSON, o - para la entrada estándar.")
+        case .optReplica: ("Keep only the lines of this replica (group).",
+            "Toma solo las líneas de esta réplica (grupo).")
+        case .optImportNamespace: ("Put every line into this namespace instead of the one named by its replica.",
+            "Pone cada línea en este espacio en lugar del que nombra su réplica.")
+        case .optResume: ("Continue a cut import of this same file where its last commit ended (nothing is imported twice).",
+            "Continúa una importación cortada de este mismo archivo donde terminó su último guardado (nada se importa dos veces).")
+        case .optAfterLine: ("Skip lines 1 to N (by hand; --resume does it for you).",
+            "Salta las líneas 1 a N (a mano; --resume lo hace por ti).")
+        case .optBatch: ("At most this many changesets per durable commit (default 1000; a commit also happens every second).",
+            "Como máximo estos cambios por guardado durable (predeterminado 1000; también se guarda cada segundo).")
+        case .argCounterField: ("The counter field.",
+            "El campo contador.")
+        case .argDelta: ("How much to add (default 1).",
+            "Cuánto sumar (predeterminado 1).")
+        case .optBy: ("How much to add; may be negative, e.g. --by -3.",
+            "Cuánto sumar; puede ser negativo, p. ej. --by -3.")
+        case .optEnvelopes: ("Print each envelope, byte-exact, as one line of lowercase hex.",
+            "Imprime cada sobre, byte por byte, como una línea de hex en minúsculas.")
+        case .optLimit: ("Only the last N changesets.",
+            "Solo los últimos N cambios.")
+        case .optDeep: ("Also check the database file page by page (SQLite's integrity check): slower, finds damage the changesets do not show.",
+            "También revisa el archivo de la base de datos página por página (la revisión de integridad de SQLite): más lento, encuentra daños que los cambios no muestran.")
+        case .optStdio: ("Serve one session over stdin and stdout (what ssh and local syncs run).",
+            "Atiende una sesión por stdin y stdout (lo que ejecutan ssh y las sincronizaciones locales).")
+        case .optListen: ("Listen for TLS 1.3 clients on HOST:PORT (port 0 picks a free one).",
+            "Espera clientes TLS 1.3 en HOST:PUERTO (el puerto 0 elige uno libre).")
+        case .optAllow: ("Which client keys may connect: known (default), peers or any.",
+            "Qué llaves de cliente pueden conectarse: known (predeterminado), peers o any.")
+        case .optServeTimeout: ("Seconds a client may stay silent before its session ends.",
+            "Segundos que un cliente puede quedarse en silencio antes de que termine su sesión.")
+        case .optMaxSessions: ("Most sessions at once.",
+            "Máximo de sesiones a la vez.")
+        case .optReadOnly: ("Send changesets but take none in.",
+            "Envía cambios pero no recibe ninguno.")
 
         case .helpNamespacePetname: ("Give a namespace a local name here (it overrides the signed name on this store only).",
                                      "Da a un espacio un nombre local (reemplaza el nombre firmado solo en este almacén).")

@@ -4,13 +4,13 @@ import TejidoStore
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "Store directory (default: $TEJIDO_STORE, else the current directory).")
+    @Option(name: .long, help: Msg.optStore.help)
     var store: String?
 
-    @Flag(name: .long, help: "Print JSON on stdout instead of text.")
+    @Flag(name: .long, help: Msg.optJSON.help)
     var json = false
 
-    @Option(name: .long, help: "Language of messages: en or es (default: from LC_ALL, LC_MESSAGES or LANG).")
+    @Option(name: .long, help: Msg.optLang.help)
     var lang: String?
 
     /// A parser error, so that `--help` still wins and the message goes out once, through `Tejido.main`.

@@ -33,6 +33,11 @@ struct Tejido: ParsableCommand {
     /// pointer to the command's help in the user's language, and are JSON under `--json`.
     private static func exit(withUsageError error: any Error) -> Never {
         let code = exitCode(for: error)
+        if code == .success, !(error is ExitCode), Language.environment == .es {
+            // Help: the parser writes its own headings in English; the texts are already Spanish.
+            print(HelpText.spanish(fullMessage(for: error)))
+            Foundation.exit(code.rawValue)
+        }
         if error is ExitCode || code == .success { exit(withError: error) }
         let args = Array(CommandLine.arguments.dropFirst())
         let command = (["tejido"] + commandPath(args)).joined(separator: " ")
@@ -47,8 +52,40 @@ struct Tejido: ParsableCommand {
     /// fail. The language was already read from them (`Language.environment`).
     private static func argumentsForParsing() -> [String] {
         let args = Array(CommandLine.arguments.dropFirst())
-        guard args.first == "help" else { return args }
+        guard args.first == "help" else { return movingGlobalOptions(args) }
         return ["help"] + args.dropFirst().prefix { !$0.hasPrefix("-") }
+    }
+
+    /// Options every command takes (`--lang es`, `--json`, `--store DIR`), given before a
+    /// subcommand (`tejido tag --lang es add ...`) or to a group alone (`tejido tag --lang es`),
+    /// where the parser would refuse them: moved after the subcommand, or dropped when there is
+    /// none (the group's help then shows, in the language already read from them).
+    static func movingGlobalOptions(_ args: [String]) -> [String] {
+        var path: [String] = []
+        var moved: [String] = []
+        var level = configuration.subcommands
+        var i = args.startIndex
+        while i < args.endIndex, !level.isEmpty {
+            let a = args[i]
+            if let sub = level.first(where: { $0.configuration.commandName == a }) {
+                path.append(a)
+                level = sub.configuration.subcommands
+                i += 1
+            } else if a == "--json" || a.hasPrefix("--lang=") || a.hasPrefix("--store=") {
+                moved.append(a)
+                i += 1
+            } else if (a == "--lang" || a == "--store"), i + 1 < args.endIndex {
+                moved += [a, args[i + 1]]
+                i += 2
+            } else {
+                break
+            }
+        }
+        guard !moved.isEmpty else { return args }
+        // A group (or `tejido` itself) with no subcommand after it: its help, without the
+        // options it does not take.
+        if !level.isEmpty { return path + args[i...] }
+        return path + moved + args[i...]
     }
 
     /// The subcommand names at the start of `args` (`["namespace", "create"]`), for a pointer to their help.
@@ -75,4 +112,7 @@ struct Tejido: ParsableCommand {
 extension Msg {
     /// The message in the environment's language, for help text built before options are parsed.
     var localized: String { Language.environment == .es ? text.es : text.en }
+
+    /// The message as an option's or argument's help, in the environment's language.
+    var help: ArgumentHelp { ArgumentHelp(localized) }
 }

@@ -7,7 +7,7 @@ struct Blame: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "blame", abstract: Msg.helpBlame.localized)
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "NAMESPACE/COLLECTION/ID") var path: String
+    @Argument(help: Msg.argRecordPath.help) var path: String
 
     func run() throws {
         try options.withStore { store, console in

@@ -12,9 +12,9 @@ struct Bundle: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "create", abstract: Msg.helpBundleCreate.localized)
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The bundle file to write.") var file: String
-        @Option(name: .long, help: "Leave out what this peer (a name or a key) is known to hold.") var `for`: String?
-        @Option(name: .long, help: "Only these namespaces (repeat or separate with commas).") var namespace: [String] = []
+        @Argument(help: Msg.argBundleOut.help) var file: String
+        @Option(name: .long, help: Msg.optBundleFor.help) var `for`: String?
+        @Option(name: .long, help: Msg.optBundleNamespace.help) var namespace: [String] = []
 
         func run() throws {
             try options.withStore { store, console in
@@ -73,8 +73,8 @@ struct Bundle: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "apply", abstract: Msg.helpBundleApply.localized)
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The bundle (or receipt) file.") var file: String
-        @Option(name: .long, help: "Then write a receipt of what this store holds, to carry back to the sender.") var receipt: String?
+        @Argument(help: Msg.argBundleIn.help) var file: String
+        @Option(name: .long, help: Msg.optReceipt.help) var receipt: String?
 
         func run() throws {
             try options.withStore { store, console in
@@ -151,7 +151,7 @@ struct Bundle: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "inspect", abstract: Msg.helpBundleInspect.localized)
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The bundle file.") var file: String
+        @Argument(help: Msg.argBundleFile.help) var file: String
 
         func run() throws {
             let console = options.console

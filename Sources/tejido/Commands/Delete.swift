@@ -6,8 +6,8 @@ struct Delete: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "delete", abstract: Msg.helpDelete.localized)
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "NAMESPACE/COLLECTION/ID") var path: String
-    @Option(name: [.short, .customLong("message")], help: "A note kept in the changeset.") var message: String?
+    @Argument(help: Msg.argRecordPath.help) var path: String
+    @Option(name: [.short, .customLong("message")], help: Msg.optMessage.help) var message: String?
 
     func run() throws {
         let target = try RecordPath.forWriting(path, fields: [], console: options.console)

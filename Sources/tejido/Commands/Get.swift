@@ -6,7 +6,7 @@ struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "get", abstract: Msg.helpGet.localized)
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "NAMESPACE/COLLECTION/ID") var path: String
+    @Argument(help: Msg.argRecordPath.help) var path: String
 
     func run() throws {
         try options.withStore { store, console in

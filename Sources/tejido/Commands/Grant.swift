@@ -7,9 +7,9 @@ struct Grant: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "grant", abstract: Msg.helpGrant.localized)
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "Namespace name or id.") var namespace: String
-    @Argument(help: "The key to grant (tjk1... or 64 hex digits).") var key: String
-    @Option(name: .long, help: "reader, writer or admin (a reader may receive a private namespace; private namespaces are not built yet).") var role = "writer"
+    @Argument(help: Msg.argNamespace.help) var namespace: String
+    @Argument(help: Msg.argGrantKey.help) var key: String
+    @Option(name: .long, help: Msg.optRole.help) var role = "writer"
 
     func run() throws {
         try options.withStore { store, console in

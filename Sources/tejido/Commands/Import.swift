@@ -7,12 +7,12 @@ struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "import", abstract: Msg.helpImport.localized)
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "A JSON Lines file, or - for standard input.") var file: String
-    @Option(name: .long, help: "Keep only the lines of this replica (group).") var replica: String?
-    @Option(name: .long, help: "Put every line into this namespace instead of the one named by its replica.") var namespace: String?
-    @Flag(name: .long, help: "Continue a cut import of this same file where its last commit ended (nothing is imported twice).") var resume = false
-    @Option(name: .long, help: "Skip lines 1 to N (by hand; --resume does it for you).") var afterLine: Int = 0
-    @Option(name: .long, help: "At most this many changesets per durable commit (default 1000; a commit also happens every second).") var batch: Int = 1000
+    @Argument(help: Msg.argImportFile.help) var file: String
+    @Option(name: .long, help: Msg.optReplica.help) var replica: String?
+    @Option(name: .long, help: Msg.optImportNamespace.help) var namespace: String?
+    @Flag(name: .long, help: Msg.optResume.help) var resume = false
+    @Option(name: .long, help: Msg.optAfterLine.help) var afterLine: Int = 0
+    @Option(name: .long, help: Msg.optBatch.help) var batch: Int = 1000
 
     func run() throws {
         try options.withStore { store, console in

@@ -6,11 +6,11 @@ struct Inc: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "inc", abstract: Msg.helpInc.localized)
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "NAMESPACE/COLLECTION/ID") var path: String
-    @Argument(help: "The counter field.") var field: String
-    @Argument(help: "How much to add (default 1).") var delta: String = "1"
-    @Option(name: .long, parsing: .unconditional, help: "How much to add; may be negative, e.g. --by -3.") var by: String?
-    @Option(name: [.short, .customLong("message")], help: "A note kept in the changeset.") var message: String?
+    @Argument(help: Msg.argRecordPath.help) var path: String
+    @Argument(help: Msg.argCounterField.help) var field: String
+    @Argument(help: Msg.argDelta.help) var delta: String = "1"
+    @Option(name: .long, parsing: .unconditional, help: Msg.optBy.help) var by: String?
+    @Option(name: [.short, .customLong("message")], help: Msg.optMessage.help) var message: String?
 
     func run() throws {
         let console = options.console

@@ -8,10 +8,10 @@ struct Init: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Option(name: .long, help: "Start a new network with this name (the name is for you; the network id is random).")
+    @Option(name: .long, help: Msg.optNetwork.help)
     var network: String?
 
-    @Option(name: .long, help: "Join an existing network by its id (tjnet1...); --network then only names it locally.")
+    @Option(name: .long, help: Msg.optJoin.help)
     var join: String?
 
     func run() throws {

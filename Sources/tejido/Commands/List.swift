@@ -6,7 +6,7 @@ struct List: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: Msg.helpList.localized)
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "NAMESPACE/COLLECTION") var path: String
+    @Argument(help: Msg.argCollectionPath.help) var path: String
 
     func run() throws {
         try options.withStore { store, console in

@@ -7,8 +7,8 @@ struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "log", abstract: Msg.helpLog.localized)
 
     @OptionGroup var options: GlobalOptions
-    @Flag(name: .long, help: "Print each envelope, byte-exact, as one line of lowercase hex.") var envelopes = false
-    @Option(name: [.short, .customLong("limit")], help: "Only the last N changesets.") var limit: Int?
+    @Flag(name: .long, help: Msg.optEnvelopes.help) var envelopes = false
+    @Option(name: [.short, .customLong("limit")], help: Msg.optLimit.help) var limit: Int?
 
     func run() throws {
         try options.withStore { store, console in

@@ -7,7 +7,7 @@ struct Members: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "members", abstract: Msg.helpMembers.localized)
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "Namespace name or id.") var namespace: String
+    @Argument(help: Msg.argNamespace.help) var namespace: String
 
     func run() throws {
         try options.withStore { store, console in

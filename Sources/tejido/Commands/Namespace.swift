@@ -11,9 +11,9 @@ struct Namespace: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "create", abstract: Msg.helpNamespaceCreate.localized)
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The namespace's name.") var name: String
-        @Option(name: .long, help: "More admin keys, comma-separated: a joint namespace no single party controls.") var admins: String?
-        @Flag(name: .long, help: "Private: sent only to nodes whose keys hold a role in it.") var `private` = false
+        @Argument(help: Msg.argNamespaceName.help) var name: String
+        @Option(name: .long, help: Msg.optAdmins.help) var admins: String?
+        @Flag(name: .long, help: Msg.optPrivate.help) var `private` = false
 
         func run() throws {
             try options.withStore { store, console in
@@ -63,8 +63,8 @@ struct Namespace: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "petname", abstract: Msg.helpNamespacePetname.localized)
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "Namespace name or id.") var namespace: String
-        @Argument(help: "The local name (omit it to go back to the signed name).") var petname: String?
+        @Argument(help: Msg.argNamespace.help) var namespace: String
+        @Argument(help: Msg.argPetname.help) var petname: String?
 
         func run() throws {
             try options.withStore { store, console in
@@ -84,10 +84,10 @@ struct Namespace: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "export-root", abstract: Msg.helpExportRoot.localized)
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "Namespace name or id.") var namespace: String
-        @Argument(help: "The file to write (sealed with a passphrase).") var file: String
-        @Flag(name: .long, help: "Then delete this store's copy of the root secret.") var forgetRoot = false
-        @Option(name: .long, help: "Read the passphrase from this file (else TEJIDO_PASSPHRASE, else the terminal).") var passphraseFile: String?
+        @Argument(help: Msg.argNamespace.help) var namespace: String
+        @Argument(help: Msg.argRootFile.help) var file: String
+        @Flag(name: .long, help: Msg.optForgetRoot.help) var forgetRoot = false
+        @Option(name: .long, help: Msg.optPassphraseFile.help) var passphraseFile: String?
 
         func run() throws {
             try options.withStore { store, console in
@@ -111,8 +111,8 @@ struct Namespace: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "import-root", abstract: Msg.helpImportRoot.localized)
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "A file written by namespace export-root.") var file: String
-        @Option(name: .long, help: "Read the passphrase from this file (else TEJIDO_PASSPHRASE, else the terminal).") var passphraseFile: String?
+        @Argument(help: Msg.argRootImportFile.help) var file: String
+        @Option(name: .long, help: Msg.optPassphraseFile.help) var passphraseFile: String?
 
         func run() throws {
             try options.withStore { store, console in

@@ -12,11 +12,11 @@ struct Peer: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: Msg.helpPeerAdd.localized)
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "A name for the peer.") var name: String
-        @Argument(help: "ssh://[user@]host[:port]/path, tcp://host:port, or a store directory (optional: a peer may be named only to pin its key).")
+        @Argument(help: Msg.argPeerName.help) var name: String
+        @Argument(help: Msg.argPeerURL.help)
         var url: String?
-        @Option(name: .long, help: "The peer's node key (required for tcp).") var key: String?
-        @Option(name: .long, help: "Offer it only these namespaces (comma-separated names or ids).") var share: String?
+        @Option(name: .long, help: Msg.optPeerKey.help) var key: String?
+        @Option(name: .long, help: Msg.optShare.help) var share: String?
 
         func run() throws {
             try options.withStore { store, console in
@@ -79,7 +79,7 @@ struct Peer: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "remove", abstract: Msg.helpPeerRemove.localized)
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The peer's name.") var name: String
+        @Argument(help: Msg.argExistingPeer.help) var name: String
 
         func run() throws {
             try options.withStore { store, console in

@@ -6,9 +6,9 @@ struct Put: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "put", abstract: Msg.helpPut.localized)
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "NAMESPACE/COLLECTION/ID") var path: String
-    @Argument(help: "FIELD=TEXT or FIELD:=JSON (a number, true, false, null or a quoted string).") var assignments: [String]
-    @Option(name: [.short, .customLong("message")], help: "A note kept in the changeset.") var message: String?
+    @Argument(help: Msg.argRecordPath.help) var path: String
+    @Argument(help: Msg.argAssignments.help) var assignments: [String]
+    @Option(name: [.short, .customLong("message")], help: Msg.optMessage.help) var message: String?
 
     func run() throws {
         // The arguments are checked before the store is opened: a usage error is one wherever the store is.

@@ -8,8 +8,8 @@ struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "query", abstract: Msg.helpQuery.localized)
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "One SELECT statement. Each collection is a view: namespace, id, then one column per field.") var sql: String
-    @Option(name: .long, help: "Stop the query after this many seconds (0: no limit).") var timeout: Double = Store.defaultQueryTimeout ?? 0
+    @Argument(help: Msg.argSQL.help) var sql: String
+    @Option(name: .long, help: Msg.optQueryTimeout.help) var timeout: Double = Store.defaultQueryTimeout ?? 0
 
     func run() throws {
         try options.withStore { store, console in

@@ -7,9 +7,9 @@ struct Revoke: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "revoke", abstract: Msg.helpRevoke.localized)
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "Namespace name or id.") var namespace: String
-    @Argument(help: "The key to revoke (tjk1... or 64 hex digits).") var key: String
-    @Option(name: .long, help: "The last seq of the key's feed that stays valid (default: the last one this store holds).")
+    @Argument(help: Msg.argNamespace.help) var namespace: String
+    @Argument(help: Msg.argRevokeKey.help) var key: String
+    @Option(name: .long, help: Msg.optRevokeAfter.help)
     var after: UInt64?
 
     func run() throws {

@@ -11,12 +11,12 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: Msg.helpServe.localized)
 
     @OptionGroup var options: GlobalOptions
-    @Flag(name: .long, help: "Serve one session over stdin and stdout (what ssh and local syncs run).") var stdio = false
-    @Option(name: .long, help: "Listen for TLS 1.3 clients on HOST:PORT (port 0 picks a free one).") var listen: String?
-    @Option(name: .long, help: "Which client keys may connect: known (default), peers or any.") var allow = "known"
-    @Option(name: .long, help: "Seconds a client may stay silent before its session ends.") var timeout: Double = 30
-    @Option(name: .long, help: "Most sessions at once.") var maxSessions = 16
-    @Flag(name: .long, help: "Send changesets but take none in.") var readOnly = false
+    @Flag(name: .long, help: Msg.optStdio.help) var stdio = false
+    @Option(name: .long, help: Msg.optListen.help) var listen: String?
+    @Option(name: .long, help: Msg.optAllow.help) var allow = "known"
+    @Option(name: .long, help: Msg.optServeTimeout.help) var timeout: Double = 30
+    @Option(name: .long, help: Msg.optMaxSessions.help) var maxSessions = 16
+    @Flag(name: .long, help: Msg.optReadOnly.help) var readOnly = false
 
     func run() throws {
         let console = options.console

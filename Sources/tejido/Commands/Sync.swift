@@ -9,14 +9,14 @@ struct Sync: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sync", abstract: Msg.helpSync.localized)
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "Peer names or URLs: ssh://[user@]host[:port]/path, tcp://host:port, or a store directory.")
+    @Argument(help: Msg.argSyncTargets.help)
     var targets: [String]
-    @Option(name: .long, help: "Pin the peer's node key for a one-off URL (tjk1... or hex).") var key: String?
-    @Flag(name: .long, help: "Only take changesets in.") var pullOnly = false
-    @Flag(name: .long, help: "Only send changesets.") var pushOnly = false
-    @Option(name: .long, help: "Program to run on the far side instead of `tejido` (ssh and local stores).") var remoteCommand: String?
-    @Option(name: .long, help: "The ssh program (default: $TEJIDO_SSH, else ssh).") var ssh: String?
-    @Option(name: .long, help: "Seconds of silence from the peer before giving up.") var timeout: Double = 60
+    @Option(name: .long, help: Msg.optSyncKey.help) var key: String?
+    @Flag(name: .long, help: Msg.optPullOnly.help) var pullOnly = false
+    @Flag(name: .long, help: Msg.optPushOnly.help) var pushOnly = false
+    @Option(name: .long, help: Msg.optRemoteCommand.help) var remoteCommand: String?
+    @Option(name: .long, help: Msg.optSSH.help) var ssh: String?
+    @Option(name: .long, help: Msg.optSyncTimeout.help) var timeout: Double = 60
 
     func run() throws {
         try options.withStore { store, console in

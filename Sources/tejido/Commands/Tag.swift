@@ -8,10 +8,10 @@ struct Tag: ParsableCommand {
     /// What both subcommands take.
     struct Target: ParsableArguments {
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "NAMESPACE/COLLECTION/ID") var path: String
-        @Argument(help: "The set field.") var field: String
-        @Argument(help: "The element (text).") var value: String
-        @Option(name: [.short, .customLong("message")], help: "A note kept in the changeset.") var message: String?
+        @Argument(help: Msg.argRecordPath.help) var path: String
+        @Argument(help: Msg.argSetField.help) var field: String
+        @Argument(help: Msg.argElement.help) var value: String
+        @Option(name: [.short, .customLong("message")], help: Msg.optMessage.help) var message: String?
 
         /// Parses the path and runs one set edit, printing the changeset it made.
         func run(_ edit: (Store, RecordPath) throws -> ChangesetID) throws {

@@ -6,7 +6,7 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "verify", abstract: Msg.helpVerify.localized)
 
     @OptionGroup var options: GlobalOptions
-    @Flag(name: .long, help: "Also check the database file page by page (SQLite's integrity check): slower, finds damage the changesets do not show.")
+    @Flag(name: .long, help: Msg.optDeep.help)
     var database = false
 
     func run() throws {
