@@ -130,9 +130,11 @@ final class ImportReader: @unchecked Sendable {
                 groupBytes = 0
                 try spoolPending()
             }
-            try LineReader(fd: fd).forEachLine { number, offset, bytes in
+            // Checking stops early once the result is no longer needed in full (see `finishChecking`),
+            // and also while the input is an idle pipe.
+            try LineReader(fd: fd, shouldStop: { [unowned self] in self.isStoppingCheck }).forEachLine { number, offset, bytes in
                 lastChecked = number
-                if number & 1023 == 0 && isCancelled { throw Cancelled() }
+                if number & 1023 == 0 && isStoppingCheck { throw Cancelled() }
                 let parsed = number > options.afterLine ? try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) : nil
                 if let line = parsed {
                     let name = options.namespace ?? line.replica
@@ -162,6 +164,7 @@ final class ImportReader: @unchecked Sendable {
             // the verdict, so nothing is committed.
             if let fileBefore, Self.identity(fd) != fileBefore { throw StoreError.inputChanged(committedThrough: 0) }
         } catch is Cancelled {
+        } catch is LineReader.Stopped {
         } catch {
             verdict.failure = error
         }
@@ -192,7 +195,7 @@ final class ImportReader: @unchecked Sendable {
                 throw StoreError.database("cannot read the import input again: \(String(cString: strerror(errno)))")
             }
             var lastRead = overflow.line - 1
-            try LineReader(fd: source, lineNumberBefore: overflow.line - 1).forEachLine { number, _, bytes in
+            try LineReader(fd: source, lineNumberBefore: overflow.line - 1, shouldStop: { [unowned self] in self.isCancelled }).forEachLine { number, _, bytes in
                 if number > lastChecked { throw PastChecked() }
                 lastRead = number
                 if seekable { options.secondPassHook?(number) }
@@ -212,6 +215,7 @@ final class ImportReader: @unchecked Sendable {
             // last line that was.
             do { if !group.isEmpty { try push(group) } } catch {}
         } catch is Cancelled {
+        } catch is LineReader.Stopped {
         } catch {
             condition.lock()
             lateFailure = error
@@ -227,6 +231,13 @@ final class ImportReader: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return cancelled
+    }
+
+    /// Phase 1 may stop where it is: the import was cancelled, or only the lines read so far matter.
+    private var isStoppingCheck: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled || discarding
     }
 
     /// Queues a group if there is room; never waits.
@@ -281,8 +292,11 @@ final class ImportReader: @unchecked Sendable {
         return verdictReady ? result : nil
     }
 
-    /// After an error elsewhere: hands nothing more over, and returns the verdict once the whole
-    /// input has been checked, so that the earliest bad line can be reported.
+    /// After an error elsewhere: hands nothing more over, and returns the verdict on the lines
+    /// checked so far, so that the earliest bad line can be reported. Checking stops at its next
+    /// pause (every 1,024 lines, or 200 ms without input from a pipe); it is always ahead of the
+    /// lines handed over, so the verdict covers every line before the one that failed. Waiting for
+    /// the rest of the input would hold the error back for as long as a pipe stays open.
     func finishChecking() -> Verdict {
         condition.lock()
         discarding = true

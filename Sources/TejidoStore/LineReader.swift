@@ -7,6 +7,14 @@ struct LineReader {
     var lineNumberBefore = 0
     /// No line of a valid import is longer than a changeset may be.
     static let maxLine = 2 << 20
+    /// Asked while a pipe or terminal has nothing to read: true ends the reading with `Stopped`.
+    /// Without it a reader blocked on an idle pipe could not be stopped until data or EOF came.
+    var shouldStop: (() -> Bool)? = nil
+
+    struct Stopped: Error {}
+
+    /// How long one wait for input lasts before `shouldStop` is asked again.
+    static let pollMilliseconds: Int32 = 200
 
     /// Calls `body` with each line's 1-based number, the offset of its first byte from where reading
     /// began, and the line itself (without its newline).
@@ -17,6 +25,7 @@ struct LineReader {
         var lineNumber = lineNumberBefore
         var base = 0
         while true {
+            if let shouldStop { try waitForInput(shouldStop) }
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
@@ -51,6 +60,18 @@ struct LineReader {
         if !carry.isEmpty {
             lineNumber += 1
             try carry.withUnsafeBufferPointer { try body(lineNumber, carryOffset, $0) }
+        }
+    }
+
+    /// Returns once `fd` can be read (data, end of input or an error, which `read` then reports);
+    /// throws `Stopped` if `shouldStop` says so while waiting.
+    private func waitForInput(_ shouldStop: () -> Bool) throws {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let r = poll(&p, 1, Self.pollMilliseconds)
+            if r > 0 { return }
+            if r < 0 && errno != EINTR { return }
+            if shouldStop() { throw Stopped() }
         }
     }
 }

@@ -25,4 +25,39 @@ import Testing
             #expect(rows.array?.first?["total"] == .int(3000))
         }
     }
+
+    @Test("an error is reported at once while the input pipe stays open and idle")
+    func errorOnAnIdlePipe() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            // Two txns, so that the first is complete and applied; its namespace does not exist.
+            let lines = (0..<60).map { i in
+                #"{"replica":"nadie","txn":\#(i / 50),"op":"inc","collection":"petitions","id":"p1","field":"firmas","value":1}"#
+            }
+            let input = Pipe()
+            let errors = tmp.appendingPathComponent("stderr")
+            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+            let errHandle = try FileHandle(forWritingTo: errors)
+            let p = Process()
+            p.executableURL = try CLI.executable.get()
+            p.arguments = ["import", "-", "--store", s.directory.path]
+            p.environment = ["LANG": "C"]
+            p.standardInput = input
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = errHandle
+            try p.run()
+            input.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            // The write end stays open: the import must not wait for more input to report.
+            let deadline = Date().addingTimeInterval(20)
+            while p.isRunning && Date() < deadline { usleep(20_000) }
+            let exitedOnItsOwn = !p.isRunning
+            try input.fileHandleForWriting.close()
+            p.waitUntilExit()
+            try errHandle.close()
+            #expect(exitedOnItsOwn, "the import waited for the pipe to close")
+            #expect(p.terminationStatus == 1)
+            let message = String(decoding: try Data(contentsOf: errors), as: UTF8.self)
+            #expect(message.contains("no namespace named \"nadie\""), "\(message)")
+        }
+    }
 }
