@@ -17,6 +17,18 @@ extension Store {
         return out
     }
 
+    /// The ids of the changesets this store holds at `seq` of `author`'s feed in a namespace, in
+    /// whatever state (applied, pending or quarantined): more than one only for a forked feed.
+    public func changesetIDs(namespace root: [UInt8], author: [UInt8], seq: UInt64) throws -> [ChangesetID] {
+        guard let ns = try namespaceID(root, create: false), let authorID = try existingKeyID(author) else { return [] }
+        let st = try statement("SELECT id FROM changesets WHERE ns=? AND author=? AND seq=?")
+        st.bind(1, ns); st.bind(2, authorID); st.bind(3, Int64(clamping: seq))
+        defer { st.reset() }
+        var ids: [ChangesetID] = []
+        while try st.step() { if let id = ChangesetID(bytes: st.blob(0)) { ids.append(id) } }
+        return ids
+    }
+
     /// The id of every namespace this store holds, sorted bytewise.
     public func heldNamespaces() throws -> [[UInt8]] {
         try namespaceRows().map(\.root).sorted { $0.lexicographicallyPrecedes($1) }

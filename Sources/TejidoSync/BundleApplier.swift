@@ -19,9 +19,11 @@ public enum BundleApplier {
     public enum Failure: Error, Sendable {
         case notABundle(String)
         case wrongNetwork
-        /// Made by a store holding this store's node key: this store, or a copy of it. A copy's
-        /// changesets would fork this node's own feed, so none is applied (as `sync` refuses a
-        /// peer with this node's key).
+        /// Made by a store holding this store's node key (this store, or a copy of it), and
+        /// holding a changeset of this node's own feed that differs from the one this store has
+        /// at the same seq: applying it would fork that feed, so nothing is applied. A bundle of
+        /// this node's that forks nothing (a store restored from a backup taking back what it
+        /// wrote since) is applied as any other.
         case sameNode
     }
 
@@ -70,7 +72,7 @@ public enum BundleApplier {
                     break
                 }
                 guard h.network == store.networkID else { throw Failure.wrongNetwork }
-                guard h.creator != store.nodeKey.publicKey.bytes else { throw Failure.sameNode }
+                if h.creator == store.nodeKey.publicKey.bytes, try forksOwnFeed(path: path, store: store) { throw Failure.sameNode }
                 result.header = h
                 continue
             case .receipt(let r):
@@ -117,6 +119,26 @@ public enum BundleApplier {
                                  completed: false)
         }
         return result
+    }
+
+    /// True if the bundle holds a changeset of this node's key that differs from the one this
+    /// store holds at the same seq. Reads the file once more (only for bundles this node made);
+    /// damage ends the reading here, and the applying pass reports it.
+    static func forksOwnFeed(path: String, store: Store) throws -> Bool {
+        guard let reader = try? BundleReader(path: path) else { return false }
+        defer { reader.close() }
+        let me = store.nodeKey.publicKey.bytes
+        let verifier = Ed25519Verifier()
+        while let item = try? reader.next() {
+            guard case .changeset(let envelope, _) = item,
+                  let (id, header) = try? ChangesetEnvelope.checkedHeader(bytes: envelope), header.author == me
+            else { continue }
+            let held = try store.changesetIDs(namespace: header.namespace, author: me, seq: header.seq)
+            // Only a changeset this key really signed forks the feed; a bad one is reported as damage.
+            if !held.isEmpty && !held.contains(id)
+                && ChangesetEnvelope.hasValidSignature(bytes: envelope, id: id, author: me, using: verifier) { return true }
+        }
+        return false
     }
 
     /// What a bundle holds, checked on its own without a store: every envelope's format and

@@ -83,13 +83,15 @@ extension BundleCLITests {
         }
     }
 
-    @Test("a bundle made by a store with this store's node key (itself, or a copy) is refused whole")
-    func bundleOfTheSameNode() throws {
+    @Test("a bundle made by a store with this store's node key (itself, or a copy) that would fork this node's feed is refused whole")
+    func bundleOfTheSameNodeThatForks() throws {
         try withTemporaryDirectory { tmp in
             let a = try StoreFixture.populated(in: tmp)
             let copy = tmp.appendingPathComponent("copia")
             try FileManager.default.copyItem(at: a.directory, to: copy)
+            // Both write the next changeset of the same feed: two different ones at one seq.
             try CLI.ok(["put", "chiapas/events/desde-copia", "title=copia"], store: copy)
+            try CLI.ok(["put", "chiapas/events/propio", "title=original"], store: a.directory)
             let bundle = tmp.appendingPathComponent("copia.tjb").path
             _ = try CLI.json(["bundle", "create", bundle], store: copy)
             let before = try a.snapshot()
@@ -97,8 +99,35 @@ extension BundleCLITests {
             #expect(r.status == 1)
             #expect(r.stderr.contains("\"error\":\"bundle_same_node\""), "\(r.stderr)")
             #expect(try a.snapshot() == before, "nothing applied")
-            // The store's own feed is not forked: it can still write.
-            try CLI.ok(["put", "chiapas/events/propio", "title=sigue"], store: a.directory)
+            // The store's own feed is not forked: it can still write, and verify holds.
+            try CLI.ok(["put", "chiapas/events/propio2", "title=sigue"], store: a.directory)
+            try CLI.ok(["verify"], store: a.directory)
+        }
+    }
+
+    @Test("a store restored from a backup takes back what it wrote since from a bundle it made itself")
+    func restoredStoreAppliesItsOwnBundle() throws {
+        try withTemporaryDirectory { tmp in
+            let a = try StoreFixture.populated(in: tmp)
+            let backup = tmp.appendingPathComponent("respaldo")
+            try FileManager.default.copyItem(at: a.directory, to: backup)
+            try CLI.ok(["put", "chiapas/events/despues", "title=escrito después del respaldo"], store: a.directory)
+            try CLI.ok(["inc", "chiapas/petitions/pe1", "signatures", "5"], store: a.directory)
+            let bundle = tmp.appendingPathComponent("propio.tjb").path
+            _ = try CLI.json(["bundle", "create", bundle], store: a.directory)
+            let expected = try a.snapshot()
+            // The disk is lost; the backup comes back in its place and applies the bundle.
+            try FileManager.default.removeItem(at: a.directory)
+            try FileManager.default.moveItem(at: backup, to: a.directory)
+            let applied = try CLI.json(["bundle", "apply", bundle], store: a.directory)
+            #expect(applied["applied"] == .int(2), "\(applied)")
+            #expect(try a.snapshot() == expected)
+            // Its feed goes on from the restored head, and everything verifies.
+            try CLI.ok(["put", "chiapas/events/luego", "title=sigue"], store: a.directory)
+            try CLI.ok(["verify"], store: a.directory)
+            // Applying it again changes nothing.
+            let again = try CLI.json(["bundle", "apply", bundle], store: a.directory)
+            #expect(again["applied"] == .int(0), "\(again)")
         }
     }
 
