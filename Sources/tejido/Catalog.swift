@@ -532,6 +532,9 @@ enum Msg: String, CaseIterable {
         }
     }
 
+    /// An error, or the reason or detail of one (by the case's name).
+    var isFailure: Bool { rawValue.hasPrefix("err") || rawValue.hasPrefix("reason") || rawValue.hasPrefix("detail") }
+
     /// A stable machine-readable code for `--json` errors: the case name without its `err`
     /// prefix, in snake case (`errUnknownNamespace` -> `unknown_namespace`).
     var errorCode: String {
@@ -556,4 +559,58 @@ enum Msg: String, CaseIterable {
         }
         return out
     }
+}
+
+/// What the system and SQLite say when something fails ("No such file or directory"), in
+/// Spanish: their texts come into messages as details, in English whatever the locale. Matched
+/// against the C library's own wording at run time, so the table cannot drift from it.
+enum SystemText {
+    static func spanish(_ text: String) -> String {
+        guard text.contains(where: { $0 == " " }) else { return text }
+        var out = text
+        for (en, es) in table where out.contains(en) { out = out.replacingOccurrences(of: en, with: es) }
+        return out
+    }
+
+    private static let errnoTexts: [(Int32, String)] = [
+        (ENOENT, "No existe el archivo o el directorio"), (EACCES, "Permiso denegado"),
+        (EPERM, "Operación no permitida"), (EISDIR, "Es un directorio"), (ENOTDIR, "No es un directorio"),
+        (ENOSPC, "No queda espacio en el dispositivo"), (EDQUOT, "Se superó la cuota de disco"),
+        (EROFS, "Sistema de archivos de solo lectura"), (EIO, "Error de entrada/salida"),
+        (EEXIST, "El archivo ya existe"), (EMFILE, "Demasiados archivos abiertos"),
+        (ENFILE, "Demasiados archivos abiertos en el sistema"), (EFBIG, "Archivo demasiado grande"),
+        (ENAMETOOLONG, "Nombre de archivo demasiado largo"), (ELOOP, "Demasiados niveles de enlaces simbólicos"),
+        (ECONNREFUSED, "Conexión rechazada"), (ECONNRESET, "El otro lado reinició la conexión"),
+        (ETIMEDOUT, "Se agotó el tiempo de la conexión"), (EHOSTUNREACH, "No hay ruta hasta el equipo"),
+        (ENETUNREACH, "No se puede llegar a la red"), (EPIPE, "Tubería rota"),
+        (EADDRINUSE, "La dirección ya está en uso"), (EADDRNOTAVAIL, "No se puede asignar la dirección pedida"),
+        (ENOMEM, "No se pudo asignar memoria"), (EAGAIN, "Recurso no disponible por ahora"),
+        (EBUSY, "Dispositivo o recurso ocupado"), (ETXTBSY, "Archivo de texto ocupado"),
+        (ENOEXEC, "Formato de ejecutable inválido"),
+    ]
+
+    private static let resolverTexts: [(Int32, String)] = [
+        (EAI_NONAME, "Nombre o servicio desconocido"), (EAI_AGAIN, "Fallo temporal al resolver el nombre"),
+        (EAI_FAIL, "Fallo irrecuperable al resolver el nombre"),
+    ]
+
+    /// SQLite's result texts (`sqlite3_errstr`), stable across its versions.
+    private static let sqliteTexts: [(String, String)] = [
+        ("database disk image is malformed", "la imagen de la base de datos está dañada"),
+        ("disk I/O error", "error de entrada/salida del disco"),
+        ("database is locked", "la base de datos está bloqueada"),
+        ("attempt to write a readonly database", "intento de escribir en una base de datos de solo lectura"),
+        ("unable to open database file", "no se puede abrir el archivo de la base de datos"),
+        ("file is not a database", "el archivo no es una base de datos"),
+        ("database or disk is full", "la base de datos o el disco están llenos"),
+        ("out of memory", "sin memoria"),
+    ]
+
+    /// Longest first, so that a text holding a shorter one is put into Spanish whole.
+    private static let table: [(String, String)] = {
+        let system = errnoTexts.map { (String(cString: strerror($0.0)), $0.1) }
+            + resolverTexts.map { (String(cString: gai_strerror($0.0)), $0.1) }
+        return (system + sqliteTexts).filter { !$0.0.isEmpty && !$0.0.hasPrefix("Unknown error") }
+            .sorted { $0.0.count > $1.0.count }
+    }()
 }

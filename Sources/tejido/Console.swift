@@ -155,7 +155,9 @@ struct Console {
     }
 
     func t(_ m: Msg, _ args: [String]) -> String {
-        Self.fill(lang == .es ? m.text.es : m.text.en, args)
+        guard lang == .es else { return Self.fill(m.text.en, args) }
+        // An error's details may hold what the system or SQLite said, which is English.
+        return Self.fill(m.text.es, m.isFailure ? args.map(SystemText.spanish) : args)
     }
 
     /// Puts `args` in place of `{0}`, `{1}`... in one pass over the template: an argument is

@@ -105,6 +105,25 @@ struct LanguageTests {
         }
     }
 
+    @Test("what the system says about a failure is in Spanish too")
+    func systemErrorsInSpanish() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            let missing = tmp.appendingPathComponent("no-existe.jsonl").path
+            let es = s.run(["import", missing, "--lang", "es"])
+            #expect(es.status == 1)
+            #expect(es.stderr.contains("No se puede leer \(missing): No existe el archivo o el directorio."), "\(es.stderr)")
+            let en = s.run(["import", missing, "--lang", "en"])
+            #expect(en.stderr.contains("No such file or directory"), "\(en.stderr)")
+            // A refused connection (nothing listens on port 1), with a well-formed pinned key.
+            let key = try CLI.json(["key", "show"], store: s.directory)["key"]?.string ?? ""
+            let refused = s.run(["sync", "tcp://127.0.0.1:1", "--key", key, "--lang", "es"])
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("Conexión rechazada"), "\(refused.stderr)")
+            #expect(!refused.stderr.contains("Connection refused"), "\(refused.stderr)")
+        }
+    }
+
     @Test("--lang also picks the language of help and of the parser's own errors")
     func langFlagForHelpAndParserErrors() throws {
         try withTemporaryDirectory { tmp in
@@ -161,7 +180,7 @@ struct LanguageTests {
             let r = CLI.run(["init", "--network", "red", "--lang", "es"], store: file.appendingPathComponent("sub"))
             #expect(r.status == 1)
             #expect(r.stderr.contains("No se puede crear un almacén en"))
-            #expect(r.stderr.contains("Not a directory"))
+            #expect(r.stderr.contains("No es un directorio"), "what the system says, in Spanish too")
             let json = CLI.run(["init", "--network", "red", "--json"], store: file)
             #expect(json.status == 1)
             #expect(json.stderr.contains("\"error\":\"cannot_create_store\""))
