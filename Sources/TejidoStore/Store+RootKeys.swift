@@ -50,7 +50,7 @@ extension Store {
             let logN = json["log_n"] as? Int, let salt = (json["salt"] as? String).flatMap(Hex.decode),
             let nonce = (json["nonce"] as? String).flatMap(Hex.decode), let ct = (json["ciphertext"] as? String).flatMap(Hex.decode),
             let tag = (json["tag"] as? String).flatMap(Hex.decode), (10...16).contains(logN)
-        else { throw StoreError.keyFile(path: path, detail: "not an exported root key") }
+        else { throw StoreError.notARootExport(path: path) }
         let box = PassphraseBox(salt: salt, nonce: nonce, ciphertext: ct, tag: tag, logN: UInt8(logN))
         guard let seed = try box.open(passphrase: passphrase, context: root), seed.count == 32,
             try Ed25519PrivateKey(seed: seed).publicKey.bytes == root

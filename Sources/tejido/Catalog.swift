@@ -62,6 +62,7 @@ enum Msg: String, CaseIterable {
     case optAfterLine, optBatch, argCounterField, argDelta, optBy, optEnvelopes, optLimit, optDeep
     case optStdio, optListen, optAllow, optServeTimeout, optMaxSessions, optReadOnly
     // Results
+    case grantUnchanged
     case verifyProgress, storeCreated, networkLine, keyLine, fingerprintLine, namespaceCreated, granted, committed, noRecords
     case importProgress, importDone, verifyOK, verifyFailed, verifyCounts, blameHeader, queryRows, noNamespaces
     case namespaceHeader, logPending, logQuarantined, warnSkippedView, logOps, detailServeMode, detailArrayOrObject
@@ -78,6 +79,7 @@ enum Msg: String, CaseIterable {
     case errNotAuthorized, errRecordNotFound, errInvalidChangeset, errWrongNetwork, errInvalidChain, errBadImportLine
     case errInputChanged, errInputChangedNothing
     case errNothingToResume, errReadOnlyQuery, errQueryFailed, errDiskFull, errDatabase, errInvalidNetworkID, errInvalidKey
+    case errBadCollectionPath, errNotARootExport, errEmptyPassphraseFile
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
@@ -184,8 +186,8 @@ enum Msg: String, CaseIterable {
             "El nombre del par.")
         case .argGrantKey: ("The key to grant (tjk1... or 64 hex digits).",
             "La llave a la que se da el rol (tjk1... o 64 dígitos hexadecimales).")
-        case .optRole: ("reader, writer or admin (a reader may receive a private namespace; private namespaces are not built yet).",
-            "reader, writer o admin (un lector puede recibir un espacio privado; los espacios privados aún no existen).")
+        case .optRole: ("reader, writer or admin (a reader may not write; it may receive a private namespace).",
+            "reader, writer o admin (un lector no puede escribir; puede recibir un espacio privado).")
         case .argBundleOut: ("The bundle file to write.",
             "El archivo de paquete que se escribe.")
         case .optBundleFor: ("Leave out what this peer (a name or a key) is known to hold.",
@@ -310,6 +312,8 @@ enum Msg: String, CaseIterable {
         case .fingerprintLine: ("fingerprint: {0}", "huella:      {0}")
         case .namespaceCreated: ("Created namespace {0} ({1})", "Se creó el espacio {0} ({1})")
         case .granted: ("Granted {0} to {1} in {2} (changeset {3})", "Se dio el rol {0} a {1} en {2} (cambio {3})")
+        case .grantUnchanged: ("{0} already holds the role {1} in {2}; roles only go up, so nothing was written (to take a role back: tejido revoke).",
+                               "{0} ya tiene el rol {1} en {2}; los roles solo suben, así que no se escribió nada (para quitar un rol: tejido revoke).")
         case .committed: ("Committed changeset {0}", "Se guardó el cambio {0}")
         case .noRecords: ("No records.", "No hay registros.")
         case .importProgress: ("{0} changesets, {1} ops committed ({2} ops/s)", "{0} cambios, {1} operaciones guardadas ({2} op/s)")
@@ -408,6 +412,10 @@ enum Msg: String, CaseIterable {
                                 "El archivo {0} está dañado o no es una base de Tejido ({1}). No se cambió nada. Guarda una copia de la carpeta tal como está; restaura un respaldo, o arma un almacén nuevo desde un par (`tejido init --join RED --store NUEVO` y luego `tejido sync PAR --store NUEVO`).")
         case .errNewerSchema: ("This store was written by a newer Tejido (schema {0}; this one knows up to {1}). Upgrade tejido.",
                                "Este almacén lo escribió un Tejido más nuevo (esquema {0}; este conoce hasta {1}). Actualiza tejido.")
+        case .errNotARootExport: ("{0} is not a root secret written by `tejido namespace export-root` (or it was changed); nothing was imported.",
+                                  "{0} no es un secreto raíz escrito por `tejido namespace export-root` (o fue modificado); no se importó nada.")
+        case .errEmptyPassphraseFile: ("{0} is empty: write the passphrase in it (on one line), or leave out --passphrase-file to type it.",
+                                       "{0} está vacío: escribe en él la frase de paso (en una línea), o quita --passphrase-file para escribirla.")
         case .errKeyFile: ("Key file {0}: {1}", "Archivo de llave {0}: {1}")
         case .errUnknownNamespace: ("No namespace named \"{0}\" in this store. See `tejido namespace list`.",
                                     "No hay un espacio llamado \"{0}\" en este almacén. Mira `tejido namespace list`.")
@@ -459,6 +467,8 @@ enum Msg: String, CaseIterable {
         case .errInvalidNetworkID: ("\"{0}\" is not a network id (tjnet1...).", "\"{0}\" no es un id de red (tjnet1...).")
         case .errInvalidKey: ("\"{0}\" is not a public key: expected tjk1... text (check for a typo) or 64 hex digits.",
                               "\"{0}\" no es una llave pública: se espera texto tjk1... (revisa si hay un error de dedo) o 64 dígitos hex.")
+        case .errBadCollectionPath: ("\"{0}\" is not NAMESPACE/COLLECTION (one record is shown by tejido get NAMESPACE/COLLECTION/ID).",
+                                     "\"{0}\" no tiene la forma ESPACIO/COLECCIÓN (un solo registro se muestra con tejido get ESPACIO/COLECCIÓN/ID).")
         case .errBadPath: ("\"{0}\" is not NAMESPACE/COLLECTION/ID.", "\"{0}\" no tiene la forma ESPACIO/COLECCIÓN/ID.")
         case .errBadAssignment: ("\"{0}\" is not FIELD=TEXT or FIELD:=JSON.", "\"{0}\" no tiene la forma CAMPO=TEXTO o CAMPO:=JSON.")
         case .errBadJSONValue: ("\"{0}\": the value after := must be a JSON number, true, false, null or a string ({1}).",
@@ -540,6 +550,8 @@ enum Msg: String, CaseIterable {
     var errorCode: String {
         // One failure, one code, whichever wording shows it.
         if self == .errSyncFailedPlain { return Msg.errSyncFailed.errorCode }
+        if self == .errBadCollectionPath { return Msg.errBadPath.errorCode }
+        if self == .errBundle { return Msg.errBundleUnreadable.errorCode }
         return Self.snakeCase(rawValue.hasPrefix("err") ? String(rawValue.dropFirst(3)) : rawValue)
     }
 

@@ -187,6 +187,7 @@ struct Console {
         case .corruptStore(let p, let d): (.errCorruptStore, [p, d])
         case .newerSchema(let f, let s): (.errNewerSchema, [String(f), String(s)])
         case .keyFile(let p, let d): (.errKeyFile, [p, d])
+        case .notARootExport(let p): (.errNotARootExport, [p])
         case .unknownNamespace(let n): (.errUnknownNamespace, [n])
         case .ambiguousNamespace(let n): (.errAmbiguousNamespace, [n])
         case .namespaceExists(let n): (.errNamespaceExists, [n])

@@ -11,7 +11,7 @@ enum Passphrase {
             let data: Data
             do { data = try handle.readToEnd() ?? Data() } catch { throw console.fail(.errCannotReadFile, file, Console.reason(error)) }
             let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
-            guard !text.isEmpty else { throw console.fail(.errNoPassphrase) }
+            guard !text.isEmpty else { throw console.fail(.errEmptyPassphraseFile, file) }
             return text
         }
         if let env = ProcessInfo.processInfo.environment["TEJIDO_PASSPHRASE"], !env.isEmpty { return env }

@@ -189,6 +189,18 @@ struct BadInputTests {
         try expectRefused(args, status: 64, stderrContains: ["is not NAMESPACE/COLLECTION"])
     }
 
+    @Test("list names the path it takes, and where one record is shown; the code stays bad_path")
+    func listPath() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.populated(in: tmp)
+            let r = s.run(["list", "chiapas/events/ev1"])
+            #expect(r.status == 64)
+            #expect(r.stderr.contains("\"chiapas/events/ev1\" is not NAMESPACE/COLLECTION (one record is shown by tejido get"), "\(r.stderr)")
+            let json = s.run(["list", "chiapas", "--json"])
+            #expect(json.stderr.contains("\"error\":\"bad_path\""), "\(json.stderr)")
+        }
+    }
+
     @Test("a write to a namespace this store does not hold")
     func unknownNamespace() throws {
         try expectRefused(["put", "oaxaca/events/ev1", "title=x"], status: 1, stderrContains: ["No namespace named \"oaxaca\""])

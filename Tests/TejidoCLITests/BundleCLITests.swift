@@ -83,6 +83,33 @@ extension BundleCLITests {
         }
     }
 
+    @Test("a root secret round trip; a missing or foreign file and an empty passphrase file are named as such")
+    func rootSecretFiles() throws {
+        try withTemporaryDirectory { tmp in
+            let a = try StoreFixture.populated(in: tmp)
+            let pass = tmp.appendingPathComponent("frase.txt")
+            try Data("una frase larga de paso\n".utf8).write(to: pass)
+            let empty = tmp.appendingPathComponent("vacia.txt")
+            try Data("\n".utf8).write(to: empty)
+            let sealed = tmp.appendingPathComponent("raiz.sec").path
+            let exported = CLI.run(["namespace", "export-root", "chiapas", sealed, "--passphrase-file", empty.path, "--json"], store: a.directory)
+            #expect(exported.status == 1)
+            #expect(exported.stderr.contains("\"error\":\"empty_passphrase_file\""), "\(exported.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: sealed))
+            _ = try CLI.json(["namespace", "export-root", "chiapas", sealed, "--passphrase-file", pass.path, "--forget-root"], store: a.directory)
+            // A missing file is said before any passphrase is asked for; a foreign one is named.
+            let missing = tmp.appendingPathComponent("no-existe.sec").path
+            let r = CLI.run(["namespace", "import-root", missing, "--lang", "es"], store: a.directory)
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("No se puede leer \(missing): No existe el archivo o el directorio."), "\(r.stderr)")
+            let foreign = CLI.run(["namespace", "import-root", pass.path, "--passphrase-file", pass.path], store: a.directory)
+            #expect(foreign.status == 1)
+            #expect(foreign.stderr.contains("is not a root secret written by `tejido namespace export-root`"), "\(foreign.stderr)")
+            let back = try CLI.json(["namespace", "import-root", sealed, "--passphrase-file", pass.path], store: a.directory)
+            #expect(back["namespace"]?.string?.hasPrefix("tjns1") == true, "\(back)")
+        }
+    }
+
     @Test("a bundle made by a store with this store's node key (itself, or a copy) that would fork this node's feed is refused whole")
     func bundleOfTheSameNodeThatForks() throws {
         try withTemporaryDirectory { tmp in
@@ -128,6 +155,22 @@ extension BundleCLITests {
             // Applying it again changes nothing.
             let again = try CLI.json(["bundle", "apply", bundle], store: a.directory)
             #expect(again["applied"] == .int(0), "\(again)")
+        }
+    }
+
+    @Test("a file that is no bundle, or no file at all, is one error code for inspect and apply")
+    func unreadableBundleCode() throws {
+        try withTemporaryDirectory { tmp in
+            let a = try StoreFixture.populated(in: tmp)
+            let garbage = tmp.appendingPathComponent("basura.tjb")
+            try Data("no soy un paquete".utf8).write(to: garbage)
+            for file in [garbage.path, tmp.appendingPathComponent("no-existe.tjb").path] {
+                for command in ["inspect", "apply"] {
+                    let r = CLI.run(["bundle", command, file, "--json"], store: a.directory)
+                    #expect(r.status == 1, "\(command) \(file)")
+                    #expect(r.stderr.contains("\"error\":\"bundle_unreadable\""), "\(command): \(r.stderr)")
+                }
+            }
         }
     }
 

@@ -236,6 +236,17 @@ struct LocalStoryTests {
             #expect(admin["role"] == .string("admin"))
             #expect(try CLI.json(["verify"], store: first.directory)["ok"] == .bool(true))
 
+            // Roles only go up: a lower grant writes nothing and says which role the key holds.
+            let logged = try #require(try CLI.json(["log"], store: first.directory).array).count
+            let lower = try CLI.json(["grant", "chiapas", secondKey, "--role", "reader"], store: first.directory)
+            #expect(lower["unchanged"] == .bool(true))
+            #expect(lower["role"] == .string("admin"))
+            #expect(lower["changeset"] == .null)
+            #expect(try #require(try CLI.json(["log"], store: first.directory).array).count == logged)
+            let said = CLI.run(["grant", "chiapas", secondKey, "--lang", "es"], store: first.directory)
+            #expect(said.status == 0)
+            #expect(said.stdout.contains("ya tiene el rol admin en chiapas"), "\(said.stdout)")
+
             // The second store holds no namespace yet, so it cannot grant there.
             let refused = CLI.run(["grant", "chiapas", firstKey], store: second)
             #expect(refused.status == 1)

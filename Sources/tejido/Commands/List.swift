@@ -11,7 +11,7 @@ struct List: ParsableCommand {
     func run() throws {
         try options.withStore { store, console in
             let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw console.fail(.errBadPath, path, code: Console.usage) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw console.fail(.errBadCollectionPath, path, code: Console.usage) }
             let records = try store.list(namespace: parts[0], collection: parts[1])
             if console.json {
                 console.out(json: .array(records.map(Rendering.json)))

@@ -116,6 +116,10 @@ struct Namespace: ParsableCommand {
 
         func run() throws {
             try options.withStore { store, console in
+                // A file that cannot be read is said before a passphrase is asked for.
+                let fd = open(file, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { throw console.fail(.errCannotReadFile, file, String(cString: strerror(errno))) }
+                close(fd)
                 let passphrase = try Passphrase.read(file: passphraseFile, confirm: false, console: console)
                 let root = try store.importRoot(from: file, passphrase: passphrase)
                 let id = Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root)
