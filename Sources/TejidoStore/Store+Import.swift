@@ -57,8 +57,10 @@ extension Store {
             let me = nodeKey.publicKey.bytes
             let role = try self.role(of: me, authorID: keyID(me), namespace: resolved.root, nsID: resolved.ns)
             if role == nil || role! < .writer {
-                throw StoreError.notAuthorized(namespace: name, needed: .writer,
-                                               admins: try adminFingerprints(nsID: resolved.ns, root: resolved.root))
+                let admins = try adminFingerprints(nsID: resolved.ns, root: resolved.root)
+                // --namespace names it for every line: no line is at fault.
+                if options.namespace != nil { throw StoreError.notAuthorized(namespace: name, needed: .writer, admins: admins) }
+                throw StoreError.importNotAuthorized(line: line, namespace: name, admins: admins)
             }
             namespaces[name] = resolved
             return resolved

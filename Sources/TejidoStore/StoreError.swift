@@ -28,6 +28,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case badImportLine(line: Int, detail: String)
     /// An import line names (as its replica) a namespace this store does not hold.
     case importUnknownNamespace(line: Int, name: String)
+    /// An import line names a namespace this node may not write in.
+    case importNotAuthorized(line: Int, namespace: String, admins: [String])
     case nothingToResume(String)
     /// The input file changed while it was imported; lines up to `committedThrough` are in the
     /// store (0: nothing is).
@@ -75,7 +77,7 @@ public enum StoreError: Error, Equatable, Sendable {
     /// The input line an import error is about, if it is about one.
     public var importLine: Int? {
         switch self {
-        case .badImportLine(let line, _), .importUnknownNamespace(let line, _): line
+        case .badImportLine(let line, _), .importUnknownNamespace(let line, _), .importNotAuthorized(let line, _, _): line
         default: nil
         }
     }

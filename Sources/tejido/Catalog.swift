@@ -79,7 +79,7 @@ enum Msg: String, CaseIterable {
     case errNotAuthorized, errRecordNotFound, errInvalidChangeset, errWrongNetwork, errInvalidChain, errBadImportLine
     case errInputChanged, errInputChangedNothing
     case errNothingToResume, errReadOnlyQuery, errQueryFailed, errDiskFull, errDatabase, errInvalidNetworkID, errInvalidKey
-    case errBadCollectionPath, errNotARootExport, errEmptyPassphraseFile
+    case errImportNotAuthorized, errBadCollectionPath, errNotARootExport, errEmptyPassphraseFile
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
@@ -443,6 +443,8 @@ enum Msg: String, CaseIterable {
                                    "\"{0}\" no es un id de registro válido: de 1 a 256 bytes, sin caracteres de control.")
         case .errInvalidField: ("\"{0}\" is not a valid field name (letters, digits, _ or -, starting with a letter; not id or namespace).",
                                 "\"{0}\" no es un nombre de campo válido (letras, dígitos, _ o -, empezando con letra; no id ni namespace).")
+        case .errImportNotAuthorized: ("Import line {0}: this node may not write in namespace \"{1}\" (needs the writer role). Only its admins can grant that (keys {2}; see `tejido members {1}`); or leave its lines out with --replica NAME. Nothing was imported.",
+                                      "Línea {0} de la importación: este nodo no puede escribir en el espacio \"{1}\" (necesita el rol writer). Solo sus administradores pueden darlo (llaves {2}; ver `tejido members {1}`); o deja fuera sus líneas con --replica NOMBRE. No se importó nada.")
         case .errNotAuthorized: ("This node may not write in namespace \"{0}\" (needs the {1} role). Only its admins can grant that (keys {2}; see `tejido members {0}`): ask one of them to run `tejido grant {0} KEY --role {1}` with this node's key (`tejido key show`).",
                                  "Este nodo no puede escribir en el espacio \"{0}\" (necesita el rol {1}). Solo sus administradores pueden darlo (llaves {2}; ver `tejido members {0}`): pide a una de esas personas que ejecute `tejido grant {0} LLAVE --role {1}` con la llave de este nodo (`tejido key show`).")
         case .errRecordNotFound: ("No record {0} (missing or deleted).", "No existe el registro {0} (falta o fue borrado).")

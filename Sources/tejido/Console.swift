@@ -212,6 +212,7 @@ struct Console {
         case .invalidChain(let d): (.errInvalidChain, [d])
         case .badImportLine(let l, let d): (.errBadImportLine, [String(l), d])
         case .importUnknownNamespace(let l, let n): (.errImportUnknownNamespace, [String(l), n])
+        case .importNotAuthorized(let l, let n, let admins): (.errImportNotAuthorized, [String(l), n, admins.isEmpty ? "-" : admins.joined(separator: ", ")])
         case .nothingToResume(let f): (.errNothingToResume, [f])
         case .inputChanged(0): (.errInputChangedNothing, [])
         case .inputChanged(let n): (.errInputChanged, [String(n)])

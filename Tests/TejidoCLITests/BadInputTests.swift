@@ -201,6 +201,33 @@ struct BadInputTests {
         }
     }
 
+    @Test("an import line for a namespace this node may not write in gives its line, and nothing is imported")
+    func importNotAuthorized() throws {
+        try withTemporaryDirectory { tmp in
+            let a = try StoreFixture.populated(in: tmp)
+            let (b, _) = try a.joined(in: tmp, name: "b")
+            _ = try CLI.json(["sync", a.directory.path], store: b)
+            _ = try CLI.json(["namespace", "create", "guerrero"], store: b)
+            let lines = [
+                #"{"replica":"guerrero","txn":0,"op":"set","collection":"events","id":"g1","field":"title","value":"propio"}"#,
+                #"{"replica":"chiapas","txn":0,"op":"set","collection":"events","id":"c1","field":"title","value":"ajeno"}"#,
+            ]
+            let file = tmp.appendingPathComponent("dos.jsonl")
+            try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+            let before = try CLI.ok(["log", "--envelopes"], store: b)
+            let r = CLI.run(["import", file.path, "--json"], store: b)
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("\"error\":\"import_not_authorized\""), "\(r.stderr)")
+            #expect(r.stderr.contains("Import line 2: this node may not write in namespace \\\"chiapas\\\""), "\(r.stderr)")
+            #expect(r.stderr.contains("Nothing was imported."))
+            #expect(try CLI.ok(["log", "--envelopes"], store: b) == before)
+            // --replica leaves those lines out, as the message says.
+            let kept = CLI.run(["import", file.path, "--replica", "guerrero"], store: b)
+            #expect(kept.status == 0, "\(kept.stderr)")
+            #expect(try CLI.json(["get", "guerrero/events/g1"], store: b)["fields"]?["title"] == .string("propio"))
+        }
+    }
+
     @Test("a write to a namespace this store does not hold")
     func unknownNamespace() throws {
         try expectRefused(["put", "oaxaca/events/ev1", "title=x"], status: 1, stderrContains: ["No namespace named \"oaxaca\""])
