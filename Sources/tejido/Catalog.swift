@@ -79,7 +79,7 @@ enum Msg: String, CaseIterable {
     case errNotAuthorized, errRecordNotFound, errInvalidChangeset, errWrongNetwork, errInvalidChain, errBadImportLine
     case errInputChanged, errInputChangedNothing
     case errNothingToResume, errReadOnlyQuery, errQueryFailed, errDiskFull, errDatabase, errInvalidNetworkID, errInvalidKey
-    case errImportNotAuthorized, errBadCollectionPath, errNotARootExport, errEmptyPassphraseFile
+    case errWrongPeerKeyGiven, errBadURLDash, errImportNotAuthorized, errBadCollectionPath, errNotARootExport, errEmptyPassphraseFile
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
@@ -524,14 +524,18 @@ enum Msg: String, CaseIterable {
         case .errPeerExists: ("There is already a peer named \"{0}\"; remove it first or pick another name.",
                               "Ya hay un par llamado \"{0}\"; quítalo primero o elige otro nombre.")
         case .errSyncFailed: ("Sync with {0} failed: {1} ({2}).", "La sincronización con {0} falló: {1} ({2}).")
+        case .errBadURLDash: ("\"{0}\": an ssh host or user name that starts with \"-\" is refused (ssh would take it for an option). Use the host's real name or address.",
+                              "\"{0}\": se rechaza un host o usuario de ssh que empieza con \"-\" (ssh lo tomaría por una opción). Usa el nombre o la dirección real del host.")
         case .errBadURL: ("\"{0}\" is not a peer name or URL: use ssh://[user@]host[:port]/path, tcp://host:port or a store directory.",
                           "\"{0}\" no es un nombre de par ni una URL: usa ssh://[usuario@]host[:puerto]/ruta, tcp://host:puerto o la carpeta de un almacén.")
         case .errTCPNeedsKey: ("A tcp peer needs its key pinned: add --key KEY (ask the peer's owner for `tejido key show`).",
                                "Un par tcp necesita su llave fijada: agrega --key LLAVE (pide a quien lo administra `tejido key show`).")
         case .errPeerKeyNotPinned: ("{0} presented the key {1} (fingerprint {2}), and no key is pinned for it. Check the fingerprint with the peer's owner, then sync again with --key {1} (or tejido peer add NAME {0} --key {1}). Nothing was sent.",
                                     "{0} presentó la llave {1} (huella {2}) y no hay llave fijada para él. Confirma la huella con quien lo administra y vuelve a sincronizar con --key {1} (o tejido peer add NOMBRE {0} --key {1}). No se envió nada.")
-        case .errWrongPeerKey: ("{0} presented the key {1} (fingerprint {2}), not the one pinned for it. Nothing was sent. If its owner changed the key on purpose (check the fingerprint with them), pin the new one: `tejido peer remove NAME`, then `tejido peer add NAME URL --key NEWKEY`.",
-                                "{0} presentó la llave {1} (huella {2}), no la que está fijada. No se envió nada. Si quien lo administra cambió la llave a propósito (confirma la huella con esa persona), fija la nueva: `tejido peer remove NOMBRE` y luego `tejido peer add NOMBRE URL --key LLAVENUEVA`.")
+        case .errWrongPeerKey: ("{0} presented the key {1} (fingerprint {2}), not the one pinned for peer {3}. Nothing was sent. If its owner changed the key on purpose (check the fingerprint with them), pin the new one: `tejido peer remove {3}`, then `tejido peer add {3} {0} --key {1}`.",
+                                "{0} presentó la llave {1} (huella {2}), no la que está fijada para el par {3}. No se envió nada. Si quien lo administra cambió la llave a propósito (confirma la huella con esa persona), fija la nueva: `tejido peer remove {3}` y luego `tejido peer add {3} {0} --key {1}`.")
+        case .errWrongPeerKeyGiven: ("{0} presented the key {1} (fingerprint {2}), not the one given with --key. Nothing was sent. If that is its key (check the fingerprint with its owner), sync again with --key {1}.",
+                                     "{0} presentó la llave {1} (huella {2}), no la que se dio con --key. No se envió nada. Si esa es su llave (confirma la huella con quien lo administra), vuelve a sincronizar con --key {1}.")
         case .errSyncSelf: ("{0} is this store itself (or a copy holding its node key); there is nothing to sync.",
                             "{0} es este mismo almacén (o una copia con su llave de nodo); no hay nada que sincronizar.")
         case .errServe: ("Cannot serve: {0}", "No se pudo iniciar el servidor: {0}")
@@ -544,6 +548,15 @@ enum Msg: String, CaseIterable {
         }
     }
 
+    /// The error for a text `PeerAddress` refuses: an ssh URL in the right form whose host or
+    /// user starts with "-" is refused for that reason, and said so.
+    static func badURL(_ text: String) -> Msg {
+        guard text.hasPrefix("ssh://"), let slash = text.dropFirst(6).firstIndex(of: "/") else { return .errBadURL }
+        let authority = text.dropFirst(6)[..<slash]
+        let parts = authority.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.contains { $0.hasPrefix("-") } ? .errBadURLDash : .errBadURL
+    }
+
     /// An error, or the reason or detail of one (by the case's name).
     var isFailure: Bool { rawValue.hasPrefix("err") || rawValue.hasPrefix("reason") || rawValue.hasPrefix("detail") }
 
@@ -554,6 +567,8 @@ enum Msg: String, CaseIterable {
         if self == .errSyncFailedPlain { return Msg.errSyncFailed.errorCode }
         if self == .errBadCollectionPath { return Msg.errBadPath.errorCode }
         if self == .errBundle { return Msg.errBundleUnreadable.errorCode }
+        if self == .errBadURLDash { return Msg.errBadURL.errorCode }
+        if self == .errWrongPeerKeyGiven { return Msg.errWrongPeerKey.errorCode }
         return Self.snakeCase(rawValue.hasPrefix("err") ? String(rawValue.dropFirst(3)) : rawValue)
     }
 

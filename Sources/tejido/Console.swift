@@ -96,8 +96,12 @@ struct Console {
     /// `{"error": "<stable code>", "message": "<text in the user's language>"}`.
     func report(_ m: Msg, _ args: [String]) {
         // An argument is often what the user gave (a field name, a value, SQL): a huge one is
-        // shown by its start and its length, not repeated whole.
-        let message = t(m, args.map { $0.count > 1_000 ? t(.longArgument, [String($0.prefix(200)), String($0.count)]) : $0 })
+        // shown by its start and its length, not repeated whole, and a tab or line break in it
+        // is shown escaped, like every other control character (the message stays one line).
+        let message = t(m, args.map { arg in
+            let shown = arg.count > 1_000 ? t(.longArgument, [String(arg.prefix(200)), String(arg.count)]) : arg
+            return Self.escapingControls(shown, keepingLineBreaks: false)
+        })
         if json {
             Self.write(2, JSONValue.object([("error", .string(m.errorCode)), ("message", .string(message))]).serialized() + "\n")
         } else {

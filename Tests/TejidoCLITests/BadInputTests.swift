@@ -173,6 +173,9 @@ struct BadInputTests {
             (["delete", "chiapas/9events/ev1"], "\"9events\""),
             (["put", "chiapas/events/" + String(repeating: "x", count: 257), "a=1"], "is not a valid record id"),
             (["inc", "chiapas/events/a\u{7}b", "n"], "is not a valid record id"),
+            // Control characters the user typed are shown escaped, a tab and a line break too.
+            (["put", "chiapas/events/x\ty", "a=1"], #""x\ty" is not a valid record id"#),
+            (["put", "chiapas/events/x\ny", "a=1"], #""x\ny" is not a valid record id"#),
         ])
     func badWriteNames(args: [String], message: String) throws {
         try expectRefused(args, status: 64, stderrContains: [message])
@@ -225,6 +228,22 @@ struct BadInputTests {
             let kept = CLI.run(["import", file.path, "--replica", "guerrero"], store: b)
             #expect(kept.status == 0, "\(kept.stderr)")
             #expect(try CLI.json(["get", "guerrero/events/g1"], store: b)["fields"]?["title"] == .string("propio"))
+        }
+    }
+
+    @Test("an ssh URL whose host or user starts with - is refused for that reason")
+    func sshDashHost() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.populated(in: tmp)
+            for url in ["ssh://u@-oProxyCommand=x/p", "ssh://-host/p"] {
+                let r = s.run(["sync", url, "--json"])
+                #expect(r.status == 64, "\(url)")
+                #expect(r.stderr.contains("\"error\":\"bad_url\""), "\(r.stderr)")
+                #expect(r.stderr.contains("starts with \\\"-\\\" is refused"), "\(r.stderr)")
+            }
+            let plain = s.run(["peer", "add", "x", "ssh://sin-ruta"])
+            #expect(plain.status == 64)
+            #expect(plain.stderr.contains("is not a peer name or URL"), "\(plain.stderr)")
         }
     }
 

@@ -296,7 +296,16 @@ struct LocalStoryTests {
             let firstKey = try #require(try CLI.json(["key", "show"], store: first.directory)["key"]?.string)
             // A key pinned for the directory that is not its store's: refused before anything moves.
             let wrong = CLI.run(["sync", first.directory.path, "--key", secondKey], store: second)
-            #expect(wrong.status == 1 && wrong.stderr.contains("not the one pinned"))
+            #expect(wrong.status == 1 && wrong.stderr.contains("not the one given with --key"), "\(wrong.stderr)")
+            #expect(wrong.stderr.contains("sync again with --key \(firstKey)"), "the next step names the key it saw")
+            // Pinned for a named peer: the message shows how to replace that peer's pin.
+            try CLI.ok(["peer", "add", "primero", first.directory.path, "--key", secondKey], store: second)
+            let named = CLI.run(["sync", "primero"], store: second)
+            #expect(named.status == 1)
+            #expect(named.stderr.contains("not the one pinned for peer primero"), "\(named.stderr)")
+            #expect(named.stderr.contains("`tejido peer remove primero`, then `tejido peer add primero \(first.directory.path) --key \(firstKey)`"),
+                    "\(named.stderr)")
+            try CLI.ok(["peer", "remove", "primero"], store: second)
             #expect(try CLI.json(["namespace", "list"], store: second).array?.isEmpty == true)
             // The right key, or none: the pipe carries TLS records (their bytes are counted).
             for key in [[firstKey], []] {

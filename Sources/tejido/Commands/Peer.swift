@@ -22,7 +22,7 @@ struct Peer: ParsableCommand {
             try options.withStore { store, console in
                 var address: PeerAddress?
                 if let url {
-                    guard let a = PeerAddress(url) else { throw console.fail(.errBadURL, url, code: Console.usage) }
+                    guard let a = PeerAddress(url) else { throw console.fail(Msg.badURL(url), url, code: Console.usage) }
                     address = a
                 }
                 var pinned: [UInt8]?

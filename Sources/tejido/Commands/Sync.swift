@@ -51,6 +51,17 @@ struct Sync: ParsableCommand {
     }
 
     /// "Sync with TARGET failed: REASON (DETAIL)", without the parentheses when the detail adds nothing.
+    /// The peer presented another key than the pinned one: pinned for a named peer (whose pin the
+    /// message shows how to replace), or given with --key for this sync.
+    static func reportWrongKey(address: PeerAddress, presented: String, peerName: String?, console: Console) {
+        let shown = KeyText.parseKey(presented).map { KeyText.fingerprint($0.bytes) } ?? "?"
+        if let peerName {
+            console.report(.errWrongPeerKey, [address.description, presented, shown, peerName])
+        } else {
+            console.report(.errWrongPeerKeyGiven, [address.description, presented, shown])
+        }
+    }
+
     static func reportFailure(_ e: SyncError, target: String, console: Console) {
         let detail = e.shownDetail(console)
         if detail == "-" {
@@ -80,7 +91,7 @@ struct Sync: ParsableCommand {
             pinned = pinnedOverride ?? peer.key
             peerName = peer.name
         }
-        guard let address = PeerAddress(url) else { throw console.fail(.errBadURL, target, code: Console.usage) }
+        guard let address = PeerAddress(url) else { throw console.fail(Msg.badURL(url), target, code: Console.usage) }
         if case .local(let path) = address {
             // Say what is wrong here rather than after a child fails: a typo in a peer name, or no store there.
             let dir = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
@@ -107,7 +118,11 @@ struct Sync: ParsableCommand {
             (stream, proven) = try connector.open(address, nodeKey: store.nodeKey, pinned: pinned)
         } catch let e as SyncError where e.code == .peerKeyNotPinned || e.code == .wrongPeerKey {
             let shown = KeyText.parseKey(e.detail).map { KeyText.fingerprint($0.bytes) } ?? "?"
-            console.report(e.code == .peerKeyNotPinned ? .errPeerKeyNotPinned : .errWrongPeerKey, [address.description, e.detail, shown])
+            if e.code == .peerKeyNotPinned {
+                console.report(.errPeerKeyNotPinned, [address.description, e.detail, shown])
+            } else {
+                Self.reportWrongKey(address: address, presented: e.detail, peerName: pinnedOverride == nil ? peerName : nil, console: console)
+            }
             return (.object(base + [("ok", .bool(false)), ("error", .string(e.code.name)), ("message", .string(e.detail))]), false)
         } catch {
             let e = (error as? StreamError)?.syncError ?? (error as? SyncError) ?? SyncError(.connectionLost, "\(error)")
@@ -166,8 +181,7 @@ struct Sync: ParsableCommand {
             if e.code == .sameNode {
                 console.report(.errSyncSelf, [target])
             } else if e.code == .wrongPeerKey {
-                let shown = KeyText.parseKey(e.detail).map { KeyText.fingerprint($0.bytes) } ?? "?"
-                console.report(.errWrongPeerKey, [address.description, e.detail, shown])
+                Self.reportWrongKey(address: address, presented: e.detail, peerName: pinnedOverride == nil ? peerName : nil, console: console)
             } else {
                 Self.reportFailure(e, target: peerName ?? address.description, console: console)
             }
