@@ -79,7 +79,7 @@ enum Msg: String, CaseIterable {
     case errNotAuthorized, errRecordNotFound, errInvalidChangeset, errWrongNetwork, errInvalidChain, errBadImportLine
     case errInputChanged, errInputChangedNothing
     case errNothingToResume, errReadOnlyQuery, errQueryFailed, errDiskFull, errDatabase, errInvalidNetworkID, errInvalidKey
-    case errWrongPeerKeyGiven, errBadURLDash, errImportNotAuthorized, errBadCollectionPath, errNotARootExport, errEmptyPassphraseFile
+    case serveClientRefusedPeers, errWrongPeerKeyGiven, errBadURLDash, errImportNotAuthorized, errBadCollectionPath, errNotARootExport, errEmptyPassphraseFile
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
@@ -379,8 +379,8 @@ enum Msg: String, CaseIterable {
         case .reasonTooLarge: ("a frame over the size limit", "un marco más grande que el límite")
         case .reasonUnexpected: ("a message out of order", "un mensaje fuera de orden")
         case .reasonInvalidChangeset: ("a changeset that fails verification; its batch was not applied", "un cambio que no pasa la verificación; su lote no se aplicó")
-        case .reasonPeerNotAllowed: ("the server does not know this node's key; ask its owner to pin it (tejido peer add ... --key) or grant it a role",
-                                     "el servidor no conoce la llave de este nodo; pide a quien lo administra que la fije (tejido peer add ... --key) o le dé un rol")
+        case .reasonPeerNotAllowed: ("the server does not let this node's key in; ask its owner to pin it (tejido peer add NAME --key, with this node's `tejido key show`), or, unless it serves with --allow peers, to grant it a role",
+                                     "el servidor no deja entrar la llave de este nodo; pide a quien lo administra que la fije (tejido peer add NOMBRE --key, con la de `tejido key show` de este nodo), o, si no atiende con --allow peers, que le dé un rol")
         case .reasonTimeout: ("the peer went silent (timeout)", "el par dejó de responder (tiempo agotado)")
         case .reasonStore: ("a store error", "un error del almacén")
         case .reasonShuttingDown: ("the server is stopping", "el servidor se está deteniendo")
@@ -480,6 +480,8 @@ enum Msg: String, CaseIterable {
                                "Usa --network NOMBRE para iniciar una red o --join ID_DE_RED para unirte a una.")
         case .serveClientRefused: ("client refused: its key {0} is not allowed here (--allow {1}); to let it in, pin it (`tejido peer add NAME --key {0}`) or grant it a role",
                                    "cliente rechazado: su llave {0} no tiene permiso aquí (--allow {1}); para aceptarlo, fíjala (`tejido peer add NOMBRE --key {0}`) o dale un rol")
+        case .serveClientRefusedPeers: ("client refused: its key {0} is not pinned here (--allow peers); to let it in, pin it: `tejido peer add NAME --key {0}`",
+                                        "cliente rechazado: su llave {0} no está fijada aquí (--allow peers); para aceptarlo, fíjala: `tejido peer add NOMBRE --key {0}`")
         case .errBundleUnreadable: ("{0} is not a readable Tejido bundle: {1}.", "{0} no es un paquete de Tejido legible: {1}.")
         case .errNotPeerOrKey: ("\"{0}\" is neither a peer name nor a key (tjk1... or 64 hex digits); see `tejido peer list`.",
                                 "\"{0}\" no es un nombre de par ni una llave (tjk1... o 64 dígitos hex); consulta `tejido peer list`.")

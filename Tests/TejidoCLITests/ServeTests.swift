@@ -84,7 +84,8 @@ import Testing
         }
     }
 
-    @Test func aRefusedClientIsLoggedFromTheServersSide() throws {
+    @Test(arguments: ["known", "peers"])
+    func aRefusedClientIsLoggedFromTheServersSide(policy: String) throws {
         try withTemporaryDirectory { dir in
             let server = try StoreFixture.create(in: dir, name: "server", namespaces: ["chiapas"])
             let status = try CLI.json(["status"], store: server.directory)
@@ -97,7 +98,7 @@ import Testing
             for f in [out, err] { _ = FileManager.default.createFile(atPath: f.path, contents: nil) }
             let p = Process()
             p.executableURL = try CLI.executable.get()
-            p.arguments = ["serve", "--listen", "127.0.0.1:0", "--lang", "es", "--store", server.directory.path]
+            p.arguments = ["serve", "--listen", "127.0.0.1:0", "--allow", policy, "--lang", "es", "--store", server.directory.path]
             p.environment = CLI.baseEnvironment()
             p.standardOutput = try FileHandle(forWritingTo: out)
             p.standardError = try FileHandle(forWritingTo: err)
@@ -112,12 +113,19 @@ import Testing
             let listening = try #require(address)
             let refused = CLI.run(["sync", "tcp://\(listening)", "--key", serverKey], store: client)
             #expect(refused.status == 1)
+            #expect(refused.stderr.contains("ask its owner to pin it"), "\(refused.stderr)")
             var log = ""
             for _ in 0..<100 where !log.contains("rechazado") {
                 log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
                 usleep(50_000)
             }
-            #expect(log.contains("cliente rechazado: su llave \(clientKey) no tiene permiso aquí (--allow known)"), "\(log)")
+            if policy == "peers" {
+                // Under --allow peers only a pin lets a key in: a role is not offered as a way.
+                #expect(log.contains("cliente rechazado: su llave \(clientKey) no está fijada aquí (--allow peers)"), "\(log)")
+                #expect(!log.contains("rol"), "\(log)")
+            } else {
+                #expect(log.contains("cliente rechazado: su llave \(clientKey) no tiene permiso aquí (--allow known)"), "\(log)")
+            }
             #expect(!log.contains("este nodo"), "the client's wording on the server: \(log)")
         }
     }

@@ -113,7 +113,10 @@ struct Serve: ParsableCommand {
                 ] + e.jsonFields(console)).serialized())
             } else if e.code == .peerNotAllowed, let k = r.key {
                 // The client's own message (`reasonPeerNotAllowed`) speaks to the client; this is the server's side.
-                console.err(console.t(.serveSessionFailed, r.address, key, console.t(.serveClientRefused, KeyText.key(bytes: k), policy.rawValue)))
+                let refused = policy == .peers
+                    ? console.t(.serveClientRefusedPeers, KeyText.key(bytes: k))
+                    : console.t(.serveClientRefused, KeyText.key(bytes: k), policy.rawValue)
+                console.err(console.t(.serveSessionFailed, r.address, key, refused))
             } else {
                 console.err(console.t(.serveSessionFailed, r.address, key, console.t(e.code.reason) + " (" + e.shownDetail(console) + ")"))
             }
