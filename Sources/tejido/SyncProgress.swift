@@ -10,6 +10,9 @@ final class SyncProgress {
     private let started = Date()
     private var lastDraw = Date.distantPast
     private var drew = false
+    /// The last figures given, for the final event under `--json`.
+    private var last: SyncStats?
+    private var lastShown: Int?
     /// Seconds between updates, and before the first: 0.25 and 0.5, or TEJIDO_PROGRESS_INTERVAL for
     /// both (0 shows every update; tests and scripts use it).
     private let interval: Double
@@ -26,11 +29,13 @@ final class SyncProgress {
     }
 
     func update(_ s: SyncStats, force: Bool = false) {
+        last = s
         let now = Date()
         guard force || now.timeIntervalSince(lastDraw) >= interval else { return }
         // Nothing worth showing for a moment's work.
         guard force || now.timeIntervalSince(started) >= delay else { return }
         lastDraw = now
+        lastShown = s.received + s.sent
         let (rate, eta) = s.rateAndETA(elapsed: now.timeIntervalSince(started))
         if console.json {
             console.err(JSONValue.object([
@@ -49,8 +54,11 @@ final class SyncProgress {
         }
     }
 
+    /// Ends the progress line; under `--json`, writes the last figures as a final event if the
+    /// last update was held back (so that even a moment's work ends with one event).
     func finish() {
         if drew { console.endProgress() }
+        if console.json, let last, lastShown != last.received + last.sent { update(last, force: true) }
     }
 
     static func bytes(_ n: Int) -> String {

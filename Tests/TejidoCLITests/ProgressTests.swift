@@ -36,4 +36,31 @@ import Testing
             #expect(piped.stdout.contains("received 31"))
         }
     }
+
+    /// Without TEJIDO_PROGRESS_INTERVAL a moment's work shows no progress on the way, but under
+    /// --json it still ends with one event holding the final figures: sync, bundle create, apply.
+    @Test func aQuickJobStillEndsWithOneEventUnderJSON() throws {
+        try withTemporaryDirectory { dir in
+            let a = try StoreFixture.create(in: dir, name: "a", namespaces: ["chiapas"])
+            for i in 0..<5 { try CLI.ok(["put", "chiapas/events/e\(i)", "n:=\(i)"], store: a.directory) }
+            let network = try #require(try CLI.json(["status"], store: a.directory)["network"]?.string)
+            let b = dir.appendingPathComponent("b")
+            _ = try CLI.json(["init", "--join", network], store: b)
+            let bundle = dir.appendingPathComponent("x.tjb").path
+            func events(_ stderr: String) -> [[String: Any]] {
+                stderr.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            }
+            let created = CLI.run(["bundle", "create", bundle, "--json"], store: a.directory)
+            #expect(created.status == 0, "\(created.stderr)")
+            let c = events(created.stderr)
+            #expect(c.count == 1 && c.last?["sent"] as? Int == 6, "\(created.stderr)")
+            let applied = CLI.run(["bundle", "apply", bundle, "--json"], store: b)
+            #expect(applied.status == 0, "\(applied.stderr)")
+            let p = events(applied.stderr)
+            #expect(p.count == 1 && p.last?["received"] as? Int == 6, "\(applied.stderr)")
+            let synced = CLI.run(["sync", a.directory.path, "--json"], store: b)
+            #expect(synced.status == 0, "\(synced.stderr)")
+            #expect(events(synced.stderr).count == 1, "\(synced.stderr)")
+        }
+    }
 }

@@ -148,6 +148,7 @@ struct Sync: ParsableCommand {
         }
         let progress = SyncProgress(console: console, label: peerName ?? address.description)
         let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: stream) { progress.update($0) } }
+        if case .success(let s) = result { progress.update(s, force: console.json) }
         progress.finish()
         replica.close()
         if let hello = session.peerHello {
@@ -158,7 +159,6 @@ struct Sync: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         switch result {
         case .success(let s):
-            progress.update(s, force: console.json)
             let o = s.outcome
             let peerTakes = session.peerHello?.receives ?? true
             if !pullOnly && !peerTakes && !console.json { console.err(console.t(.warnPeerReadOnly, peerName ?? address.description)) }
