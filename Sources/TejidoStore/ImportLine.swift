@@ -23,7 +23,7 @@ struct ImportLine {
             // Escapes, nesting or a syntax error: the general parser decides and explains.
             let json: JSONValue
             do { json = try JSONValue.parse(bytes) } catch {
-                throw StoreError.badImportLine(line: number, detail: "not JSON: \(error)")
+                throw StoreError.badImportLine(line: number, detail: .notJSON("\(error)"))
             }
             let line = try fromJSON(json, number: number)
             if let onlyReplica, Array(line.replica.utf8) != onlyReplica { return nil }
@@ -39,7 +39,7 @@ struct ImportLine {
         // "replica", unchecked, as the import format says).
         var seen: UInt8 = 0
         func once(_ bit: UInt8, _ name: String) throws {
-            if seen & bit != 0 { throw StoreError.badImportLine(line: number, detail: "key \"\(name)\" appears twice") }
+            if seen & bit != 0 { throw StoreError.badImportLine(line: number, detail: .duplicateKey(name)) }
             seen |= bit
         }
         while let (key, value) = try s.next() {
@@ -47,7 +47,7 @@ struct ImportLine {
                 switch value {
                 case .string(let r, let escaped):
                     if escaped { throw FlatJSONScanner.Failure.notFlat }
-                    guard let t = s.text(r) else { throw StoreError.badImportLine(line: number, detail: "invalid UTF-8") }
+                    guard let t = s.text(r) else { throw StoreError.badImportLine(line: number, detail: .invalidUTF8) }
                     return .string(t)
                 case .number(let r):
                     guard let n = s.number(r) else { throw FlatJSONScanner.Failure.malformed }
@@ -72,12 +72,12 @@ struct ImportLine {
     }
 
     private static func fromJSON(_ json: JSONValue, number: Int) throws -> ImportLine {
-        guard case .object(let members) = json else { throw StoreError.badImportLine(line: number, detail: "not a JSON object") }
+        guard case .object(let members) = json else { throw StoreError.badImportLine(line: number, detail: .notAnObject) }
         var fields = Fields()
         var seen: Set<String> = []
         for (k, v) in members {
             if ["replica", "txn", "op", "collection", "id", "field", "value"].contains(k), !seen.insert(k).inserted {
-                throw StoreError.badImportLine(line: number, detail: "key \"\(k)\" appears twice")
+                throw StoreError.badImportLine(line: number, detail: .duplicateKey(k))
             }
             switch k {
             case "replica": fields.replica = v
@@ -98,21 +98,21 @@ struct ImportLine {
     }
 
     private static func build(_ f: Fields, number: Int) throws -> ImportLine {
-        func bad(_ detail: String) -> StoreError { .badImportLine(line: number, detail: detail) }
-        guard case .string(let replica)? = f.replica else { throw bad("missing text \"replica\"") }
-        guard case .int(let txn)? = f.txn else { throw bad("missing integer \"txn\"") }
+        func bad(_ detail: ImportDefect) -> StoreError { .badImportLine(line: number, detail: detail) }
+        guard case .string(let replica)? = f.replica else { throw bad(.missingReplica) }
+        guard case .int(let txn)? = f.txn else { throw bad(.missingTxn) }
         guard case .string(let opName)? = f.op, let kind = Kind(rawValue: opName) else {
-            throw bad("\"op\" must be set, inc, add, remove or delete")
+            throw bad(.badOp)
         }
         guard case .string(let collection)? = f.collection, Names.isValidName(collection) else {
-            throw bad("\"collection\" must be a name (letters, digits, _ or -, starting with a letter)")
+            throw bad(.badCollection)
         }
-        guard case .string(let id)? = f.id, Names.isValidRecordID(id) else { throw bad("\"id\" must be 1 to 256 bytes of text") }
+        guard case .string(let id)? = f.id, Names.isValidRecordID(id) else { throw bad(.badID) }
         var field = ""
         var value = Value.null
         if kind != .delete {
             guard case .string(let name)? = f.field, Names.isValidField(name) else {
-                throw bad("\"field\" must be a name other than id and namespace")
+                throw bad(.badField)
             }
             field = name
             switch f.value {
@@ -121,9 +121,9 @@ struct ImportLine {
             case .double(let d)?: value = .float(d)
             case .bool(let b)?: value = .bool(b)
             case .null?: value = .null
-            default: throw bad("missing or non-scalar \"value\"")
+            default: throw bad(.badValue)
             }
-            if kind == .inc, case .int = value {} else if kind == .inc { throw bad("inc needs an integer value") }
+            if kind == .inc, case .int = value {} else if kind == .inc { throw bad(.incNeedsInteger) }
         }
         return ImportLine(
             number: number, replica: replica, txn: txn, kind: kind, record: RecordKey(collection: collection, id: id),
@@ -147,7 +147,7 @@ struct ImportLine {
     /// The ops of a line that has no `storelessOp`: a remove, which reads the store for the adds it
     /// observed (one op, or several when it names more adds than one op may).
     func storeOps(store: Store, ns: Int64) throws -> [Op] {
-        guard kind == .remove else { throw StoreError.badImportLine(line: number, detail: "inc needs an integer value") }
+        guard kind == .remove else { throw StoreError.badImportLine(line: number, detail: .incNeedsInteger) }
         let observed = try store.observedAdds(ns: ns, record: record, field: field, element: value)
         return Store.removeOps(record, field: field, element: value, observed: observed)
     }

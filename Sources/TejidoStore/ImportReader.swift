@@ -144,11 +144,11 @@ final class ImportReader: @unchecked Sendable {
                     group.append(line)
                     groupBytes += bytes.count
                     if group.count > FormatLimits.maxOps {
-                        throw StoreError.badImportLine(line: number, detail: "txn \(line.txn) has more than \(FormatLimits.maxOps) ops (one changeset's limit)")
+                        throw StoreError.badImportLine(line: number, detail: .tooManyOps(txn: line.txn, max: FormatLimits.maxOps))
                     }
                     // A line's JSON is never shorter than its op's CBOR; the margin covers the body's header and deps.
                     if groupBytes > FormatLimits.maxEnvelopeBytes - Self.envelopeMargin {
-                        throw StoreError.badImportLine(line: number, detail: "txn \(line.txn) is too large for one changeset (1 MiB)")
+                        throw StoreError.badImportLine(line: number, detail: .txnTooLarge(txn: line.txn))
                     }
                 }
                 // Raw lines are kept only for a spool, from the first line of the group being built.

@@ -52,7 +52,7 @@ struct LineReader {
                 if carry.isEmpty { carryOffset = base + start }
                 carry.append(contentsOf: chunk[start..<n])
                 if carry.count > Self.maxLine {
-                    throw StoreError.badImportLine(line: lineNumber + 1, detail: "line longer than \(Self.maxLine) bytes")
+                    throw StoreError.badImportLine(line: lineNumber + 1, detail: .lineTooLong(max: Self.maxLine))
                 }
             }
             base += n

@@ -97,7 +97,7 @@ extension Store {
                 // element held here), so the reader cannot see this coming: it shows only now, and
                 // batches committed before this one stay (`--resume` goes on after them).
                 throw StoreError.badImportLine(
-                    line: first.number, detail: "txn \(first.txn): \(detail) (its removes name every add they observed); split the txn")
+                    line: first.number, detail: .changesetTooLarge(txn: first.txn, detail: detail))
             }
             inBatch += 1
             batchOps += ops.count

@@ -25,7 +25,7 @@ public enum StoreError: Error, Equatable, Sendable {
     case invalidChangeset(String)
     case wrongNetwork
     case invalidChain(String)
-    case badImportLine(line: Int, detail: String)
+    case badImportLine(line: Int, detail: ImportDefect)
     /// An import line names (as its replica) a namespace this store does not hold.
     case importUnknownNamespace(line: Int, name: String)
     /// An import line names a namespace this node may not write in.

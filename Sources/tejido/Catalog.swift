@@ -79,6 +79,10 @@ enum Msg: String, CaseIterable {
     case errNotAuthorized, errRecordNotFound, errInvalidChangeset, errWrongNetwork, errInvalidChain, errBadImportLine
     case errInputChanged, errInputChangedNothing
     case errNothingToResume, errReadOnlyQuery, errQueryFailed, errDiskFull, errDatabase, errInvalidNetworkID, errInvalidKey
+    case detailImportNotJSON, detailImportNotAnObject, detailImportDuplicateKey, detailImportInvalidUTF8, detailImportMissingReplica
+    case detailImportMissingTxn, detailImportBadOp, detailImportBadCollection, detailImportBadID, detailImportBadField
+    case detailImportBadValue, detailImportIncNeedsInteger, detailImportTooManyOps, detailImportTxnTooLarge, detailImportLineTooLong
+    case detailImportChangesetTooLarge
     case serveClientRefusedPeers, errWrongPeerKeyGiven, errBadURLDash, errImportNotAuthorized, errBadCollectionPath, errNotARootExport, errEmptyPassphraseFile
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
@@ -443,6 +447,24 @@ enum Msg: String, CaseIterable {
                                    "\"{0}\" no es un id de registro válido: de 1 a 256 bytes, sin caracteres de control.")
         case .errInvalidField: ("\"{0}\" is not a valid field name (letters, digits, _ or -, starting with a letter; not id or namespace).",
                                 "\"{0}\" no es un nombre de campo válido (letras, dígitos, _ o -, empezando con letra; no id ni namespace).")
+        case .detailImportNotJSON: ("not JSON: {0}", "no es JSON: {0}")
+        case .detailImportNotAnObject: ("not a JSON object", "no es un objeto JSON")
+        case .detailImportDuplicateKey: ("key \"{0}\" appears twice", "la clave \"{0}\" aparece dos veces")
+        case .detailImportInvalidUTF8: ("invalid UTF-8", "UTF-8 no válido")
+        case .detailImportMissingReplica: ("missing text \"replica\"", "falta el texto \"replica\"")
+        case .detailImportMissingTxn: ("missing integer \"txn\"", "falta el entero \"txn\"")
+        case .detailImportBadOp: ("\"op\" must be set, inc, add, remove or delete", "\"op\" debe ser set, inc, add, remove o delete")
+        case .detailImportBadCollection: ("\"collection\" must be a name (letters, digits, _ or -, starting with a letter)",
+                                          "\"collection\" debe ser un nombre (letras, dígitos, _ o -, empezando con una letra)")
+        case .detailImportBadID: ("\"id\" must be 1 to 256 bytes of text", "\"id\" debe ser un texto de 1 a 256 bytes")
+        case .detailImportBadField: ("\"field\" must be a name other than id and namespace", "\"field\" debe ser un nombre distinto de id y namespace")
+        case .detailImportBadValue: ("missing or non-scalar \"value\"", "falta \"value\" o no es un valor simple")
+        case .detailImportIncNeedsInteger: ("inc needs an integer value", "inc necesita un valor entero")
+        case .detailImportTooManyOps: ("txn {0} has more than {1} ops (one changeset's limit)", "la txn {0} tiene más de {1} operaciones (el límite de un cambio)")
+        case .detailImportTxnTooLarge: ("txn {0} is too large for one changeset (1 MiB)", "la txn {0} es demasiado grande para un cambio (1 MiB)")
+        case .detailImportLineTooLong: ("line longer than {0} bytes", "línea de más de {0} bytes")
+        case .detailImportChangesetTooLarge: ("txn {0}: {1} (its removes name every add they observed); split the txn",
+                                              "txn {0}: {1} (sus remove nombran cada add que observaron); divide la txn")
         case .errImportNotAuthorized: ("Import line {0}: this node may not write in namespace \"{1}\" (needs the writer role). Only its admins can grant that (keys {2}; see `tejido members {1}`); or leave its lines out with --replica NAME. Nothing was imported.",
                                       "Línea {0} de la importación: este nodo no puede escribir en el espacio \"{1}\" (necesita el rol writer). Solo sus administradores pueden darlo (llaves {2}; ver `tejido members {1}`); o deja fuera sus líneas con --replica NOMBRE. No se importó nada.")
         case .errNotAuthorized: ("This node may not write in namespace \"{0}\" (needs the {1} role). Only its admins can grant that (keys {2}; see `tejido members {0}`): ask one of them to run `tejido grant {0} KEY --role {1}` with this node's key (`tejido key show`).",

@@ -111,7 +111,7 @@ struct Console {
 
     /// A store error on stderr, as its catalog message.
     func report(_ e: StoreError) {
-        let (m, args) = Self.message(for: e)
+        let (m, args) = Self.message(for: e, in: lang)
         report(m, args)
     }
 
@@ -127,7 +127,7 @@ struct Console {
 
     /// A store error's catalog message, in this console's language.
     func t(_ e: StoreError) -> String {
-        let (m, args) = Self.message(for: e)
+        let (m, args) = Self.message(for: e, in: lang)
         return t(m, args)
     }
 
@@ -183,7 +183,9 @@ struct Console {
         return out + rest
     }
 
-    static func message(for e: StoreError) -> (Msg, [String]) {
+    /// A store error as a catalog message and its arguments (a detail the catalog holds is
+    /// already in `lang`).
+    static func message(for e: StoreError, in lang: Language = .en) -> (Msg, [String]) {
         switch e {
         case .notAStore(let p): (.errNotAStore, [p])
         case .foreignDatabase(let p): (.errForeignDatabase, [p])
@@ -214,7 +216,7 @@ struct Console {
         case .invalidChangeset(let d): (.errInvalidChangeset, [d])
         case .wrongNetwork: (.errWrongNetwork, [])
         case .invalidChain(let d): (.errInvalidChain, [d])
-        case .badImportLine(let l, let d): (.errBadImportLine, [String(l), d])
+        case .badImportLine(let l, let d): (.errBadImportLine, [String(l), Console(lang: lang, json: false).t(d)])
         case .importUnknownNamespace(let l, let n): (.errImportUnknownNamespace, [String(l), n])
         case .importNotAuthorized(let l, let n, let admins): (.errImportNotAuthorized, [String(l), n, admins.isEmpty ? "-" : admins.joined(separator: ", ")])
         case .nothingToResume(let f): (.errNothingToResume, [f])
@@ -233,6 +235,30 @@ struct Console {
         case .cannotRevokeRoot: (.errCannotRevokeRoot, [])
         case .cannotRevokeSelf(let next): (.errCannotRevokeSelf, [String(next)])
         case .revoked(let ns, let after, let admins): (.errRevoked, [ns, String(after), admins.joined(separator: ", ")])
+        }
+    }
+}
+
+extension Console {
+    /// What is wrong with an import line, in this console's language.
+    func t(_ d: ImportDefect) -> String {
+        switch d {
+        case .notJSON(let detail): t(.detailImportNotJSON, detail)
+        case .notAnObject: t(.detailImportNotAnObject)
+        case .duplicateKey(let k): t(.detailImportDuplicateKey, k)
+        case .invalidUTF8: t(.detailImportInvalidUTF8)
+        case .missingReplica: t(.detailImportMissingReplica)
+        case .missingTxn: t(.detailImportMissingTxn)
+        case .badOp: t(.detailImportBadOp)
+        case .badCollection: t(.detailImportBadCollection)
+        case .badID: t(.detailImportBadID)
+        case .badField: t(.detailImportBadField)
+        case .badValue: t(.detailImportBadValue)
+        case .incNeedsInteger: t(.detailImportIncNeedsInteger)
+        case .tooManyOps(let txn, let max): t(.detailImportTooManyOps, String(txn), String(max))
+        case .txnTooLarge(let txn): t(.detailImportTxnTooLarge, String(txn))
+        case .lineTooLong(let max): t(.detailImportLineTooLong, String(max))
+        case .changesetTooLarge(let txn, let detail): t(.detailImportChangesetTooLarge, String(txn), detail)
         }
     }
 }

@@ -124,6 +124,27 @@ struct LanguageTests {
         }
     }
 
+    @Test("what is wrong with an import line is said in Spanish", arguments: [
+        (#"{"replica":"chiapas","txn":0,"op":"borrar","collection":"c","id":"r","field":"f","value":1}"#, #""op" debe ser set, inc, add, remove o delete"#),
+        (#"{"replica":"chiapas","txn":0,"op":"inc","collection":"c","id":"r","field":"f","value":"x"}"#, "inc necesita un valor entero"),
+        (#"{"replica":"chiapas","replica":"chiapas","txn":0,"op":"set","collection":"c","id":"r","field":"f","value":1}"#, #"la clave "replica" aparece dos veces"#),
+        (#"{"txn":0,"op":"set","collection":"c","id":"r","field":"f","value":1}"#, #"falta el texto "replica""#),
+        ("{no json", "no es JSON: "),
+    ])
+    func importDefectsInSpanish(line: String, expected: String) throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            let file = tmp.appendingPathComponent("mala.jsonl")
+            try (line + "\n").write(to: file, atomically: true, encoding: .utf8)
+            let r = s.run(["import", file.path, "--lang", "es"])
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("Línea 1 de la importación"), "\(r.stderr)")
+            #expect(r.stderr.contains(expected), "\(r.stderr)")
+            let en = s.run(["import", file.path])
+            #expect(!en.stderr.contains(expected), "English stays English: \(en.stderr)")
+        }
+    }
+
     @Test("--lang also picks the language of help and of the parser's own errors")
     func langFlagForHelpAndParserErrors() throws {
         try withTemporaryDirectory { tmp in

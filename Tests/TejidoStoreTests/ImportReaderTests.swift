@@ -37,7 +37,8 @@ import TejidoTestSupport
                 try store.importJSONLines(path: file.path, options: Self.options(10, queue: 2_000)) { _ in reported += 1 }
             }
             guard case .badImportLine(let line, let detail)? = error else { Issue.record("not a bad line: \(String(describing: error))"); return }
-            #expect(line == Self.lineCount + 1 && detail.hasPrefix("not JSON"))
+            guard case .notJSON = detail else { Issue.record("not a JSON defect: \(detail)"); return }
+            #expect(line == Self.lineCount + 1 && detail.description.hasPrefix("not JSON"))
             #expect(reported == 0, "nothing may be reported committed")
             #expect(try store.stateDigest() == before)
             #expect(try store.changesetCounts().applied == 1)

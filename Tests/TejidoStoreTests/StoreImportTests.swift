@@ -62,7 +62,8 @@ import TejidoTestSupport
             let error = #expect(throws: StoreError.self) { try store.importJSONLines(path: remove.path) }
             guard case .badImportLine(let line, let detail)? = error else { Issue.record("\(String(describing: error))"); return }
             #expect(line == 2)
-            #expect(detail.contains("txn 1") && detail.contains("split the txn"))
+            guard case .changesetTooLarge(let txn, _) = detail else { Issue.record("\(detail)"); return }
+            #expect(txn == 1 && detail.description.contains("split the txn"))
             #expect(try store.stateDigest() == before)
             #expect(try store.changesetCounts().applied == applied)
         }
