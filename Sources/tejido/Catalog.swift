@@ -647,7 +647,7 @@ enum SystemText {
         (EAI_FAIL, "Fallo irrecuperable al resolver el nombre"),
     ]
 
-    /// SQLite's result texts (`sqlite3_errstr`), stable across its versions.
+    /// SQLite's result texts (`sqlite3_errstr`) and the start of its common error messages, stable across its versions.
     private static let sqliteTexts: [(String, String)] = [
         ("database disk image is malformed", "la imagen de la base de datos está dañada"),
         ("disk I/O error", "error de entrada/salida del disco"),
@@ -657,6 +657,12 @@ enum SystemText {
         ("file is not a database", "el archivo no es una base de datos"),
         ("database or disk is full", "la base de datos o el disco están llenos"),
         ("out of memory", "sin memoria"),
+        // What a query is refused for, by SQLite or by the wrapper.
+        ("only one statement is allowed", "solo se permite una sentencia"),
+        ("no SQL statement in the text", "el texto no tiene ninguna sentencia SQL"),
+        ("no such column", "no existe la columna"), ("no such table", "no existe la tabla"),
+        ("no such function", "no existe la función"), ("ambiguous column name", "nombre de columna ambiguo"),
+        (": syntax error", ": error de sintaxis"), ("incomplete input", "entrada incompleta"),
     ]
 
     /// Longest first, so that a text holding a shorter one is put into Spanish whole.

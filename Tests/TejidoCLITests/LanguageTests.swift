@@ -121,6 +121,12 @@ struct LanguageTests {
             #expect(refused.status != 0)
             #expect(refused.stderr.contains("Conexión rechazada"), "\(refused.stderr)")
             #expect(!refused.stderr.contains("Connection refused"), "\(refused.stderr)")
+            // SQLite's account of a bad query.
+            let query = s.run(["query", "select nada", "--lang", "es"])
+            #expect(query.status != 0)
+            #expect(query.stderr.contains("no existe la columna: nada"), "\(query.stderr)")
+            let two = s.run(["query", "select 1; select 2", "--lang", "es"])
+            #expect(two.stderr.contains("solo se permite una sentencia"), "\(two.stderr)")
         }
     }
 
