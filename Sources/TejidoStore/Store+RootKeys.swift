@@ -13,6 +13,7 @@ extension Store {
     /// or copy by hand). With `forget`, the store then deletes its own copy: the namespace goes on
     /// (this node is admin there) and the file is the only way back to the root.
     public func exportRoot(namespace text: String, to path: String, passphrase: String, forget: Bool) throws {
+        try refuseOwnFile(path)
         let (root, _) = try resolveNamespace(text)
         let file = layout.rootKey(Hex.encode(root))
         guard FileManager.default.fileExists(atPath: file.path) else { throw StoreError.noRootKey(text) }
@@ -38,6 +39,11 @@ extension Store {
             throw StoreError.keyFile(path: path, detail: "cannot write")
         }
         if forget { try FileManager.default.removeItem(at: file) }
+    }
+
+    /// Throws `ownStoreFile` if writing at `path` would replace one of this store's own files.
+    public func refuseOwnFile(_ path: String) throws {
+        if layout.owns(path) { throw StoreError.ownStoreFile(path: path) }
     }
 
     /// Reads an exported root secret back into this store's key directory. Returns the namespace id.

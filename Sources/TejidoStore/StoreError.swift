@@ -11,6 +11,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case corruptStore(path: String, detail: String)
     case newerSchema(found: Int, supported: Int)
     case keyFile(path: String, detail: String)
+    /// A file to write (a bundle, a receipt, an exported secret) would replace one of the store's own.
+    case ownStoreFile(path: String)
     /// A file given to `importRoot` that is not what `exportRoot` writes.
     case notARootExport(path: String)
     case unknownNamespace(String)

@@ -12,6 +12,32 @@ struct StoreLayout {
 
     func rootKey(_ hex: String) -> URL { rootKeys.appendingPathComponent(hex + ".key") }
 
+    /// True if writing a file at `path` would replace one of the store's own files: the database
+    /// and its log, the node key, the config, the root keys, an import's lock or spool. Symbolic
+    /// links are followed, and a path that does not exist yet is judged by its folder.
+    func owns(_ path: String) -> Bool {
+        func resolved(_ p: String) -> String? {
+            guard let r = realpath(p, nil) else { return nil }
+            defer { free(r) }
+            return String(cString: r)
+        }
+        let url = URL(fileURLWithPath: path)
+        let file: URL
+        if let r = resolved(url.path) {
+            file = URL(fileURLWithPath: r)
+        } else {
+            let folder = url.deletingLastPathComponent().path
+            file = URL(fileURLWithPath: resolved(folder) ?? folder).appendingPathComponent(url.lastPathComponent)
+        }
+        let store = resolved(directory.path) ?? directory.standardizedFileURL.path
+        let folder = file.deletingLastPathComponent().path
+        if folder == store {
+            let name = file.lastPathComponent
+            return name == "keys" || ["store.db", "node.key", "config.json", ".import-"].contains { name.hasPrefix($0) }
+        }
+        return folder == store + "/keys" || folder.hasPrefix(store + "/keys/")
+    }
+
     /// Writes a secret as hex text, readable by the owner only (mode 0600), atomically.
     static func writeSecret(_ bytes: [UInt8], to url: URL) throws {
         let fm = FileManager.default

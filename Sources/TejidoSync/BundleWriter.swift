@@ -28,6 +28,7 @@ public enum BundleWriter {
             throw StreamError.io("a bundle names at most \(SyncLimits.maxNamespaces) namespaces, not \(namespaces.count): "
                                  + "write several (--namespace)", errno: 0)
         }
+        try store.refuseOwnFile(path)
         let cursor = try store.outgoing(namespaces: namespaces, theirHeads: theirHeads, withGrants: true)
         defer { cursor.close() }
         return try OutputFile.write(to: path) { handle in
@@ -74,6 +75,7 @@ public enum BundleWriter {
     /// leaving out any its share list keeps from `recipient` (the bundle's creator), and any
     /// private namespace in which `recipient` holds no role.
     public static func writeReceipt(store: Store, to path: String, namespaces: [[UInt8]], recipient: [UInt8]?) throws {
+        try store.refuseOwnFile(path)
         var heads: [[UInt8]: [[UInt8]: UInt64]] = [:]
         let shared = try recipient.flatMap { try store.sharedNamespaces(forPeerKey: $0) }
         for ns in namespaces where shared?.contains(ns) ?? true {

@@ -83,7 +83,7 @@ enum Msg: String, CaseIterable {
     case detailImportMissingTxn, detailImportBadOp, detailImportBadCollection, detailImportBadID, detailImportBadField
     case detailImportBadValue, detailImportIncNeedsInteger, detailImportTooManyOps, detailImportTxnTooLarge, detailImportLineTooLong
     case detailImportChangesetTooLarge
-    case serveClientRefusedPeers, errWrongPeerKeyGiven, errBadURLDash, errImportNotAuthorized, errBadCollectionPath, errNotARootExport, errEmptyPassphraseFile
+    case serveClientRefusedPeers, errWrongPeerKeyGiven, errBadURLDash, errImportNotAuthorized, errOwnStoreFile, errBadCollectionPath, errNotARootExport, errEmptyPassphraseFile
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
@@ -416,6 +416,8 @@ enum Msg: String, CaseIterable {
                                 "El archivo {0} está dañado o no es una base de Tejido ({1}). No se cambió nada. Guarda una copia de la carpeta tal como está; restaura un respaldo, o arma un almacén nuevo desde un par (`tejido init --join RED --store NUEVO` y luego `tejido sync PAR --store NUEVO`).")
         case .errNewerSchema: ("This store was written by a newer Tejido (schema {0}; this one knows up to {1}). Upgrade tejido.",
                                "Este almacén lo escribió un Tejido más nuevo (esquema {0}; este conoce hasta {1}). Actualiza tejido.")
+        case .errOwnStoreFile: ("{0} is one of this store's own files: writing there would destroy the store. Nothing was written; give a path outside the store's folder, or another name.",
+                                "{0} es uno de los archivos del propio almacén: escribir ahí lo destruiría. No se escribió nada; da una ruta fuera de la carpeta del almacén, u otro nombre.")
         case .errNotARootExport: ("{0} is not a root secret written by `tejido namespace export-root` (or it was changed); nothing was imported.",
                                   "{0} no es un secreto raíz escrito por `tejido namespace export-root` (o fue modificado); no se importó nada.")
         case .errEmptyPassphraseFile: ("{0} is empty: write the passphrase in it (on one line), or leave out --passphrase-file to type it.",

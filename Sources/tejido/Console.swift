@@ -194,6 +194,7 @@ struct Console {
         case .newerSchema(let f, let s): (.errNewerSchema, [String(f), String(s)])
         case .keyFile(let p, let d): (.errKeyFile, [p, d])
         case .notARootExport(let p): (.errNotARootExport, [p])
+        case .ownStoreFile(let p): (.errOwnStoreFile, [p])
         case .unknownNamespace(let n): (.errUnknownNamespace, [n])
         case .ambiguousNamespace(let n): (.errAmbiguousNamespace, [n])
         case .namespaceExists(let n): (.errNamespaceExists, [n])

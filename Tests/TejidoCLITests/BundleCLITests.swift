@@ -158,6 +158,54 @@ extension BundleCLITests {
         }
     }
 
+    @Test("a bundle, receipt or exported secret is never written over one of the store's own files")
+    func neverOverTheStoresOwnFiles() throws {
+        try withTemporaryDirectory { tmp in
+            let a = try StoreFixture.populated(in: tmp)
+            let dir = a.directory
+            let (b, _) = try a.joined(in: tmp, name: "b")
+            let pass = tmp.appendingPathComponent("frase.txt")
+            try Data("una frase de paso\n".utf8).write(to: pass)
+            let link = tmp.appendingPathComponent("enlace.tjb")
+            try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: dir.appendingPathComponent("node.key").path)
+            func contents() throws -> [String: Data] {
+                var out: [String: Data] = [:]
+                for name in ["store.db", "node.key", "config.json"] { out[name] = try Data(contentsOf: dir.appendingPathComponent(name)) }
+                return out
+            }
+            let keys = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("keys").path)
+            let rootKey = dir.appendingPathComponent("keys").appendingPathComponent(try #require(keys.first)).path
+            let before = try contents()
+            let attempts: [[String]] = [
+                ["bundle", "create", dir.appendingPathComponent("store.db").path],
+                ["bundle", "create", dir.appendingPathComponent("node.key").path],
+                ["bundle", "create", dir.appendingPathComponent("store.db-wal").path],
+                ["bundle", "create", link.path],
+                ["bundle", "create", dir.path + "/../" + dir.lastPathComponent + "/config.json"],
+                ["namespace", "export-root", "chiapas", rootKey, "--passphrase-file", pass.path, "--forget-root"],
+                ["namespace", "export-root", "chiapas", dir.appendingPathComponent("keys").path, "--passphrase-file", pass.path],
+            ]
+            for args in attempts {
+                let r = CLI.run(args + ["--json"], store: dir)
+                #expect(r.status == 1, "\(args)")
+                #expect(r.stderr.contains("\"error\":\"own_store_file\""), "\(args): \(r.stderr)")
+            }
+            #expect(try contents() == before)
+            #expect(FileManager.default.fileExists(atPath: rootKey), "the root secret is still there")
+            try CLI.ok(["verify"], store: dir)
+            // A receipt aimed at the receiving store's own database: refused before anything is applied.
+            let bundle = tmp.appendingPathComponent("todo.tjb").path
+            _ = try CLI.json(["bundle", "create", bundle], store: dir)
+            let receipt = CLI.run(["bundle", "apply", bundle, "--receipt", b.appendingPathComponent("store.db").path, "--json"], store: b)
+            #expect(receipt.status == 1)
+            #expect(receipt.stderr.contains("own_store_file"), "\(receipt.stderr)")
+            #expect(try CLI.json(["status"], store: b)["applied"]?.int == 0, "nothing applied")
+            // Any other name in the store's folder is fine (the default store is the current folder).
+            _ = try CLI.json(["bundle", "create", dir.appendingPathComponent("para-oaxaca.tjb").path], store: dir)
+            try CLI.ok(["verify"], store: dir)
+        }
+    }
+
     @Test("a file that is no bundle, or no file at all, is one error code for inspect and apply")
     func unreadableBundleCode() throws {
         try withTemporaryDirectory { tmp in

@@ -78,6 +78,8 @@ struct Bundle: ParsableCommand {
 
         func run() throws {
             try options.withStore { store, console in
+                // Before anything is applied: a receipt that cannot be written there is no receipt.
+                if let receipt { try store.refuseOwnFile(receipt) }
                 let progress = SyncProgress(console: console, label: file)
                 let result: BundleApplier.Result
                 do {
