@@ -127,6 +127,28 @@ public final class SQLiteStatement {
     public var columnCount: Int32 { sqlite3_column_count(handle) }
     public func columnName(_ i: Int32) -> String { String(cString: sqlite3_column_name(handle, i)) }
     public func int64(_ i: Int32) -> Int64 { sqlite3_column_int64(handle, i) }
+
+    /// A column that holds a count or a seq: never negative in a sound database, so a negative
+    /// value is reported as damage (SQLITE_CORRUPT) rather than trapping on conversion.
+    public func uint64(_ i: Int32) throws(SQLiteError) -> UInt64 {
+        let v = sqlite3_column_int64(handle, i)
+        guard v >= 0 else { throw Self.damaged("\(v) in column \(columnName(i)), where no negative value belongs", sql: sql) }
+        return UInt64(v)
+    }
+
+    /// `uint64`, or nil for NULL.
+    public func uint64OrNil(_ i: Int32) throws(SQLiteError) -> UInt64? { isNull(i) ? nil : try uint64(i) }
+
+    /// A column that holds one of `count` codes (0 to count - 1): anything else is damage.
+    public func code(_ i: Int32, below count: Int) throws(SQLiteError) -> Int {
+        let v = sqlite3_column_int64(handle, i)
+        guard v >= 0, v < count else { throw Self.damaged("\(v) in column \(columnName(i)), which holds a code below \(count)", sql: sql) }
+        return Int(v)
+    }
+
+    static func damaged(_ detail: String, sql: String) -> SQLiteError {
+        SQLiteError(code: SQLITE_CORRUPT, message: "database disk image is malformed: " + detail, sql: sql)
+    }
     public func double(_ i: Int32) -> Double { sqlite3_column_double(handle, i) }
     public func isNull(_ i: Int32) -> Bool { sqlite3_column_type(handle, i) == SQLITE_NULL }
 

@@ -43,7 +43,7 @@ public final class OutgoingCursor {
                 authors[authorID] = author
             }
             out.append(OutgoingChangeset(envelope: envelope, namespace: roots[statement.int64(1)] ?? [], author: author,
-                                         seq: UInt64(statement.int64(3))))
+                                         seq: try statement.uint64(3)))
             size += envelope.count
         }
         return out

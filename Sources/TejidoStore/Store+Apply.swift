@@ -190,7 +190,7 @@ extension Store {
         if forkPoints == nil {
             var all: [FeedKey: UInt64] = [:]
             let st = try db.prepare("SELECT ns, author, seq FROM forks")
-            while try st.step() { all[FeedKey(ns: st.int64(0), author: st.int64(1))] = UInt64(st.int64(2)) }
+            while try st.step() { all[FeedKey(ns: st.int64(0), author: st.int64(1))] = try st.uint64(2) }
             forkPoints = all
         }
         return forkPoints?[FeedKey(ns: ns, author: author)]
@@ -254,7 +254,7 @@ extension Store {
             while try st.step() {
                 let counts = st.int64(2) != 0
                     ? new.valid.contains(st.int64(0))
-                    : new.failure(author: key, seq: UInt64(st.int64(1)), needed: .writer) == nil
+                    : new.failure(author: key, seq: try st.uint64(1), needed: .writer) == nil
                 if !counts { return true }
             }
         }
@@ -286,7 +286,7 @@ extension Store {
         while try rows.step() {
             if rows.int64(3) == ChangesetState.quarantined.rawValue, !rows.isNull(4),
                case .brokenChain = QuarantineReason(stored: rows.text(4)) { continue }
-            if let f = try forkPoint(ns: nsID, author: rows.int64(1)), UInt64(rows.int64(2)) >= f {
+            if let f = try forkPoint(ns: nsID, author: rows.int64(1)), try rows.uint64(2) >= f {
                 forked.append((rows.int64(0), Self.forkReason(f)))
                 continue
             }

@@ -136,15 +136,15 @@ extension Store {
         while try st.step() {
             let key = st.blob(0)
             if key == root { continue }
-            let role = st.isNull(1) ? nil : Role(rawValue: UInt64(st.int64(1)))
+            let role = try st.uint64OrNil(1).flatMap(Role.init(rawValue:))
             out.append(Member(
                 key: key, role: role, isRoot: false,
                 grantedBy: st.isNull(2) ? nil : st.blob(2), changeset: st.isNull(3) ? nil : Hex.encode(st.blob(3)),
                 grantedAt: st.isNull(4) ? nil : HLC(rawValue: UInt64(bitPattern: st.int64(4))),
-                cutoff: st.isNull(5) ? nil : UInt64(st.int64(5)), revokedBy: st.isNull(6) ? nil : st.blob(6),
+                cutoff: try st.uint64OrNil(5), revokedBy: st.isNull(6) ? nil : st.blob(6),
                 revocation: st.isNull(7) ? nil : Hex.encode(st.blob(7)),
                 revokedAt: st.isNull(8) ? nil : HLC(rawValue: UInt64(bitPattern: st.int64(8))),
-                lastApplied: st.isNull(9) ? nil : UInt64(st.int64(9))))
+                lastApplied: try st.uint64OrNil(9)))
         }
         return out
     }

@@ -79,7 +79,7 @@ extension Store {
                 st.bind(1, nsID)
                 while try st.step() {
                     if st.int64(0) == authorID {
-                        head = UInt64(st.int64(1))
+                        head = try st.uint64(1)
                         prev = ChangesetID(bytes: st.blob(2))
                     } else if deps.count < FormatLimits.maxDeps, let d = ChangesetID(bytes: st.blob(2)) {
                         deps.append(d)
@@ -101,6 +101,8 @@ extension Store {
                 throw StoreError.notAuthorized(namespace: try store.displayName(nsID: nsID, root: root), needed: needed,
                                                admins: try store.adminFingerprints(nsID: nsID, root: root))
             }
+            // The format's largest seq is Int64.max; only a damaged store holds a head there.
+            guard feed.seq < UInt64(Int64.max) else { throw StoreError.corruptStore(path: store.layout.database.path, detail: "this node's feed is at the largest seq") }
             guard ops.count <= FormatLimits.maxOps else {
                 throw StoreError.invalidChangeset("more than \(FormatLimits.maxOps) ops in one changeset")
             }

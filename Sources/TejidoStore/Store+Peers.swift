@@ -41,7 +41,7 @@ extension Store {
             out.append(PeerInfo(
                 name: st.text(0), url: st.text(1), key: key, seenKey: seen,
                 share: st.isNull(4) ? nil : st.text(4).split(separator: ",").map(String.init),
-                lastSync: st.isNull(5) ? nil : UInt64(st.int64(5)), toSend: waiting.0, toReceive: waiting.1))
+                lastSync: try st.uint64OrNil(5), toSend: waiting.0, toReceive: waiting.1))
         }
         return out
     }
@@ -73,7 +73,7 @@ extension Store {
         let st = try db.prepare("SELECT ns, author, seq FROM peer_heads WHERE peer=?")
         st.bind(blob: 1, peer)
         var out: [[UInt8]: [[UInt8]: UInt64]] = [:]
-        while try st.step() { out[st.blob(0), default: [:]][st.blob(1)] = UInt64(st.int64(2)) }
+        while try st.step() { out[st.blob(0), default: [:]][st.blob(1)] = try st.uint64(2) }
         return out
     }
 

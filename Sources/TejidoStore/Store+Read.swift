@@ -104,7 +104,7 @@ extension Store {
         var out: [LogEntry] = []
         while try st.step() {
             let env = try ChangesetEnvelope(bytes: st.blob(0))
-            let state = ["applied", "pending", "quarantined"][Int(st.int64(1))]
+            let state = ["applied", "pending", "quarantined"][try st.code(1, below: 3)]
             out.append(LogEntry(
                 id: env.id, namespace: names[st.int64(3)] ?? "?", author: env.body.author, seq: env.body.seq,
                 hlc: env.body.hlc, ops: env.body.ops.count, message: env.body.message, state: state,
@@ -123,7 +123,7 @@ extension Store {
     public func changesetCounts() throws -> (applied: Int, pending: Int, quarantined: Int) {
         var c = [0, 0, 0]
         let st = try db.prepare("SELECT state, count(*) FROM changesets GROUP BY state")
-        while try st.step() { c[Int(st.int64(0))] = Int(st.int64(1)) }
+        while try st.step() { c[try st.code(0, below: 3)] = Int(st.int64(1)) }
         return (c[0], c[1], c[2])
     }
 
@@ -138,7 +138,7 @@ extension Store {
         while try st.step() {
             out.append(ClockFlag(
                 id: Hex.encode(st.blob(0)), author: st.blob(1), namespace: try displayName(nsID: st.int64(2), root: st.blob(5)),
-                aheadMilliseconds: UInt64(st.int64(3)), received: UInt64(st.int64(4))))
+                aheadMilliseconds: try st.uint64(3), received: try st.uint64(4)))
         }
         return out
     }
@@ -169,7 +169,7 @@ extension Store {
         while try st.step() {
             out.append(HeldChangeset(
                 id: Hex.encode(st.blob(0)), namespace: try displayName(nsID: st.int64(1), root: st.blob(2)), author: st.blob(3),
-                seq: UInt64(st.int64(4)), reason: st.text(5)))
+                seq: try st.uint64(4), reason: st.text(5)))
         }
         return out
     }

@@ -13,7 +13,7 @@ extension Store {
         st.bind(1, ns)
         defer { st.reset() }
         var out: [FeedHead] = []
-        while try st.step() { out.append(FeedHead(author: st.blob(0), seq: UInt64(st.int64(1)), head: st.blob(2))) }
+        while try st.step() { out.append(FeedHead(author: st.blob(0), seq: try st.uint64(1), head: st.blob(2))) }
         return out
     }
 

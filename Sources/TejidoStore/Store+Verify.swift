@@ -37,7 +37,7 @@ extension Store {
                 let st = queries[queryIndex]
                 guard try st.step() else { queryIndex += 1; continue }
                 rows.append(Row(
-                    id: st.blob(0), seq: UInt64(st.int64(1)), state: st.int64(2), envelope: st.blob(3), author: st.blob(4),
+                    id: st.blob(0), seq: try st.uint64(1), state: st.int64(2), envelope: st.blob(3), author: st.blob(4),
                     namespace: st.blob(5), seqno: st.int64(6), ns: st.int64(7)))
             }
             return rows

@@ -150,13 +150,15 @@ extension Store {
         feeds.bind(1, nsID)
         while try feeds.step() {
             if feeds.int64(0) == authorID {
-                seq = UInt64(feeds.int64(1)) + 1
+                seq = try feeds.uint64(1) + 1
                 prev = ChangesetID(bytes: feeds.blob(2))
             } else if deps.count < FormatLimits.maxDeps, let d = ChangesetID(bytes: feeds.blob(2)) {
                 deps.append(d)
             }
         }
         feeds.reset()
+        // The format's largest seq is Int64.max; only a damaged store holds a head there.
+        guard seq <= UInt64(Int64.max) else { throw StoreError.corruptStore(path: layout.database.path, detail: "this node's feed is at the largest seq") }
         // A node revoking its own key must keep this very changeset before the cut-off, or it
         // would not count. Checked here, under the write lock, against the seq it gets.
         for case .revoke(let key, let cut) in ops where key == author && cut < seq {
@@ -220,7 +222,7 @@ extension Store {
         defer { st.reset() }
         var out: [OpRef] = []
         while try st.step() {
-            if let id = ChangesetID(bytes: st.blob(0)) { out.append(OpRef(changeset: id, index: UInt64(st.int64(1)))) }
+            if let id = ChangesetID(bytes: st.blob(0)) { out.append(OpRef(changeset: id, index: try st.uint64(1))) }
         }
         return out
     }

@@ -98,6 +98,27 @@ struct StoreFileTests {
         }
     }
 
+    @Test("a value out of range in the database (a negative seq, an unknown state) is damage, never a crash", arguments: [
+        ("UPDATE changesets SET state = 77 WHERE seqno = 2", ["status"]),
+        ("UPDATE changesets SET seq = -1 WHERE seqno = 2", ["verify"]),
+        ("UPDATE roles SET cutoff = -7", ["members", "chiapas"]),
+        ("UPDATE feeds SET seq = 9223372036854775807", ["import", "-"]),
+        ("UPDATE feeds SET seq = 9223372036854775807", ["put", "chiapas/events/nuevo", "title=x"]),
+    ])
+    func outOfRangeValues(sql: String, args: [String]) throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.populated(in: tmp)
+            do {
+                let db = try SQLiteConnection(path: s.databaseFile.path, mode: .readWrite)
+                try db.execute(sql)
+            }
+            let line = #"{"replica":"chiapas","txn":1,"op":"set","collection":"events","id":"x","field":"f","value":1}"#
+            let r = s.run(args, stdin: Data((line + "\n").utf8))
+            #expect(r.status != 0 && r.status < 128, "tejido \(args) after \(sql): exit \(r.status), \(r.stderr)")
+            #expect(r.stderr.hasPrefix("tejido: "), "a message, not a crash: \(r.stderr)")
+        }
+    }
+
     @Test("a changeset whose signature was altered: verify exits 3 and names the problem in the user's language")
     func alteredSignature() throws {
         try withTemporaryDirectory { tmp in
