@@ -36,4 +36,6 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public var isReadOnlyFile: Bool { code & 0xff == SQLITE_READONLY }
     /// True when the database file cannot be opened at all (a directory, a missing parent...).
     public var isCannotOpen: Bool { code & 0xff == SQLITE_CANTOPEN }
+    /// True when another connection held a lock past the busy timeout.
+    public var isBusy: Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
 }

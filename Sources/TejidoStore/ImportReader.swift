@@ -200,8 +200,20 @@ final class ImportReader: @unchecked Sendable {
                 lastRead = number
                 if seekable { options.secondPassHook?(number) }
                 if number & 1023 == 0 && isCancelled { throw Cancelled() }
-                guard number > options.afterLine, let line = try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) else { return }
+                // What is read now must be what phase 1 checked: a file rewritten in place since
+                // then (same size, new time) is caught before any line of it is handed over, and
+                // a line that no longer parses is the file's change, not a bad line.
+                func unchanged() throws {
+                    if seekable, Self.identity(fd) != fileBefore { throw StoreError.inputChanged(committedThrough: 0) }
+                }
+                let parsed: ImportLine?
+                do { parsed = number > options.afterLine ? try ImportLine.parse(bytes, number: number, onlyReplica: onlyReplica) : nil } catch {
+                    try unchanged()
+                    throw error
+                }
+                guard let line = parsed else { return }
                 if let first = group.first, first.replica != line.replica || first.txn != line.txn {
+                    try unchanged()
                     try push(group)
                     group.removeAll(keepingCapacity: true)
                 }

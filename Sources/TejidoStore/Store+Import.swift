@@ -182,6 +182,11 @@ extension Store {
             if let e = reported as? SQLiteError { throw StoreError.from(e) }
             // What the store holds of a file that changed: where to go on from, by hand.
             if case StoreError.inputChanged = reported { throw StoreError.inputChanged(committedThrough: committedThrough) }
+            // A bad line found after batches were committed (a txn whose removes outgrow one
+            // changeset): what the store holds is said, never "nothing was imported".
+            if case StoreError.badImportLine(let line, let defect) = reported, committedThrough > options.afterLine {
+                throw StoreError.badImportLineAfterCommits(line: line, detail: defect, committedThrough: committedThrough)
+            }
             throw reported
         }
         return summary
@@ -225,7 +230,12 @@ extension Store {
     }
 
     static func importIdentity(_ path: String, _ options: ImportOptions) -> String {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        // Symbolic links resolved: two names of one file are one input (one lock, one marker).
+        var absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        if let r = realpath(path, nil) {
+            absolute = String(cString: r)
+            free(r)
+        }
         var st = stat()
         let size = stat(path, &st) == 0 ? Int64(st.st_size) : -1
         return "\(absolute)|\(size)|\(options.replica ?? "")|\(options.namespace ?? "")"

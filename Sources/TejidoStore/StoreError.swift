@@ -13,6 +13,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case keyFile(path: String, detail: String)
     /// A file to write (a bundle, a receipt, an exported secret) would replace one of the store's own.
     case ownStoreFile(path: String)
+    /// Another command held the store's write lock for longer than a write waits for it.
+    case storeBusy
     /// A file given to `importRoot` that is not what `exportRoot` writes.
     case notARootExport(path: String)
     case unknownNamespace(String)
@@ -28,6 +30,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case wrongNetwork
     case invalidChain(String)
     case badImportLine(line: Int, detail: ImportDefect)
+    /// A bad line met after some batches were committed: lines 1 to `committedThrough` are in the store.
+    case badImportLineAfterCommits(line: Int, detail: ImportDefect, committedThrough: Int)
     /// An import line names (as its replica) a namespace this store does not hold.
     case importUnknownNamespace(line: Int, name: String)
     /// An import line names a namespace this node may not write in.
@@ -79,7 +83,8 @@ public enum StoreError: Error, Equatable, Sendable {
     /// The input line an import error is about, if it is about one.
     public var importLine: Int? {
         switch self {
-        case .badImportLine(let line, _), .importUnknownNamespace(let line, _), .importNotAuthorized(let line, _, _): line
+        case .badImportLine(let line, _), .importUnknownNamespace(let line, _), .importNotAuthorized(let line, _, _),
+             .badImportLineAfterCommits(let line, _, _): line
         default: nil
         }
     }
@@ -94,8 +99,18 @@ public enum StoreError: Error, Equatable, Sendable {
     }
 
     /// Maps a SQLite failure to the error a user can act on.
-    static func from(_ error: SQLiteError) -> StoreError {
+    /// `error` as a store error: itself, or what a failure in SQLite below the store's checks
+    /// means (nil for anything else).
+    public static func of(_ error: any Error) -> StoreError? {
+        if let e = error as? StoreError { return e }
+        if let e = error as? SQLiteError { return from(e) }
+        return nil
+    }
+
+    public static func from(_ error: SQLiteError) -> StoreError {
         if error.isDiskFull { return .diskFull }
+        // Another process held the write lock past the busy timeout (a long import or sync).
+        if error.isBusy { return .storeBusy }
         if error.isCorrupt { return .corruptStore(path: error.path ?? "store.db", detail: error.message) }
         if error.isCannotOpen || error.isReadOnlyFile, let path = error.path, onReadOnlyFilesystem(path) { return .readOnlyFilesystem(path: path) }
         if error.isReadOnlyFile { return .readOnlyStore(path: error.path ?? "store.db") }

@@ -48,7 +48,7 @@ public enum StdioServer {
         }
         let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: stream) }
         replica.close()
-        if session.peerHello != nil {
+        if session.peerHello != nil, !result.ownStoreFailed {
             do {
                 try store.recordPeer(key: key, url: nil, heads: session.peerHolds, exact: session.exactNamespaces, sent: session.stats.sent,
                                      received: session.stats.received, completed: session.isFinished)

@@ -60,9 +60,13 @@ public struct SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         self.storeError = storeError
     }
 
+    /// True when this side's own store failed (not the peer's): writing to it again after the
+    /// session (what the peer holds) would fail or wait as long, so it is not tried.
+    public var isOwnStoreFailure: Bool { code == .storeFailure && !fromPeer }
+
     /// A failure of this store (`storeFailure`), its detail made from the error.
     public static func store(_ error: any Error) -> SyncError {
-        SyncError(.storeFailure, "\(error)", storeError: error as? StoreError)
+        SyncError(.storeFailure, "\(error)", storeError: StoreError.of(error))
     }
 
     /// The text sent to the peer in an error message. A failure of this store's own stays here:
@@ -73,4 +77,12 @@ public struct SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     public static let peerStoreFailed = "the peer's store failed; it logs why"
 
     public var description: String { (fromPeer ? "peer: " : "") + "\(code.name): \(detail)" }
+}
+
+extension Result where Failure == SyncError {
+    /// The session ended because this side's own store failed (see `SyncError.isOwnStoreFailure`).
+    public var ownStoreFailed: Bool {
+        if case .failure(let e) = self { return e.isOwnStoreFailure }
+        return false
+    }
 }

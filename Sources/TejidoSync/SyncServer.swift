@@ -179,8 +179,10 @@ public final class SyncServer: @unchecked Sendable {
         }
         let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: tls) }
         replica.close()
-        try? store.recordPeer(key: key, url: nil, heads: session.peerHolds, exact: session.exactNamespaces, sent: session.stats.sent,
+        if !result.ownStoreFailed {
+            try? store.recordPeer(key: key, url: nil, heads: session.peerHolds, exact: session.exactNamespaces, sent: session.stats.sent,
                               received: session.stats.received, completed: session.isFinished)
+        }
         var report = Report(address: address, key: key, result: result)
         report.stats = (try? result.get()) ?? session.stats
         return report

@@ -50,10 +50,16 @@ public final class TLSStream: ByteStream {
         do { try connection.write(bytes) } catch { throw Self.map(error, timeout: timeout) }
     }
 
+    /// Ends the session and closes the transport (for a local child, waits for it to exit);
+    /// a second call does nothing.
     public func close() {
+        guard !closed else { return }
+        closed = true
         connection.shutdown()
         closeTransport()
     }
+
+    private var closed = false
 
     static func map(_ error: any Error, timeout: Double) -> StreamError {
         switch error as? TLSConnection.Failure {

@@ -83,7 +83,7 @@ enum Msg: String, CaseIterable {
     case detailImportMissingTxn, detailImportBadOp, detailImportBadCollection, detailImportBadID, detailImportBadField
     case detailImportBadValue, detailImportIncNeedsInteger, detailImportTooManyOps, detailImportTxnTooLarge, detailImportLineTooLong
     case detailImportChangesetTooLarge
-    case serveClientRefusedPeers, errWrongPeerKeyGiven, errBadURLDash, errImportNotAuthorized, errOwnStoreFile, errBadCollectionPath, errNotARootExport, errEmptyPassphraseFile
+    case serveClientRefusedPeers, errWrongPeerKeyGiven, errBadURLDash, errImportNotAuthorized, errBadImportLineAfterCommits, errStoreBusy, errOwnStoreFile, errBadCollectionPath, errNotARootExport, errEmptyPassphraseFile
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
@@ -475,6 +475,10 @@ enum Msg: String, CaseIterable {
         case .errInvalidChangeset: ("Invalid changeset: {0}", "Cambio no válido: {0}")
         case .errWrongNetwork: ("The changeset belongs to another network.", "El cambio pertenece a otra red.")
         case .errInvalidChain: ("Broken hash chain: {0}", "Cadena de hashes rota: {0}")
+        case .errStoreBusy: ("The store is busy: another command (an import or a sync, say) has held its write lock for more than 10 seconds. Nothing was changed; try again once it ends.",
+                             "El almacén está ocupado: otro comando (una importación o una sincronización, por ejemplo) tiene su escritura tomada desde hace más de 10 segundos. No se cambió nada; intenta de nuevo cuando termine.")
+        case .errBadImportLineAfterCommits: ("Import line {0}: {1}. Lines 1 to {2} are in the store (committed before that line was reached); once the line is fixed, run the import again with --after-line {2}.",
+                                             "Línea {0} de la importación: {1}. Las líneas 1 a {2} están en el almacén (se guardaron antes de llegar a esa línea); cuando la corrijas, vuelve a importar con --after-line {2}.")
         case .errBadImportLine: ("Import line {0}: {1}. Nothing was imported.", "Línea {0} de la importación: {1}. No se importó nada.")
         case .errInputChanged: ("The input file changed while it was being imported. Lines 1 to {0} are in the store; once the file is complete, run the import again with --after-line {0}.",
                                 "El archivo de entrada cambió mientras se importaba. Las líneas 1 a {0} están en el almacén; cuando el archivo esté completo, vuelve a importar con --after-line {0}.")

@@ -138,14 +138,8 @@ struct Console {
         } catch let e as ExitCode {
             throw e
         } catch let e as SQLiteError {
-            // A failure below the store's own checks: a damaged file, a full disk, an I/O error.
-            if e.isCorrupt {
-                report(.errCorruptStore, [e.path ?? "store.db", e.message])
-            } else if e.isDiskFull {
-                report(.errDiskFull, [])
-            } else {
-                report(.errDatabase, [e.description])
-            }
+            // A failure below the store's own checks: a damaged file, a full disk, a busy store.
+            report(StoreError.from(e))
             throw Console.failure
         } catch let e as StoreError {
             report(e)
@@ -195,6 +189,7 @@ struct Console {
         case .keyFile(let p, let d): (.errKeyFile, [p, d])
         case .notARootExport(let p): (.errNotARootExport, [p])
         case .ownStoreFile(let p): (.errOwnStoreFile, [p])
+        case .storeBusy: (.errStoreBusy, [])
         case .unknownNamespace(let n): (.errUnknownNamespace, [n])
         case .ambiguousNamespace(let n): (.errAmbiguousNamespace, [n])
         case .namespaceExists(let n): (.errNamespaceExists, [n])
@@ -218,6 +213,7 @@ struct Console {
         case .wrongNetwork: (.errWrongNetwork, [])
         case .invalidChain(let d): (.errInvalidChain, [d])
         case .badImportLine(let l, let d): (.errBadImportLine, [String(l), Console(lang: lang, json: false).t(d)])
+        case .badImportLineAfterCommits(let l, let d, let n): (.errBadImportLineAfterCommits, [String(l), Console(lang: lang, json: false).t(d), String(n)])
         case .importUnknownNamespace(let l, let n): (.errImportUnknownNamespace, [String(l), n])
         case .importNotAuthorized(let l, let n, let admins): (.errImportNotAuthorized, [String(l), n, admins.isEmpty ? "-" : admins.joined(separator: ", ")])
         case .nothingToResume(let f): (.errNothingToResume, [f])

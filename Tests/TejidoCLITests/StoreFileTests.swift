@@ -119,6 +119,26 @@ struct StoreFileTests {
         }
     }
 
+    @Test("a store whose write lock another process holds too long: a clear message, here and from the far side of a sync")
+    func busyStore() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.populated(in: tmp)
+            let (b, _) = try s.joined(in: tmp, name: "b")
+            _ = try CLI.json(["namespace", "create", "oaxaca"], store: b)
+            try CLI.ok(["put", "oaxaca/events/desde-b", "title=x"], store: b)
+            let db = try SQLiteConnection(path: s.databaseFile.path, mode: .readWrite)
+            try db.execute("BEGIN IMMEDIATE")
+            defer { try? db.execute("ROLLBACK") }
+            let put = s.run(["put", "chiapas/events/nuevo", "title=x", "--json"])
+            #expect(put.status == 1)
+            #expect(put.stderr.contains("\"error\":\"store_busy\""), "\(put.stderr)")
+            // Pushed into it over a pipe: the far side's serve --stdio says why its store failed.
+            let sync = CLI.run(["sync", s.directory.path, "--push-only", "--lang", "es"], store: b)
+            #expect(sync.status == 1)
+            #expect(sync.stderr.contains("El almacén está ocupado"), "\(sync.stderr)")
+        }
+    }
+
     @Test("a changeset whose signature was altered: verify exits 3 and names the problem in the user's language")
     func alteredSignature() throws {
         try withTemporaryDirectory { tmp in

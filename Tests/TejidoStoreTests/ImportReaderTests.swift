@@ -121,6 +121,29 @@ import TejidoTestSupport
         }
     }
 
+    /// A file rewritten in place while it is read the second time (same size, new content): no
+    /// line of the new content is committed, a line that no longer parses is the file's change and
+    /// not a bad line, and the error says up to which line the store holds the file.
+    @Test(arguments: [#""value":7"#, #""valu#:1"#])
+    func aFileRewrittenInPlaceDuringTheSecondReadingCommitsNoneOfItsNewContent(replacement: String) throws {
+        try withTemporaryStore { store in
+            try store.createNamespace(name: "chiapas")
+            let lines = Self.lines(Self.lineCount)
+            // Where line 2,001's `"value":1` starts: the same number of bytes is written over it.
+            let offset = lines.prefix(2_000).reduce(0) { $0 + $1.utf8.count + 1 } + lines[2_000].utf8.count - #""value":1}"#.utf8.count
+            let (path, options) = try changingInput(in: store, atLine: 1_000) { h in
+                h.seek(toFileOffset: UInt64(offset))
+                h.write(Data(replacement.utf8))
+            }
+            let error = #expect(throws: StoreError.self) { try store.importJSONLines(path: path, options: options) }
+            guard case .inputChanged(let through)? = error else { Issue.record("\(String(describing: error))"); return }
+            #expect(through < 2_001)
+            // Each original line adds 1: the store holds exactly lines 1 to `through`, no 7.
+            #expect(try store.query("SELECT sum(firmas) FROM petitions").rows == [[.integer(Int64(through))]])
+            #expect(try store.verify().ok)
+        }
+    }
+
     /// A pipe cannot be read twice: what does not fit in the reader's queue before the verdict is
     /// spooled to a file in the store directory, read back after it, and removed.
     @Test func aPipeLargerThanTheQueueIsSpooledAndImportedWhole() throws {

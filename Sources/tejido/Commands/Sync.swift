@@ -149,9 +149,12 @@ struct Sync: ParsableCommand {
         let progress = SyncProgress(console: console, label: peerName ?? address.description)
         let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: stream) { progress.update($0) } }
         if case .success(let s) = result { progress.update(s, force: console.json) }
+        // A failed session's far side (a local child, or ssh) may still be writing why on stderr:
+        // it has ended before this side says anything, so its message comes first.
+        if case .failure = result { stream.close() }
         progress.finish()
         replica.close()
-        if let hello = session.peerHello {
+        if let hello = session.peerHello, !result.ownStoreFailed {
             try store.recordPeer(key: hello.nodeKey, url: address.description, heads: session.peerHolds, exact: session.exactNamespaces, sent: session.stats.sent,
                                  received: session.stats.received, completed: session.isFinished, peerName: peerName)
             base.append(("key", .string(KeyText.key(bytes: hello.nodeKey))))
