@@ -89,6 +89,10 @@ extension StoreImportTests {
                 var resume = ImportOptions()
                 resume.resume = true
                 #expect(throws: StoreError.importRunning) { try store.importJSONLines(path: file.path, options: resume) }
+                // Another name of the same file (a symbolic link) is the same input.
+                let link = store.directory.appendingPathComponent("enlace.jsonl")
+                try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: file.path)
+                #expect(throws: StoreError.importRunning) { try store.importJSONLines(path: link.path) }
                 #expect(throws: StoreError.importRunning) {
                     _ = try store.importLock(identity: Store.importIdentity(file.path, ImportOptions()))
                 }
