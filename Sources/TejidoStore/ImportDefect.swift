@@ -30,7 +30,7 @@ public enum ImportDefect: Equatable, Sendable, CustomStringConvertible {
         case .missingTxn: "missing integer \"txn\""
         case .badOp: "\"op\" must be set, inc, add, remove or delete"
         case .badCollection: "\"collection\" must be a name (letters, digits, _ or -, starting with a letter)"
-        case .badID: "\"id\" must be 1 to 256 bytes of text"
+        case .badID: "\"id\" must be 1 to 256 bytes of text, with no control characters"
         case .badField: "\"field\" must be a name other than id and namespace"
         case .badValue: "missing or non-scalar \"value\""
         case .incNeedsInteger: "inc needs an integer value"

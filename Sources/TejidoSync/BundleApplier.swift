@@ -172,13 +172,31 @@ public enum BundleApplier {
                 break
             }
             guard let item else { break }
+            // The same order rules as `apply`: whatever breaks them is damage, and ends the reading.
             switch item {
-            case .header(let h): out.header = h
-            case .receipt(let r): out.receipt = r
+            case .header(let h):
+                guard out.header == nil, out.receipt == nil, out.changesets == 0 else {
+                    out.damage = BundleReader.Damage(offset: reader.frameStart, detail: "a second header")
+                    break
+                }
+                out.header = h
+                continue
+            case .receipt(let r):
+                guard out.header == nil, out.receipt == nil else {
+                    out.damage = BundleReader.Damage(offset: reader.frameStart, detail: "a receipt inside a bundle")
+                    break
+                }
+                out.receipt = r
+                continue
             case .trailer(let ok):
                 out.complete = ok
                 out.trailerMismatch = !ok
-            case .changeset(let bytes, _):
+                continue
+            case .changeset(let bytes, let offset):
+                guard out.header != nil else {
+                    out.damage = BundleReader.Damage(offset: offset, detail: "a changeset before the header")
+                    break
+                }
                 out.changesets += 1
                 guard let env = try? ChangesetEnvelope(bytes: bytes), env.body.network == out.header?.network,
                     env.hasValidSignature(using: verifier)
@@ -189,7 +207,9 @@ public enum BundleApplier {
                 out.namespaces.insert(env.body.namespace)
                 authors.append((env.body.namespace, env.body.author))
                 for case .grant(let grantee, let role) in env.body.ops { grants.append((env.body.namespace, env.body.author, grantee, role)) }
+                continue
             }
+            break
         }
         // Per namespace: admins are the root and whoever an admin made admin; writers are admins
         // and whoever an admin granted writer. (Revocations come with issue 4's rules.)

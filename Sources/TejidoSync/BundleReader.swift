@@ -45,15 +45,19 @@ public final class BundleReader {
     public func next() throws(Damage) -> Item? {
         let start = reader.consumed
         frameStart = start
+        // After the trailer only the end of the file may come: anything else, a whole frame or a
+        // stray byte, is named as what it is.
+        if sawTrailer {
+            let more: [UInt8]?
+            do { more = try reader.next() } catch { throw Damage(offset: start, detail: "bytes after the trailer") }
+            if more == nil { return nil }
+            throw Damage(offset: start, detail: "bytes after the trailer")
+        }
         let payload: [UInt8]?
         do { payload = try reader.next() } catch {
             throw Damage(offset: start, detail: (error as? SyncError)?.detail ?? "\(error)")
         }
-        guard let payload else {
-            if sawTrailer { return nil }
-            throw Damage(offset: start, detail: "the file ends before its trailer (truncated)")
-        }
-        if sawTrailer { throw Damage(offset: start, detail: "bytes after the trailer") }
+        guard let payload else { throw Damage(offset: start, detail: "the file ends before its trailer (truncated)") }
         var r = CBORReader(payload)
         let type: UInt64
         do {

@@ -458,7 +458,7 @@ enum Msg: String, CaseIterable {
         case .detailImportBadOp: ("\"op\" must be set, inc, add, remove or delete", "\"op\" debe ser set, inc, add, remove o delete")
         case .detailImportBadCollection: ("\"collection\" must be a name (letters, digits, _ or -, starting with a letter)",
                                           "\"collection\" debe ser un nombre (letras, dígitos, _ o -, empezando con una letra)")
-        case .detailImportBadID: ("\"id\" must be 1 to 256 bytes of text", "\"id\" debe ser un texto de 1 a 256 bytes")
+        case .detailImportBadID: ("\"id\" must be 1 to 256 bytes of text, with no control characters", "\"id\" debe ser un texto de 1 a 256 bytes, sin caracteres de control")
         case .detailImportBadField: ("\"field\" must be a name other than id and namespace", "\"field\" debe ser un nombre distinto de id y namespace")
         case .detailImportBadValue: ("missing or non-scalar \"value\"", "falta \"value\" o no es un valor simple")
         case .detailImportIncNeedsInteger: ("inc needs an integer value", "inc necesita un valor entero")

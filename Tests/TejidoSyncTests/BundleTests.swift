@@ -175,6 +175,47 @@ import TejidoTestSupport
         }
     }
 
+    /// A second header in the middle of a bundle (with a trailer recomputed to match) is damage
+    /// for `inspect` as for `apply`: both stop there and neither calls the file complete.
+    @Test func aSecondHeaderIsDamageForInspectAsForApply() throws {
+        try setup { a, b, path, _ in
+            var envelopes: [[UInt8]] = []
+            try a.forEachEnvelope { envelopes.append($0) }
+            let header = BundleFormat.Header(network: a.networkID, creator: a.nodeKey.publicKey.bytes, created: 1, count: UInt64(envelopes.count),
+                                             namespaces: try a.heldNamespaces(), forKey: nil)
+            var bytes = BundleFormat.magic + FrameWriter.frame(header.encoded())
+            for (i, e) in envelopes.enumerated() {
+                if i == 3 { bytes += FrameWriter.frame(header.encoded()) }
+                bytes += FrameWriter.frame(SyncMessage.changesets([e], remaining: 0).encoded())
+            }
+            bytes += FrameWriter.frame(BundleFormat.trailer(count: UInt64(envelopes.count), digest: SHA256.hash(bytes)))
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let inspection = try BundleApplier.inspect(path: path)
+            #expect(inspection.damage?.detail == "a second header")
+            #expect(!inspection.complete && inspection.changesets == 3)
+            let result = try BundleApplier.apply(path: path, to: b)
+            #expect(result.damage?.detail == "a second header" && !result.complete)
+            #expect(result.outcome.applied == 3)
+        }
+    }
+
+    /// Anything after a valid trailer, a stray byte or a frame's worth, is named "bytes after the
+    /// trailer", where it starts.
+    @Test(arguments: [[UInt8]([0x00]), [0xFF, 0xFF, 0xFF, 0xFF], [0, 0, 0, 1, 0xF6]])
+    func bytesAfterTheTrailerAreNamedSo(extra: [UInt8]) throws {
+        try setup { a, _, path, _ in
+            _ = try write(a, path)
+            let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            handle.seekToEndOfFile()
+            handle.write(Data(extra))
+            try handle.close()
+            let inspection = try BundleApplier.inspect(path: path)
+            #expect(inspection.damage?.detail == "bytes after the trailer")
+            #expect(inspection.damage?.offset == size)
+        }
+    }
+
     /// A receipt with bytes after its trailer is damaged: it is not recorded, and not reported
     /// complete.
     @Test func aReceiptWithBytesAfterItsTrailerIsNotRecorded() throws {
