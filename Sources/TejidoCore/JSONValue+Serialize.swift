@@ -11,6 +11,7 @@ extension JSONValue {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
+        case .uint(let u): out += String(u)
         case .double(let d):
             // JSON has no infinities: they are written as the strings "Infinity" and "-Infinity".
             if d.isInfinite { out += d > 0 ? "\"Infinity\"" : "\"-Infinity\"" } else if d == d.rounded() && abs(d) < 1e15 {

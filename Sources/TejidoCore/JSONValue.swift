@@ -4,6 +4,8 @@ public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case int(Int64)
+    /// A whole number above Int64.max, for output only (an HLC, say): the parser never makes one.
+    case uint(UInt64)
     case double(Double)
     case string(String)
     case array([JSONValue])
@@ -14,6 +16,7 @@ public enum JSONValue: Equatable, Sendable {
         case (.null, .null): true
         case (.bool(let x), .bool(let y)): x == y
         case (.int(let x), .int(let y)): x == y
+        case (.uint(let x), .uint(let y)): x == y
         case (.double(let x), .double(let y)): x == y
         case (.string(let x), .string(let y)): x == y
         case (.array(let x), .array(let y)): x == y
@@ -21,6 +24,9 @@ public enum JSONValue: Equatable, Sendable {
         default: false
         }
     }
+
+    /// An unsigned number: `.int` when it fits, else `.uint`, so it is never written negative.
+    public static func number(_ v: UInt64) -> JSONValue { v <= UInt64(Int64.max) ? .int(Int64(v)) : .uint(v) }
 
     public subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members.first { $0.0 == key }?.1 }

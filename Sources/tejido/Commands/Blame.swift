@@ -18,7 +18,7 @@ struct Blame: ParsableCommand {
                 console.out(json: .array(entries.map { e in
                     .object([
                         ("field", .string(e.field)), ("value", Rendering.json(e.value)), ("author", .string(Rendering.key(e.author))),
-                        ("fingerprint", .string(KeyText.fingerprint(e.author))), ("hlc", .int(Int64(bitPattern: e.hlc.rawValue))),
+                        ("fingerprint", .string(KeyText.fingerprint(e.author))), ("hlc", .number(e.hlc.rawValue)),
                         ("time", .string(e.hlc.description)), ("changeset", .string(e.changeset.hex)), ("superseded", .int(Int64(e.superseded))),
                     ])
                 }))

@@ -35,7 +35,7 @@ struct Log: ParsableCommand {
                 console.out(json: .array(entries.map { e in
                     .object([
                         ("id", .string(e.id.hex)), ("namespace", .string(e.namespace)), ("author", .string(Rendering.key(e.author))),
-                        ("seq", .int(Int64(e.seq))), ("hlc", .int(Int64(bitPattern: e.hlc.rawValue))), ("time", .string(e.hlc.description)),
+                        ("seq", .int(Int64(e.seq))), ("hlc", .number(e.hlc.rawValue)), ("time", .string(e.hlc.description)),
                         ("ops", .int(Int64(e.ops))), ("message", e.message.map(JSONValue.string) ?? .null), ("state", .string(e.state)),
                         ("reason", e.reason.map(JSONValue.string) ?? .null),
                     ])
