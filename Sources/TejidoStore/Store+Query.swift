@@ -11,12 +11,14 @@ extension Store {
     public func query(_ sql: String, timeout: Double? = Store.defaultQueryTimeout) throws -> QueryResult {
         let reader: SQLiteConnection
         var skipped: [String] = []
+        var trimmed: [(collection: String, omitted: Int)] = []
         do {
             reader = try SQLiteConnection(path: layout.database.path, mode: .readOnly)
-            for (collection, view) in try viewDefinitions() {
+            for view in try viewDefinitions() {
                 // Two collections whose names differ only in case cannot both be views (SQLite
                 // names are case-insensitive): the later one is skipped and reported.
-                do { try reader.execute(view) } catch { skipped.append(collection) }
+                do { try reader.execute(view.sql) } catch { skipped.append(view.collection) }
+                if view.omitted > 0 { trimmed.append((view.collection, view.omitted)) }
             }
         } catch let e as SQLiteError {
             throw StoreError.from(e)
@@ -47,22 +49,34 @@ extension Store {
             if e.isInterrupted, let timeout { throw StoreError.queryTimedOut(seconds: timeout) }
             throw StoreError.queryFailed(e.message)
         }
-        return QueryResult(columns: columns, rows: rows, skippedCollections: skipped)
+        return QueryResult(columns: columns, rows: rows, skippedCollections: skipped, trimmedCollections: trimmed)
     }
 
     public static let defaultQueryTimeout: Double? = 60
+    /// At most this many field columns in one collection's view. SQLite allows 2,000 columns in a
+    /// result, and a view past that cannot be read at all: one writer (in any namespace) who
+    /// gave a collection thousands of fields would take that collection's queries from everyone.
+    /// Past the limit the view keeps the fields the most records use.
+    public static let maxViewFields = 1_000
     static let maxValueBytes: Int32 = 64 << 20
 
     /// `CREATE TEMP VIEW` statements, one per collection. Internal tables are named with `main.`
     /// so a collection that shares a table's name cannot shadow what its own view reads.
-    func viewDefinitions() throws -> [(collection: String, sql: String)] {
+    func viewDefinitions() throws -> [(collection: String, sql: String, omitted: Int)] {
         var byCollection: [String: [(String, CRDTKind)]] = [:]
         let st = try db.prepare("SELECT collection, field, crdt FROM columns ORDER BY collection, field, crdt")
         while try st.step() {
             byCollection[st.text(0), default: []].append((st.text(1), CRDTKind(rawValue: st.int64(2)) ?? .register))
         }
-        var sql: [(collection: String, sql: String)] = []
-        for (collection, fields) in byCollection.sorted(by: { $0.key < $1.key }) {
+        var sql: [(collection: String, sql: String, omitted: Int)] = []
+        for (collection, allFields) in byCollection.sorted(by: { $0.key < $1.key }) {
+            let names = Set(allFields.map(\.0))
+            var fields = allFields
+            if names.count > Self.maxViewFields {
+                let kept = try mostUsedFields(of: collection, limit: Self.maxViewFields)
+                fields = allFields.filter { kept.contains($0.0) }
+            }
+            let omitted = names.count - Set(fields.map(\.0)).count
             let visible = "(r.deleted IS NULL OR %@ > r.deleted)"
             var exprs: [String: [String]] = [:]
             var order: [String] = []
@@ -106,12 +120,29 @@ extension Store {
                 }
                 return value + " AS \"\(f)\""
             }
-            sql.append((collection, """
+            sql.append((collection: collection, sql: """
                 CREATE TEMP VIEW "\(collection)" AS SELECT COALESCE(n.petname, n.name) AS namespace, r.rid AS id\(columns.isEmpty ? "" : ", ")\(columns.joined(separator: ", "))
                 FROM main.records r JOIN main.namespaces n ON n.ns = r.ns
                 WHERE r.collection = '\(collection)' AND \(visibleRecordSQL)
-                """))
+                """, omitted: omitted))
         }
         return sql
+    }
+
+    /// The `limit` fields of a collection that the most records use (ties by name).
+    private func mostUsedFields(of collection: String, limit: Int) throws -> Set<String> {
+        let st = try db.prepare(
+            """
+            SELECT field, count(DISTINCT rec) AS n FROM (
+                SELECT h.field, h.rec FROM main.history h JOIN main.records r ON r.rec = h.rec WHERE r.collection = ?1
+                UNION ALL SELECT c.field, c.rec FROM main.counters c JOIN main.records r ON r.rec = c.rec WHERE r.collection = ?1
+                UNION ALL SELECT a.field, a.rec FROM main.set_adds a JOIN main.records r ON r.rec = a.rec WHERE r.collection = ?1)
+            GROUP BY field ORDER BY n DESC, field LIMIT ?2
+            """)
+        st.bind(1, collection)
+        st.bind(2, Int64(limit))
+        var out: Set<String> = []
+        while try st.step() { out.insert(st.text(0)) }
+        return out
     }
 }

@@ -65,6 +65,7 @@ enum Msg: String, CaseIterable {
     case grantUnchanged
     case verifyProgress, storeCreated, networkLine, keyLine, fingerprintLine, namespaceCreated, granted, committed, noRecords
     case importProgress, importDone, verifyOK, verifyFailed, verifyCounts, blameHeader, queryRows, noNamespaces
+    case warnTrimmedView
     case namespaceHeader, logPending, logQuarantined, warnSkippedView, logOps, detailServeMode, detailArrayOrObject
     case syncProgress, syncDone, serveListening, serveSession, serveSessionFailed, serveStopped
     case peerAdded, peerRemoved, peerHeader, noPeers, never, statusNetwork, statusDigest, statusCounts, statusNamespaces, statusPeers
@@ -338,6 +339,8 @@ enum Msg: String, CaseIterable {
         case .detailServeMode: ("give --stdio or --listen HOST:PORT", "usa --stdio o --listen HOST:PUERTO")
         case .detailArrayOrObject: ("an array or an object", "un arreglo o un objeto")
         case .logQuarantined: ("quarantined", "en cuarentena")
+        case .warnTrimmedView: ("warning: collection \"{0}\" has more fields than a view may show; its view leaves out the {1} used by the fewest records and shows {2} (tejido get shows every field of a record).",
+                                "aviso: la colección \"{0}\" tiene más campos de los que una vista puede mostrar; su vista deja fuera los {1} que menos registros usan y muestra {2} (tejido get muestra todos los campos de un registro).")
         case .warnSkippedView: ("warning: collection \"{0}\" has no view here: another collection's name differs from it only in case.",
                                 "aviso: la colección \"{0}\" no tiene vista aquí: el nombre de otra colección solo difiere en mayúsculas.")
 

@@ -22,6 +22,27 @@ import TejidoTestSupport
         }
     }
 
+    /// A collection given more fields than a result may have columns (one writer, any namespace)
+    /// stays queryable: its view keeps the fields the most records use and says how many it left out.
+    @Test func aCollectionWithThousandsOfFieldsStaysQueryable() throws {
+        try withTemporaryStore { store in
+            try store.createNamespace(name: "g")
+            for i in 0..<3 {
+                try store.put(namespace: "g", record: RecordKey(collection: "events", id: "e\(i)"), fields: [("title", .text("asamblea \(i)"))])
+            }
+            let wide = (0..<2_100).map { ("a\(String(format: "%04d", $0))", Value.int(Int64($0))) }
+            try store.put(namespace: "g", record: RecordKey(collection: "events", id: "ancho"), fields: wide)
+            let result = try store.query("SELECT id, title FROM events WHERE title IS NOT NULL ORDER BY id")
+            #expect(result.rows.map { $0[0] } == [.text("e0"), .text("e1"), .text("e2")])
+            #expect(result.trimmedCollections.count == 1)
+            #expect(result.trimmedCollections.first?.collection == "events")
+            #expect(result.trimmedCollections.first?.omitted == 2_101 - Store.maxViewFields)
+            #expect(try store.query("SELECT * FROM events").columns.count == 2 + Store.maxViewFields)
+            // Every field is still there for `get`.
+            #expect(try store.get(namespace: "g", record: RecordKey(collection: "events", id: "ancho"))?.fields.count == 2_100)
+        }
+    }
+
     /// A counter pushed past the int64 range reads as the bound, in `get`, `query` and the
     /// digest, instead of failing every read of its record (and `status` for the whole store).
     @Test func aCounterPastTheInt64RangeReadsAsTheBound() throws {

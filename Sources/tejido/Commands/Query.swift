@@ -24,6 +24,15 @@ struct Query: ParsableCommand {
                     console.err("tejido: " + console.t(.warnSkippedView, c))
                 }
             }
+            for (c, omitted) in result.trimmedCollections {
+                let message = console.t(.warnTrimmedView, c, String(omitted), String(Store.maxViewFields))
+                if console.json {
+                    console.err(JSONValue.object([("warning", .string("trimmed_view")), ("collection", .string(c)),
+                                                  ("omitted", .int(Int64(omitted))), ("message", .string(message))]).serialized())
+                } else {
+                    console.err("tejido: " + message)
+                }
+            }
             if console.json {
                 console.out(json: .array(result.rows.map { row in
                     .object(zip(result.columns, row).map { ($0, Self.json($1)) })
