@@ -65,7 +65,7 @@ enum Msg: String, CaseIterable {
     case grantUnchanged
     case verifyProgress, storeCreated, networkLine, keyLine, fingerprintLine, namespaceCreated, granted, committed, noRecords
     case importProgress, importDone, verifyOK, verifyFailed, verifyCounts, blameHeader, queryRows, noNamespaces
-    case warnTrimmedView
+    case warnTrimmedView, errUsageNegativeNumber
     case namespaceHeader, logPending, logQuarantined, warnSkippedView, logOps, detailServeMode, detailArrayOrObject
     case syncProgress, syncDone, serveListening, serveSession, serveSessionFailed, serveStopped
     case peerAdded, peerRemoved, peerHeader, noPeers, never, statusNetwork, statusDigest, statusCounts, statusNamespaces, statusPeers
@@ -546,6 +546,8 @@ enum Msg: String, CaseIterable {
                                       "falló el almacén del par; por una tubería o ssh su propio mensaje está arriba, por TCP está en el registro del servidor")
         case .errBadLang: ("--lang takes en or es, not \"{0}\".", "--lang acepta en o es, no \"{0}\".")
         case .errUsage: ("{0} See `{1} --help`.", "{0} Consulta `{1} --help`.")
+        case .errUsageNegativeNumber: ("{0} A number that starts with - is read as an option: put -- before the arguments (`{2} ... -- {1}`), or for inc use --by {1}. See `{2} --help`.",
+                                       "{0} Un número que empieza con - se lee como opción: pon -- antes de los argumentos (`{2} ... -- {1}`), o en inc usa --by {1}. Consulta `{2} --help`.")
         case .longArgument: ("{0}… ({1} characters)", "{0}… ({1} caracteres)")
         case .waitingFor: ("waiting for {0}", "espera el cambio {0}")
         case .errCannotCreateStore: ("Cannot create a store in {0}: {1}. Check that the path is a folder you can write to.",
@@ -601,6 +603,7 @@ enum Msg: String, CaseIterable {
         if self == .errBadCollectionPath { return Msg.errBadPath.errorCode }
         if self == .errBundle { return Msg.errBundleUnreadable.errorCode }
         if self == .errBadURLDash { return Msg.errBadURL.errorCode }
+        if self == .errUsageNegativeNumber { return Msg.errUsage.errorCode }
         if self == .errWrongPeerKeyGiven { return Msg.errWrongPeerKey.errorCode }
         return Self.snakeCase(rawValue.hasPrefix("err") ? String(rawValue.dropFirst(3)) : rawValue)
     }

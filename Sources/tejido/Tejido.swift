@@ -43,7 +43,13 @@ struct Tejido: ParsableCommand {
         let command = (["tejido"] + commandPath(args)).joined(separator: " ")
         var detail = message(for: error).replacingOccurrences(of: "\n", with: " ")
         if !detail.hasSuffix(".") { detail += "." }
-        Console(lang: .environment, json: args.contains("--json")).report(.errUsage, [detail, command])
+        let console = Console(lang: .environment, json: args.contains("--json"))
+        // A negative number the parser took for an option (`tejido inc ... -3`): say how to give it.
+        if let number = args.first(where: { $0.count > 1 && $0.hasPrefix("-") && Double($0) != nil }), detail.contains("'\(number)'") {
+            console.report(.errUsageNegativeNumber, [detail, number, command])
+        } else {
+            console.report(.errUsage, [detail, command])
+        }
         Foundation.exit(code.rawValue)
     }
 

@@ -247,6 +247,21 @@ struct BadInputTests {
         }
     }
 
+    @Test("a negative number taken for an option is explained, with how to give it")
+    func negativeNumberArgument() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.populated(in: tmp)
+            let r = s.run(["inc", "chiapas/petitions/pe1", "signatures", "-1", "--json"])
+            #expect(r.status == 64)
+            #expect(r.stderr.contains("\"error\":\"usage\""), "\(r.stderr)")
+            #expect(r.stderr.contains("for inc use --by -1"), "\(r.stderr)")
+            // As the message says: both ways work.
+            try CLI.ok(["inc", "chiapas/petitions/pe1", "signatures", "--by", "-1"], store: s.directory)
+            try CLI.ok(["inc", "chiapas/petitions/pe1", "signatures", "--", "-1"], store: s.directory)
+            #expect(try CLI.json(["get", "chiapas/petitions/pe1"], store: s.directory)["fields"]?["signatures"] == .int(1))
+        }
+    }
+
     @Test("a write to a namespace this store does not hold")
     func unknownNamespace() throws {
         try expectRefused(["put", "oaxaca/events/ev1", "title=x"], status: 1, stderrContains: ["No namespace named \"oaxaca\""])
