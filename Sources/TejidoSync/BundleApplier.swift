@@ -65,29 +65,18 @@ public enum BundleApplier {
                 break
             }
             guard let item else { break }
+            // The reader enforces the frames' order (one header or receipt first).
             switch item {
             case .header(let h):
-                guard result.header == nil, result.receipt == nil, result.read == 0 else {
-                    result.damage = BundleReader.Damage(offset: reader.frameStart, detail: "a second header")
-                    break
-                }
                 guard h.network == store.networkID else { throw Failure.wrongNetwork }
                 if h.creator == store.nodeKey.publicKey.bytes, try forksOwnFeed(path: path, store: store) { throw Failure.sameNode }
                 result.header = h
                 continue
             case .receipt(let r):
-                guard result.header == nil, result.receipt == nil else {
-                    result.damage = BundleReader.Damage(offset: reader.frameStart, detail: "a receipt inside a bundle")
-                    break
-                }
                 guard r.network == store.networkID else { throw Failure.wrongNetwork }
                 result.receipt = r
                 continue
             case .changeset(let envelope, let offset):
-                guard result.header != nil else {
-                    result.damage = BundleReader.Damage(offset: offset, detail: "a changeset before the header")
-                    break
-                }
                 result.read += 1
                 batch.append(envelope)
                 offsets.append(offset)
@@ -172,31 +161,14 @@ public enum BundleApplier {
                 break
             }
             guard let item else { break }
-            // The same order rules as `apply`: whatever breaks them is damage, and ends the reading.
+            // The reader enforces the frames' order, for `apply` and here alike.
             switch item {
-            case .header(let h):
-                guard out.header == nil, out.receipt == nil, out.changesets == 0 else {
-                    out.damage = BundleReader.Damage(offset: reader.frameStart, detail: "a second header")
-                    break
-                }
-                out.header = h
-                continue
-            case .receipt(let r):
-                guard out.header == nil, out.receipt == nil else {
-                    out.damage = BundleReader.Damage(offset: reader.frameStart, detail: "a receipt inside a bundle")
-                    break
-                }
-                out.receipt = r
-                continue
+            case .header(let h): out.header = h
+            case .receipt(let r): out.receipt = r
             case .trailer(let ok):
                 out.complete = ok
                 out.trailerMismatch = !ok
-                continue
-            case .changeset(let bytes, let offset):
-                guard out.header != nil else {
-                    out.damage = BundleReader.Damage(offset: offset, detail: "a changeset before the header")
-                    break
-                }
+            case .changeset(let bytes, _):
                 out.changesets += 1
                 guard let env = try? ChangesetEnvelope(bytes: bytes), env.body.network == out.header?.network,
                     env.hasValidSignature(using: verifier)
@@ -207,9 +179,7 @@ public enum BundleApplier {
                 out.namespaces.insert(env.body.namespace)
                 authors.append((env.body.namespace, env.body.author))
                 for case .grant(let grantee, let role) in env.body.ops { grants.append((env.body.namespace, env.body.author, grantee, role)) }
-                continue
             }
-            break
         }
         // Per namespace: admins are the root and whoever an admin made admin; writers are admins
         // and whoever an admin granted writer. (Revocations come with issue 4's rules.)

@@ -25,6 +25,10 @@ public final class BundleReader {
     private var hasher = SHA256Stream()
     private var changesets: UInt64 = 0
     public private(set) var sawTrailer = false
+    /// The order rules of bundle.md: one header (or one receipt) first, changesets only after a
+    /// header. What breaks them is damage, for `apply` and `inspect` alike.
+    private var sawHeader = false
+    private var sawReceipt = false
 
     /// Opens `path`; throws `Damage` at offset 0 if it does not start with the bundle magic.
     public init(path: String) throws {
@@ -72,12 +76,21 @@ public final class BundleReader {
         hasher.update(payload)
         do {
             switch type {
-            case BundleFormat.headerType: return .header(try BundleFormat.Header.decode(payload))
-            case BundleFormat.receiptType: return .receipt(try BundleFormat.Receipt.decode(payload))
+            case BundleFormat.headerType:
+                let header = try BundleFormat.Header.decode(payload)
+                guard !sawHeader, !sawReceipt, changesets == 0 else { throw Damage(offset: start, detail: "a second header") }
+                sawHeader = true
+                return .header(header)
+            case BundleFormat.receiptType:
+                let receipt = try BundleFormat.Receipt.decode(payload)
+                guard !sawHeader, !sawReceipt else { throw Damage(offset: start, detail: "a receipt inside a bundle") }
+                sawReceipt = true
+                return .receipt(receipt)
             case 3:
                 guard case .changesets(let envelopes, _) = try SyncMessage.decode(payload), envelopes.count == 1 else {
                     throw Damage(offset: start, detail: "a changeset frame must hold exactly one envelope")
                 }
+                guard sawHeader else { throw Damage(offset: start, detail: "a changeset before the header") }
                 changesets += 1
                 return .changeset(envelopes[0], offset: start)
             case BundleFormat.trailerType:
