@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "TejidoSQLiteTests", dependencies: ["TejidoSQLite", "TejidoTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TejidoCoreTests", dependencies: ["TejidoCore", "TejidoCrypto", "TejidoTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "TejidoStoreTests", dependencies: ["TejidoStore", "TejidoTestSupport"], swiftSettings: swiftSettings),
+            name: "TejidoStoreTests", dependencies: ["TejidoStore", "TejidoSQLite", "TejidoTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TejidoSyncTests", dependencies: ["TejidoSync", "TejidoStore", "TejidoTestSupport"], swiftSettings: swiftSettings),
         // Depends on the executable so that `swift test` builds `tejido`; the tests run it as a child process.

@@ -8,5 +8,5 @@ public struct QueryResult: Sendable {
     public var skippedCollections: [String] = []
     /// Collections with more fields than a view may show (`Store.maxViewFields`): how many of
     /// their fields the view leaves out (the least used ones; `get` still shows every field).
-    public var trimmedCollections: [(collection: String, omitted: Int)] = []
+    public var trimmedCollections: [(collection: String, shown: Int, omitted: Int)] = []
 }

@@ -24,7 +24,10 @@ extension Store {
         defer { withExtendedLifetime(lock) {} }
         var options = options
         if options.resume {
-            guard let sourceKey, let line = try resumeLine(sourceKey) else { throw StoreError.nothingToResume(path ?? "-") }
+            // A marker left by a version that did not resolve symbolic links is found too.
+            guard let sourceKey, let path,
+                  let line = try resumeLine(sourceKey) ?? resumeLine(Self.importIdentity(path, options, resolvingLinks: false))
+            else { throw StoreError.nothingToResume(path ?? "-") }
             options.afterLine = line
         }
         // One thread reads the input as it comes: a regular file is read again from an offset for
@@ -179,7 +182,10 @@ extension Store {
                 }
                 if let earliest = badLines.min(by: { $0.line < $1.line }) { reported = earliest.error }
             }
-            if let e = reported as? SQLiteError { throw StoreError.from(e) }
+            if let e = reported as? SQLiteError { reported = StoreError.from(e) }
+            if case StoreError.storeBusy = reported, committedThrough > options.afterLine {
+                throw StoreError.storeBusyDuringImport(committedThrough: committedThrough)
+            }
             // What the store holds of a file that changed: where to go on from, by hand.
             if case StoreError.inputChanged = reported { throw StoreError.inputChanged(committedThrough: committedThrough) }
             // A bad line found after batches were committed (a txn whose removes outgrow one
@@ -229,10 +235,10 @@ extension Store {
         return fd
     }
 
-    static func importIdentity(_ path: String, _ options: ImportOptions) -> String {
+    static func importIdentity(_ path: String, _ options: ImportOptions, resolvingLinks: Bool = true) -> String {
         // Symbolic links resolved: two names of one file are one input (one lock, one marker).
         var absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        if let r = realpath(path, nil) {
+        if resolvingLinks, let r = realpath(path, nil) {
             absolute = String(cString: r)
             free(r)
         }

@@ -11,14 +11,14 @@ extension Store {
     public func query(_ sql: String, timeout: Double? = Store.defaultQueryTimeout) throws -> QueryResult {
         let reader: SQLiteConnection
         var skipped: [String] = []
-        var trimmed: [(collection: String, omitted: Int)] = []
+        var trimmed: [(collection: String, shown: Int, omitted: Int)] = []
         do {
             reader = try SQLiteConnection(path: layout.database.path, mode: .readOnly)
             for view in try viewDefinitions() {
                 // Two collections whose names differ only in case cannot both be views (SQLite
                 // names are case-insensitive): the later one is skipped and reported.
                 do { try reader.execute(view.sql) } catch { skipped.append(view.collection) }
-                if view.omitted > 0 { trimmed.append((view.collection, view.omitted)) }
+                if view.omitted > 0 { trimmed.append((view.collection, view.shown, view.omitted)) }
             }
         } catch let e as SQLiteError {
             throw StoreError.from(e)
@@ -62,13 +62,13 @@ extension Store {
 
     /// `CREATE TEMP VIEW` statements, one per collection. Internal tables are named with `main.`
     /// so a collection that shares a table's name cannot shadow what its own view reads.
-    func viewDefinitions() throws -> [(collection: String, sql: String, omitted: Int)] {
+    func viewDefinitions() throws -> [(collection: String, sql: String, shown: Int, omitted: Int)] {
         var byCollection: [String: [(String, CRDTKind)]] = [:]
         let st = try db.prepare("SELECT collection, field, crdt FROM columns ORDER BY collection, field, crdt")
         while try st.step() {
             byCollection[st.text(0), default: []].append((st.text(1), CRDTKind(rawValue: st.int64(2)) ?? .register))
         }
-        var sql: [(collection: String, sql: String, omitted: Int)] = []
+        var sql: [(collection: String, sql: String, shown: Int, omitted: Int)] = []
         for (collection, allFields) in byCollection.sorted(by: { $0.key < $1.key }) {
             let names = Set(allFields.map(\.0))
             var fields = allFields
@@ -76,7 +76,8 @@ extension Store {
                 let kept = try mostUsedFields(of: collection, limit: Self.maxViewFields)
                 fields = allFields.filter { kept.contains($0.0) }
             }
-            let omitted = names.count - Set(fields.map(\.0)).count
+            let shown = Set(fields.map(\.0)).count
+            let omitted = names.count - shown
             let visible = "(r.deleted IS NULL OR %@ > r.deleted)"
             var exprs: [String: [String]] = [:]
             var order: [String] = []
@@ -124,7 +125,7 @@ extension Store {
                 CREATE TEMP VIEW "\(collection)" AS SELECT COALESCE(n.petname, n.name) AS namespace, r.rid AS id\(columns.isEmpty ? "" : ", ")\(columns.joined(separator: ", "))
                 FROM main.records r JOIN main.namespaces n ON n.ns = r.ns
                 WHERE r.collection = '\(collection)' AND \(visibleRecordSQL)
-                """, omitted: omitted))
+                """, shown: shown, omitted: omitted))
         }
         return sql
     }

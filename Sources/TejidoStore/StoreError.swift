@@ -15,6 +15,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case ownStoreFile(path: String)
     /// Another command held the store's write lock for longer than a write waits for it.
     case storeBusy
+    /// The store became busy partway through an import: lines 1 to `committedThrough` are in it.
+    case storeBusyDuringImport(committedThrough: Int)
     /// A file given to `importRoot` that is not what `exportRoot` writes.
     case notARootExport(path: String)
     case unknownNamespace(String)

@@ -1,3 +1,4 @@
+import Foundation
 import TejidoCore
 import TejidoCrypto
 import TejidoStore
@@ -25,6 +26,9 @@ public enum BundleApplier {
         /// this node's that forks nothing (a store restored from a backup taking back what it
         /// wrote since) is applied as any other.
         case sameNode
+        /// Made by this node's key, and given as a pipe: the check against this node's own feed
+        /// reads the file twice, which a pipe cannot be.
+        case sameNodeNotAFile
     }
 
     public static func apply(path: String, to store: Store, progress: (SyncStats) -> Void = { _ in }) throws -> Result {
@@ -69,7 +73,11 @@ public enum BundleApplier {
             switch item {
             case .header(let h):
                 guard h.network == store.networkID else { throw Failure.wrongNetwork }
-                if h.creator == store.nodeKey.publicKey.bytes, try forksOwnFeed(path: path, store: store) { throw Failure.sameNode }
+                if h.creator == store.nodeKey.publicKey.bytes {
+                    var st = stat()
+                    guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { throw Failure.sameNodeNotAFile }
+                    if try forksOwnFeed(path: path, store: store) { throw Failure.sameNode }
+                }
                 result.header = h
                 continue
             case .receipt(let r):
@@ -114,7 +122,8 @@ public enum BundleApplier {
     /// store holds at the same seq. Reads the file once more (only for bundles this node made);
     /// damage ends the reading here, and the applying pass reports it.
     static func forksOwnFeed(path: String, store: Store) throws -> Bool {
-        guard let reader = try? BundleReader(path: path) else { return false }
+        let reader: BundleReader
+        do { reader = try BundleReader(path: path) } catch let d as BundleReader.Damage { throw Failure.notABundle(d.detail) }
         defer { reader.close() }
         let me = store.nodeKey.publicKey.bytes
         let verifier = Ed25519Verifier()

@@ -78,12 +78,14 @@ public final class BundleReader {
             switch type {
             case BundleFormat.headerType:
                 let header = try BundleFormat.Header.decode(payload)
-                guard !sawHeader, !sawReceipt, changesets == 0 else { throw Damage(offset: start, detail: "a second header") }
+                guard !sawReceipt else { throw Damage(offset: start, detail: "a header inside a receipt") }
+                guard !sawHeader, changesets == 0 else { throw Damage(offset: start, detail: "a second header") }
                 sawHeader = true
                 return .header(header)
             case BundleFormat.receiptType:
                 let receipt = try BundleFormat.Receipt.decode(payload)
-                guard !sawHeader, !sawReceipt else { throw Damage(offset: start, detail: "a receipt inside a bundle") }
+                guard !sawReceipt else { throw Damage(offset: start, detail: "a second receipt") }
+                guard !sawHeader else { throw Damage(offset: start, detail: "a receipt inside a bundle") }
                 sawReceipt = true
                 return .receipt(receipt)
             case 3:

@@ -65,7 +65,7 @@ enum Msg: String, CaseIterable {
     case grantUnchanged
     case verifyProgress, storeCreated, networkLine, keyLine, fingerprintLine, namespaceCreated, granted, committed, noRecords
     case importProgress, importDone, verifyOK, verifyFailed, verifyCounts, blameHeader, queryRows, noNamespaces
-    case warnTrimmedView, errUsageNegativeNumber
+    case warnTrimmedView, errUsageNegativeNumber, errStoreBusyImport, errBundleSameNodeNotAFile
     case namespaceHeader, logPending, logQuarantined, warnSkippedView, logOps, detailServeMode, detailArrayOrObject
     case syncProgress, syncDone, serveListening, serveSession, serveSessionFailed, serveStopped
     case peerAdded, peerRemoved, peerHeader, noPeers, never, statusNetwork, statusDigest, statusCounts, statusNamespaces, statusPeers
@@ -168,7 +168,7 @@ enum Msg: String, CaseIterable {
         case .argSyncTargets: ("Peer names or URLs: ssh://[user@]host[:port]/path, tcp://host:port, or a store directory.",
             "Nombres de pares o URL: ssh://[usuario@]host[:puerto]/ruta, tcp://host:puerto o la carpeta de un almacén.")
         case .optSyncKey: ("Pin the peer's node key for a one-off URL (tjk1... or hex).",
-            "Fija la llave de nodo del par para una URL de una sola vez (tjk1... o hex).")
+            "Fija la llave de nodo del par para una URL que se usa una sola vez (tjk1... o hex).")
         case .optPullOnly: ("Only take changesets in.",
             "Solo recibe cambios.")
         case .optPushOnly: ("Only send changesets.",
@@ -216,7 +216,7 @@ enum Msg: String, CaseIterable {
         case .optAfterLine: ("Skip lines 1 to N (by hand; --resume does it for you).",
             "Salta las líneas 1 a N (a mano; --resume lo hace por ti).")
         case .optBatch: ("At most this many changesets per durable commit (default 1000; a commit also happens every second).",
-            "Como máximo estos cambios por guardado durable (predeterminado 1000; también se guarda cada segundo).")
+            "Cuántos cambios, como máximo, en cada guardado en disco (predeterminado 1000; también se guarda cada segundo).")
         case .argCounterField: ("The counter field.",
             "El campo contador.")
         case .argDelta: ("How much to add (default 1).",
@@ -469,17 +469,21 @@ enum Msg: String, CaseIterable {
         case .detailImportTxnTooLarge: ("txn {0} is too large for one changeset (1 MiB)", "la txn {0} es demasiado grande para un cambio (1 MiB)")
         case .detailImportLineTooLong: ("line longer than {0} bytes", "línea de más de {0} bytes")
         case .detailImportChangesetTooLarge: ("txn {0}: {1} (its removes name every add they observed); split the txn",
-                                              "txn {0}: {1} (sus remove nombran cada add que observaron); divide la txn")
-        case .errImportNotAuthorized: ("Import line {0}: this node may not write in namespace \"{1}\" (needs the writer role). Only its admins can grant that (keys {2}; see `tejido members {1}`); or leave its lines out with --replica NAME. Nothing was imported.",
-                                      "Línea {0} de la importación: este nodo no puede escribir en el espacio \"{1}\" (necesita el rol writer). Solo sus administradores pueden darlo (llaves {2}; ver `tejido members {1}`); o deja fuera sus líneas con --replica NOMBRE. No se importó nada.")
+            "la txn {0} hace un cambio más grande de lo que el formato permite (sus remove nombran cada add que observaron); divide la txn")
+        case .errImportNotAuthorized: ("Import line {0}: this node may not write in namespace \"{1}\" (needs the writer role). Only its admins can grant that (keys {2}; see `tejido members {1}`); or import only a replica this node may write, with --replica NAME. Nothing was imported.",
+            "Línea {0} de la importación: este nodo no puede escribir en el espacio \"{1}\" (necesita el rol writer). Solo sus administradores pueden darlo (llaves {2}; ver `tejido members {1}`); o importa solo una réplica en la que este nodo pueda escribir, con --replica NOMBRE. No se importó nada.")
         case .errNotAuthorized: ("This node may not write in namespace \"{0}\" (needs the {1} role). Only its admins can grant that (keys {2}; see `tejido members {0}`): ask one of them to run `tejido grant {0} KEY --role {1}` with this node's key (`tejido key show`).",
                                  "Este nodo no puede escribir en el espacio \"{0}\" (necesita el rol {1}). Solo sus administradores pueden darlo (llaves {2}; ver `tejido members {0}`): pide a una de esas personas que ejecute `tejido grant {0} LLAVE --role {1}` con la llave de este nodo (`tejido key show`).")
         case .errRecordNotFound: ("No record {0} (missing or deleted).", "No existe el registro {0} (falta o fue borrado).")
         case .errInvalidChangeset: ("Invalid changeset: {0}", "Cambio no válido: {0}")
         case .errWrongNetwork: ("The changeset belongs to another network.", "El cambio pertenece a otra red.")
         case .errInvalidChain: ("Broken hash chain: {0}", "Cadena de hashes rota: {0}")
-        case .errStoreBusy: ("The store is busy: another command (an import or a sync, say) has held its write lock for more than 10 seconds. Nothing was changed; try again once it ends.",
-                             "El almacén está ocupado: otro comando (una importación o una sincronización, por ejemplo) tiene su escritura tomada desde hace más de 10 segundos. No se cambió nada; intenta de nuevo cuando termine.")
+        case .errStoreBusyImport: ("The store is busy: another command (an import or a sync, say) has been writing to it for more than 10 seconds. The batch in progress was rolled back; lines 1 to {0} of the input are in the store. Once the other command ends, go on from there: the same import with --resume (a file, same options), or with --after-line {0}.",
+            "El almacén está ocupado: otro comando (una importación o una sincronización, por ejemplo) lleva más de 10 segundos escribiendo en él. El lote en curso se deshizo; las líneas 1 a {0} de la entrada están en el almacén. Cuando el otro termine, sigue desde ahí: la misma importación con --resume (un archivo, mismas opciones), o con --after-line {0}.")
+        case .errBundleSameNodeNotAFile: ("{0} was made by this node's key: such a bundle is checked against this store's own feed before anything is applied, which needs a regular file (not a pipe). Copy it to a file and apply that. Nothing was applied.",
+            "{0} lo hizo la llave de este nodo: un paquete así se compara con la cadena propia de este almacén antes de aplicar nada, y para eso hace falta un archivo normal (no una tubería). Cópialo a un archivo y aplica ese. No se aplicó nada.")
+        case .errStoreBusy: ("The store is busy: another command (an import or a sync, say) has been writing to it for more than 10 seconds. This command stopped there: what it had already committed stays, nothing else was written. Try again once the other one ends.",
+            "El almacén está ocupado: otro comando (una importación o una sincronización, por ejemplo) lleva más de 10 segundos escribiendo en él. Este comando se detuvo ahí: lo que ya había guardado se queda, y no se escribió nada más. Intenta de nuevo cuando el otro termine.")
         case .errBadImportLineAfterCommits: ("Import line {0}: {1}. Lines 1 to {2} are in the store (committed before that line was reached); once the line is fixed, run the import again with --after-line {2}.",
                                              "Línea {0} de la importación: {1}. Las líneas 1 a {2} están en el almacén (se guardaron antes de llegar a esa línea); cuando la corrijas, vuelve a importar con --after-line {2}.")
         case .errBadImportLine: ("Import line {0}: {1}. Nothing was imported.", "Línea {0} de la importación: {1}. No se importó nada.")
@@ -593,7 +597,9 @@ enum Msg: String, CaseIterable {
     }
 
     /// An error, or the reason or detail of one (by the case's name).
-    var isFailure: Bool { rawValue.hasPrefix("err") || rawValue.hasPrefix("reason") || rawValue.hasPrefix("detail") }
+    var isFailure: Bool {
+        rawValue.hasPrefix("err") || rawValue.hasPrefix("reason") || rawValue.hasPrefix("detail") || self == .serveSessionFailed
+    }
 
     /// A stable machine-readable code for `--json` errors: the case name without its `err`
     /// prefix, in snake case (`errUnknownNamespace` -> `unknown_namespace`).
@@ -604,6 +610,8 @@ enum Msg: String, CaseIterable {
         if self == .errBundle { return Msg.errBundleUnreadable.errorCode }
         if self == .errBadURLDash { return Msg.errBadURL.errorCode }
         if self == .errUsageNegativeNumber { return Msg.errUsage.errorCode }
+        if self == .errStoreBusyImport { return Msg.errStoreBusy.errorCode }
+        if self == .errBundleSameNodeNotAFile { return Msg.errBundleSameNode.errorCode }
         if self == .errWrongPeerKeyGiven { return Msg.errWrongPeerKey.errorCode }
         return Self.snakeCase(rawValue.hasPrefix("err") ? String(rawValue.dropFirst(3)) : rawValue)
     }

@@ -190,6 +190,7 @@ struct Console {
         case .notARootExport(let p): (.errNotARootExport, [p])
         case .ownStoreFile(let p): (.errOwnStoreFile, [p])
         case .storeBusy: (.errStoreBusy, [])
+        case .storeBusyDuringImport(let n): (.errStoreBusyImport, [String(n)])
         case .unknownNamespace(let n): (.errUnknownNamespace, [n])
         case .ambiguousNamespace(let n): (.errAmbiguousNamespace, [n])
         case .namespaceExists(let n): (.errNamespaceExists, [n])

@@ -146,6 +146,20 @@ extension BundleCLITests {
             // The disk is lost; the backup comes back in its place and applies the bundle.
             try FileManager.default.removeItem(at: a.directory)
             try FileManager.default.moveItem(at: backup, to: a.directory)
+            // Through a pipe it cannot be checked against this node's feed (that reads it twice).
+            let errors = tmp.appendingPathComponent("pipe.err")
+            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "cat \"$1\" | \"$2\" bundle apply /dev/stdin --json --store \"$3\"", "sh", bundle,
+                           try CLI.executable.get().path, a.directory.path]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = try FileHandle(forWritingTo: errors)
+            try p.run()
+            p.waitUntilExit()
+            let piped = String(decoding: try Data(contentsOf: errors), as: UTF8.self)
+            #expect(p.terminationStatus == 1)
+            #expect(piped.contains("\"error\":\"bundle_same_node\"") && piped.contains("regular file"), "\(piped)")
             let applied = try CLI.json(["bundle", "apply", bundle], store: a.directory)
             #expect(applied["applied"] == .int(2), "\(applied)")
             #expect(try a.snapshot() == expected)

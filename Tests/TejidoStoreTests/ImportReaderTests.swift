@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TejidoCore
+import TejidoSQLite
 @testable import TejidoStore
 import TejidoTestSupport
 
@@ -141,6 +142,28 @@ import TejidoTestSupport
             // Each original line adds 1: the store holds exactly lines 1 to `through`, no 7.
             #expect(try store.query("SELECT sum(firmas) FROM petitions").rows == [[.integer(Int64(through))]])
             #expect(try store.verify().ok)
+        }
+    }
+
+    /// Another process takes the store's write lock partway through an import and keeps it: the
+    /// import stops after the busy timeout, and says up to which line the store holds the input.
+    @Test func aStoreThatTurnsBusyMidImportSaysWhereItStands() throws {
+        final class Holder: @unchecked Sendable { var db: SQLiteConnection? }
+        try withTemporaryStore { store in
+            try store.createNamespace(name: "chiapas")
+            let holder = Holder()
+            let dbPath = store.directory.appendingPathComponent("store.db").path
+            let (path, options) = try changingInput(in: store, atLine: 1_000) { _ in
+                guard let db = try? SQLiteConnection(path: dbPath, mode: .readWrite) else { return }
+                try? db.execute("BEGIN IMMEDIATE")
+                holder.db = db
+            }
+            let error = #expect(throws: StoreError.self) { try store.importJSONLines(path: path, options: options) }
+            try? holder.db?.execute("ROLLBACK")
+            holder.db = nil
+            guard case .storeBusyDuringImport(let through)? = error else { Issue.record("\(String(describing: error))"); return }
+            #expect(through > 0 && through < Self.lineCount)
+            #expect(try store.query("SELECT sum(firmas) FROM petitions").rows == [[.integer(Int64(through))]])
         }
     }
 

@@ -37,6 +37,7 @@ import TejidoTestSupport
             #expect(result.trimmedCollections.count == 1)
             #expect(result.trimmedCollections.first?.collection == "events")
             #expect(result.trimmedCollections.first?.omitted == 2_101 - Store.maxViewFields)
+            #expect(result.trimmedCollections.first?.shown == Store.maxViewFields)
             #expect(try store.query("SELECT * FROM events").columns.count == 2 + Store.maxViewFields)
             // Every field is still there for `get`.
             #expect(try store.get(namespace: "g", record: RecordKey(collection: "events", id: "ancho"))?.fields.count == 2_100)

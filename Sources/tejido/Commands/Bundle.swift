@@ -90,6 +90,8 @@ struct Bundle: ParsableCommand {
                     throw console.fail(.errBundleWrongNetwork, file)
                 } catch BundleApplier.Failure.sameNode {
                     throw console.fail(.errBundleSameNode, file)
+                } catch BundleApplier.Failure.sameNodeNotAFile {
+                    throw console.fail(.errBundleSameNodeNotAFile, file)
                 } catch let e as StreamError {
                     throw console.fail(.errBundle, file, e.description)
                 }

@@ -24,8 +24,8 @@ struct Query: ParsableCommand {
                     console.err("tejido: " + console.t(.warnSkippedView, c))
                 }
             }
-            for (c, omitted) in result.trimmedCollections {
-                let message = console.t(.warnTrimmedView, c, String(omitted), String(Store.maxViewFields))
+            for (c, shown, omitted) in result.trimmedCollections {
+                let message = console.t(.warnTrimmedView, c, String(omitted), String(shown))
                 if console.json {
                     console.err(JSONValue.object([("warning", .string("trimmed_view")), ("collection", .string(c)),
                                                   ("omitted", .int(Int64(omitted))), ("message", .string(message))]).serialized())

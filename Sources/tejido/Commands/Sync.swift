@@ -151,12 +151,15 @@ struct Sync: ParsableCommand {
         if case .success(let s) = result { progress.update(s, force: console.json) }
         // A failed session's far side (a local child, or ssh) may still be writing why on stderr:
         // it has ended before this side says anything, so its message comes first.
-        if case .failure = result { stream.close() }
         progress.finish()
+        if case .failure = result { stream.close() }
         replica.close()
-        if let hello = session.peerHello, !result.ownStoreFailed {
-            try store.recordPeer(key: hello.nodeKey, url: address.description, heads: session.peerHolds, exact: session.exactNamespaces, sent: session.stats.sent,
-                                 received: session.stats.received, completed: session.isFinished, peerName: peerName)
+        if let hello = session.peerHello {
+            // A store that just failed is not written to again (it would fail, or wait as long).
+            if !result.ownStoreFailed {
+                try store.recordPeer(key: hello.nodeKey, url: address.description, heads: session.peerHolds, exact: session.exactNamespaces, sent: session.stats.sent,
+                                     received: session.stats.received, completed: session.isFinished, peerName: peerName)
+            }
             base.append(("key", .string(KeyText.key(bytes: hello.nodeKey))))
         }
         let seconds = Date().timeIntervalSince(started)
