@@ -163,8 +163,7 @@ final class ImportReader: @unchecked Sendable {
             // A file that changed while it was read was not checked as it now is: refused before
             // the verdict, so nothing is committed.
             if let fileBefore, Self.identity(fd) != fileBefore { throw StoreError.inputChanged(committedThrough: 0) }
-        } catch is Cancelled {
-        } catch is LineReader.Stopped {
+        } catch is Cancelled, is LineReader.Stopped {
         } catch {
             verdict.failure = error
         }
@@ -226,8 +225,7 @@ final class ImportReader: @unchecked Sendable {
             // Lines the file gained during this phase were never checked: the import ends with the
             // last line that was.
             do { if !group.isEmpty { try push(group) } } catch {}
-        } catch is Cancelled {
-        } catch is LineReader.Stopped {
+        } catch is Cancelled, is LineReader.Stopped {
         } catch {
             condition.lock()
             lateFailure = error
