@@ -35,8 +35,48 @@ public enum JSONValue: Equatable, Sendable {
 
     public struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
         public let offset: Int
-        public let reason: String
+        public let reason: Reason
         public var description: String { "\(reason) at byte \(offset)" }
+
+        public init(offset: Int, reason: Reason) {
+            self.offset = offset
+            self.reason = reason
+        }
+
+        /// What is wrong at `offset`. Typed, so that a user interface can say it in its own
+        /// language; `description` is the English.
+        public enum Reason: Equatable, Sendable, CustomStringConvertible {
+            case trailingCharacters, nestingTooDeep, unexpectedEnd, unexpectedCharacter
+            case invalidLiteral(expected: String)
+            case expectedCommaOrBracket, expectedKey, expectedColon, expectedCommaOrBrace
+            case invalidNumber, numberOutOfRange
+            case invalidUTF8, controlCharacter, unterminatedString
+            case invalidEscape, shortUnicodeEscape, invalidUnicodeEscape, loneSurrogate, badSurrogatePair
+
+            public var description: String {
+                switch self {
+                case .trailingCharacters: "trailing characters"
+                case .nestingTooDeep: "nesting too deep"
+                case .unexpectedEnd: "unexpected end"
+                case .unexpectedCharacter: "unexpected character"
+                case .invalidLiteral(let word): "invalid literal (expected \(word))"
+                case .expectedCommaOrBracket: "expected , or ]"
+                case .expectedKey: "expected a key"
+                case .expectedColon: "expected :"
+                case .expectedCommaOrBrace: "expected , or }"
+                case .invalidNumber: "invalid number"
+                case .numberOutOfRange: "number out of range"
+                case .invalidUTF8: "invalid UTF-8"
+                case .controlCharacter: "control character in string"
+                case .unterminatedString: "unterminated string"
+                case .invalidEscape: "invalid escape"
+                case .shortUnicodeEscape: "short \\u escape"
+                case .invalidUnicodeEscape: "invalid \\u escape"
+                case .loneSurrogate: "lone surrogate"
+                case .badSurrogatePair: "bad surrogate pair"
+                }
+            }
+        }
     }
 
     public static func parse(_ text: String) throws(ParseError) -> JSONValue {
@@ -52,7 +92,7 @@ public enum JSONValue: Equatable, Sendable {
         p.skipSpace()
         let v = try p.value(depth: 0)
         p.skipSpace()
-        guard p.i == bytes.count else { throw p.fail("trailing characters") }
+        guard p.i == bytes.count else { throw p.fail(.trailingCharacters) }
         return v
     }
 
@@ -60,7 +100,7 @@ public enum JSONValue: Equatable, Sendable {
         let bytes: UnsafeBufferPointer<UInt8>
         var i = 0
 
-        func fail(_ reason: String) -> ParseError { ParseError(offset: i, reason: reason) }
+        func fail(_ reason: ParseError.Reason) -> ParseError { ParseError(offset: i, reason: reason) }
 
         mutating func skipSpace() {
             while i < bytes.count, bytes[i] == 32 || bytes[i] == 9 || bytes[i] == 10 || bytes[i] == 13 { i += 1 }
@@ -69,15 +109,15 @@ public enum JSONValue: Equatable, Sendable {
         mutating func literal(_ word: StaticString, _ v: JSONValue) throws(ParseError) -> JSONValue {
             let n = word.utf8CodeUnitCount
             for k in 0..<n where i + k >= bytes.count || bytes[i + k] != word.utf8Start[k] {
-                throw fail("invalid literal (expected \(word))")
+                throw fail(.invalidLiteral(expected: "\(word)"))
             }
             i += n
             return v
         }
 
         mutating func value(depth: Int) throws(ParseError) -> JSONValue {
-            guard depth < 64 else { throw fail("nesting too deep") }
-            guard i < bytes.count else { throw fail("unexpected end") }
+            guard depth < 64 else { throw fail(.nestingTooDeep) }
+            guard i < bytes.count else { throw fail(.unexpectedEnd) }
             switch bytes[i] {
             case UInt8(ascii: "n"): return try literal("null", .null)
             case UInt8(ascii: "t"): return try literal("true", .bool(true))
@@ -92,10 +132,10 @@ public enum JSONValue: Equatable, Sendable {
                     skipSpace()
                     items.append(try value(depth: depth + 1))
                     skipSpace()
-                    guard i < bytes.count else { throw fail("unexpected end") }
+                    guard i < bytes.count else { throw fail(.unexpectedEnd) }
                     if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
                     if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-                    throw fail("expected , or ]")
+                    throw fail(.expectedCommaOrBracket)
                 }
             case UInt8(ascii: "{"):
                 i += 1
@@ -104,21 +144,21 @@ public enum JSONValue: Equatable, Sendable {
                 if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
                 while true {
                     skipSpace()
-                    guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+                    guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail(.expectedKey) }
                     let key = try string()
                     skipSpace()
-                    guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected :") }
+                    guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail(.expectedColon) }
                     i += 1
                     skipSpace()
                     members.append((key, try value(depth: depth + 1)))
                     skipSpace()
-                    guard i < bytes.count else { throw fail("unexpected end") }
+                    guard i < bytes.count else { throw fail(.unexpectedEnd) }
                     if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
                     if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
-                    throw fail("expected , or }")
+                    throw fail(.expectedCommaOrBrace)
                 }
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
-            default: throw fail("unexpected character")
+            default: throw fail(.unexpectedCharacter)
             }
         }
 
@@ -126,24 +166,24 @@ public enum JSONValue: Equatable, Sendable {
             let start = i
             var isInt = true
             if bytes[i] == UInt8(ascii: "-") { i += 1 }
-            guard i < bytes.count, isDigit(bytes[i]) else { throw fail("invalid number") }
+            guard i < bytes.count, isDigit(bytes[i]) else { throw fail(.invalidNumber) }
             if bytes[i] == UInt8(ascii: "0") { i += 1 } else { while i < bytes.count, isDigit(bytes[i]) { i += 1 } }
             if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
                 isInt = false
                 i += 1
-                guard i < bytes.count, isDigit(bytes[i]) else { throw fail("invalid number") }
+                guard i < bytes.count, isDigit(bytes[i]) else { throw fail(.invalidNumber) }
                 while i < bytes.count, isDigit(bytes[i]) { i += 1 }
             }
             if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
                 isInt = false
                 i += 1
                 if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
-                guard i < bytes.count, isDigit(bytes[i]) else { throw fail("invalid number") }
+                guard i < bytes.count, isDigit(bytes[i]) else { throw fail(.invalidNumber) }
                 while i < bytes.count, isDigit(bytes[i]) { i += 1 }
             }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
             if isInt, let v = Int64(text) { return .int(v) }
-            guard let d = Double(text), d.isFinite else { throw ParseError(offset: start, reason: "number out of range") }
+            guard let d = Double(text), d.isFinite else { throw ParseError(offset: start, reason: .numberOutOfRange) }
             return .double(d)
         }
 
@@ -156,7 +196,7 @@ public enum JSONValue: Equatable, Sendable {
                 if c == UInt8(ascii: "\"") {
                     let slice = UnsafeBufferPointer(rebasing: bytes[start..<i])
                     i += 1
-                    guard let s = String(validating: slice, as: UTF8.self) else { throw fail("invalid UTF-8") }
+                    guard let s = String(validating: slice, as: UTF8.self) else { throw fail(.invalidUTF8) }
                     return s
                 }
                 if c == UInt8(ascii: "\\") || c < 32 { break }
@@ -167,10 +207,10 @@ public enum JSONValue: Equatable, Sendable {
                 let c = bytes[i]
                 if c == UInt8(ascii: "\"") {
                     i += 1
-                    guard let s = String(validating: out, as: UTF8.self) else { throw fail("invalid UTF-8") }
+                    guard let s = String(validating: out, as: UTF8.self) else { throw fail(.invalidUTF8) }
                     return s
                 }
-                guard c >= 32 else { throw fail("control character in string") }
+                guard c >= 32 else { throw fail(.controlCharacter) }
                 if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
                 i += 1
                 guard i < bytes.count else { break }
@@ -188,23 +228,23 @@ public enum JSONValue: Equatable, Sendable {
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
                     if (0xd800..<0xdc00).contains(scalar) {
-                        guard bytes.count - i >= 6, bytes[i] == 0x5c, bytes[i + 1] == UInt8(ascii: "u") else { throw fail("lone surrogate") }
+                        guard bytes.count - i >= 6, bytes[i] == 0x5c, bytes[i + 1] == UInt8(ascii: "u") else { throw fail(.loneSurrogate) }
                         i += 2
                         let low = try hex4()
-                        guard (0xdc00..<0xe000).contains(low) else { throw fail("bad surrogate pair") }
+                        guard (0xdc00..<0xe000).contains(low) else { throw fail(.badSurrogatePair) }
                         scalar = 0x10000 + ((scalar - 0xd800) << 10) + (low - 0xdc00)
                     } else if (0xdc00..<0xe000).contains(scalar) {
-                        throw fail("lone surrogate")
+                        throw fail(.loneSurrogate)
                     }
                     out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
-                default: throw fail("invalid escape")
+                default: throw fail(.invalidEscape)
                 }
             }
-            throw fail("unterminated string")
+            throw fail(.unterminatedString)
         }
 
         mutating func hex4() throws(ParseError) -> UInt32 {
-            guard bytes.count - i >= 4 else { throw fail("short \\u escape") }
+            guard bytes.count - i >= 4 else { throw fail(.shortUnicodeEscape) }
             var v: UInt32 = 0
             for _ in 0..<4 {
                 let c = bytes[i]
@@ -213,7 +253,7 @@ public enum JSONValue: Equatable, Sendable {
                 case 48...57: d = UInt32(c - 48)
                 case 65...70: d = UInt32(c - 55)
                 case 97...102: d = UInt32(c - 87)
-                default: throw fail("invalid \\u escape")
+                default: throw fail(.invalidUnicodeEscape)
                 }
                 v = v << 4 | d
                 i += 1

@@ -1,8 +1,10 @@
+import TejidoCore
+
 /// What is wrong with one line of an import (or with the txn it closes): each case a message of
 /// its own in the command line's catalog; `description` is the English text.
 public enum ImportDefect: Equatable, Sendable, CustomStringConvertible {
     /// The JSON parser's own account of the syntax error.
-    case notJSON(String)
+    case notJSON(JSONValue.ParseError)
     case notAnObject
     case duplicateKey(String)
     case invalidUTF8

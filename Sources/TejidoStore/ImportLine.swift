@@ -23,7 +23,7 @@ struct ImportLine {
             // Escapes, nesting or a syntax error: the general parser decides and explains.
             let json: JSONValue
             do { json = try JSONValue.parse(bytes) } catch {
-                throw StoreError.badImportLine(line: number, detail: .notJSON("\(error)"))
+                throw StoreError.badImportLine(line: number, detail: .notJSON(error))
             }
             let line = try fromJSON(json, number: number)
             if let onlyReplica, Array(line.replica.utf8) != onlyReplica { return nil }

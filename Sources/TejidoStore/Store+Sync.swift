@@ -136,28 +136,28 @@ extension Store {
     /// Like `receive(envelopes:)`, but applies the valid envelopes before the first invalid one
     /// (malformed, of another network, or badly signed) and returns where and why it stopped
     /// (for a damaged bundle).
-    public func receivePrefix(envelopes: [[UInt8]]) throws -> (BatchOutcome, failure: (index: Int, detail: String)?) {
+    public func receivePrefix(envelopes: [[UInt8]]) throws -> (BatchOutcome, failure: (index: Int, reason: InvalidEnvelope)?) {
         var outcome = BatchOutcome()
         guard !envelopes.isEmpty else { return (outcome, nil) }
         let check = EnvelopeCheck(envelopes, workers: EnvelopeCheck.workers)
         defer { check.finish() }
         /// The envelope if it may be applied, else why not.
-        func usable(_ result: EnvelopeCheck.Result) -> Result<ChangesetEnvelope, PrefixEnd> {
+        func usable(_ result: EnvelopeCheck.Result) -> Result<ChangesetEnvelope, InvalidEnvelope> {
             switch result {
-            case .malformed(let error): return .failure(PrefixEnd(detail: error.description))
-            case .parsed(let env, _) where env.body.network != networkID: return .failure(PrefixEnd(detail: "a changeset of another network"))
-            case .parsed(let env, false): return .failure(PrefixEnd(detail: "signature does not verify (id \(env.id.hex))"))
+            case .malformed(let error): return .failure(.format(error))
+            case .parsed(let env, _) where env.body.network != networkID: return .failure(.otherNetwork)
+            case .parsed(let env, false): return .failure(.badSignature(id: env.id.hex))
             case .parsed(let env, true): return .success(env)
             }
         }
         // Nothing to apply: no write transaction at all.
-        if case .failure(let end) = usable(check.result(0)) { return (outcome, (0, end.detail)) }
-        var failure: (index: Int, detail: String)?
+        if case .failure(let end) = usable(check.result(0)) { return (outcome, (0, end)) }
+        var failure: (index: Int, reason: InvalidEnvelope)?
         try write {
             for i in envelopes.indices {
                 switch usable(check.result(i)) {
                 case .failure(let end):
-                    failure = (i, end.detail)
+                    failure = (i, end)
                     return
                 case .success(let env):
                     outcome.add(try receive(env, trusted: true))
@@ -167,8 +167,19 @@ extension Store {
         return (outcome, failure)
     }
 
-    /// Why `receivePrefix` stopped.
-    struct PrefixEnd: Error {
-        let detail: String
+    /// Why `receivePrefix` stopped: an envelope that may not be applied. Typed, so that a user
+    /// interface can say it in its own language; `description` is the English.
+    public enum InvalidEnvelope: Error, Sendable, Equatable, CustomStringConvertible {
+        case format(FormatError)
+        case otherNetwork
+        case badSignature(id: String)
+
+        public var description: String {
+            switch self {
+            case .format(let e): e.description
+            case .otherNetwork: "a changeset of another network"
+            case .badSignature(let id): "signature does not verify (id \(id))"
+            }
+        }
     }
 }

@@ -18,7 +18,7 @@ public enum BundleApplier {
     }
 
     public enum Failure: Error, Sendable {
-        case notABundle(String)
+        case notABundle(BundleReader.Damage.Kind)
         case wrongNetwork
         /// Made by a store holding this store's node key (this store, or a copy of it), and
         /// holding a changeset of this node's own feed that differs from the one this store has
@@ -33,7 +33,7 @@ public enum BundleApplier {
 
     public static func apply(path: String, to store: Store, progress: (SyncStats) -> Void = { _ in }) throws -> Result {
         let reader: BundleReader
-        do { reader = try BundleReader(path: path) } catch let d as BundleReader.Damage { throw Failure.notABundle(d.detail) }
+        do { reader = try BundleReader(path: path) } catch let d as BundleReader.Damage { throw Failure.notABundle(d.kind) }
         defer { reader.close() }
         var result = Result()
         var batch: [[UInt8]] = []
@@ -51,7 +51,7 @@ public enum BundleApplier {
             stats.peerRemaining = max(0, Int(clamping: result.header?.count ?? 0) - stats.received)
             stats.wireBytesIn = reader.offset
             progress(stats)
-            let failedAt = failure.map { BundleReader.Damage(offset: offsets[$0.index], detail: $0.detail) }
+            let failedAt = failure.map { BundleReader.Damage(offset: offsets[$0.index], .invalidChangeset($0.reason)) }
             batch.removeAll(keepingCapacity: true)
             offsets.removeAll(keepingCapacity: true)
             batchBytes = 0
@@ -95,7 +95,7 @@ public enum BundleApplier {
                 continue
             case .trailer(let ok):
                 if try !flush() { break }
-                if !ok { result.damage = BundleReader.Damage(offset: reader.frameStart, detail: "the trailer's count or digest does not match") }
+                if !ok { result.damage = BundleReader.Damage(offset: reader.frameStart, .trailerMismatch) }
                 result.complete = ok
                 continue
             }
@@ -106,7 +106,7 @@ public enum BundleApplier {
         let framing = result.damage
         if try flush(), let framing { result.damage = framing }
         if result.header == nil && result.receipt == nil && result.damage == nil {
-            result.damage = BundleReader.Damage(offset: 8, detail: "no header")
+            result.damage = BundleReader.Damage(offset: 8, .noHeader)
         }
         // Damage anywhere, bytes after the trailer included, means the file is not whole.
         if result.damage != nil { result.complete = false }
@@ -123,7 +123,7 @@ public enum BundleApplier {
     /// damage ends the reading here, and the applying pass reports it.
     static func forksOwnFeed(path: String, store: Store) throws -> Bool {
         let reader: BundleReader
-        do { reader = try BundleReader(path: path) } catch let d as BundleReader.Damage { throw Failure.notABundle(d.detail) }
+        do { reader = try BundleReader(path: path) } catch let d as BundleReader.Damage { throw Failure.notABundle(d.kind) }
         defer { reader.close() }
         let me = store.nodeKey.publicKey.bytes
         let verifier = Ed25519Verifier()
@@ -157,7 +157,7 @@ public enum BundleApplier {
 
     public static func inspect(path: String) throws -> Inspection {
         let reader: BundleReader
-        do { reader = try BundleReader(path: path) } catch let d as BundleReader.Damage { throw Failure.notABundle(d.detail) }
+        do { reader = try BundleReader(path: path) } catch let d as BundleReader.Damage { throw Failure.notABundle(d.kind) }
         defer { reader.close() }
         var out = Inspection()
         var authors: [([UInt8], [UInt8])] = []  // (namespace, author) of each valid changeset

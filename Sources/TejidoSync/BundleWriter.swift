@@ -25,8 +25,7 @@ public enum BundleWriter {
         }
         // The reader refuses a header naming more (bundle.md): better no file than one nobody can read.
         guard namespaces.count <= SyncLimits.maxNamespaces else {
-            throw StreamError.io("a bundle names at most \(SyncLimits.maxNamespaces) namespaces, not \(namespaces.count): "
-                                 + "write several (--namespace)", errno: 0)
+            throw StreamError.io(.tooManyNamespaces(limit: SyncLimits.maxNamespaces, count: namespaces.count), errno: 0)
         }
         try store.refuseOwnFile(path)
         let cursor = try store.outgoing(namespaces: namespaces, theirHeads: theirHeads, withGrants: true)
@@ -86,7 +85,7 @@ public enum BundleWriter {
         let receipt = BundleFormat.Receipt(network: store.networkID, holder: store.nodeKey.publicKey.bytes, created: store.now(), heads: heads)
         let payload = receipt.encoded()
         guard payload.count <= SyncLimits.maxFrameBytes else {
-            throw StreamError.io("a receipt of \(payload.count) bytes is over the frame limit; write one per namespace (--namespace)", errno: 0)
+            throw StreamError.io(.receiptTooLarge(bytes: payload.count), errno: 0)
         }
         var bytes = BundleFormat.magic + FrameWriter.frame(payload)
         bytes += FrameWriter.frame(BundleFormat.trailer(count: 0, digest: SHA256.hash(bytes)))

@@ -13,7 +13,7 @@ public final class ChildProcess {
     public init(executable: String, arguments: [String]) throws {
         // Two pipes, the child's launch and Foundation's own watcher need about ten descriptors,
         // and Foundation ends the process when one is refused: checked first.
-        guard FileDescriptors.available(12) else { throw StreamError.io("cannot start \(executable)", errno: EMFILE) }
+        guard FileDescriptors.available(12) else { throw StreamError.io(.start(executable), errno: EMFILE) }
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -22,7 +22,7 @@ public final class ChildProcess {
         process.standardInput = toChild
         process.standardOutput = fromChild
         do { try process.run() } catch {
-            throw StreamError.io("cannot start \(executable)", errno: (error as NSError).posixCode ?? ENOENT)
+            throw StreamError.io(.start(executable), errno: (error as NSError).posixCode ?? ENOENT)
         }
     }
 

@@ -26,7 +26,7 @@ public final class FileDescriptorStream: ByteStream {
                 let r = poll(&pfd, 1, Int32(timeout * 1000))
                 if r > 0 { break }
                 if r == 0 { throw StreamError.timedOut(seconds: timeout) }
-                if errno != EINTR { throw StreamError.io("poll", errno: errno) }
+                if errno != EINTR { throw StreamError.io(.call("poll"), errno: errno) }
             }
         }
         while true {
@@ -34,7 +34,7 @@ public final class FileDescriptorStream: ByteStream {
             if n >= 0 { return n }
             if errno == EINTR { continue }
             if errno == ECONNRESET { return 0 }
-            throw StreamError.io("read", errno: errno)
+            throw StreamError.io(.call("read"), errno: errno)
         }
     }
 
@@ -47,7 +47,7 @@ public final class FileDescriptorStream: ByteStream {
                 var pfd = pollfd(fd: output, events: Int16(POLLOUT), revents: 0)
                 let r = poll(&pfd, 1, Int32(timeout * 1000))
                 if r == 0 { throw StreamError.timedOut(seconds: timeout) }
-                if r < 0 && errno != EINTR { throw StreamError.io("poll", errno: errno) }
+                if r < 0 && errno != EINTR { throw StreamError.io(.call("poll"), errno: errno) }
                 if r < 0 { continue }
             }
             // With a timeout, at most PIPE_BUF bytes per write: poll's "writable" promises room for
@@ -56,7 +56,7 @@ public final class FileDescriptorStream: ByteStream {
             let n = Foundation.write(output, bytes.baseAddress! + done, chunk)
             if n > 0 { done += n; continue }
             if n < 0 && errno == EINTR { continue }
-            throw StreamError.io("write", errno: errno)
+            throw StreamError.io(.call("write"), errno: errno)
         }
     }
 

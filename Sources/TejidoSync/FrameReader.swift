@@ -24,9 +24,9 @@ public final class FrameReader {
     public func next() throws -> [UInt8]? {
         guard let header = try take(4, allowEOF: true) else { return nil }
         let length = header.reduce(0) { $0 << 8 | Int($1) }
-        guard length > 0 else { throw SyncError(.malformedFrame, "empty frame") }
+        guard length > 0 else { throw SyncError(.malformedFrame, .emptyFrame) }
         guard length <= SyncLimits.maxFrameBytes else {
-            throw SyncError(.frameTooLarge, "a frame of \(length) bytes (the limit is \(SyncLimits.maxFrameBytes))")
+            throw SyncError(.frameTooLarge, .frameTooLarge(bytes: length, limit: SyncLimits.maxFrameBytes))
         }
         return try take(length, allowEOF: false)!
     }
@@ -39,7 +39,7 @@ public final class FrameReader {
                 let got = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
                 if got == 0 {
                     if allowEOF && out.isEmpty { return nil }
-                    throw SyncError(.connectionLost, "the stream ended inside a frame")
+                    throw SyncError(.connectionLost, .streamEndedInFrame)
                 }
                 start = 0
                 end = got

@@ -11,19 +11,19 @@ enum OutputFile {
         var st = stat()
         guard lstat(path, &st) == 0 else {
             if errno == ENOENT { return path }
-            throw StreamError.io("cannot look at \(path)", errno: errno)
+            throw StreamError.io(.lookAt(path), errno: errno)
         }
         var target = path
         if (st.st_mode & S_IFMT) == S_IFLNK {
             guard let resolved = realpath(path, nil) else {
-                throw StreamError.io("\(path) is a symbolic link to nothing that can be written", errno: errno)
+                throw StreamError.io(.symlinkToNothing(path), errno: errno)
             }
             target = String(cString: resolved)
             free(resolved)
-            guard stat(target, &st) == 0 else { throw StreamError.io("cannot look at \(target)", errno: errno) }
+            guard stat(target, &st) == 0 else { throw StreamError.io(.lookAt(target), errno: errno) }
         }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw StreamError.io("\(target) exists and is not a regular file (a device, pipe or directory is never replaced); give another path", errno: 0)
+            throw StreamError.io(.notARegularFile(target), errno: 0)
         }
         return target
     }
@@ -31,9 +31,9 @@ enum OutputFile {
     /// Creates `tmp` afresh for writing: a stale one is removed, and the new one is made by this
     /// call (O_EXCL) and never through a symbolic link put in its place (O_NOFOLLOW).
     private static func createPart(_ tmp: String) throws -> FileHandle {
-        if unlink(tmp) != 0 && errno != ENOENT { throw StreamError.io("cannot remove the stale \(tmp)", errno: errno) }
+        if unlink(tmp) != 0 && errno != ENOENT { throw StreamError.io(.removeStale(tmp), errno: errno) }
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StreamError.io("cannot create \(tmp)", errno: errno) }
+        guard fd >= 0 else { throw StreamError.io(.create(tmp), errno: errno) }
         return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
@@ -53,7 +53,7 @@ enum OutputFile {
             let result = try body(handle)
             try handle.synchronize()
             try handle.close()
-            guard rename(tmp, target) == 0 else { throw StreamError.io("cannot move \(tmp) to \(target)", errno: errno) }
+            guard rename(tmp, target) == 0 else { throw StreamError.io(.move(tmp, to: target), errno: errno) }
             return result
         } catch {
             try? handle.close()

@@ -42,8 +42,8 @@ public enum StdioServer {
         let replica = StoreReplica(store: store)
         let session = SyncSession(role: .server, replica: replica, options: options)
         session.checkPeer = { hello in
-            if hello.nodeKey != key { return SyncError(.wrongPeerKey, "the hello names a key other than the certificate's") }
-            if key == me.publicKey.bytes { return SyncError(.sameNode, "the client holds this store's own node key") }
+            if hello.nodeKey != key { return SyncError(.wrongPeerKey, .helloKeyMismatch) }
+            if key == me.publicKey.bytes { return SyncError(.sameNode, .clientIsThisNode) }
             return nil
         }
         let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: stream) }

@@ -43,7 +43,9 @@ public struct SyncConnector: Sendable {
             tls = try overPipes(of: child, context)
         case .tcp(let host, let port):
             let socket: TCPSocket
-            do { socket = try TCPSocket.connect(host: host, port: port, timeout: timeout) } catch {
+            do { socket = try TCPSocket.connect(host: host, port: port, timeout: timeout) } catch let e as StreamError {
+                throw SyncError(.cannotConnect, .link(e))
+            } catch {
                 throw SyncError(.cannotConnect, "\(error)")
             }
             tls = try TLSStream(socket: socket, context: context, timeout: timeout)
@@ -68,12 +70,12 @@ public struct SyncConnector: Sendable {
             return try TLSStream(readFD: child.readFD, writeFD: child.writeFD, context: context, timeout: timeout) { child.close() }
         } catch let e as StreamError {
             if case .timedOut = e { throw e }
-            throw SyncError(.cannotConnect, "the program at the far end of the pipe ended, or answered with something other than TLS; its own messages, if any, are above. \(e.description)")
+            throw SyncError(.cannotConnect, .notTLS(e))
         }
     }
 
     private func resolve(_ program: String) throws -> String {
-        guard let path = ChildProcess.which(program) else { throw SyncError(.cannotConnect, "cannot find the program \(program)") }
+        guard let path = ChildProcess.which(program) else { throw SyncError(.cannotConnect, .programNotFound(program)) }
         return path
     }
 

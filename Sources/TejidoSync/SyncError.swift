@@ -53,11 +53,24 @@ public struct SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     /// disk, say). It stays here: the peer is told only `peerDetail`.
     public let storeError: StoreError?
 
+    /// What this side found wrong, typed (nil for a peer's report, whose text is all there is).
+    public let problem: SyncProblem?
+
     public init(_ code: Code, _ detail: String, fromPeer: Bool = false, storeError: StoreError? = nil) {
         self.code = code
         self.detail = detail
         self.fromPeer = fromPeer
         self.storeError = storeError
+        self.problem = nil
+    }
+
+    /// An error this side found; its detail is the problem's English.
+    public init(_ code: Code, _ problem: SyncProblem) {
+        self.code = code
+        self.detail = problem.description
+        self.fromPeer = false
+        self.storeError = nil
+        self.problem = problem
     }
 
     /// True when this side's own store failed (not the peer's): writing to it again after the

@@ -101,11 +101,11 @@ public enum SyncMessage: Equatable, Sendable {
         var r = CBORReader(bytes)
         do {
             let count = try r.arrayCount("message", max: 8)
-            guard count >= 1 else { throw SyncError(.malformedFrame, "empty message") }
+            guard count >= 1 else { throw SyncError(.malformedFrame, .emptyMessage) }
             let type = try r.unsigned("message type")
             let message: SyncMessage
             func expect(_ n: Int) throws(SyncError) {
-                guard count == n else { throw SyncError(.malformedFrame, "message \(type) has \(count) elements, expected \(n)") }
+                guard count == n else { throw SyncError(.malformedFrame, .elementCount(type: type, count: count, expected: n)) }
             }
             switch type {
             case 0:
@@ -120,7 +120,7 @@ public enum SyncMessage: Equatable, Sendable {
                 var list: [NamespaceDigest] = []
                 list.reserveCapacity(n)
                 for _ in 0..<n {
-                    guard try r.arrayCount("digest", max: 3) == 3 else { throw SyncError(.malformedFrame, "digest entry") }
+                    guard try r.arrayCount("digest", max: 3) == 3 else { throw SyncError(.malformedFrame, .malformedEntry("digest")) }
                     let ns = try r.fixedBytes("namespace", count: 32)
                     let digest = try r.fixedBytes("digest", count: 32)
                     let feeds = try r.unsigned("feed count")
@@ -134,18 +134,18 @@ public enum SyncMessage: Equatable, Sendable {
                 var heads: [FeedHead] = []
                 heads.reserveCapacity(n)
                 for _ in 0..<n {
-                    guard try r.arrayCount("head", max: 3) == 3 else { throw SyncError(.malformedFrame, "head entry") }
+                    guard try r.arrayCount("head", max: 3) == 3 else { throw SyncError(.malformedFrame, .malformedEntry("head")) }
                     let author = try r.fixedBytes("author", count: 32)
                     let seq = try r.unsigned("seq")
-                    guard seq <= UInt64(Int64.max) else { throw SyncError(.malformedFrame, "a seq over 2^63-1") }
+                    guard seq <= UInt64(Int64.max) else { throw SyncError(.malformedFrame, .seqTooLarge) }
                     heads.append(FeedHead(author: author, seq: seq, head: try r.fixedBytes("head", count: 32)))
                 }
-                guard case .bool(let final) = try r.simple("final") else { throw SyncError(.malformedFrame, "final is not a boolean") }
+                guard case .bool(let final) = try r.simple("final") else { throw SyncError(.malformedFrame, .finalNotBoolean) }
                 message = .heads(namespace: ns, heads: heads, final: final)
             case 3:
                 try expect(3)
                 let n = try r.arrayCount("changesets", max: SyncLimits.maxBatchCount)
-                guard n > 0 else { throw SyncError(.malformedFrame, "empty batch") }
+                guard n > 0 else { throw SyncError(.malformedFrame, .emptyBatch) }
                 var envelopes: [[UInt8]] = []
                 envelopes.reserveCapacity(n)
                 for _ in 0..<n { envelopes.append(try r.byteString("envelope", max: FormatLimits.maxEnvelopeBytes)) }
@@ -156,7 +156,7 @@ public enum SyncMessage: Equatable, Sendable {
                 var counts: [Int] = []
                 for what in ["applied", "duplicates", "pending", "quarantined"] {
                     let n = try r.unsigned(what)
-                    guard n <= UInt64(SyncLimits.maxBatchCount) else { throw SyncError(.malformedFrame, "\(what) \(n) is more than a batch holds") }
+                    guard n <= UInt64(SyncLimits.maxBatchCount) else { throw SyncError(.malformedFrame, .countOverBatch(what, n)) }
                     counts.append(Int(n))
                 }
                 var o = BatchOutcome()
@@ -170,14 +170,14 @@ public enum SyncMessage: Equatable, Sendable {
                 let code = try r.unsigned("error code")
                 message = .error(code: code, text: try r.text("error text", max: SyncLimits.maxErrorText))
             default:
-                throw SyncError(.unknownMessage, "message type \(type)")
+                throw SyncError(.unknownMessage, .unknownMessageType(type))
             }
             try r.finish()
             return message
         } catch let e as SyncError {
             throw e
         } catch let e as FormatError {
-            throw SyncError(.malformedFrame, e.description)
+            throw SyncError(.malformedFrame, .format(e))
         } catch {
             throw SyncError(.malformedFrame, "\(error)")
         }

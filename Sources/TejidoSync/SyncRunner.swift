@@ -45,7 +45,7 @@ public enum SyncRunner {
                     sentSinceRead = false
                 }
                 do { payload = try reader.next() } catch { throw transportError(error) }
-                guard let payload else { throw SyncError(.connectionLost, "the peer closed the connection before the session ended") }
+                guard let payload else { throw SyncError(.connectionLost, .peerClosedEarly) }
                 framesIn += 1
                 try send(session.handle(try SyncMessage.decode(payload)))
                 progress(current())

@@ -134,7 +134,7 @@ public final class SyncServer: @unchecked Sendable {
         // The timeout bounds each read; the whole handshake gets the same bound, so a client that
         // dribbles a byte at a time cannot hold a session slot.
         let handshakeDeadline = socket.deadline(config.timeout + 0.5)
-        let timedOut = Report(address: address, key: nil, result: .failure(SyncError(.timeout, "the TLS handshake took longer than \(config.timeout) s")))
+        let timedOut = Report(address: address, key: nil, result: .failure(SyncError(.timeout, .handshakeTimedOut(seconds: config.timeout))))
         let tls: TLSStream
         do {
             tls = try TLSStream(socket: socket, context: context, timeout: config.timeout)
@@ -163,7 +163,7 @@ public final class SyncServer: @unchecked Sendable {
             case .known: allowed = try store.isKnownKey(key)
             }
             guard allowed else {
-                let e = SyncError(.peerNotAllowed, "this server does not know the key \(KeyText.key(bytes: key)) (policy: \(config.policy.rawValue))")
+                let e = SyncError(.peerNotAllowed, .keyNotKnown(key: KeyText.key(bytes: key), policy: config.policy.rawValue))
                 return Report(address: address, key: key, result: .failure(refuse(tls, e)))
             }
         } catch {
@@ -175,7 +175,7 @@ public final class SyncServer: @unchecked Sendable {
         let replica = StoreReplica(store: store)
         let session = SyncSession(role: .server, replica: replica, options: options)
         session.checkPeer = { hello in
-            hello.nodeKey == key ? nil : SyncError(.wrongPeerKey, "the hello names a key other than the certificate's")
+            hello.nodeKey == key ? nil : SyncError(.wrongPeerKey, .helloKeyMismatch)
         }
         let result = Result { () throws(SyncError) in try SyncRunner.run(session, over: tls) }
         replica.close()

@@ -85,7 +85,7 @@ public final class SyncSession {
 
     /// The messages that open the session: the client's hello and digests; nothing for a server.
     public func start() throws(SyncError) -> [SyncMessage] {
-        guard phase == .idle else { throw SyncError(.unexpectedMessage, "session already started") }
+        guard phase == .idle else { throw SyncError(.unexpectedMessage, .sessionAlreadyStarted) }
         phase = .awaitHello
         guard role == .client else { return [] }
         try loadOffered(for: options.expectedPeer ?? [])
@@ -110,7 +110,7 @@ public final class SyncSession {
         case (.transfer, .changesets(let envelopes, let remaining)): return try onChangesets(envelopes, remaining)
         case (.transfer, .done): return try onDone()
         default:
-            throw SyncError(.unexpectedMessage, "message type \(message.typeCode) is not expected here")
+            throw SyncError(.unexpectedMessage, .messageNotExpected(message.typeCode))
         }
     }
 
@@ -118,9 +118,9 @@ public final class SyncSession {
 
     private func onHello(_ hello: SyncMessage.Hello) throws(SyncError) -> [SyncMessage] {
         guard hello.version == SyncLimits.version else {
-            throw SyncError(.unsupportedVersion, "the peer speaks protocol version \(hello.version); this side speaks \(SyncLimits.version)")
+            throw SyncError(.unsupportedVersion, .versionMismatch(peer: hello.version, ours: SyncLimits.version))
         }
-        guard hello.network == replica.networkID else { throw SyncError(.wrongNetwork, "the peer's store belongs to another network") }
+        guard hello.network == replica.networkID else { throw SyncError(.wrongNetwork, .anotherNetwork) }
         if let refusal = checkPeer(hello) { throw refusal }
         peerHello = hello
         let (client, server) = role == .client ? (myHello, hello) : (hello, myHello)
@@ -203,11 +203,11 @@ public final class SyncSession {
 
     private func onHeads(_ ns: [UInt8], _ heads: [FeedHead], _ final: Bool) throws(SyncError) -> [SyncMessage] {
         guard differingSet.contains(ns), !headsDone.contains(ns) else {
-            throw SyncError(.unexpectedMessage, "heads for a namespace whose digests agree, or sent twice")
+            throw SyncError(.unexpectedMessage, .headsNotAsked)
         }
         headsReceived += heads.count
         guard headsReceived <= SyncLimits.maxHeadsPerSession else {
-            throw SyncError(.malformedFrame, "more than \(SyncLimits.maxHeadsPerSession) heads in one session")
+            throw SyncError(.malformedFrame, .tooManyHeads(limit: SyncLimits.maxHeadsPerSession))
         }
         theirHeads[ns, default: []] += heads
         if final {
@@ -271,9 +271,9 @@ public final class SyncSession {
     }
 
     private func onAck(_ outcome: BatchOutcome) throws(SyncError) -> [SyncMessage] {
-        guard sending, !inFlight.isEmpty else { throw SyncError(.unexpectedMessage, "an ack with no batch in flight") }
+        guard sending, !inFlight.isEmpty else { throw SyncError(.unexpectedMessage, .ackWithoutBatch) }
         guard outcome.count == inFlight.count else {
-            throw SyncError(.malformedFrame, "an ack for \(outcome.count) changesets; the batch held \(inFlight.count)")
+            throw SyncError(.malformedFrame, .ackCountMismatch(acked: outcome.count, held: inFlight.count))
         }
         for c in inFlight {
             stats.sent += 1
@@ -292,15 +292,15 @@ public final class SyncSession {
     }
 
     private func onChangesets(_ envelopes: [[UInt8]], _ remaining: UInt64) throws(SyncError) -> [SyncMessage] {
-        guard peerSending else { throw SyncError(.unexpectedMessage, "changesets while the peer may not send") }
-        guard iReceive else { throw SyncError(.unexpectedMessage, "changesets in a direction this session does not carry") }
+        guard peerSending else { throw SyncError(.unexpectedMessage, .changesetsWhilePeerMayNotSend) }
+        guard iReceive else { throw SyncError(.unexpectedMessage, .changesetsAgainstDirection) }
         let outcome: BatchOutcome
         do {
             outcome = try replica.receive(envelopes: envelopes)
         } catch let e as StoreError {
             switch e {
             case .invalidChangeset(let detail): throw SyncError(.invalidChangeset, detail)
-            case .wrongNetwork: throw SyncError(.invalidChangeset, "a changeset of another network")
+            case .wrongNetwork: throw SyncError(.invalidChangeset, .changesetOfAnotherNetwork)
             default: throw SyncError.store(e)
             }
         } catch {
@@ -314,7 +314,7 @@ public final class SyncSession {
     }
 
     private func onDone() throws(SyncError) -> [SyncMessage] {
-        guard peerSending else { throw SyncError(.unexpectedMessage, "done while the peer may not send") }
+        guard peerSending else { throw SyncError(.unexpectedMessage, .doneWhilePeerMayNotSend) }
         peerDone = true
         stats.peerRemaining = 0
         if role == .server { return try startSending() }

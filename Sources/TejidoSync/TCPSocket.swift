@@ -30,7 +30,7 @@ public final class TCPSocket: @unchecked Sendable {
         var list: UnsafeMutablePointer<addrinfo>?
         let rc = getaddrinfo(host, String(port), &hints, &list)
         guard rc == 0, let first = list else {
-            throw StreamError.io("cannot resolve \(host): \(String(cString: gai_strerror(rc)))", errno: 0)
+            throw StreamError.io(.resolve(host: host, reason: String(cString: gai_strerror(rc))), errno: 0)
         }
         defer { freeaddrinfo(list) }
         var lastErrno: Int32 = ECONNREFUSED
@@ -47,7 +47,7 @@ public final class TCPSocket: @unchecked Sendable {
             }
             lastErrno = errno
         }
-        throw StreamError.io("cannot connect to \(host):\(port)", errno: lastErrno)
+        throw StreamError.io(.connect(address: "\(host):\(port)"), errno: lastErrno)
     }
 
     /// Read and write timeouts: a blocked call fails with EAGAIN after `seconds`. At least a
@@ -91,22 +91,22 @@ public final class TCPListener: @unchecked Sendable {
         var list: UnsafeMutablePointer<addrinfo>?
         let rc = getaddrinfo(host.isEmpty ? nil : host, String(port), &hints, &list)
         guard rc == 0, let ai = list else {
-            throw StreamError.io("cannot resolve \(host): \(String(cString: gai_strerror(rc)))", errno: 0)
+            throw StreamError.io(.resolve(host: host, reason: String(cString: gai_strerror(rc))), errno: 0)
         }
         defer { freeaddrinfo(list) }
         let fd = socket(ai.pointee.ai_family, ai.pointee.ai_socktype, ai.pointee.ai_protocol)
-        guard fd >= 0 else { throw StreamError.io("socket", errno: errno) }
+        guard fd >= 0 else { throw StreamError.io(.call("socket"), errno: errno) }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         guard bind(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen) == 0 else {
             let e = errno
             Foundation.close(fd)
-            throw StreamError.io("cannot listen on \(host):\(port)", errno: e)
+            throw StreamError.io(.listenOn(address: "\(host):\(port)"), errno: e)
         }
         guard listen(fd, 64) == 0 else {
             let e = errno
             Foundation.close(fd)
-            throw StreamError.io("listen", errno: e)
+            throw StreamError.io(.call("listen"), errno: e)
         }
         descriptor = OwnedDescriptor(fd)
         var storage = sockaddr_storage()
@@ -124,7 +124,7 @@ public final class TCPListener: @unchecked Sendable {
         let r = poll(&pfd, 1, Int32(timeout * 1000))
         if r < 0 {
             if errno == EINTR { return nil }
-            throw StreamError.io("poll", errno: errno)
+            throw StreamError.io(.call("poll"), errno: errno)
         }
         guard r > 0 else { return nil }
         let c = Foundation.accept(fd, nil, nil)
@@ -133,7 +133,7 @@ public final class TCPListener: @unchecked Sendable {
             if [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(errno) { usleep(100_000) }
             // Only a listening socket that is no longer one ends the server: accept(2) passes on
             // the pending errors of the new connection itself (ENOPROTOOPT, ENONET and others).
-            if [EBADF, EINVAL, ENOTSOCK, EFAULT].contains(errno) { throw StreamError.io("accept", errno: errno) }
+            if [EBADF, EINVAL, ENOTSOCK, EFAULT].contains(errno) { throw StreamError.io(.call("accept"), errno: errno) }
             return nil
         }
         let s = TCPSocket(fd: c)

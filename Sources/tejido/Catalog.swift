@@ -91,6 +91,24 @@ enum Msg: String, CaseIterable {
     case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, detailPeerStoreFailed
     case problemFormat, problemID, problemSignature, problemChain, problemDeps, problemAuthority, problemFork, problemDatabase
     case detailBadID, detailBadSignature
+    // Details of failures found below the command line (typed there, worded here)
+    case detailStreamEndedInFrame, detailPeerClosedEarly, detailNotTLS, detailProgramNotFound, detailHandshakeTimedOut, detailEmptyFrame
+    case detailFrameTooLarge, detailEmptyMessage, detailElementCount, detailMalformedEntry, detailSeqTooLarge, detailFinalNotBoolean
+    case detailEmptyBatch, detailCountOverBatch, detailUnknownMessageType, detailHelloKeyMismatch, detailClientIsThisNode, detailPeerIsThisNode
+    case detailSessionAlreadyStarted, detailMessageNotExpected, detailVersionMismatch, detailAnotherNetwork, detailHeadsNotAsked, detailTooManyHeads
+    case detailAckWithoutBatch, detailAckCountMismatch, detailChangesetsWhilePeerMayNotSend, detailChangesetsAgainstDirection, detailChangesetOfAnotherNetwork, detailDoneWhilePeerMayNotSend
+    case detailKeyNotKnown, detailTimedOut, detailStreamClosed, detailTLS, detailStepFailed, detailOpen
+    case detailCreate, detailLookAt, detailSymlinkToNothing, detailNotARegularFile, detailRemoveStale, detailMove
+    case detailStart, detailResolve, detailConnect, detailListenOn, detailTooManyNamespaces, detailReceiptTooLarge
+    case detailFormatTruncated, detailFormatTrailingBytes, detailFormatNonShortest, detailFormatIndefinite, detailFormatUnsortedKeys, detailFormatUnknownKey
+    case detailFormatMissingKey, detailFormatWrongType, detailFormatTooLarge, detailFormatInvalidUTF8, detailFormatNaN, detailFormatIntegerRange
+    case detailFormatBadValue, detailFormatVersion, detailFormatSimpleValue, detailJSONAt, detailJSONTrailing, detailJSONTooDeep
+    case detailJSONEnd, detailJSONCharacter, detailJSONLiteral, detailJSONCommaBracket, detailJSONKey, detailJSONColon
+    case detailJSONCommaBrace, detailJSONNumber, detailJSONNumberRange, detailJSONUTF8, detailJSONControl, detailJSONUnterminated
+    case detailJSONEscape, detailJSONShortEscape, detailJSONBadEscape, detailJSONLoneSurrogate, detailJSONSurrogatePair, detailNotABundle
+    case detailTruncated, detailBytesAfterTrailer, detailHeaderInReceipt, detailSecondHeader, detailSecondReceipt, detailReceiptInBundle
+    case detailChangesetFrameNotOne, detailChangesetBeforeHeader, detailMalformedTrailer, detailTrailerMismatch, detailNoHeader, detailUnknownFrameType
+    case detailMalformedFrame, detailBadSignatureOf
 
     var text: (en: String, es: String) {
         switch self {
@@ -533,6 +551,202 @@ enum Msg: String, CaseIterable {
         case .problemDatabase: ("database", "base de datos")
         case .detailBadID: ("the stored id is not the SHA-256 of the body", "el id guardado no es el SHA-256 del cuerpo")
         case .detailBadSignature: ("the signature does not verify", "la firma no es válida")
+        case .detailStreamEndedInFrame: ("the stream ended inside a frame",
+            "los datos terminan a mitad de un marco")
+        case .detailPeerClosedEarly: ("the peer closed the connection before the session ended",
+            "el par cerró la conexión antes de terminar la sesión")
+        case .detailNotTLS: ("the program at the far end of the pipe ended, or answered with something other than TLS; its own messages, if any, are above. {0}",
+            "el programa del otro extremo de la tubería terminó o respondió con algo que no es TLS; sus propios mensajes, si los hay, están arriba. {0}")
+        case .detailProgramNotFound: ("cannot find the program {0}",
+            "no se encuentra el programa {0}")
+        case .detailHandshakeTimedOut: ("the TLS handshake took longer than {0} s",
+            "el saludo TLS tardó más de {0} s")
+        case .detailEmptyFrame: ("empty frame",
+            "marco vacío")
+        case .detailFrameTooLarge: ("a frame of {0} bytes (the limit is {1})",
+            "un marco de {0} bytes (el límite es {1})")
+        case .detailEmptyMessage: ("empty message",
+            "mensaje vacío")
+        case .detailElementCount: ("message {0} has {1} elements, expected {2}",
+            "el mensaje {0} tiene {1} elementos; se esperaban {2}")
+        case .detailMalformedEntry: ("{0} entry",
+            "entrada {0} mal formada")
+        case .detailSeqTooLarge: ("a seq over 2^63-1",
+            "un seq mayor que 2^63-1")
+        case .detailFinalNotBoolean: ("final is not a boolean",
+            "final no es un booleano")
+        case .detailEmptyBatch: ("empty batch",
+            "lote vacío")
+        case .detailCountOverBatch: ("{0} {1} is more than a batch holds",
+            "{0} {1} es más de lo que cabe en un lote")
+        case .detailUnknownMessageType: ("message type {0}",
+            "tipo de mensaje {0}")
+        case .detailHelloKeyMismatch: ("the hello names a key other than the certificate's",
+            "el saludo nombra una llave distinta de la del certificado")
+        case .detailClientIsThisNode: ("the client holds this store's own node key",
+            "el cliente tiene la llave de nodo de este mismo almacén")
+        case .detailPeerIsThisNode: ("the peer holds this store's own node key",
+            "el par tiene la llave de nodo de este mismo almacén")
+        case .detailSessionAlreadyStarted: ("session already started",
+            "la sesión ya había empezado")
+        case .detailMessageNotExpected: ("message type {0} is not expected here",
+            "aquí no se esperaba un mensaje de tipo {0}")
+        case .detailVersionMismatch: ("the peer speaks protocol version {0}; this side speaks {1}",
+            "el par habla la versión {0} del protocolo; este lado habla la {1}")
+        case .detailAnotherNetwork: ("the peer's store belongs to another network",
+            "el almacén del par es de otra red")
+        case .detailHeadsNotAsked: ("heads for a namespace whose digests agree, or sent twice",
+            "cabezas de un espacio cuyos resúmenes coinciden, o enviadas dos veces")
+        case .detailTooManyHeads: ("more than {0} heads in one session",
+            "más de {0} cabezas en una sesión")
+        case .detailAckWithoutBatch: ("an ack with no batch in flight",
+            "un acuse sin ningún lote en camino")
+        case .detailAckCountMismatch: ("an ack for {0} changesets; the batch held {1}",
+            "un acuse de {0} cambios; el lote tenía {1}")
+        case .detailChangesetsWhilePeerMayNotSend: ("changesets while the peer may not send",
+            "cambios cuando el par no puede enviar")
+        case .detailChangesetsAgainstDirection: ("changesets in a direction this session does not carry",
+            "cambios en una dirección que esta sesión no lleva")
+        case .detailChangesetOfAnotherNetwork: ("a changeset of another network",
+            "un cambio de otra red")
+        case .detailDoneWhilePeerMayNotSend: ("done while the peer may not send",
+            "fin de envío cuando el par no puede enviar")
+        case .detailKeyNotKnown: ("this server does not know the key {0} (policy: {1})",
+            "este servidor no conoce la llave {0} (política: {1})")
+        case .detailTimedOut: ("no data from the peer for {0} s",
+            "sin datos del par durante {0} s")
+        case .detailStreamClosed: ("the stream is closed",
+            "la conexión está cerrada")
+        case .detailTLS: ("TLS: {0}",
+            "TLS: {0}")
+        case .detailStepFailed: ("{0}: {1}",
+            "{0}: {1}")
+        case .detailOpen: ("cannot open {0}",
+            "no se puede abrir {0}")
+        case .detailCreate: ("cannot create {0}",
+            "no se puede crear {0}")
+        case .detailLookAt: ("cannot look at {0}",
+            "no se puede examinar {0}")
+        case .detailSymlinkToNothing: ("{0} is a symbolic link to nothing that can be written",
+            "{0} es un enlace simbólico a nada donde se pueda escribir")
+        case .detailNotARegularFile: ("{0} exists and is not a regular file (a device, pipe or directory is never replaced); give another path",
+            "{0} existe y no es un archivo normal (nunca se reemplaza un dispositivo, una tubería ni una carpeta); da otra ruta")
+        case .detailRemoveStale: ("cannot remove the stale {0}",
+            "no se puede quitar el {0} que quedó de un intento anterior")
+        case .detailMove: ("cannot move {0} to {1}",
+            "no se puede mover {0} a {1}")
+        case .detailStart: ("cannot start {0}",
+            "no se puede iniciar {0}")
+        case .detailResolve: ("cannot resolve {0}: {1}",
+            "no se puede resolver {0}: {1}")
+        case .detailConnect: ("cannot connect to {0}",
+            "no se puede conectar con {0}")
+        case .detailListenOn: ("cannot listen on {0}",
+            "no se puede atender en {0}")
+        case .detailTooManyNamespaces: ("a bundle names at most {0} namespaces, not {1}: write several (--namespace)",
+            "un paquete nombra como mucho {0} espacios, no {1}: escribe varios (--namespace)")
+        case .detailReceiptTooLarge: ("a receipt of {0} bytes is over the frame limit; write one per namespace (--namespace)",
+            "un recibo de {0} bytes pasa el límite de un marco; escribe uno por espacio (--namespace)")
+        case .detailFormatTruncated: ("input ends inside an item",
+            "los datos terminan a mitad de un elemento")
+        case .detailFormatTrailingBytes: ("bytes after the end of the item",
+            "bytes después del final del elemento")
+        case .detailFormatNonShortest: ("an integer, length or float not in its shortest form",
+            "un entero, una longitud o un flotante que no está en su forma más corta")
+        case .detailFormatIndefinite: ("indefinite-length item",
+            "elemento de longitud indefinida")
+        case .detailFormatUnsortedKeys: ("map keys out of order or repeated",
+            "claves de mapa desordenadas o repetidas")
+        case .detailFormatUnknownKey: ("unknown body key {0}",
+            "clave de cuerpo desconocida: {0}")
+        case .detailFormatMissingKey: ("missing body key {0}",
+            "falta la clave de cuerpo {0}")
+        case .detailFormatWrongType: ("wrong type for {0}",
+            "tipo incorrecto para {0}")
+        case .detailFormatTooLarge: ("{0} over its size limit",
+            "{0} pasa su límite de tamaño")
+        case .detailFormatInvalidUTF8: ("text that is not valid UTF-8",
+            "texto que no es UTF-8 válido")
+        case .detailFormatNaN: ("NaN float",
+            "flotante NaN")
+        case .detailFormatIntegerRange: ("integer outside the 64-bit signed range",
+            "entero fuera del rango con signo de 64 bits")
+        case .detailFormatBadValue: ("invalid {0}",
+            "{0} no válido")
+        case .detailFormatVersion: ("format version {0} is not supported",
+            "la versión de formato {0} no está soportada")
+        case .detailFormatSimpleValue: ("simple value other than false, true or null",
+            "valor simple distinto de false, true o null")
+        case .detailJSONAt: ("{0} at byte {1}",
+            "{0} en el byte {1}")
+        case .detailJSONTrailing: ("trailing characters",
+            "caracteres de más al final")
+        case .detailJSONTooDeep: ("nesting too deep",
+            "anidamiento demasiado profundo")
+        case .detailJSONEnd: ("unexpected end",
+            "final inesperado")
+        case .detailJSONCharacter: ("unexpected character",
+            "carácter inesperado")
+        case .detailJSONLiteral: ("invalid literal (expected {0})",
+            "literal no válido (se esperaba {0})")
+        case .detailJSONCommaBracket: ("expected , or ]",
+            "se esperaba , o ]")
+        case .detailJSONKey: ("expected a key",
+            "se esperaba una clave")
+        case .detailJSONColon: ("expected :",
+            "se esperaba :")
+        case .detailJSONCommaBrace: ("expected , or }",
+            "se esperaba , o }")
+        case .detailJSONNumber: ("invalid number",
+            "número no válido")
+        case .detailJSONNumberRange: ("number out of range",
+            "número fuera de rango")
+        case .detailJSONUTF8: ("invalid UTF-8",
+            "UTF-8 no válido")
+        case .detailJSONControl: ("control character in string",
+            "carácter de control dentro de una cadena")
+        case .detailJSONUnterminated: ("unterminated string",
+            "cadena sin cerrar")
+        case .detailJSONEscape: ("invalid escape",
+            "secuencia de escape no válida")
+        case .detailJSONShortEscape: ("short \\u escape",
+            "escape \\u incompleto")
+        case .detailJSONBadEscape: ("invalid \\u escape",
+            "escape \\u no válido")
+        case .detailJSONLoneSurrogate: ("lone surrogate",
+            "sustituto (surrogate) suelto")
+        case .detailJSONSurrogatePair: ("bad surrogate pair",
+            "par de sustitutos (surrogates) no válido")
+        case .detailNotABundle: ("not a Tejido bundle (wrong magic bytes)",
+            "no es un paquete de Tejido (los bytes mágicos no corresponden)")
+        case .detailTruncated: ("the file ends before its trailer (truncated)",
+            "el archivo termina antes de su cierre (está cortado)")
+        case .detailBytesAfterTrailer: ("bytes after the trailer",
+            "bytes después del cierre")
+        case .detailHeaderInReceipt: ("a header inside a receipt",
+            "un encabezado dentro de un recibo")
+        case .detailSecondHeader: ("a second header",
+            "un segundo encabezado")
+        case .detailSecondReceipt: ("a second receipt",
+            "un segundo recibo")
+        case .detailReceiptInBundle: ("a receipt inside a bundle",
+            "un recibo dentro de un paquete")
+        case .detailChangesetFrameNotOne: ("a changeset frame must hold exactly one envelope",
+            "un marco de cambio debe llevar exactamente un sobre")
+        case .detailChangesetBeforeHeader: ("a changeset before the header",
+            "un cambio antes del encabezado")
+        case .detailMalformedTrailer: ("malformed trailer",
+            "cierre mal formado")
+        case .detailTrailerMismatch: ("the trailer's count or digest does not match",
+            "la cuenta o el resumen del cierre no coinciden")
+        case .detailNoHeader: ("no header",
+            "sin encabezado")
+        case .detailUnknownFrameType: ("unknown frame type {0}",
+            "tipo de marco desconocido: {0}")
+        case .detailMalformedFrame: ("malformed frame: {0}",
+            "marco mal formado: {0}")
+        case .detailBadSignatureOf: ("signature does not verify (id {0})",
+            "la firma no es válida (id {0})")
         case .errSyncFailedPlain: ("Sync with {0} failed: {1}.", "La sincronización con {0} falló: {1}.")
         case .errSyncNotAStore: ("{0} holds no Tejido store. Check the path; to make a store of this network there: `tejido init --join {1} --store {0}`.",
                                  "En {0} no hay un almacén de Tejido. Revisa la ruta; para crear ahí un almacén de esta red: `tejido init --join {1} --store {0}`.")

@@ -241,7 +241,7 @@ extension Console {
     /// What is wrong with an import line, in this console's language.
     func t(_ d: ImportDefect) -> String {
         switch d {
-        case .notJSON(let detail): t(.detailImportNotJSON, detail)
+        case .notJSON(let error): t(.detailImportNotJSON, DetailText.text(error, self))
         case .notAnObject: t(.detailImportNotAnObject)
         case .duplicateKey(let k): t(.detailImportDuplicateKey, k)
         case .invalidUTF8: t(.detailImportInvalidUTF8)

@@ -31,6 +31,7 @@ extension SyncError {
     func shownDetail(_ console: Console) -> String {
         if fromPeer && detail == SyncError.peerStoreFailed { return console.t(.detailPeerStoreFailed) }
         if let storeError { return console.t(storeError) }
+        if let problem { return DetailText.text(problem, console) }
         return detail.isEmpty || detail == code.reason.text.en ? "-" : Rendering.visible(detail)
     }
 

@@ -130,12 +130,51 @@ struct LanguageTests {
         }
     }
 
+    @Test("the details under a failure are in Spanish too: a cut bundle, a refused connection, a bad JSON value, a file that cannot be made")
+    func detailsInSpanish() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            #expect(s.run(["put", "chiapas/events/e1", "title=Asamblea"]).status == 0)
+            let bundle = tmp.appendingPathComponent("p.tjb")
+            #expect(s.run(["bundle", "create", bundle.path]).status == 0)
+            // Cut inside the second frame: the reader stops inside it.
+            let bytes = try Data(contentsOf: bundle)
+            let cut = tmp.appendingPathComponent("cortado.tjb")
+            try bytes.prefix(bytes.count - 60).write(to: cut)
+            let joined = try s.joined(in: tmp, name: "unido")
+            let applied = CLI.run(["bundle", "apply", cut.path, "--lang", "es"], store: joined.directory)
+            #expect(applied.status != 0)
+            #expect(applied.stderr.contains("los datos terminan a mitad de un marco") || applied.stderr.contains("el archivo termina antes de su cierre"),
+                    "\(applied.stderr)")
+            #expect(!applied.stderr.contains("stream") && !applied.stderr.contains("truncated"), "\(applied.stderr)")
+            let inspected = CLI.run(["bundle", "inspect", cut.path, "--lang", "es"], store: joined.directory)
+            #expect(inspected.stdout.contains("dañado en el byte"), "\(inspected.stdout)")
+            #expect(!inspected.stdout.contains("stream"), "\(inspected.stdout)")
+            let english = CLI.run(["bundle", "inspect", cut.path, "--lang", "en"], store: joined.directory)
+            #expect(english.stdout.contains("the stream ended inside a frame") || english.stdout.contains("truncated"), "\(english.stdout)")
+
+            let value = s.run(["put", "chiapas/events/e1", "n:=[1,", "--lang", "es"])
+            #expect(value.status == 64)
+            #expect(value.stderr.contains("final inesperado en el byte 3"), "\(value.stderr)")
+
+            let key = try CLI.json(["key", "show"], store: s.directory)["key"]?.string ?? ""
+            let refused = s.run(["sync", "tcp://127.0.0.1:1", "--key", key, "--lang", "es"])
+            #expect(refused.stderr.contains("no se puede conectar con 127.0.0.1:1"), "\(refused.stderr)")
+            #expect(!refused.stderr.contains("cannot connect"), "\(refused.stderr)")
+
+            let nowhere = tmp.appendingPathComponent("no-hay/p.tjb").path
+            let made = s.run(["bundle", "create", nowhere, "--lang", "es"])
+            #expect(made.status != 0)
+            #expect(made.stderr.contains("no se puede crear \(nowhere).part: No existe el archivo o el directorio"), "\(made.stderr)")
+        }
+    }
+
     @Test("what is wrong with an import line is said in Spanish", arguments: [
         (#"{"replica":"chiapas","txn":0,"op":"borrar","collection":"c","id":"r","field":"f","value":1}"#, #""op" debe ser set, inc, add, remove o delete"#),
         (#"{"replica":"chiapas","txn":0,"op":"inc","collection":"c","id":"r","field":"f","value":"x"}"#, "inc necesita un valor entero"),
         (#"{"replica":"chiapas","replica":"chiapas","txn":0,"op":"set","collection":"c","id":"r","field":"f","value":1}"#, #"la clave "replica" aparece dos veces"#),
         (#"{"txn":0,"op":"set","collection":"c","id":"r","field":"f","value":1}"#, #"falta el texto "replica""#),
-        ("{no json", "no es JSON: "),
+        ("{no json", "no es JSON: se esperaba una clave en el byte 1"),
     ])
     func importDefectsInSpanish(line: String, expected: String) throws {
         try withTemporaryDirectory { tmp in

@@ -12,6 +12,22 @@ import TejidoCore
         #expect(JSONValue.object([("hlc", .number(.max))]).serialized() == #"{"hlc":18446744073709551615}"#)
     }
 
+    /// Each syntax error is typed, with the byte where it was found, so that the command line
+    /// can say it in Spanish; its description is the English.
+    @Test(arguments: [
+        ("{x", JSONValue.ParseError(offset: 1, reason: .expectedKey), "expected a key at byte 1"),
+        ("[1,", .init(offset: 3, reason: .unexpectedEnd), "unexpected end at byte 3"),
+        ("tru", .init(offset: 0, reason: .invalidLiteral(expected: "true")), "invalid literal (expected true) at byte 0"),
+        ("1e999", .init(offset: 0, reason: .numberOutOfRange), "number out of range at byte 0"),
+        (#""a\q""#, .init(offset: 4, reason: .invalidEscape), "invalid escape at byte 4"),
+        (#""\ud800""#, .init(offset: 7, reason: .loneSurrogate), "lone surrogate at byte 7"),
+        ("1 2", .init(offset: 2, reason: .trailingCharacters), "trailing characters at byte 2"),
+    ])
+    func syntaxErrorsAreTyped(text: String, expected: JSONValue.ParseError, english: String) {
+        #expect(throws: expected) { _ = try JSONValue.parse(text) }
+        #expect(expected.description == english)
+    }
+
     @Test func parsingAndWritingRoundTrip() throws {
         let text = #"{"a":[1,-2,true,null,"x\ny"],"b":{"c":1.5}}"#
         #expect(try JSONValue.parse(text).serialized() == text)

@@ -69,7 +69,7 @@ import TejidoTestSupport
             envelopes[2] = badlySigned(envelopes[2])
             let (outcome, failure) = try store.receivePrefix(envelopes: envelopes)
             #expect(outcome.applied == 2)
-            #expect(failure?.index == 2 && failure?.detail.hasPrefix("signature does not verify") == true, "\(String(describing: failure))")
+            #expect(failure?.index == 2 && failure?.reason.description.hasPrefix("signature does not verify") == true, "\(String(describing: failure))")
             #expect(try store.verify().ok)
         }
     }
@@ -85,7 +85,7 @@ import TejidoTestSupport
             // Another network's changeset stops it too.
             let other = try batch(network: [UInt8](repeating: 7, count: 32))
             let (none, stop) = try store.receivePrefix(envelopes: other)
-            #expect(none.applied == 0 && stop?.index == 0 && stop?.detail == "a changeset of another network")
+            #expect(none.applied == 0 && stop?.index == 0 && stop?.reason == .otherNetwork)
         }
     }
 }

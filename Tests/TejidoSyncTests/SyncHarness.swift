@@ -54,7 +54,7 @@ enum SyncHarness {
     static func stdioLink(serverDir: URL, client: Store, timeout: Double = 10) throws -> (TLSStream, () -> StdioServer.Outcome) {
         var toServer: [Int32] = [0, 0]
         var toClient: [Int32] = [0, 0]
-        guard pipe(&toServer) == 0, pipe(&toClient) == 0 else { throw StreamError.io("pipe", errno: errno) }
+        guard pipe(&toServer) == 0, pipe(&toClient) == 0 else { throw StreamError.io(.call("pipe"), errno: errno) }
         let box = StdioOutcomeBox()
         let done = DispatchSemaphore(value: 0)
         let (serverRead, serverWrite) = (toServer[0], toClient[1])

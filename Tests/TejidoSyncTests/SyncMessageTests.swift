@@ -44,10 +44,11 @@ import TejidoTestSupport
     @Test func wrongShapesAreMalformedAndUnknownTypesAreNamed() throws {
         var w = CBORWriter()
         w.arrayHeader(2); w.unsigned(0); w.unsigned(1)  // hello with two elements
-        #expect(throws: SyncError(.malformedFrame, "message 0 has 2 elements, expected 5")) { _ = try SyncMessage.decode(w.bytes) }
+        #expect(throws: SyncError(.malformedFrame, .elementCount(type: 0, count: 2, expected: 5))) { _ = try SyncMessage.decode(w.bytes) }
+        #expect(SyncProblem.elementCount(type: 0, count: 2, expected: 5).description == "message 0 has 2 elements, expected 5")
         var u = CBORWriter()
         u.arrayHeader(1); u.unsigned(15)
-        #expect(throws: SyncError(.unknownMessage, "message type 15")) { _ = try SyncMessage.decode(u.bytes) }
+        #expect(throws: SyncError(.unknownMessage, .unknownMessageType(15))) { _ = try SyncMessage.decode(u.bytes) }
         var e = CBORWriter()
         e.arrayHeader(3); e.unsigned(3); e.arrayHeader(0); e.unsigned(0)  // an empty batch
         #expect(throws: SyncError.self) { _ = try SyncMessage.decode(e.bytes) }
@@ -69,7 +70,10 @@ import TejidoTestSupport
         try a.write([0x00, 0x40, 0x00, 0x01])  // 4 MiB + 1
         let reader = FrameReader(b)
         #expect(try reader.next() == [0x82, 0x05, 0x00])
-        #expect(throws: SyncError(.frameTooLarge, "a frame of 4194305 bytes (the limit is 4194304)")) { _ = try reader.next() }
+        let tooLarge = SyncError(.frameTooLarge, .frameTooLarge(bytes: 4_194_305, limit: 4_194_304))
+        #expect(throws: tooLarge) { _ = try reader.next() }
+        // The English that goes to the peer and to logs is the problem's own.
+        #expect(tooLarge.detail == "a frame of 4194305 bytes (the limit is 4194304)")
         a.close()
     }
 
@@ -77,7 +81,7 @@ import TejidoTestSupport
         let (a, b) = MemoryStream.pair()
         try a.write([0x00, 0x00, 0x00, 0x09, 0x82])
         a.close()
-        #expect(throws: SyncError.self) { _ = try FrameReader(b).next() }
+        #expect(throws: SyncError(.connectionLost, .streamEndedInFrame)) { _ = try FrameReader(b).next() }
         let (c, d) = MemoryStream.pair()
         c.close()
         #expect(try FrameReader(d).next() == nil)

@@ -52,7 +52,7 @@ struct Bundle: ParsableCommand {
                         progress.update($0)
                     }
                 } catch let e as StreamError {
-                    throw console.fail(.errCannotWrite, file, e.description)
+                    throw console.fail(.errCannotWrite, file, DetailText.text(e, console))
                 } catch let e as CocoaError {
                     throw console.fail(.errCannotWrite, file, Console.reason(e))
                 }
@@ -84,8 +84,8 @@ struct Bundle: ParsableCommand {
                 let result: BundleApplier.Result
                 do {
                     result = try BundleApplier.apply(path: file, to: store) { progress.update($0) }
-                } catch BundleApplier.Failure.notABundle(let detail) {
-                    throw console.fail(.errBundle, file, detail)
+                } catch BundleApplier.Failure.notABundle(let kind) {
+                    throw console.fail(.errBundle, file, DetailText.text(kind, console))
                 } catch BundleApplier.Failure.wrongNetwork {
                     throw console.fail(.errBundleWrongNetwork, file)
                 } catch BundleApplier.Failure.sameNode {
@@ -93,7 +93,7 @@ struct Bundle: ParsableCommand {
                 } catch BundleApplier.Failure.sameNodeNotAFile {
                     throw console.fail(.errBundleSameNodeNotAFile, file)
                 } catch let e as StreamError {
-                    throw console.fail(.errBundle, file, e.description)
+                    throw console.fail(.errBundle, file, DetailText.text(e, console))
                 }
                 progress.finish()
                 // The receipt is written before anything is printed, so that the output never names
@@ -106,7 +106,7 @@ struct Bundle: ParsableCommand {
                                                       recipient: result.header?.creator)
                         receiptWritten = true
                     } catch let e as StreamError {
-                        receiptFailure = [receipt, e.description]
+                        receiptFailure = [receipt, DetailText.text(e, console)]
                     } catch {
                         receiptFailure = [receipt, Console.reason(error)]
                     }
@@ -139,7 +139,7 @@ struct Bundle: ParsableCommand {
                     }
                 }
                 if let d = result.damage {
-                    console.report(.bundleDamaged, [String(d.offset), d.detail])
+                    console.report(.bundleDamaged, [String(d.offset), DetailText.text(d.kind, console)])
                     throw Console.failure
                 }
                 if let receiptFailure {
@@ -161,10 +161,10 @@ struct Bundle: ParsableCommand {
             let console = options.console
             try console.guarding {
                 let i: BundleApplier.Inspection
-                do { i = try BundleApplier.inspect(path: file) } catch BundleApplier.Failure.notABundle(let detail) {
-                    throw console.fail(.errBundleUnreadable, file, detail)
+                do { i = try BundleApplier.inspect(path: file) } catch BundleApplier.Failure.notABundle(let kind) {
+                    throw console.fail(.errBundleUnreadable, file, DetailText.text(kind, console))
                 } catch let e as StreamError {
-                    throw console.fail(.errBundleUnreadable, file, e.description)
+                    throw console.fail(.errBundleUnreadable, file, DetailText.text(e, console))
                 }
                 let ok = i.damage == nil && i.invalid == 0 && i.complete
                 let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
@@ -203,7 +203,7 @@ struct Bundle: ParsableCommand {
                     let verdict = ok ? console.t(.bundleVerdictOK)
                         : i.invalid > 0 ? console.t(.bundleVerdictInvalid, String(i.invalid))
                         : i.trailerMismatch ? console.t(.bundleVerdictTrailer)
-                        : (i.damage.map { console.t(.bundleVerdictDamaged, String($0.offset), $0.detail) } ?? console.t(.bundleVerdictTrailer))
+                        : (i.damage.map { console.t(.bundleVerdictDamaged, String($0.offset), DetailText.text($0.kind, console)) } ?? console.t(.bundleVerdictTrailer))
                     if let r = i.receipt {
                         let receiptVerdict = ok ? console.t(.receiptVerdictOK) : verdict
                         console.out(console.t(.receiptInspect, who, when, String(r.heads.count), receiptVerdict))

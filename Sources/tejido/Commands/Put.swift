@@ -30,7 +30,7 @@ struct Put: ParsableCommand {
             let field = String(a[..<r.lowerBound])
             let raw = String(a[r.upperBound...])
             let json: JSONValue
-            do { json = try JSONValue.parse(raw) } catch { throw console.fail(.errBadJSONValue, a, "\(error)", code: Console.usage) }
+            do { json = try JSONValue.parse(raw) } catch { throw console.fail(.errBadJSONValue, a, DetailText.text(error, console), code: Console.usage) }
             switch json {
             case .null: return (field, .null)
             case .bool(let b): return (field, .bool(b))

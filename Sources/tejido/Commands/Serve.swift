@@ -57,7 +57,9 @@ struct Serve: ParsableCommand {
             let key = store.nodeKey
             let certificate = try TLSCertificate(nodeKey: key)
             let listener: TCPListener
-            do { listener = try TCPListener(host: host, port: port) } catch {
+            do { listener = try TCPListener(host: host, port: port) } catch let e as StreamError {
+                throw console.fail(.errServe, DetailText.text(e, console))
+            } catch {
                 throw console.fail(.errServe, "\(error)")
             }
             // Room for a few sessions, checked before anything could trap for want of descriptors.

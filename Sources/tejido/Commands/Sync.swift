@@ -141,9 +141,9 @@ struct Sync: ParsableCommand {
         let session = SyncSession(role: .client, replica: replica, options: SyncSession.Options(sends: !pullOnly, receives: !pushOnly, expectedPeer: proven))
         let me = store.nodeKey.publicKey.bytes
         session.checkPeer = { hello in
-            if hello.nodeKey == me { return SyncError(.sameNode, "the peer holds this store's own node key") }
+            if hello.nodeKey == me { return SyncError(.sameNode, .peerIsThisNode) }
             // The certificate's key is the pinned one, if any: the connector checked it.
-            if hello.nodeKey != proven { return SyncError(.wrongPeerKey, "the hello names a key other than the certificate's") }
+            if hello.nodeKey != proven { return SyncError(.wrongPeerKey, .helloKeyMismatch) }
             return nil
         }
         let progress = SyncProgress(console: console, label: peerName ?? address.description)

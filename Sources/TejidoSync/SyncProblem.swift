@@ -1,0 +1,87 @@
+import TejidoCore
+
+/// What exactly went wrong in a session, as this side found it. A `SyncError` made here carries
+/// one, so that a user interface can say it in the user's language; the English `description`
+/// is what goes to the peer and to logs. Errors a peer reports carry only its text.
+public enum SyncProblem: Sendable, Equatable, CustomStringConvertible {
+    // The link
+    case streamEndedInFrame
+    case peerClosedEarly
+    case link(StreamError)
+    case notTLS(StreamError)
+    case programNotFound(String)
+    case handshakeTimedOut(seconds: Double)
+    // Frames and messages
+    case emptyFrame
+    case frameTooLarge(bytes: Int, limit: Int)
+    case emptyMessage
+    case elementCount(type: UInt64, count: Int, expected: Int)
+    case malformedEntry(String)
+    case seqTooLarge
+    case finalNotBoolean
+    case emptyBatch
+    case countOverBatch(String, UInt64)
+    case unknownMessageType(UInt64)
+    case format(FormatError)
+    // The session
+    case helloKeyMismatch
+    case clientIsThisNode
+    case peerIsThisNode
+    case sessionAlreadyStarted
+    case messageNotExpected(UInt64)
+    case versionMismatch(peer: UInt64, ours: UInt64)
+    case anotherNetwork
+    case headsNotAsked
+    case tooManyHeads(limit: Int)
+    case ackWithoutBatch
+    case ackCountMismatch(acked: Int, held: Int)
+    case changesetsWhilePeerMayNotSend
+    case changesetsAgainstDirection
+    case changesetOfAnotherNetwork
+    case doneWhilePeerMayNotSend
+    case keyNotKnown(key: String, policy: String)
+
+    public var description: String {
+        switch self {
+        case .streamEndedInFrame: "the stream ended inside a frame"
+        case .peerClosedEarly: "the peer closed the connection before the session ended"
+        case .link(let e): e.description
+        case .notTLS(let e):
+            "the program at the far end of the pipe ended, or answered with something other than TLS; its own messages, if any, are above. \(e.description)"
+        case .programNotFound(let p): "cannot find the program \(p)"
+        case .handshakeTimedOut(let s): "the TLS handshake took longer than \(Self.seconds(s)) s"
+        case .emptyFrame: "empty frame"
+        case .frameTooLarge(let n, let limit): "a frame of \(n) bytes (the limit is \(limit))"
+        case .emptyMessage: "empty message"
+        case .elementCount(let type, let count, let expected): "message \(type) has \(count) elements, expected \(expected)"
+        case .malformedEntry(let what): "\(what) entry"
+        case .seqTooLarge: "a seq over 2^63-1"
+        case .finalNotBoolean: "final is not a boolean"
+        case .emptyBatch: "empty batch"
+        case .countOverBatch(let what, let n): "\(what) \(n) is more than a batch holds"
+        case .unknownMessageType(let t): "message type \(t)"
+        case .format(let e): e.description
+        case .helloKeyMismatch: "the hello names a key other than the certificate's"
+        case .clientIsThisNode: "the client holds this store's own node key"
+        case .peerIsThisNode: "the peer holds this store's own node key"
+        case .sessionAlreadyStarted: "session already started"
+        case .messageNotExpected(let t): "message type \(t) is not expected here"
+        case .versionMismatch(let peer, let ours): "the peer speaks protocol version \(peer); this side speaks \(ours)"
+        case .anotherNetwork: "the peer's store belongs to another network"
+        case .headsNotAsked: "heads for a namespace whose digests agree, or sent twice"
+        case .tooManyHeads(let limit): "more than \(limit) heads in one session"
+        case .ackWithoutBatch: "an ack with no batch in flight"
+        case .ackCountMismatch(let acked, let held): "an ack for \(acked) changesets; the batch held \(held)"
+        case .changesetsWhilePeerMayNotSend: "changesets while the peer may not send"
+        case .changesetsAgainstDirection: "changesets in a direction this session does not carry"
+        case .changesetOfAnotherNetwork: "a changeset of another network"
+        case .doneWhilePeerMayNotSend: "done while the peer may not send"
+        case .keyNotKnown(let key, let policy): "this server does not know the key \(key) (policy: \(policy))"
+        }
+    }
+
+    /// Seconds as a user wrote them: `30`, not `30.0`.
+    public static func seconds(_ s: Double) -> String {
+        s == s.rounded() && abs(s) < 1e15 ? String(Int64(s)) : String(s)
+    }
+}
