@@ -810,6 +810,47 @@ enum Msg: String, CaseIterable {
         return parts.contains { $0.hasPrefix("-") } ? .errBadURLDash : .errBadURL
     }
 
+    /// The Spanish name of the value an option or argument takes, shown in usage lines and
+    /// help (`--store <almacén>`); nil for a flag. In English the parser names the value after
+    /// the option (`--store <store>`).
+    var spanishValueName: String? {
+        switch self {
+        case .optStore: "almacén"
+        case .optLang: "idioma"
+        case .argRecordPath, .argCollectionPath: "ruta"
+        case .optMessage: "mensaje"
+        case .argSQL: "sql"
+        case .optQueryTimeout, .optSyncTimeout, .optServeTimeout: "segundos"
+        case .argSetField, .argCounterField: "campo"
+        case .argElement: "valor"
+        case .argAssignments: "asignaciones"
+        case .argNamespace, .optBundleNamespace, .optImportNamespace: "espacio"
+        case .argRevokeKey, .argGrantKey, .optSyncKey, .optPeerKey: "llave"
+        case .optRevokeAfter: "seq"
+        case .argNamespaceName, .argPeerName, .argExistingPeer: "nombre"
+        case .optAdmins: "llaves"
+        case .argPetname: "apodo"
+        case .argRootFile, .argRootImportFile, .optPassphraseFile, .argBundleOut, .argBundleIn, .optReceipt, .argBundleFile, .argImportFile:
+            "archivo"
+        case .optNetwork: "nombre-de-red"
+        case .optJoin: "id-de-red"
+        case .argSyncTargets: "destinos"
+        case .optRemoteCommand: "comando"
+        case .optSSH: "programa"
+        case .argPeerURL: "url"
+        case .optShare: "espacios"
+        case .optRole: "rol"
+        case .optBundleFor: "par"
+        case .optReplica: "réplica"
+        case .optAfterLine: "línea"
+        case .optBatch, .optLimit, .optMaxSessions: "n"
+        case .argDelta, .optBy: "delta"
+        case .optListen: "host:puerto"
+        case .optAllow: "política"
+        default: nil
+        }
+    }
+
     /// An error, or the reason or detail of one (by the case's name).
     var isFailure: Bool {
         rawValue.hasPrefix("err") || rawValue.hasPrefix("reason") || rawValue.hasPrefix("detail") || self == .serveSessionFailed

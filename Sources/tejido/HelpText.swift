@@ -12,6 +12,37 @@ enum HelpText {
         return lines.joined(separator: "\n")
     }
 
+    /// The parser's account of a usage error (`Missing expected argument '<ruta>'`), in Spanish.
+    /// The quoted parts are what the user typed or the usage's own names, and stay as they are.
+    static func spanishUsageError(_ text: String) -> String {
+        var out = text
+        for (en, es) in usagePhrases { out = out.replacingOccurrences(of: en, with: es) }
+        if let range = out.range(of: #"^(\d+) unexpected arguments: "#, options: .regularExpression) {
+            out.replaceSubrange(range, with: out[range].replacingOccurrences(of: " unexpected arguments: ", with: " argumentos inesperados: "))
+        }
+        return out
+    }
+
+    /// The texts of swift-argument-parser's usage errors (its `UsageGenerator`), longest first.
+    private static let usagePhrases: [(String, String)] = [
+        ("Missing expected argument ", "Falta el argumento "),
+        ("Missing required subcommand.", "Falta el subcomando."),
+        ("Missing one of: ", "Falta uno de: "),
+        ("Missing value for ", "Falta el valor de "),
+        ("Unknown option ", "Opción desconocida: "),
+        ("Unexpected argument ", "Argumento inesperado: "),
+        ("Invalid option: ", "Opción no válida: "),
+        ("The value ", "El valor "),
+        (" is invalid for ", " no es válido para "),
+        (" is invalid.", " no es válido."),
+        (" does not take any value, but ", " no lleva ningún valor, pero se dio "),
+        (" was specified.", "."),
+        ("The option ", "La opción "),
+        (". Did you mean ", ". ¿Quisiste decir "),
+        ("Value to be set with ", "El valor que da "),
+        (" had already been set with ", " ya lo había dado "),
+    ]
+
     /// Line starts.
     private static let headings: [(String, String)] = [
         ("OVERVIEW:", "DESCRIPCIÓN:"), ("USAGE:", "USO:"), ("ARGUMENTS:", "ARGUMENTOS:"),

@@ -42,7 +42,8 @@ struct Tejido: ParsableCommand {
         let args = Array(CommandLine.arguments.dropFirst())
         let command = (["tejido"] + commandPath(args)).joined(separator: " ")
         var detail = message(for: error).replacingOccurrences(of: "\n", with: " ")
-        if !detail.hasSuffix(".") { detail += "." }
+        if Language.environment == .es { detail = HelpText.spanishUsageError(detail) }
+        if !detail.hasSuffix(".") && !detail.hasSuffix("?") { detail += "." }
         let console = Console(lang: .environment, json: args.contains("--json"))
         // A negative number the parser took for an option (`tejido inc ... -3`): say how to give it.
         if let number = args.first(where: { $0.count > 1 && $0.hasPrefix("-") && Double($0) != nil }), detail.contains("'\(number)'") {
@@ -120,5 +121,7 @@ extension Msg {
     var localized: String { Language.environment == .es ? text.es : text.en }
 
     /// The message as an option's or argument's help, in the environment's language.
-    var help: ArgumentHelp { ArgumentHelp(localized) }
+    var help: ArgumentHelp {
+        Language.environment == .es ? ArgumentHelp(localized, valueName: spanishValueName) : ArgumentHelp(localized)
+    }
 }

@@ -200,12 +200,23 @@ struct LanguageTests {
             let missing = s.run(["put", "--lang", "es"])
             #expect(missing.status == 64)
             #expect(missing.stderr.contains("Consulta `tejido put --help`."))
+            // The parser's own account, and the names of values, are Spanish too.
+            #expect(missing.stderr.contains("Falta el argumento '<ruta>'"), "\(missing.stderr)")
+            #expect(help.stdout.contains("--store <almacén>") && help.stdout.contains("<asignaciones>"), "\(help.stdout)")
+            #expect(!help.stdout.contains("<store>") && !help.stdout.contains("<path>"), "\(help.stdout)")
+            let typo = s.run(["log", "--limti", "3", "--lang", "es"])
+            #expect(typo.stderr.contains("Opción desconocida: '--limti'. ¿Quisiste decir '--limit'?"), "\(typo.stderr)")
+            let badValue = s.run(["log", "--limit", "abc", "--lang", "es"])
+            #expect(badValue.stderr.contains("El valor 'abc' no es válido para '--limit <n>'"), "\(badValue.stderr)")
+            let extra = s.run(["verify", "una", "otra", "--lang", "es"])
+            #expect(extra.stderr.contains("2 argumentos inesperados: 'una', 'otra'"), "\(extra.stderr)")
             let helpCommand = s.run(["help", "put", "--lang", "es"], env: ["LANG": "en_US.UTF-8"])
             #expect(helpCommand.status == 0, "\(helpCommand.stderr)")
             #expect(helpCommand.stdout.contains("Asigna campos de un registro"))
             let english = s.run(["namespace", "create", "--lang=en"], env: ["LANG": "es_MX.UTF-8"])
             #expect(english.status == 64)
             #expect(english.stderr.contains("See `tejido namespace create --help`."))
+            #expect(english.stderr.contains("Missing expected argument '<name>'"), "\(english.stderr)")
         }
     }
 
