@@ -35,10 +35,14 @@ extension SyncError {
         return detail.isEmpty || detail == code.reason.text.en ? "-" : Rendering.visible(detail)
     }
 
-    /// The JSON fields of a failed session: the wire's code, the detail, and for this store's own
-    /// failure its catalog code (`disk_full`, ...) with the message in the user's language.
+    /// The JSON fields of a failed session: the wire's code and the detail, in the user's language
+    /// when this side found it (a peer's own text stays as the peer wrote it); for this store's
+    /// own failure also its catalog code (`disk_full`, ...).
     func jsonFields(_ console: Console) -> [(String, JSONValue)] {
-        guard let storeError else { return [("error", .string(code.name)), ("message", .string(detail))] }
+        guard let storeError else {
+            let message = problem.map { DetailText.text($0, console) } ?? detail
+            return [("error", .string(code.name)), ("message", .string(message))]
+        }
         return [("error", .string(code.name)), ("message", .string(console.t(storeError))),
                 ("store_error", .string(Console.message(for: storeError).0.errorCode))]
     }
