@@ -30,6 +30,7 @@ public final class BundleReader {
         /// What is wrong at `offset`, typed so that a user interface can say it in its own language.
         public enum Kind: Sendable, Equatable, CustomStringConvertible {
             case notABundle
+            case empty
             case truncated
             case bytesAfterTrailer
             case headerInReceipt, secondHeader, secondReceipt, receiptInBundle
@@ -46,6 +47,7 @@ public final class BundleReader {
             public var description: String {
                 switch self {
                 case .notABundle: "not a Tejido bundle (wrong magic bytes)"
+                case .empty: "the file is empty"
                 case .truncated: "the file ends before its trailer (truncated)"
                 case .bytesAfterTrailer: "bytes after the trailer"
                 case .headerInReceipt: "a header inside a receipt"
@@ -81,9 +83,17 @@ public final class BundleReader {
     public init(path: String) throws {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw StreamError.io(.open(path), errno: errno) }
+        // A directory opens for reading on Linux; its first read would fail with the same error.
+        var st = stat()
+        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            Foundation.close(fd)
+            throw StreamError.io(.open(path), errno: EISDIR)
+        }
         stream = FileDescriptorStream(input: fd, output: fd)
         reader = FrameReader(stream, bufferSize: 1 << 20)
-        let magic = try? reader.raw(BundleFormat.magic.count)
+        let magic: [UInt8]?
+        do { magic = try reader.raw(BundleFormat.magic.count) } catch { magic = [] }
+        guard let magic else { throw Damage(offset: 0, .empty) }
         guard magic == BundleFormat.magic else { throw Damage(offset: 0, .notABundle) }
         hasher.update(BundleFormat.magic)
     }

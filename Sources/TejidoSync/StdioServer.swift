@@ -29,11 +29,9 @@ public enum StdioServer {
             let context = try TLSContext(side: .server, certificate: certificate)
             stream = try TLSStream(readFD: readFD, writeFD: writeFD, context: context, timeout: timeout) {}
         } catch {
-            let e = (error as? StreamError)?.syncError ?? SyncError(.connectionLost, "\(error)")
             // OpenSSL's own reasons already name the handshake; the others get it said.
-            let detail: String
-            if case .tls(let d)? = error as? StreamError { detail = d } else { detail = "TLS handshake: \(e.detail)" }
-            var outcome = Outcome(key: nil, result: .failure(SyncError(e.code, detail)), failedInHandshake: true)
+            let e = (error as? StreamError).map { SyncError($0.syncError.code, .handshake($0)) } ?? SyncError(.connectionLost, "TLS handshake: \(error)")
+            var outcome = Outcome(key: nil, result: .failure(e), failedInHandshake: true)
             if case .closed? = error as? StreamError { outcome.clientHungUp = true }
             return outcome
         }

@@ -11,6 +11,8 @@ public enum SyncProblem: Sendable, Equatable, CustomStringConvertible {
     case notTLS(StreamError)
     case programNotFound(String)
     case handshakeTimedOut(seconds: Double)
+    /// The link failed during the TLS handshake; OpenSSL's own reasons already say so.
+    case handshake(StreamError)
     // Frames and messages
     case emptyFrame
     case frameTooLarge(bytes: Int, limit: Int)
@@ -50,6 +52,8 @@ public enum SyncProblem: Sendable, Equatable, CustomStringConvertible {
             "the program at the far end of the pipe ended, or answered with something other than TLS; its own messages, if any, are above. \(e.description)"
         case .programNotFound(let p): "cannot find the program \(p)"
         case .handshakeTimedOut(let s): "the TLS handshake took longer than \(Self.seconds(s)) s"
+        case .handshake(.tls(let d)): d
+        case .handshake(let e): "TLS handshake: \(e)"
         case .emptyFrame: "empty frame"
         case .frameTooLarge(let n, let limit): "a frame of \(n) bytes (the limit is \(limit))"
         case .emptyMessage: "empty message"

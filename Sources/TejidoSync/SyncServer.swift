@@ -146,8 +146,8 @@ public final class SyncServer: @unchecked Sendable {
         } catch {
             handshakeDeadline.cancel()
             if handshakeDeadline.fired { return timedOut }
-            let e = (error as? StreamError)?.syncError ?? SyncError(.connectionLost, "\(error)")
-            return Report(address: address, key: nil, result: .failure(SyncError(e.code, "TLS handshake: \(e.detail)")))
+            let e = (error as? StreamError).map { SyncError($0.syncError.code, .handshake($0)) } ?? SyncError(.connectionLost, "TLS handshake: \(error)")
+            return Report(address: address, key: nil, result: .failure(e))
         }
         defer { tls.close() }
         let key = tls.peerKey

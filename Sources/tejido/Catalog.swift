@@ -6,7 +6,8 @@ enum Language: String, Sendable {
 
     /// `--lang` wins; then `LC_ALL`, `LC_MESSAGES` and `LANG`, as POSIX orders them. Spanish for any `es*`.
     static func resolve(flag: String?) -> Language {
-        if let flag { return Language(flag: flag) ?? .en }
+        // A --lang that is neither (it is refused) leaves the environment to choose.
+        if let flag, let lang = Language(flag: flag) { return lang }
         let env = ProcessInfo.processInfo.environment
         for name in ["LC_ALL", "LC_MESSAGES", "LANG"] {
             if let v = env[name], !v.isEmpty { return v.lowercased().hasPrefix("es") ? .es : .en }
@@ -65,12 +66,12 @@ enum Msg: String, CaseIterable {
     case grantUnchanged
     case verifyProgress, storeCreated, networkLine, keyLine, fingerprintLine, namespaceCreated, granted, committed, noRecords
     case importProgress, importDone, verifyOK, verifyFailed, verifyCounts, blameHeader, queryRows, noNamespaces
-    case warnTrimmedView, errUsageNegativeNumber, errStoreBusyImport, errBundleSameNodeNotAFile
+    case warnTrimmedView, errUsageNegativeNumber, errUsageNegativeValue, errStoreBusyImport, errBundleSameNodeNotAFile
     case namespaceHeader, logPending, logQuarantined, warnSkippedView, logOps, detailServeMode, detailArrayOrObject
     case syncProgress, syncDone, serveListening, serveSession, serveSessionFailed, serveStopped
     case peerAdded, peerRemoved, peerHeader, noPeers, never, statusNetwork, statusDigest, statusCounts, statusNamespaces, statusPeers
     case bundleUntraced, bundleVerdictDamaged, bundleVerdictInvalid, bundleVerdictOK
-    case bundleCreated, bundleApplied, bundleDamaged, bundleInspect, receiptWritten, receiptApplied
+    case bundleCreated, bundleApplied, bundleDamaged, bundleDamagedNothing, bundleInspect, receiptWritten, receiptApplied
     case reasonUnsupportedVersion, reasonWrongNetwork, reasonMalformed, reasonUnknownMessage, reasonTooLarge, reasonUnexpected
     case reasonCannotConnect, errStdioHandshake, warnPeerReadOnly, errCannotWrite, errPeerHasNoURL, errPeerNeedsURLOrKey, bundleVerdictTrailer, receiptInspect, receiptVerdictOK
     case reasonInvalidChangeset, reasonPeerNotAllowed, reasonTimeout, reasonStore, reasonShuttingDown, reasonConnectionLost, reasonOther
@@ -91,8 +92,9 @@ enum Msg: String, CaseIterable {
     case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, detailPeerStoreFailed
     case problemFormat, problemID, problemSignature, problemChain, problemDeps, problemAuthority, problemFork, problemDatabase
     case detailBadID, detailBadSignature
+    case detailRowMismatch, detailChainBreak, detailDepMissing, detailNotCounted, detailPastFork
     // Details of failures found below the command line (typed there, worded here)
-    case detailStreamEndedInFrame, detailPeerClosedEarly, detailNotTLS, detailProgramNotFound, detailHandshakeTimedOut, detailEmptyFrame
+    case detailEmptyFile, detailHandshake, detailStreamEndedInFrame, detailPeerClosedEarly, detailNotTLS, detailProgramNotFound, detailHandshakeTimedOut, detailEmptyFrame
     case detailFrameTooLarge, detailEmptyMessage, detailElementCount, detailMalformedEntry, detailSeqTooLarge, detailFinalNotBoolean
     case detailEmptyBatch, detailCountOverBatch, detailUnknownMessageType, detailHelloKeyMismatch, detailClientIsThisNode, detailPeerIsThisNode
     case detailSessionAlreadyStarted, detailMessageNotExpected, detailVersionMismatch, detailAnotherNetwork, detailHeadsNotAsked, detailTooManyHeads
@@ -233,12 +235,12 @@ enum Msg: String, CaseIterable {
             "Continúa una importación cortada de este mismo archivo donde terminó su último guardado (nada se importa dos veces).")
         case .optAfterLine: ("Skip lines 1 to N (by hand; --resume does it for you).",
             "Salta las líneas 1 a N (a mano; --resume lo hace por ti).")
-        case .optBatch: ("At most this many changesets per durable commit (default 1000; a commit also happens every second).",
-            "Cuántos cambios, como máximo, en cada guardado en disco (predeterminado 1000; también se guarda cada segundo).")
+        case .optBatch: ("At most this many changesets per durable commit (a commit also happens every second).",
+            "Cuántos cambios, como máximo, en cada guardado en disco (también se guarda cada segundo).")
         case .argCounterField: ("The counter field.",
             "El campo contador.")
-        case .argDelta: ("How much to add (default 1).",
-            "Cuánto sumar (predeterminado 1).")
+        case .argDelta: ("How much to add.",
+            "Cuánto sumar.")
         case .optBy: ("How much to add; may be negative, e.g. --by -3.",
             "Cuánto sumar; puede ser negativo, p. ej. --by -3.")
         case .optEnvelopes: ("Print each envelope, byte-exact, as one line of lowercase hex.",
@@ -251,8 +253,8 @@ enum Msg: String, CaseIterable {
             "Atiende una sesión por stdin y stdout (lo que ejecutan ssh y las sincronizaciones locales).")
         case .optListen: ("Listen for TLS 1.3 clients on HOST:PORT (port 0 picks a free one).",
             "Espera clientes TLS 1.3 en HOST:PUERTO (el puerto 0 elige uno libre).")
-        case .optAllow: ("Which client keys may connect: known (default), peers or any.",
-            "Qué llaves de cliente pueden conectarse: known (predeterminado), peers o any.")
+        case .optAllow: ("Which client keys may connect: known, peers or any.",
+            "Qué llaves de cliente pueden conectarse: known, peers o any.")
         case .optServeTimeout: ("Seconds a client may stay silent before its session ends.",
             "Segundos que un cliente puede quedarse en silencio antes de que termine su sesión.")
         case .optMaxSessions: ("Most sessions at once.",
@@ -330,9 +332,9 @@ enum Msg: String, CaseIterable {
 
         case .verifyProgress: ("verifying: {0} changesets checked", "verificando: {0} cambios revisados")
         case .storeCreated: ("Created a store in {0}", "Se creó un almacén en {0}")
-        case .networkLine: ("network:     {0}", "red:         {0}")
+        case .networkLine: ("network:     {0}", "red:            {0}")
         case .keyLine: ("node key:    {0}", "llave del nodo: {0}")
-        case .fingerprintLine: ("fingerprint: {0}", "huella:      {0}")
+        case .fingerprintLine: ("fingerprint: {0}", "huella:         {0}")
         case .namespaceCreated: ("Created namespace {0} ({1})", "Se creó el espacio {0} ({1})")
         case .granted: ("Granted {0} to {1} in {2} (changeset {3})", "Se dio el rol {0} a {1} en {2} (cambio {3})")
         case .grantUnchanged: ("{0} already holds the role {1} in {2}; roles only go up, so nothing was written (to take a role back: tejido revoke).",
@@ -341,7 +343,7 @@ enum Msg: String, CaseIterable {
         case .noRecords: ("No records.", "No hay registros.")
         case .importProgress: ("{0} changesets, {1} ops committed ({2} ops/s)", "{0} cambios, {1} operaciones guardadas ({2} op/s)")
         case .importDone: ("Imported {1} ops in {0} changesets in {2} s ({3} ops/s).",
-                           "Se importaron {1} operaciones en {0} cambios en {2} s ({3} op/s).")
+                           "Importación hecha: operaciones: {1}; cambios: {0}; en {2} s ({3} op/s).")
         case .verifyOK: ("All checks passed.", "Todas las verificaciones pasaron.")
         case .verifyFailed: ("{0} problems found. Keep a copy of the store's folder as it is, then build a new store from a healthy peer: `tejido init --join NETWORK --store NEW` and `tejido sync PEER --store NEW`.",
                              "Problemas encontrados: {0}. Guarda una copia de la carpeta del almacén tal como está y arma un almacén nuevo desde un par sano: `tejido init --join RED --store NUEVO` y `tejido sync PAR --store NUEVO`.")
@@ -355,7 +357,7 @@ enum Msg: String, CaseIterable {
         case .logPending: ("pending", "pendiente")
         case .logOps: ("{0} ops", "{0} op.")
         case .detailServeMode: ("give --stdio or --listen HOST:PORT", "usa --stdio o --listen HOST:PUERTO")
-        case .detailArrayOrObject: ("an array or an object", "un arreglo o un objeto")
+        case .detailArrayOrObject: ("an array or an object was given, and neither is taken", "se dio un arreglo o un objeto, y no se acepta ninguno de los dos")
         case .logQuarantined: ("quarantined", "en cuarentena")
         case .warnTrimmedView: ("warning: collection \"{0}\" has more fields than a view may show; its view leaves out the {1} used by the fewest records and shows {2} (tejido get shows every field of a record).",
                                 "aviso: la colección \"{0}\" tiene más campos de los que una vista puede mostrar; su vista deja fuera los {1} que menos registros usan y muestra {2} (tejido get muestra todos los campos de un registro).")
@@ -383,15 +385,17 @@ enum Msg: String, CaseIterable {
         case .statusNamespaces: ("Namespaces:", "Espacios:")
         case .statusPeers: ("Peers:", "Pares:")
         case .bundleUntraced: ("changesets whose author is not traced to its namespace root by grants inside the bundle: {0}",
-                               "cambios cuyo autor no se puede rastrear hasta la raíz del espacio con permisos dentro del paquete: {0}")
+                               "cambios cuyo autor no tiene, dentro del paquete, permisos que lleven hasta la raíz de su espacio: {0}")
         case .bundleVerdictDamaged: ("damaged at byte {0}: {1}", "dañado en el byte {0}: {1}")
-        case .bundleVerdictInvalid: ("{0} changesets fail verification", "{0} cambios no pasan la verificación")
-        case .bundleVerdictOK: ("every changeset verifies, trailer ok", "cada cambio se verifica, cierre correcto")
+        case .bundleVerdictInvalid: ("{0} changesets fail verification", "cambios que no pasan la verificación: {0}")
+        case .bundleVerdictOK: ("every changeset verifies, trailer ok", "todos los cambios se verifican; cierre correcto")
         case .bundleCreated: ("Wrote {0}: {1} changesets, {2} bytes.", "Se escribió {0}: {1} cambios, {2} bytes.")
         case .bundleApplied: ("Applied {0}: {1} changesets read ({2} applied, {3} already here, {4} pending, {5} quarantined).",
                               "Se aplicó {0}: cambios leídos: {1} (aplicados: {2}; ya estaban: {3}; pendientes: {4}; en cuarentena: {5}).")
         case .bundleDamaged: ("The bundle is damaged at byte {0} ({1}); every complete changeset before that point was applied. Ask for a new copy.",
                               "El paquete está dañado en el byte {0} ({1}); se aplicó cada cambio completo antes de ese punto. Pide una copia nueva.")
+        case .bundleDamagedNothing: ("The bundle is damaged at byte {0} ({1}), before any complete changeset: nothing was applied. Ask for a new copy.",
+                                     "El paquete está dañado en el byte {0} ({1}), antes de cualquier cambio completo: no se aplicó nada. Pide una copia nueva.")
         case .bundleInspect: ("bundle from {0}, made {1}: {2} changesets in {3} namespaces, {4} bytes; {5}",
                               "paquete de {0}, creado el {1}: cambios: {2}; espacios: {3}; bytes: {4}; {5}")
         case .receiptWritten: ("Wrote receipt {0}: carry it back and run `tejido bundle apply {0}` on the sending store.",
@@ -406,7 +410,7 @@ enum Msg: String, CaseIterable {
         case .reasonInvalidChangeset: ("a changeset that fails verification; its batch was not applied", "un cambio que no pasa la verificación; su lote no se aplicó")
         case .reasonPeerNotAllowed: ("the server does not let this node's key in; ask its owner to pin it (tejido peer add NAME --key, with this node's `tejido key show`), or, unless it serves with --allow peers, to grant it a role",
                                      "el servidor no deja entrar la llave de este nodo; pide a quien lo administra que la fije (tejido peer add NOMBRE --key, con la de `tejido key show` de este nodo), o, si no atiende con --allow peers, que le dé un rol")
-        case .reasonTimeout: ("the peer went silent (timeout)", "el par dejó de responder (tiempo agotado)")
+        case .reasonTimeout: ("the peer went silent: time ran out", "el par dejó de responder y se agotó el tiempo")
         case .reasonStore: ("a store error", "un error del almacén")
         case .reasonShuttingDown: ("the server is stopping", "el servidor se está deteniendo")
         case .reasonConnectionLost: ("the connection was cut; what was committed stays, run sync again to finish",
@@ -527,7 +531,7 @@ enum Msg: String, CaseIterable {
         case .errBadPath: ("\"{0}\" is not NAMESPACE/COLLECTION/ID.", "\"{0}\" no tiene la forma ESPACIO/COLECCIÓN/ID.")
         case .errBadAssignment: ("\"{0}\" is not FIELD=TEXT or FIELD:=JSON.", "\"{0}\" no tiene la forma CAMPO=TEXTO o CAMPO:=JSON.")
         case .errBadJSONValue: ("\"{0}\": the value after := must be a JSON number, true, false, null or a string ({1}).",
-                                "\"{0}\": el valor después de := debe ser un número JSON, true, false, null o una cadena ({1}).")
+                                "\"{0}\": el valor después de := debe ser un número JSON, true, false, null o un texto entre comillas ({1}).")
         case .errBadDelta: ("\"{0}\" is not a whole number.", "\"{0}\" no es un número entero.")
         case .errNeedNetwork: ("Give --network NAME to start a network or --join NETWORK_ID to join one.",
                                "Usa --network NOMBRE para iniciar una red o --join ID_DE_RED para unirte a una.")
@@ -551,6 +555,19 @@ enum Msg: String, CaseIterable {
         case .problemDatabase: ("database", "base de datos")
         case .detailBadID: ("the stored id is not the SHA-256 of the body", "el id guardado no es el SHA-256 del cuerpo")
         case .detailBadSignature: ("the signature does not verify", "la firma no es válida")
+        case .detailRowMismatch: ("index columns differ from the envelope",
+            "las columnas del índice no coinciden con el sobre")
+        case .detailChainBreak: ("seq {0} does not follow the feed's head",
+            "el seq {0} no sigue a la cabeza de su cadena")
+        case .detailDepMissing: ("dep {0} is not held",
+            "la dependencia {0} no está en el almacén")
+        case .detailNotCounted: ("applied, but does not count: {0}",
+            "aplicado, pero no cuenta: {0}")
+        case .detailPastFork: ("applied past the fork of its feed at seq {0}",
+            "aplicado después de la bifurcación de su cadena en el seq {0}")
+        case .detailEmptyFile: ("the file is empty", "el archivo está vacío")
+        case .detailHandshake: ("TLS handshake: {0}",
+            "saludo TLS: {0}")
         case .detailStreamEndedInFrame: ("the stream ended inside a frame",
             "los datos terminan a mitad de un marco")
         case .detailPeerClosedEarly: ("the peer closed the connection before the session ended",
@@ -766,6 +783,8 @@ enum Msg: String, CaseIterable {
         case .errUsage: ("{0} See `{1} --help`.", "{0} Consulta `{1} --help`.")
         case .errUsageNegativeNumber: ("{0} A number that starts with - is read as an option: put -- before the arguments (`{2} ... -- {1}`), or for inc use --by {1}. See `{2} --help`.",
                                        "{0} Un número que empieza con - se lee como opción: pon -- antes de los argumentos (`{2} ... -- {1}`), o en inc usa --by {1}. Consulta `{2} --help`.")
+        case .errUsageNegativeValue: ("{0} A value that starts with - is read as an option: join it to its option with =, as in `{1}={2}`. See `{3} --help`.",
+            "{0} Un valor que empieza con - se lee como una opción: únelo a su opción con =, como en `{1}={2}`. Consulta `{3} --help`.")
         case .longArgument: ("{0}… ({1} characters)", "{0}… ({1} caracteres)")
         case .waitingFor: ("waiting for {0}", "espera el cambio {0}")
         case .errCannotCreateStore: ("Cannot create a store in {0}: {1}. Check that the path is a folder you can write to.",
@@ -796,7 +815,8 @@ enum Msg: String, CaseIterable {
         case .errBadPolicy: ("\"{0}\" is not a policy: use known, peers or any.", "\"{0}\" no es una política: usa known, peers o any.")
         case .errBothOnly: ("--pull-only and --push-only exclude each other: give one.", "No se pueden usar --pull-only y --push-only juntas: elige una.")
         case .errBundle: ("{0} is not a readable Tejido bundle: {1}. Nothing was applied.", "{0} no es un paquete de Tejido legible: {1}. No se aplicó nada.")
-        case .errBundleWrongNetwork: ("{0} belongs to another network; nothing was applied.", "{0} pertenece a otra red; no se aplicó nada.")
+        case .errBundleWrongNetwork: ("{0} belongs to another network, or its header is damaged; nothing was applied.",
+            "{0} pertenece a otra red, o su encabezado está dañado; no se aplicó nada.")
         case .errUnknownPeer: ("No peer is named \"{0}\" (see tejido peer list).", "Ningún par se llama \"{0}\" (consulta `tejido peer list`).")
         }
     }
@@ -864,7 +884,7 @@ enum Msg: String, CaseIterable {
         if self == .errBadCollectionPath { return Msg.errBadPath.errorCode }
         if self == .errBundle { return Msg.errBundleUnreadable.errorCode }
         if self == .errBadURLDash { return Msg.errBadURL.errorCode }
-        if self == .errUsageNegativeNumber { return Msg.errUsage.errorCode }
+        if self == .errUsageNegativeNumber || self == .errUsageNegativeValue { return Msg.errUsage.errorCode }
         if self == .errStoreBusyImport { return Msg.errStoreBusy.errorCode }
         if self == .errBundleSameNodeNotAFile { return Msg.errBundleSameNode.errorCode }
         if self == .errWrongPeerKeyGiven { return Msg.errWrongPeerKey.errorCode }
@@ -938,6 +958,16 @@ enum SystemText {
         ("no such column", "no existe la columna"), ("no such table", "no existe la tabla"),
         ("no such function", "no existe la función"), ("ambiguous column name", "nombre de columna ambiguo"),
         (": syntax error", ": error de sintaxis"), ("incomplete input", "entrada incompleta"),
+        ("near \"", "cerca de \""), ("string or blob too big", "texto o blob demasiado grande"),
+        ("malformed JSON", "JSON mal formado"), ("integer overflow", "desbordamiento de entero"),
+        ("wrong number of arguments to function ", "número incorrecto de argumentos para la función "),
+        ("unrecognized token", "símbolo no reconocido"), ("misuse of aggregate", "uso indebido del agregado"),
+        ("SELECTs to the left and right of UNION do not have the same number of result columns",
+         "los SELECT a cada lado de UNION no dan el mismo número de columnas"),
+        ("JSON path error near", "error en la ruta JSON cerca de"), ("not authorized", "no autorizado"),
+        // OpenSSL's reasons for the handshakes a user meets: something other than TLS at the far end.
+        ("wrong version number", "número de versión incorrecto (el otro lado no habla TLS)"),
+        ("http request", "petición HTTP en lugar de TLS"), ("unexpected eof while reading", "fin inesperado al leer"),
     ]
 
     /// Longest first, so that a text holding a shorter one is put into Spanish whole.

@@ -14,38 +14,40 @@ enum DetailText {
 
     static func text(_ p: SyncProblem, _ c: Console) -> String {
         switch p {
-        case .streamEndedInFrame: c.t(.detailStreamEndedInFrame, [])
-        case .peerClosedEarly: c.t(.detailPeerClosedEarly, [])
+        case .streamEndedInFrame: c.t(.detailStreamEndedInFrame)
+        case .peerClosedEarly: c.t(.detailPeerClosedEarly)
         case .link(let e): text(e, c)
         case .notTLS(let e): c.t(.detailNotTLS, [text(e, c)])
         case .programNotFound(let name): c.t(.detailProgramNotFound, [name])
         case .handshakeTimedOut(let s): c.t(.detailHandshakeTimedOut, [SyncProblem.seconds(s)])
-        case .emptyFrame: c.t(.detailEmptyFrame, [])
+        case .handshake(.tls(let d)): d
+        case .handshake(let e): c.t(.detailHandshake, [text(e, c)])
+        case .emptyFrame: c.t(.detailEmptyFrame)
         case .frameTooLarge(let n, let limit): c.t(.detailFrameTooLarge, [String(n), String(limit)])
-        case .emptyMessage: c.t(.detailEmptyMessage, [])
+        case .emptyMessage: c.t(.detailEmptyMessage)
         case .elementCount(let type, let count, let expected): c.t(.detailElementCount, [String(type), String(count), String(expected)])
         case .malformedEntry(let what): c.t(.detailMalformedEntry, [what])
-        case .seqTooLarge: c.t(.detailSeqTooLarge, [])
-        case .finalNotBoolean: c.t(.detailFinalNotBoolean, [])
-        case .emptyBatch: c.t(.detailEmptyBatch, [])
+        case .seqTooLarge: c.t(.detailSeqTooLarge)
+        case .finalNotBoolean: c.t(.detailFinalNotBoolean)
+        case .emptyBatch: c.t(.detailEmptyBatch)
         case .countOverBatch(let what, let n): c.t(.detailCountOverBatch, [what, String(n)])
         case .unknownMessageType(let t): c.t(.detailUnknownMessageType, [String(t)])
         case .format(let e): text(e, c)
-        case .helloKeyMismatch: c.t(.detailHelloKeyMismatch, [])
-        case .clientIsThisNode: c.t(.detailClientIsThisNode, [])
-        case .peerIsThisNode: c.t(.detailPeerIsThisNode, [])
-        case .sessionAlreadyStarted: c.t(.detailSessionAlreadyStarted, [])
+        case .helloKeyMismatch: c.t(.detailHelloKeyMismatch)
+        case .clientIsThisNode: c.t(.detailClientIsThisNode)
+        case .peerIsThisNode: c.t(.detailPeerIsThisNode)
+        case .sessionAlreadyStarted: c.t(.detailSessionAlreadyStarted)
         case .messageNotExpected(let t): c.t(.detailMessageNotExpected, [String(t)])
         case .versionMismatch(let peer, let ours): c.t(.detailVersionMismatch, [String(peer), String(ours)])
-        case .anotherNetwork: c.t(.detailAnotherNetwork, [])
-        case .headsNotAsked: c.t(.detailHeadsNotAsked, [])
+        case .anotherNetwork: c.t(.detailAnotherNetwork)
+        case .headsNotAsked: c.t(.detailHeadsNotAsked)
         case .tooManyHeads(let limit): c.t(.detailTooManyHeads, [String(limit)])
-        case .ackWithoutBatch: c.t(.detailAckWithoutBatch, [])
+        case .ackWithoutBatch: c.t(.detailAckWithoutBatch)
         case .ackCountMismatch(let acked, let held): c.t(.detailAckCountMismatch, [String(acked), String(held)])
-        case .changesetsWhilePeerMayNotSend: c.t(.detailChangesetsWhilePeerMayNotSend, [])
-        case .changesetsAgainstDirection: c.t(.detailChangesetsAgainstDirection, [])
-        case .changesetOfAnotherNetwork: c.t(.detailChangesetOfAnotherNetwork, [])
-        case .doneWhilePeerMayNotSend: c.t(.detailDoneWhilePeerMayNotSend, [])
+        case .changesetsWhilePeerMayNotSend: c.t(.detailChangesetsWhilePeerMayNotSend)
+        case .changesetsAgainstDirection: c.t(.detailChangesetsAgainstDirection)
+        case .changesetOfAnotherNetwork: c.t(.detailChangesetOfAnotherNetwork)
+        case .doneWhilePeerMayNotSend: c.t(.detailDoneWhilePeerMayNotSend)
         case .keyNotKnown(let key, let policy): c.t(.detailKeyNotKnown, [key, policy])
         }
     }
@@ -53,7 +55,7 @@ enum DetailText {
     static func text(_ e: StreamError, _ c: Console) -> String {
         switch e {
         case .timedOut(let s): c.t(.detailTimedOut, [SyncProblem.seconds(s)])
-        case .closed: c.t(.detailStreamClosed, [])
+        case .closed: c.t(.detailStreamClosed)
         case .tls(let text): c.t(.detailTLS, [text])
         case .io(let step, 0): text(step, c)
         case .io(let step, let code): c.t(.detailStepFailed, [text(step, c), String(cString: strerror(code))])
@@ -82,62 +84,63 @@ enum DetailText {
 
     static func text(_ e: FormatError, _ c: Console) -> String {
         switch e {
-        case .truncated: c.t(.detailFormatTruncated, [])
-        case .trailingBytes: c.t(.detailFormatTrailingBytes, [])
-        case .nonShortestEncoding: c.t(.detailFormatNonShortest, [])
-        case .indefiniteLength: c.t(.detailFormatIndefinite, [])
-        case .unsortedOrDuplicateKey: c.t(.detailFormatUnsortedKeys, [])
+        case .truncated: c.t(.detailFormatTruncated)
+        case .trailingBytes: c.t(.detailFormatTrailingBytes)
+        case .nonShortestEncoding: c.t(.detailFormatNonShortest)
+        case .indefiniteLength: c.t(.detailFormatIndefinite)
+        case .unsortedOrDuplicateKey: c.t(.detailFormatUnsortedKeys)
         case .unknownKey(let k): c.t(.detailFormatUnknownKey, [String(k)])
         case .missingKey(let k): c.t(.detailFormatMissingKey, [String(k)])
         case .wrongType(let what): c.t(.detailFormatWrongType, [what])
         case .tooLarge(let what): c.t(.detailFormatTooLarge, [what])
-        case .invalidUTF8: c.t(.detailFormatInvalidUTF8, [])
-        case .nanFloat: c.t(.detailFormatNaN, [])
-        case .integerOutOfRange: c.t(.detailFormatIntegerRange, [])
+        case .invalidUTF8: c.t(.detailFormatInvalidUTF8)
+        case .nanFloat: c.t(.detailFormatNaN)
+        case .integerOutOfRange: c.t(.detailFormatIntegerRange)
         case .badValue(let what): c.t(.detailFormatBadValue, [what])
         case .unsupportedVersion(let v): c.t(.detailFormatVersion, [String(v)])
-        case .reservedSimpleValue: c.t(.detailFormatSimpleValue, [])
+        case .reservedSimpleValue: c.t(.detailFormatSimpleValue)
         }
     }
 
     static func text(_ r: JSONValue.ParseError.Reason, _ c: Console) -> String {
         switch r {
-        case .trailingCharacters: c.t(.detailJSONTrailing, [])
-        case .nestingTooDeep: c.t(.detailJSONTooDeep, [])
-        case .unexpectedEnd: c.t(.detailJSONEnd, [])
-        case .unexpectedCharacter: c.t(.detailJSONCharacter, [])
+        case .trailingCharacters: c.t(.detailJSONTrailing)
+        case .nestingTooDeep: c.t(.detailJSONTooDeep)
+        case .unexpectedEnd: c.t(.detailJSONEnd)
+        case .unexpectedCharacter: c.t(.detailJSONCharacter)
         case .invalidLiteral(let word): c.t(.detailJSONLiteral, [word])
-        case .expectedCommaOrBracket: c.t(.detailJSONCommaBracket, [])
-        case .expectedKey: c.t(.detailJSONKey, [])
-        case .expectedColon: c.t(.detailJSONColon, [])
-        case .expectedCommaOrBrace: c.t(.detailJSONCommaBrace, [])
-        case .invalidNumber: c.t(.detailJSONNumber, [])
-        case .numberOutOfRange: c.t(.detailJSONNumberRange, [])
-        case .invalidUTF8: c.t(.detailJSONUTF8, [])
-        case .controlCharacter: c.t(.detailJSONControl, [])
-        case .unterminatedString: c.t(.detailJSONUnterminated, [])
-        case .invalidEscape: c.t(.detailJSONEscape, [])
-        case .shortUnicodeEscape: c.t(.detailJSONShortEscape, [])
-        case .invalidUnicodeEscape: c.t(.detailJSONBadEscape, [])
-        case .loneSurrogate: c.t(.detailJSONLoneSurrogate, [])
-        case .badSurrogatePair: c.t(.detailJSONSurrogatePair, [])
+        case .expectedCommaOrBracket: c.t(.detailJSONCommaBracket)
+        case .expectedKey: c.t(.detailJSONKey)
+        case .expectedColon: c.t(.detailJSONColon)
+        case .expectedCommaOrBrace: c.t(.detailJSONCommaBrace)
+        case .invalidNumber: c.t(.detailJSONNumber)
+        case .numberOutOfRange: c.t(.detailJSONNumberRange)
+        case .invalidUTF8: c.t(.detailJSONUTF8)
+        case .controlCharacter: c.t(.detailJSONControl)
+        case .unterminatedString: c.t(.detailJSONUnterminated)
+        case .invalidEscape: c.t(.detailJSONEscape)
+        case .shortUnicodeEscape: c.t(.detailJSONShortEscape)
+        case .invalidUnicodeEscape: c.t(.detailJSONBadEscape)
+        case .loneSurrogate: c.t(.detailJSONLoneSurrogate)
+        case .badSurrogatePair: c.t(.detailJSONSurrogatePair)
         }
     }
 
     static func text(_ k: BundleReader.Damage.Kind, _ c: Console) -> String {
         switch k {
-        case .notABundle: c.t(.detailNotABundle, [])
-        case .truncated: c.t(.detailTruncated, [])
-        case .bytesAfterTrailer: c.t(.detailBytesAfterTrailer, [])
-        case .headerInReceipt: c.t(.detailHeaderInReceipt, [])
-        case .secondHeader: c.t(.detailSecondHeader, [])
-        case .secondReceipt: c.t(.detailSecondReceipt, [])
-        case .receiptInBundle: c.t(.detailReceiptInBundle, [])
-        case .changesetFrameNotOne: c.t(.detailChangesetFrameNotOne, [])
-        case .changesetBeforeHeader: c.t(.detailChangesetBeforeHeader, [])
-        case .malformedTrailer: c.t(.detailMalformedTrailer, [])
-        case .trailerMismatch: c.t(.detailTrailerMismatch, [])
-        case .noHeader: c.t(.detailNoHeader, [])
+        case .notABundle: c.t(.detailNotABundle)
+        case .empty: c.t(.detailEmptyFile)
+        case .truncated: c.t(.detailTruncated)
+        case .bytesAfterTrailer: c.t(.detailBytesAfterTrailer)
+        case .headerInReceipt: c.t(.detailHeaderInReceipt)
+        case .secondHeader: c.t(.detailSecondHeader)
+        case .secondReceipt: c.t(.detailSecondReceipt)
+        case .receiptInBundle: c.t(.detailReceiptInBundle)
+        case .changesetFrameNotOne: c.t(.detailChangesetFrameNotOne)
+        case .changesetBeforeHeader: c.t(.detailChangesetBeforeHeader)
+        case .malformedTrailer: c.t(.detailMalformedTrailer)
+        case .trailerMismatch: c.t(.detailTrailerMismatch)
+        case .noHeader: c.t(.detailNoHeader)
         case .unknownFrameType(let t): c.t(.detailUnknownFrameType, [String(t)])
         case .frame(let p): text(p, c)
         case .malformed(let p): c.t(.detailMalformedFrame, [text(p, c)])
@@ -146,10 +149,26 @@ enum DetailText {
         }
     }
 
+    static func text(_ f: VerifyReport.Finding, _ c: Console) -> String {
+        switch f {
+        case .format(let e): text(e, c)
+        case .idMismatch: c.t(.detailBadID)
+        case .rowMismatch: c.t(.detailRowMismatch)
+        case .otherNetwork: c.t(.detailChangesetOfAnotherNetwork)
+        case .badSignature: c.t(.detailBadSignature)
+        case .chainBreak(let seq): c.t(.detailChainBreak, String(seq))
+        case .depMissing(let dep): c.t(.detailDepMissing, dep)
+        case .notCounted(let reason): c.t(.detailNotCounted, HeldRendering.localized(reason, console: c))
+        case .pastFork(let seq): c.t(.detailPastFork, String(seq))
+        // SQLite's own words; the common ones come out in Spanish through the system texts.
+        case .database(let text): c.lang == .es ? SystemText.spanish(text) : text
+        }
+    }
+
     static func text(_ r: Store.InvalidEnvelope, _ c: Console) -> String {
         switch r {
         case .format(let e): text(e, c)
-        case .otherNetwork: c.t(.detailChangesetOfAnotherNetwork, [])
+        case .otherNetwork: c.t(.detailChangesetOfAnotherNetwork)
         case .badSignature(let id): c.t(.detailBadSignatureOf, [id])
         }
     }

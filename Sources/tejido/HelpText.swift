@@ -52,8 +52,8 @@ enum HelpText {
     /// Anywhere in a line.
     private static let phrases: [(String, String)] = [
         ("Show help information.", "Muestra esta ayuda."),
-        ("(default: ", "(predeterminado: "),
-        ("(values: ", "(valores: "),
+        ("(default:", "(predeterminado:"),
+        ("(values:", "(valores:"),
         ("See 'tejido help ", "Consulta 'tejido help "),
         (" <subcommand>' for detailed help.", " <subcomando>' para más detalle."),
         ("<subcommand>", "<subcomando>"),

@@ -41,13 +41,19 @@ struct Tejido: ParsableCommand {
         if error is ExitCode || code == .success { exit(withError: error) }
         let args = Array(CommandLine.arguments.dropFirst())
         let command = (["tejido"] + commandPath(args)).joined(separator: " ")
-        var detail = message(for: error).replacingOccurrences(of: "\n", with: " ")
+        let parserText = message(for: error)
+        var detail = parserText.replacingOccurrences(of: "\n", with: " ")
         if Language.environment == .es { detail = HelpText.spanishUsageError(detail) }
         if !detail.hasSuffix(".") && !detail.hasSuffix("?") { detail += "." }
         let console = Console(lang: .environment, json: args.contains("--json"))
         // A negative number the parser took for an option (`tejido inc ... -3`): say how to give it.
-        if let number = args.first(where: { $0.count > 1 && $0.hasPrefix("-") && Double($0) != nil }), detail.contains("'\(number)'") {
+        func isNegativeNumber(_ a: String) -> Bool { a.count > 1 && a.hasPrefix("-") && Double(a) != nil }
+        if let number = args.first(where: isNegativeNumber), detail.contains("'\(number)'") {
             console.report(.errUsageNegativeNumber, [detail, number, command])
+        } else if parserText.hasPrefix("Missing value for "),
+                  let i = args.indices.dropLast().first(where: { args[$0].hasPrefix("-") && !isNegativeNumber(args[$0]) && isNegativeNumber(args[$0 + 1]) }) {
+            // An option's negative value (`log --limit -1`): the parser took the value for an option.
+            console.report(.errUsageNegativeValue, [detail, args[i], args[i + 1], command])
         } else {
             console.report(.errUsage, [detail, command])
         }

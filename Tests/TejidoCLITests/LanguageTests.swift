@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TejidoSQLite
 
 /// Messages follow --lang, then LC_ALL, LC_MESSAGES and LANG; Spanish for any `es*`.
 @Suite("Language of messages")
@@ -166,6 +167,24 @@ struct LanguageTests {
             let made = s.run(["bundle", "create", nowhere, "--lang", "es"])
             #expect(made.status != 0)
             #expect(made.stderr.contains("no se puede crear \(nowhere).part: No existe el archivo o el directorio"), "\(made.stderr)")
+        }
+    }
+
+    @Test("verify says what it found in Spanish too; --json keeps the English detail")
+    func verifyFindingsInSpanish() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            try CLI.ok(["put", "chiapas/events/e1", "title=Asamblea"], store: s.directory)
+            do {
+                // The newest changeset's row says another seq than its envelope.
+                let db = try SQLiteConnection(path: s.databaseFile.path, mode: .readWrite)
+                try db.execute("UPDATE changesets SET seq = 99 WHERE seqno = (SELECT max(seqno) FROM changesets)")
+            }
+            let es = s.run(["verify", "--lang", "es"])
+            #expect(es.status == 3)
+            #expect(es.stdout.contains("las columnas del índice no coinciden con el sobre"), "\(es.stdout)")
+            let json = s.run(["verify", "--json", "--lang", "es"])
+            #expect(json.stdout.contains("index columns differ from the envelope"), "\(json.stdout)")
         }
     }
 

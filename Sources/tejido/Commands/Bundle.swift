@@ -139,7 +139,7 @@ struct Bundle: ParsableCommand {
                     }
                 }
                 if let d = result.damage {
-                    console.report(.bundleDamaged, [String(d.offset), DetailText.text(d.kind, console)])
+                    console.report(result.outcome.count == 0 ? .bundleDamagedNothing : .bundleDamaged, [String(d.offset), DetailText.text(d.kind, console)])
                     throw Console.failure
                 }
                 if let receiptFailure {

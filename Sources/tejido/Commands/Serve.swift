@@ -39,7 +39,7 @@ struct Serve: ParsableCommand {
             // line from this side (which ssh and local syncs show too) would only repeat it. Before
             // the session, nothing could be said in-band: stderr reaches the user through ssh
             // (unless the client hung up: then it reports its own failure).
-            if outcome.failedInHandshake && !outcome.clientHungUp { console.report(.errStdioHandshake, [Rendering.visible(e.detail)]) }
+            if outcome.failedInHandshake && !outcome.clientHungUp { console.report(.errStdioHandshake, [e.shownDetail(console)]) }
             // This store's own failure (a full disk) is not told to the client, who only learns
             // that the peer's store failed: said here, on stderr, which reaches the user.
             if let storeError = e.storeError, !e.fromPeer { console.report(storeError) }

@@ -56,12 +56,8 @@ struct Verify: ParsableCommand {
         return m.map { console.t($0) } ?? kind
     }
 
-    /// The detail of the problems whose text is fixed, in the user's language; the others as found.
+    /// A problem's detail in the user's language; what it quotes from the store is escaped.
     static func detail(_ p: VerifyReport.Problem, _ console: Console) -> String {
-        switch p.kind {
-        case "id": console.t(.detailBadID)
-        case "signature": console.t(.detailBadSignature)
-        default: Rendering.visible(p.detail)
-        }
+        Rendering.visible(DetailText.text(p.finding, console))
     }
 }
