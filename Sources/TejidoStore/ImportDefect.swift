@@ -20,7 +20,7 @@ public enum ImportDefect: Equatable, Sendable, CustomStringConvertible {
     case txnTooLarge(txn: Int64)
     case lineTooLong(max: Int)
     /// The txn made a changeset the format refuses (only removes grow past their lines).
-    case changesetTooLarge(txn: Int64, detail: String)
+    case changesetTooLarge(txn: Int64, detail: ChangesetDefect)
 
     public var description: String {
         switch self {

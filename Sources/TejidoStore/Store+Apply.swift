@@ -32,7 +32,7 @@ extension Store {
         exists.reset()
         if known { return .duplicate }
         guard body.network == networkID else { throw StoreError.wrongNetwork }
-        if !trusted && !env.hasValidSignature { throw StoreError.invalidChangeset("signature does not verify") }
+        if !trusted && !env.hasValidSignature { throw StoreError.invalidChangeset(.badSignature) }
 
         // A pending grant, revoke or name changeset that waited for this one becomes an input of
         // its namespace's authority once this one is held, whatever becomes of this one.

@@ -104,7 +104,7 @@ extension Store {
             // The format's largest seq is Int64.max; only a damaged store holds a head there.
             guard feed.seq < UInt64(Int64.max) else { throw StoreError.corruptStore(path: store.layout.database.path, detail: "this node's feed is at the largest seq") }
             guard ops.count <= FormatLimits.maxOps else {
-                throw StoreError.invalidChangeset("more than \(FormatLimits.maxOps) ops in one changeset")
+                throw StoreError.invalidChangeset(.tooManyOps(max: FormatLimits.maxOps))
             }
             store.clock = HLC.next(after: store.clock, nowMilliseconds: store.now())
             // Deps name other feeds' heads; after this feed's first changeset here, prev carries them.
@@ -113,7 +113,7 @@ extension Store {
                 deps: feed.prev == nil || feeds[nsID] == nil ? feed.deps : [], hlc: store.clock, ops: ops)
             let bytes = body.encoded(opsEncoding: opsEncoding)
             guard bytes.count + 80 <= FormatLimits.maxEnvelopeBytes else {
-                throw StoreError.invalidChangeset("changeset of \(bytes.count) bytes is over the \(FormatLimits.maxEnvelopeBytes)-byte limit")
+                throw StoreError.invalidChangeset(.tooLarge(bytes: bytes.count, limit: FormatLimits.maxEnvelopeBytes))
             }
             let id = ChangesetID.of(body: bytes[...])
             toSign.append((deferred.count, id))
@@ -156,7 +156,7 @@ extension Store {
                 "INSERT INTO changesets(seqno, id, ns, author, seq, hlc, state, applied, reason, envelope) VALUES(?,?,?,?,?,?,?,?,NULL,?)")
             for (slot, d) in deferred.enumerated() {
                 let signature = signatures.get(slot)
-                guard signature.count == 64 else { throw StoreError.invalidChangeset("signing failed") }
+                guard signature.count == 64 else { throw StoreError.invalidChangeset(.signingFailed) }
                 var w = CBORWriter(capacity: d.body.count + 80)
                 w.arrayHeader(2)
                 w.byteString(d.body)

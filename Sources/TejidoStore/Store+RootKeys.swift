@@ -20,7 +20,7 @@ extension Store {
         let seed = try StoreLayout.readSecret(file)
         let box = try PassphraseBox.seal(seed, passphrase: passphrase, context: root)
         // Never forget a secret that cannot be opened again.
-        guard try box.open(passphrase: passphrase, context: root) == seed else { throw StoreError.keyFile(path: path, detail: "sealing failed") }
+        guard try box.open(passphrase: passphrase, context: root) == seed else { throw StoreError.keyFile(path: path, problem: .sealingFailed) }
         let json: [String: Any] = [
             "format": "tejido-root/1", "namespace": Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root),
             "kdf": "scrypt", "log_n": Int(box.logN), "r": 8, "p": 1, "cipher": "aes-256-gcm",
@@ -32,11 +32,11 @@ extension Store {
         let tmp = path + ".tmp"
         try? FileManager.default.removeItem(atPath: tmp)
         guard FileManager.default.createFile(atPath: tmp, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw StoreError.keyFile(path: path, detail: "cannot write")
+            throw StoreError.keyFile(path: path, problem: .cannotWrite)
         }
         guard rename(tmp, path) == 0 else {
             try? FileManager.default.removeItem(atPath: tmp)
-            throw StoreError.keyFile(path: path, detail: "cannot write")
+            throw StoreError.keyFile(path: path, problem: .cannotWrite)
         }
         if forget { try FileManager.default.removeItem(at: file) }
     }

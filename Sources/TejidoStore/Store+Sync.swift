@@ -120,11 +120,11 @@ extension Store {
             for i in envelopes.indices {
                 switch check.result(i) {
                 case .malformed(let error):
-                    throw StoreError.invalidChangeset("changeset \(i + 1) of the batch: \(error.description)")
+                    throw StoreError.invalidChangeset(.inBatch(index: i + 1, .format(error)))
                 case .parsed(let env, let signed):
                     // Another network's changeset gets its own error from the receive path.
                     if env.body.network == networkID && !signed {
-                        throw StoreError.invalidChangeset("changeset \(i + 1) of the batch: signature does not verify (id \(env.id.hex))")
+                        throw StoreError.invalidChangeset(.inBatch(index: i + 1, .badSignature(id: env.id.hex)))
                     }
                     outcome.add(try receive(env, trusted: true))
                 }

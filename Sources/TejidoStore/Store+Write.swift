@@ -111,7 +111,7 @@ extension Store {
 
     func checkMessage(_ message: String?) throws {
         if let m = message, m.isEmpty || m.utf8.count > FormatLimits.maxMessageBytes {
-            throw StoreError.invalidChangeset("message must be 1 to \(FormatLimits.maxMessageBytes) bytes")
+            throw StoreError.invalidChangeset(.messageLength(max: FormatLimits.maxMessageBytes))
         }
     }
 
@@ -169,7 +169,7 @@ extension Store {
             network: networkID, namespace: root, author: author, seq: seq, prev: prev, deps: deps, hlc: clock, ops: ops,
             message: message)
         guard ops.count <= FormatLimits.maxOps, deps.count <= FormatLimits.maxDeps else {
-            throw StoreError.invalidChangeset("more than \(FormatLimits.maxOps) ops or \(FormatLimits.maxDeps) deps in one changeset")
+            throw StoreError.invalidChangeset(.tooManyOpsOrDeps(maxOps: FormatLimits.maxOps, maxDeps: FormatLimits.maxDeps))
         }
         let signed = try ChangesetEnvelope.sign(body, with: signer)
         // Decode our own bytes as a peer will: a changeset only this store would accept would
@@ -177,7 +177,7 @@ extension Store {
         let env: ChangesetEnvelope
         do { env = try ChangesetEnvelope(bytes: signed.bytes) } catch { throw error.storeError }
         let outcome = try receive(env, trusted: true)
-        guard outcome == .applied else { throw StoreError.invalidChangeset("local changeset not applied: \(outcome)") }
+        guard outcome == .applied else { throw StoreError.invalidChangeset(.notApplied("\(outcome)")) }
         return env
     }
 

@@ -10,7 +10,7 @@ public enum StoreError: Error, Equatable, Sendable {
     case alreadyAStore(path: String)
     case corruptStore(path: String, detail: String)
     case newerSchema(found: Int, supported: Int)
-    case keyFile(path: String, detail: String)
+    case keyFile(path: String, problem: KeyFileProblem)
     /// A file to write (a bundle, a receipt, an exported secret) would replace one of the store's own.
     case ownStoreFile(path: String)
     /// Another command held the store's write lock for longer than a write waits for it.
@@ -28,7 +28,7 @@ public enum StoreError: Error, Equatable, Sendable {
     /// `admins`: fingerprints of the keys that may grant the role there (the root first).
     case notAuthorized(namespace: String, needed: Role, admins: [String] = [])
     case recordNotFound(String)
-    case invalidChangeset(String)
+    case invalidChangeset(ChangesetDefect)
     case wrongNetwork
     case invalidChain(String)
     case badImportLine(line: Int, detail: ImportDefect)
@@ -128,5 +128,5 @@ public enum StoreError: Error, Equatable, Sendable {
 }
 
 extension FormatError {
-    var storeError: StoreError { .invalidChangeset(description) }
+    var storeError: StoreError { .invalidChangeset(.format(self)) }
 }

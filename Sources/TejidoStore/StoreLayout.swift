@@ -44,7 +44,7 @@ struct StoreLayout {
         let tmp = url.appendingPathExtension("tmp")
         let text = Data((Hex.encode(bytes) + "\n").utf8)
         guard fm.createFile(atPath: tmp.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw StoreError.keyFile(path: url.path, detail: "cannot create")
+            throw StoreError.keyFile(path: url.path, problem: .cannotCreate)
         }
         do {
             let handle = try FileHandle(forWritingTo: tmp)
@@ -54,11 +54,11 @@ struct StoreLayout {
         } catch {
             // No half-written key is left behind (a full disk, say).
             try? fm.removeItem(at: tmp)
-            throw StoreError.fileWrite(path: url.path, error) { .keyFile(path: url.path, detail: $0) }
+            throw StoreError.fileWrite(path: url.path, error) { .keyFile(path: url.path, problem: .system($0)) }
         }
         if rename(tmp.path, url.path) != 0 {
             try? fm.removeItem(at: tmp)
-            throw StoreError.keyFile(path: url.path, detail: "cannot rename")
+            throw StoreError.keyFile(path: url.path, problem: .cannotRename)
         }
         // The rename is durable only once the directory entry is on disk.
         let dir = open(url.deletingLastPathComponent().path, O_RDONLY)
@@ -70,11 +70,11 @@ struct StoreLayout {
 
     static func readSecret(_ url: URL) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw StoreError.keyFile(path: url.path, detail: "missing or unreadable")
+            throw StoreError.keyFile(path: url.path, problem: .missingOrUnreadable)
         }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let bytes = Hex.decode(text), bytes.count == 32 else {
-            throw StoreError.keyFile(path: url.path, detail: "not 64 hex digits")
+            throw StoreError.keyFile(path: url.path, problem: .notHex)
         }
         return bytes
     }

@@ -1,4 +1,5 @@
 import TejidoCore
+import TejidoStore
 
 /// What exactly went wrong in a session, as this side found it. A `SyncError` made here carries
 /// one, so that a user interface can say it in the user's language; the English `description`
@@ -13,6 +14,8 @@ public enum SyncProblem: Sendable, Equatable, CustomStringConvertible {
     case handshakeTimedOut(seconds: Double)
     /// The link failed during the TLS handshake; OpenSSL's own reasons already say so.
     case handshake(StreamError)
+    /// A changeset the peer sent that this store refuses.
+    case refused(ChangesetDefect)
     // Frames and messages
     case emptyFrame
     case frameTooLarge(bytes: Int, limit: Int)
@@ -54,6 +57,7 @@ public enum SyncProblem: Sendable, Equatable, CustomStringConvertible {
         case .handshakeTimedOut(let s): "the TLS handshake took longer than \(Self.seconds(s)) s"
         case .handshake(.tls(let d)): d
         case .handshake(let e): "TLS handshake: \(e)"
+        case .refused(let d): d.description
         case .emptyFrame: "empty frame"
         case .frameTooLarge(let n, let limit): "a frame of \(n) bytes (the limit is \(limit))"
         case .emptyMessage: "empty message"

@@ -299,7 +299,7 @@ public final class SyncSession {
             outcome = try replica.receive(envelopes: envelopes)
         } catch let e as StoreError {
             switch e {
-            case .invalidChangeset(let detail): throw SyncError(.invalidChangeset, detail)
+            case .invalidChangeset(let detail): throw SyncError(.invalidChangeset, .refused(detail))
             case .wrongNetwork: throw SyncError(.invalidChangeset, .changesetOfAnotherNetwork)
             default: throw SyncError.store(e)
             }

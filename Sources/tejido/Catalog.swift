@@ -92,6 +92,7 @@ enum Msg: String, CaseIterable {
     case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, detailPeerStoreFailed
     case problemFormat, problemID, problemSignature, problemChain, problemDeps, problemAuthority, problemFork, problemDatabase
     case detailBadID, detailBadSignature
+    case detailMessageLength, detailTooManyOps, detailTooManyOpsOrDeps, detailChangesetTooLarge, detailSigningFailed, detailNotApplied, detailInBatch, detailKeyMissing, detailKeyNotHex, detailKeyCannotCreate, detailKeyCannotWrite, detailKeyCannotRename, detailKeySealingFailed
     case detailRowMismatch, detailChainBreak, detailDepMissing, detailNotCounted, detailPastFork
     // Details of failures found below the command line (typed there, worded here)
     case detailEmptyFile, detailHandshake, detailStreamEndedInFrame, detailPeerClosedEarly, detailNotTLS, detailProgramNotFound, detailHandshakeTimedOut, detailEmptyFrame
@@ -555,6 +556,32 @@ enum Msg: String, CaseIterable {
         case .problemDatabase: ("database", "base de datos")
         case .detailBadID: ("the stored id is not the SHA-256 of the body", "el id guardado no es el SHA-256 del cuerpo")
         case .detailBadSignature: ("the signature does not verify", "la firma no es válida")
+        case .detailMessageLength: ("message must be 1 to {0} bytes",
+            "el mensaje debe tener de 1 a {0} bytes")
+        case .detailTooManyOps: ("more than {0} ops in one changeset",
+            "más de {0} operaciones en un cambio")
+        case .detailTooManyOpsOrDeps: ("more than {0} ops or {1} deps in one changeset",
+            "más de {0} operaciones o {1} dependencias en un cambio")
+        case .detailChangesetTooLarge: ("changeset of {0} bytes is over the {1}-byte limit",
+            "un cambio de {0} bytes pasa el límite de {1} bytes")
+        case .detailSigningFailed: ("signing failed",
+            "la firma falló")
+        case .detailNotApplied: ("local changeset not applied: {0}",
+            "el cambio local no se aplicó: {0}")
+        case .detailInBatch: ("changeset {0} of the batch: {1}",
+            "cambio {0} del lote: {1}")
+        case .detailKeyMissing: ("missing or unreadable",
+            "falta o no se puede leer")
+        case .detailKeyNotHex: ("not 64 hex digits",
+            "no son 64 dígitos hex")
+        case .detailKeyCannotCreate: ("cannot create",
+            "no se puede crear")
+        case .detailKeyCannotWrite: ("cannot write",
+            "no se puede escribir")
+        case .detailKeyCannotRename: ("cannot rename",
+            "no se puede renombrar")
+        case .detailKeySealingFailed: ("sealing failed",
+            "el sellado falló")
         case .detailRowMismatch: ("index columns differ from the envelope",
             "las columnas del índice no coinciden con el sobre")
         case .detailChainBreak: ("seq {0} does not follow the feed's head",

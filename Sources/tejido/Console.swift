@@ -186,7 +186,7 @@ struct Console {
         case .alreadyAStore(let p): (.errAlreadyAStore, [p])
         case .corruptStore(let p, let d): (.errCorruptStore, [p, d])
         case .newerSchema(let f, let s): (.errNewerSchema, [String(f), String(s)])
-        case .keyFile(let p, let d): (.errKeyFile, [p, d])
+        case .keyFile(let p, let problem): (.errKeyFile, [p, DetailText.text(problem, Console(lang: lang, json: false))])
         case .notARootExport(let p): (.errNotARootExport, [p])
         case .ownStoreFile(let p): (.errOwnStoreFile, [p])
         case .storeBusy: (.errStoreBusy, [])
@@ -210,7 +210,7 @@ struct Console {
         case .invalidField(let n): (.errInvalidField, [n])
         case .notAuthorized(let ns, let role, let admins): (.errNotAuthorized, [ns, role.name, admins.isEmpty ? "-" : admins.joined(separator: ", ")])
         case .recordNotFound(let r): (.errRecordNotFound, [r])
-        case .invalidChangeset(let d): (.errInvalidChangeset, [d])
+        case .invalidChangeset(let d): (.errInvalidChangeset, [DetailText.text(d, Console(lang: lang, json: false))])
         case .wrongNetwork: (.errWrongNetwork, [])
         case .invalidChain(let d): (.errInvalidChain, [d])
         case .badImportLine(let l, let d): (.errBadImportLine, [String(l), Console(lang: lang, json: false).t(d)])
@@ -256,7 +256,7 @@ extension Console {
         case .tooManyOps(let txn, let max): t(.detailImportTooManyOps, String(txn), String(max))
         case .txnTooLarge(let txn): t(.detailImportTxnTooLarge, String(txn))
         case .lineTooLong(let max): t(.detailImportLineTooLong, String(max))
-        case .changesetTooLarge(let txn, let detail): t(.detailImportChangesetTooLarge, String(txn), detail)
+        case .changesetTooLarge(let txn, let detail): t(.detailImportChangesetTooLarge, String(txn), DetailText.text(detail, self))
         }
     }
 }

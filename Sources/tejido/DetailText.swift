@@ -22,6 +22,7 @@ enum DetailText {
         case .handshakeTimedOut(let s): c.t(.detailHandshakeTimedOut, [SyncProblem.seconds(s)])
         case .handshake(.tls(let d)): d
         case .handshake(let e): c.t(.detailHandshake, [text(e, c)])
+        case .refused(let d): text(d, c)
         case .emptyFrame: c.t(.detailEmptyFrame)
         case .frameTooLarge(let n, let limit): c.t(.detailFrameTooLarge, [String(n), String(limit)])
         case .emptyMessage: c.t(.detailEmptyMessage)
@@ -162,6 +163,32 @@ enum DetailText {
         case .pastFork(let seq): c.t(.detailPastFork, String(seq))
         // SQLite's own words; the common ones come out in Spanish through the system texts.
         case .database(let text): c.lang == .es ? SystemText.spanish(text) : text
+        }
+    }
+
+    static func text(_ d: ChangesetDefect, _ c: Console) -> String {
+        switch d {
+        case .format(let e): text(e, c)
+        case .badSignature: c.t(.detailBadSignature)
+        case .inBatch(let i, let reason): c.t(.detailInBatch, String(i), text(reason, c))
+        case .messageLength(let max): c.t(.detailMessageLength, String(max))
+        case .tooManyOps(let max): c.t(.detailTooManyOps, String(max))
+        case .tooManyOpsOrDeps(let ops, let deps): c.t(.detailTooManyOpsOrDeps, String(ops), String(deps))
+        case .tooLarge(let bytes, let limit): c.t(.detailChangesetTooLarge, String(bytes), String(limit))
+        case .signingFailed: c.t(.detailSigningFailed)
+        case .notApplied(let outcome): c.t(.detailNotApplied, outcome)
+        }
+    }
+
+    static func text(_ k: KeyFileProblem, _ c: Console) -> String {
+        switch k {
+        case .missingOrUnreadable: c.t(.detailKeyMissing)
+        case .notHex: c.t(.detailKeyNotHex)
+        case .cannotCreate: c.t(.detailKeyCannotCreate)
+        case .cannotWrite: c.t(.detailKeyCannotWrite)
+        case .cannotRename: c.t(.detailKeyCannotRename)
+        case .sealingFailed: c.t(.detailKeySealingFailed)
+        case .system(let text): text
         }
     }
 

@@ -154,6 +154,8 @@ struct LanguageTests {
             let english = CLI.run(["bundle", "inspect", cut.path, "--lang", "en"], store: joined.directory)
             #expect(english.stdout.contains("the stream ended inside a frame") || english.stdout.contains("truncated"), "\(english.stdout)")
 
+            let message = s.run(["put", "chiapas/events/e1", "n:=1", "-m", "", "--lang", "es"])
+            #expect(message.stderr.contains("el mensaje debe tener de 1 a 4096 bytes"), "\(message.stderr)")
             let value = s.run(["put", "chiapas/events/e1", "n:=[1,", "--lang", "es"])
             #expect(value.status == 64)
             #expect(value.stderr.contains("final inesperado en el byte 3"), "\(value.stderr)")

@@ -38,7 +38,7 @@ import TejidoTestSupport
             let before = try store.stateDigest()
             let error = #expect(throws: StoreError.self) { try store.receive(envelopes: envelopes) }
             guard case .invalidChangeset(let detail)? = error else { Issue.record("\(String(describing: error))"); return }
-            #expect(detail.hasPrefix("changeset 3 of the batch: signature does not verify"), "\(detail)")
+            #expect(detail.description.hasPrefix("changeset 3 of the batch: signature does not verify"), "\(detail)")
             #expect(try store.stateDigest() == before)
             #expect(try store.changesetCounts().applied == 0)
         }
@@ -50,7 +50,7 @@ import TejidoTestSupport
             envelopes[1] = Array(envelopes[1].dropLast(5))
             let error = #expect(throws: StoreError.self) { try store.receive(envelopes: envelopes) }
             guard case .invalidChangeset(let detail)? = error else { Issue.record("\(String(describing: error))"); return }
-            #expect(detail.hasPrefix("changeset 2 of the batch:"), "\(detail)")
+            #expect(detail.description.hasPrefix("changeset 2 of the batch:"), "\(detail)")
             #expect(try store.changesetCounts().applied == 0)
         }
     }

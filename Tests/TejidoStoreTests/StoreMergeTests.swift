@@ -159,7 +159,7 @@ import TejidoTestSupport
             #expect(throws: StoreError.wrongNetwork) { try store.receive(foreign.bytes) }
             var forged = try f.make(by: a, ops: [.set(rec, field: "title", value: .text("x"))], hlc: HLC(milliseconds: base + 1, counter: 0), deps: []).bytes
             forged[forged.count - 1] ^= 1
-            #expect(throws: StoreError.invalidChangeset("signature does not verify")) { try store.receive(forged) }
+            #expect(throws: StoreError.invalidChangeset(.badSignature)) { try store.receive(forged) }
             #expect(throws: StoreError.self) { try store.receive(Array(forged.prefix(40))) }
             #expect(try store.stateDigest() == before)
             #expect(try store.changesetCounts().applied == 1)
