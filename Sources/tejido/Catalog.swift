@@ -279,7 +279,7 @@ enum Msg: String, CaseIterable {
                              "Se escribió el secreto raíz de {0} en {1}, sellado con tu frase de paso. Guárdalo fuera de línea; sin la frase no sirve.")
         case .rootForgotten: ("This store no longer holds that root secret; the file is the only copy.",
                               "Este almacén ya no guarda ese secreto raíz; el archivo es la única copia.")
-        case .rootImported: ("This store holds the root secret of {0} again.", "Este almacén vuelve a tener el secreto raíz de {0}.")
+        case .rootImported: ("This store now holds the root secret of {0}.", "Este almacén ya tiene el secreto raíz de {0}.")
         case .helpExportRoot: ("Write a namespace's root secret, sealed under a passphrase, for safekeeping.",
                                "Escribe el secreto raíz de un espacio, sellado con una frase de paso, para guardarlo.")
         case .helpImportRoot: ("Bring back a namespace's root secret from an exported file.", "Recupera el secreto raíz de un espacio desde un archivo exportado.")
@@ -479,15 +479,15 @@ enum Msg: String, CaseIterable {
         case .detailImportNotAnObject: ("not a JSON object", "no es un objeto JSON")
         case .detailImportDuplicateKey: ("key \"{0}\" appears twice", "la clave \"{0}\" aparece dos veces")
         case .detailImportInvalidUTF8: ("invalid UTF-8", "UTF-8 no válido")
-        case .detailImportMissingReplica: ("missing text \"replica\"", "falta el texto \"replica\"")
-        case .detailImportMissingTxn: ("missing integer \"txn\"", "falta el entero \"txn\"")
+        case .detailImportMissingReplica: ("\"replica\" is missing or is not text", "\"replica\" falta o no es un texto")
+        case .detailImportMissingTxn: ("\"txn\" is missing or is not a whole number (at most 19 digits)", "\"txn\" falta o no es un número entero (de 19 cifras como mucho)")
         case .detailImportBadOp: ("\"op\" must be set, inc, add, remove or delete", "\"op\" debe ser set, inc, add, remove o delete")
         case .detailImportBadCollection: ("\"collection\" must be a name (letters, digits, _ or -, starting with a letter)",
                                           "\"collection\" debe ser un nombre (letras, dígitos, _ o -, empezando con una letra)")
         case .detailImportBadID: ("\"id\" must be 1 to 256 bytes of text, with no control characters", "\"id\" debe ser un texto de 1 a 256 bytes, sin caracteres de control")
         case .detailImportBadField: ("\"field\" must be a name other than id and namespace", "\"field\" debe ser un nombre distinto de id y namespace")
         case .detailImportBadValue: ("missing or non-scalar \"value\"", "falta \"value\" o no es un valor simple")
-        case .detailImportIncNeedsInteger: ("inc needs an integer value", "inc necesita un valor entero")
+        case .detailImportIncNeedsInteger: ("inc needs an integer value (at most 19 digits)", "inc necesita un valor entero (de 19 cifras como mucho)")
         case .detailImportTooManyOps: ("txn {0} has more than {1} ops (one changeset's limit)", "la txn {0} tiene más de {1} operaciones (el límite de un cambio)")
         case .detailImportTxnTooLarge: ("txn {0} is too large for one changeset (1 MiB)", "la txn {0} es demasiado grande para un cambio (1 MiB)")
         case .detailImportLineTooLong: ("line longer than {0} bytes", "línea de más de {0} bytes")
@@ -706,9 +706,9 @@ enum Msg: String, CaseIterable {
         case .detailFormatMissingKey: ("missing body key {0}",
             "falta la clave de cuerpo {0}")
         case .detailFormatWrongType: ("wrong type for {0}",
-            "tipo incorrecto para {0}")
+            "tipo incorrecto para el campo «{0}» del formato")
         case .detailFormatTooLarge: ("{0} over its size limit",
-            "{0} pasa su límite de tamaño")
+            "el campo «{0}» del formato pasa su límite de tamaño")
         case .detailFormatInvalidUTF8: ("text that is not valid UTF-8",
             "texto que no es UTF-8 válido")
         case .detailFormatNaN: ("NaN float",
@@ -716,7 +716,7 @@ enum Msg: String, CaseIterable {
         case .detailFormatIntegerRange: ("integer outside the 64-bit signed range",
             "entero fuera del rango con signo de 64 bits")
         case .detailFormatBadValue: ("invalid {0}",
-            "{0} no válido")
+            "el campo «{0}» del formato no es válido")
         case .detailFormatVersion: ("format version {0} is not supported",
             "la versión de formato {0} no está soportada")
         case .detailFormatSimpleValue: ("simple value other than false, true or null",
@@ -825,8 +825,8 @@ enum Msg: String, CaseIterable {
         case .errSyncFailed: ("Sync with {0} failed: {1} ({2}).", "La sincronización con {0} falló: {1} ({2}).")
         case .errBadURLDash: ("\"{0}\": an ssh host or user name that starts with \"-\" is refused (ssh would take it for an option). Use the host's real name or address.",
                               "\"{0}\": se rechaza un host o usuario de ssh que empieza con \"-\" (ssh lo tomaría por una opción). Usa el nombre o la dirección real del host.")
-        case .errBadURL: ("\"{0}\" is not a peer name or URL: use ssh://[user@]host[:port]/path, tcp://host:port or a store directory.",
-                          "\"{0}\" no es un nombre de par ni una URL: usa ssh://[usuario@]host[:puerto]/ruta, tcp://host:puerto o la carpeta de un almacén.")
+        case .errBadURL: ("\"{0}\" is not a peer name or URL: use ssh://[user@]host[:port]/path, tcp://host:port (a port from 1 to 65535) or a store directory.",
+                          "\"{0}\" no es un nombre de par ni una URL: usa ssh://[usuario@]host[:puerto]/ruta, tcp://host:puerto (un puerto de 1 a 65535) o la carpeta de un almacén.")
         case .errTCPNeedsKey: ("A tcp peer needs its key pinned: add --key KEY (ask the peer's owner for `tejido key show`).",
                                "Un par tcp necesita su llave fijada: agrega --key LLAVE (pide a quien lo administra `tejido key show`).")
         case .errPeerKeyNotPinned: ("{0} presented the key {1} (fingerprint {2}), and no key is pinned for it. Check the fingerprint with the peer's owner, then sync again with --key {1} (or tejido peer add NAME {0} --key {1}). Nothing was sent.",

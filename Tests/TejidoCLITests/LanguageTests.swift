@@ -194,7 +194,7 @@ struct LanguageTests {
         (#"{"replica":"chiapas","txn":0,"op":"borrar","collection":"c","id":"r","field":"f","value":1}"#, #""op" debe ser set, inc, add, remove o delete"#),
         (#"{"replica":"chiapas","txn":0,"op":"inc","collection":"c","id":"r","field":"f","value":"x"}"#, "inc necesita un valor entero"),
         (#"{"replica":"chiapas","replica":"chiapas","txn":0,"op":"set","collection":"c","id":"r","field":"f","value":1}"#, #"la clave "replica" aparece dos veces"#),
-        (#"{"txn":0,"op":"set","collection":"c","id":"r","field":"f","value":1}"#, #"falta el texto "replica""#),
+        (#"{"txn":0,"op":"set","collection":"c","id":"r","field":"f","value":1}"#, #""replica" falta o no es un texto"#),
         ("{no json", "no es JSON: se esperaba una clave en el byte 1"),
     ])
     func importDefectsInSpanish(line: String, expected: String) throws {
