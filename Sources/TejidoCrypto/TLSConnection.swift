@@ -20,12 +20,32 @@ public final class TLSConnection {
         case timedOut
         case closed
         case failed(String)
+        case certificate(PeerCertificateProblem)
 
         public var description: String {
             switch self {
             case .timedOut: "timed out"
             case .closed: "connection closed"
             case .failed(let d): d
+            case .certificate(let p): p.description
+            }
+        }
+    }
+
+    /// Why the certificate the peer presented proves no usable key. Typed, so that a user
+    /// interface can say it in its own language; `description` is the English.
+    public enum PeerCertificateProblem: Error, Sendable, Equatable, CustomStringConvertible {
+        case none
+        case notEd25519
+        case unreadableKey
+        case failsStrictChecks
+
+        public var description: String {
+            switch self {
+            case .none: "the peer presented no certificate"
+            case .notEd25519: "the peer's certificate does not hold an Ed25519 key"
+            case .unreadableKey: "unreadable peer key"
+            case .failsStrictChecks: "the peer's certificate key fails the strict Ed25519 checks"
             }
         }
     }
@@ -126,17 +146,17 @@ public final class TLSConnection {
     public func handshake() throws(Failure) {
         let rc = try drive { context.side == .client ? SSL_connect(ssl) : SSL_accept(ssl) }
         guard rc == 1 else { throw failure(rc, "handshake") }
-        guard let cert = tejido_ssl_peer_certificate(ssl) else { throw .failed("the peer presented no certificate") }
+        guard let cert = tejido_ssl_peer_certificate(ssl) else { throw .certificate(.none) }
         defer { X509_free(cert) }
         guard let key = X509_get0_pubkey(cert), EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 else {
-            throw .failed("the peer's certificate does not hold an Ed25519 key")
+            throw .certificate(.notEd25519)
         }
         var raw = [UInt8](repeating: 0, count: 32)
         var len = 32
-        guard EVP_PKEY_get_raw_public_key(key, &raw, &len) == 1, len == 32 else { throw .failed("unreadable peer key") }
+        guard EVP_PKEY_get_raw_public_key(key, &raw, &len) == 1, len == 32 else { throw .certificate(.unreadableKey) }
         // OpenSSL accepts signatures under small-order keys that no one holds the secret of; such
         // a key proves nothing, so it is refused like any other invalid key.
-        guard Ed25519PublicKey(bytes: raw) != nil else { throw .failed("the peer's certificate key fails the strict Ed25519 checks") }
+        guard Ed25519PublicKey(bytes: raw) != nil else { throw .certificate(.failsStrictChecks) }
         peerKey = raw
     }
 

@@ -92,7 +92,7 @@ public final class BundleReader {
         stream = FileDescriptorStream(input: fd, output: fd)
         reader = FrameReader(stream, bufferSize: 1 << 20)
         let magic: [UInt8]?
-        do { magic = try reader.raw(BundleFormat.magic.count) } catch { magic = [] }
+        do { magic = try reader.raw(BundleFormat.magic.count) } catch is SyncError { magic = [] }
         guard let magic else { throw Damage(offset: 0, .empty) }
         guard magic == BundleFormat.magic else { throw Damage(offset: 0, .notABundle) }
         hasher.update(BundleFormat.magic)

@@ -29,8 +29,7 @@ public enum StdioServer {
             let context = try TLSContext(side: .server, certificate: certificate)
             stream = try TLSStream(readFD: readFD, writeFD: writeFD, context: context, timeout: timeout) {}
         } catch {
-            // OpenSSL's own reasons already name the handshake; the others get it said.
-            let e = (error as? StreamError).map { SyncError($0.syncError.code, .handshake($0)) } ?? SyncError(.connectionLost, "TLS handshake: \(error)")
+            let e = (error as? StreamError)?.handshakeError ?? SyncError(.connectionLost, "TLS handshake: \(error)")
             var outcome = Outcome(key: nil, result: .failure(e), failedInHandshake: true)
             if case .closed? = error as? StreamError { outcome.clientHungUp = true }
             return outcome

@@ -1,4 +1,5 @@
 import Foundation
+import TejidoCrypto
 
 /// A failure of the link under a session, or of a file a bundle is read from or written to.
 public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -7,6 +8,8 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
     case io(Step, errno: Int32)
     case closed
     case tls(String)
+    /// The peer's certificate proves no usable key.
+    case certificate(TLSConnection.PeerCertificateProblem)
 
     /// What was being done when a system call or a limit stopped it. Typed, so that a user
     /// interface can say it in its own language; `description` is the English.
@@ -55,8 +58,12 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
         case .io(let step, let e): e == 0 ? step.description : "\(step): \(String(cString: strerror(e)))"
         case .closed: "the stream is closed"
         case .tls(let d): "TLS: \(d)"
+        case .certificate(let p): "TLS: \(p)"
         }
     }
+
+    /// This failure, met during the TLS handshake.
+    public var handshakeError: SyncError { SyncError(syncError.code, .handshake(self)) }
 
     public var syncError: SyncError {
         switch self {

@@ -16,6 +16,9 @@ public enum SyncProblem: Sendable, Equatable, CustomStringConvertible {
     case handshake(StreamError)
     /// A changeset the peer sent that this store refuses.
     case refused(ChangesetDefect)
+    /// The server turns a client away for want of a resource.
+    case tooManyOpenFiles
+    case noThread
     // Frames and messages
     case emptyFrame
     case frameTooLarge(bytes: Int, limit: Int)
@@ -56,8 +59,11 @@ public enum SyncProblem: Sendable, Equatable, CustomStringConvertible {
         case .programNotFound(let p): "cannot find the program \(p)"
         case .handshakeTimedOut(let s): "the TLS handshake took longer than \(Self.seconds(s)) s"
         case .handshake(.tls(let d)): d
+        case .handshake(.certificate(let p)): "TLS handshake: \(p)"
         case .handshake(let e): "TLS handshake: \(e)"
         case .refused(let d): d.description
+        case .tooManyOpenFiles: "too many open files to serve a session (ulimit -n)"
+        case .noThread: "no thread could be started for this session"
         case .emptyFrame: "empty frame"
         case .frameTooLarge(let n, let limit): "a frame of \(n) bytes (the limit is \(limit))"
         case .emptyMessage: "empty message"

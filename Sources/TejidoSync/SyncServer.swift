@@ -63,7 +63,7 @@ public final class SyncServer: @unchecked Sendable {
     }
 
     /// Closes a client's connection before any session, and says why.
-    private static func drop(_ socket: TCPSocket, _ why: String) -> Report {
+    private static func drop(_ socket: TCPSocket, _ why: SyncProblem) -> Report {
         let address = socket.peerDescription
         socket.close()
         return Report(address: address, key: nil, result: .failure(SyncError(.other, why)))
@@ -85,7 +85,7 @@ public final class SyncServer: @unchecked Sendable {
             // A session needs a few descriptors more (a read snapshot of the store, the timer of
             // its handshake); without them it is refused, and the server goes on.
             guard FileDescriptors.available(Self.descriptorsPerSession) else {
-                onReport(Self.drop(socket, "too many open files to serve a session (ulimit -n)"))
+                onReport(Self.drop(socket, .tooManyOpenFiles))
                 continue
             }
             lock.lock()
@@ -105,7 +105,7 @@ public final class SyncServer: @unchecked Sendable {
             }
             if !started {
                 // No thread for this client (memory or thread limits): it is dropped, the server goes on.
-                onReport(Self.drop(socket, "no thread could be started for this session"))
+                onReport(Self.drop(socket, .noThread))
                 ended()
             }
         }
@@ -146,7 +146,7 @@ public final class SyncServer: @unchecked Sendable {
         } catch {
             handshakeDeadline.cancel()
             if handshakeDeadline.fired { return timedOut }
-            let e = (error as? StreamError).map { SyncError($0.syncError.code, .handshake($0)) } ?? SyncError(.connectionLost, "TLS handshake: \(error)")
+            let e = (error as? StreamError)?.handshakeError ?? SyncError(.connectionLost, "TLS handshake: \(error)")
             return Report(address: address, key: nil, result: .failure(e))
         }
         defer { tls.close() }

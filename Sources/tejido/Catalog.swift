@@ -92,6 +92,7 @@ enum Msg: String, CaseIterable {
     case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, detailPeerStoreFailed
     case problemFormat, problemID, problemSignature, problemChain, problemDeps, problemAuthority, problemFork, problemDatabase
     case detailBadID, detailBadSignature
+    case detailTooManyOpenFiles, detailNoThread, detailNoCertificate, detailCertificateNotEd25519, detailCertificateUnreadable, detailCertificateNotStrict
     case detailMessageLength, detailTooManyOps, detailTooManyOpsOrDeps, detailChangesetTooLarge, detailSigningFailed, detailNotApplied, detailInBatch, detailKeyMissing, detailKeyNotHex, detailKeyCannotCreate, detailKeyCannotWrite, detailKeyCannotRename, detailKeySealingFailed
     case detailRowMismatch, detailChainBreak, detailDepMissing, detailNotCounted, detailPastFork
     // Details of failures found below the command line (typed there, worded here)
@@ -395,8 +396,8 @@ enum Msg: String, CaseIterable {
                               "Se aplicó {0}: cambios leídos: {1} (aplicados: {2}; ya estaban: {3}; pendientes: {4}; en cuarentena: {5}).")
         case .bundleDamaged: ("The bundle is damaged at byte {0} ({1}); every complete changeset before that point was applied. Ask for a new copy.",
                               "El paquete está dañado en el byte {0} ({1}); se aplicó cada cambio completo antes de ese punto. Pide una copia nueva.")
-        case .bundleDamagedNothing: ("The bundle is damaged at byte {0} ({1}), before any complete changeset: nothing was applied. Ask for a new copy.",
-                                     "El paquete está dañado en el byte {0} ({1}), antes de cualquier cambio completo: no se aplicó nada. Pide una copia nueva.")
+        case .bundleDamagedNothing: ("The bundle is damaged at byte {0} ({1}); no changeset was applied. Ask for a new copy.",
+                                     "El paquete está dañado en el byte {0} ({1}); no se aplicó ningún cambio. Pide una copia nueva.")
         case .bundleInspect: ("bundle from {0}, made {1}: {2} changesets in {3} namespaces, {4} bytes; {5}",
                               "paquete de {0}, creado el {1}: cambios: {2}; espacios: {3}; bytes: {4}; {5}")
         case .receiptWritten: ("Wrote receipt {0}: carry it back and run `tejido bundle apply {0}` on the sending store.",
@@ -480,19 +481,19 @@ enum Msg: String, CaseIterable {
         case .detailImportDuplicateKey: ("key \"{0}\" appears twice", "la clave \"{0}\" aparece dos veces")
         case .detailImportInvalidUTF8: ("invalid UTF-8", "UTF-8 no válido")
         case .detailImportMissingReplica: ("\"replica\" is missing or is not text", "\"replica\" falta o no es un texto")
-        case .detailImportMissingTxn: ("\"txn\" is missing or is not a whole number (at most 19 digits)", "\"txn\" falta o no es un número entero (de 19 cifras como mucho)")
+        case .detailImportMissingTxn: ("\"txn\" is missing or is not a whole number that fits in 64 bits", "\"txn\" falta o no es un número entero que quepa en 64 bits")
         case .detailImportBadOp: ("\"op\" must be set, inc, add, remove or delete", "\"op\" debe ser set, inc, add, remove o delete")
         case .detailImportBadCollection: ("\"collection\" must be a name (letters, digits, _ or -, starting with a letter)",
                                           "\"collection\" debe ser un nombre (letras, dígitos, _ o -, empezando con una letra)")
         case .detailImportBadID: ("\"id\" must be 1 to 256 bytes of text, with no control characters", "\"id\" debe ser un texto de 1 a 256 bytes, sin caracteres de control")
         case .detailImportBadField: ("\"field\" must be a name other than id and namespace", "\"field\" debe ser un nombre distinto de id y namespace")
         case .detailImportBadValue: ("missing or non-scalar \"value\"", "falta \"value\" o no es un valor simple")
-        case .detailImportIncNeedsInteger: ("inc needs an integer value (at most 19 digits)", "inc necesita un valor entero (de 19 cifras como mucho)")
+        case .detailImportIncNeedsInteger: ("inc needs a whole-number value that fits in 64 bits", "inc necesita un valor entero que quepa en 64 bits")
         case .detailImportTooManyOps: ("txn {0} has more than {1} ops (one changeset's limit)", "la txn {0} tiene más de {1} operaciones (el límite de un cambio)")
         case .detailImportTxnTooLarge: ("txn {0} is too large for one changeset (1 MiB)", "la txn {0} es demasiado grande para un cambio (1 MiB)")
         case .detailImportLineTooLong: ("line longer than {0} bytes", "línea de más de {0} bytes")
         case .detailImportChangesetTooLarge: ("txn {0}: {1} (its removes name every add they observed); split the txn",
-            "la txn {0} hace un cambio más grande de lo que el formato permite (sus remove nombran cada add que observaron); divide la txn")
+            "la txn {0}: {1} (sus remove nombran cada add que observaron); divide la txn")
         case .errImportNotAuthorized: ("Import line {0}: this node may not write in namespace \"{1}\" (needs the writer role). Only its admins can grant that (keys {2}; see `tejido members {1}`); or import only a replica this node may write, with --replica NAME. Nothing was imported.",
             "Línea {0} de la importación: este nodo no puede escribir en el espacio \"{1}\" (necesita el rol writer). Solo sus administradores pueden darlo (llaves {2}; ver `tejido members {1}`); o importa solo una réplica en la que este nodo pueda escribir, con --replica NOMBRE. No se importó nada.")
         case .errNotAuthorized: ("This node may not write in namespace \"{0}\" (needs the {1} role). Only its admins can grant that (keys {2}; see `tejido members {0}`): ask one of them to run `tejido grant {0} KEY --role {1}` with this node's key (`tejido key show`).",
@@ -556,6 +557,18 @@ enum Msg: String, CaseIterable {
         case .problemDatabase: ("database", "base de datos")
         case .detailBadID: ("the stored id is not the SHA-256 of the body", "el id guardado no es el SHA-256 del cuerpo")
         case .detailBadSignature: ("the signature does not verify", "la firma no es válida")
+        case .detailTooManyOpenFiles: ("too many open files to serve a session (ulimit -n)",
+            "demasiados archivos abiertos para atender una sesión (ulimit -n)")
+        case .detailNoThread: ("no thread could be started for this session",
+            "no se pudo iniciar un hilo para esta sesión")
+        case .detailNoCertificate: ("the peer presented no certificate",
+            "el par no presentó ningún certificado")
+        case .detailCertificateNotEd25519: ("the peer's certificate does not hold an Ed25519 key",
+            "el certificado del par no lleva una llave Ed25519")
+        case .detailCertificateUnreadable: ("unreadable peer key",
+            "no se puede leer la llave del par")
+        case .detailCertificateNotStrict: ("the peer's certificate key fails the strict Ed25519 checks",
+            "la llave del certificado del par no pasa las verificaciones estrictas de Ed25519")
         case .detailMessageLength: ("message must be 1 to {0} bytes",
             "el mensaje debe tener de 1 a {0} bytes")
         case .detailTooManyOps: ("more than {0} ops in one changeset",
@@ -573,7 +586,7 @@ enum Msg: String, CaseIterable {
         case .detailKeyMissing: ("missing or unreadable",
             "falta o no se puede leer")
         case .detailKeyNotHex: ("not 64 hex digits",
-            "no son 64 dígitos hex")
+            "no son 64 dígitos hexadecimales")
         case .detailKeyCannotCreate: ("cannot create",
             "no se puede crear")
         case .detailKeyCannotWrite: ("cannot write",
@@ -594,7 +607,7 @@ enum Msg: String, CaseIterable {
             "aplicado después de la bifurcación de su cadena en el seq {0}")
         case .detailEmptyFile: ("the file is empty", "el archivo está vacío")
         case .detailHandshake: ("TLS handshake: {0}",
-            "saludo TLS: {0}")
+            "negociación TLS: {0}")
         case .detailStreamEndedInFrame: ("the stream ended inside a frame",
             "los datos terminan a mitad de un marco")
         case .detailPeerClosedEarly: ("the peer closed the connection before the session ended",
@@ -604,7 +617,7 @@ enum Msg: String, CaseIterable {
         case .detailProgramNotFound: ("cannot find the program {0}",
             "no se encuentra el programa {0}")
         case .detailHandshakeTimedOut: ("the TLS handshake took longer than {0} s",
-            "el saludo TLS tardó más de {0} s")
+            "la negociación TLS tardó más de {0} s")
         case .detailEmptyFrame: ("empty frame",
             "marco vacío")
         case .detailFrameTooLarge: ("a frame of {0} bytes (the limit is {1})",
@@ -614,7 +627,7 @@ enum Msg: String, CaseIterable {
         case .detailElementCount: ("message {0} has {1} elements, expected {2}",
             "el mensaje {0} tiene {1} elementos; se esperaban {2}")
         case .detailMalformedEntry: ("{0} entry",
-            "entrada {0} mal formada")
+            "entrada «{0}» mal formada")
         case .detailSeqTooLarge: ("a seq over 2^63-1",
             "un seq mayor que 2^63-1")
         case .detailFinalNotBoolean: ("final is not a boolean",
@@ -622,7 +635,7 @@ enum Msg: String, CaseIterable {
         case .detailEmptyBatch: ("empty batch",
             "lote vacío")
         case .detailCountOverBatch: ("{0} {1} is more than a batch holds",
-            "{0} {1} es más de lo que cabe en un lote")
+            "«{0}» {1} es más de lo que cabe en un lote")
         case .detailUnknownMessageType: ("message type {0}",
             "tipo de mensaje {0}")
         case .detailHelloKeyMismatch: ("the hello names a key other than the certificate's",
@@ -748,9 +761,9 @@ enum Msg: String, CaseIterable {
         case .detailJSONUTF8: ("invalid UTF-8",
             "UTF-8 no válido")
         case .detailJSONControl: ("control character in string",
-            "carácter de control dentro de una cadena")
+            "carácter de control dentro de un texto entre comillas")
         case .detailJSONUnterminated: ("unterminated string",
-            "cadena sin cerrar")
+            "texto entre comillas sin cerrar")
         case .detailJSONEscape: ("invalid escape",
             "secuencia de escape no válida")
         case .detailJSONShortEscape: ("short \\u escape",

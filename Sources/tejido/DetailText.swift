@@ -1,5 +1,6 @@
 import Foundation
 import TejidoCore
+import TejidoCrypto
 import TejidoStore
 import TejidoSync
 
@@ -21,8 +22,11 @@ enum DetailText {
         case .programNotFound(let name): c.t(.detailProgramNotFound, [name])
         case .handshakeTimedOut(let s): c.t(.detailHandshakeTimedOut, [SyncProblem.seconds(s)])
         case .handshake(.tls(let d)): d
+        case .handshake(.certificate(let p)): c.t(.detailHandshake, [text(p, c)])
         case .handshake(let e): c.t(.detailHandshake, [text(e, c)])
         case .refused(let d): text(d, c)
+        case .tooManyOpenFiles: c.t(.detailTooManyOpenFiles)
+        case .noThread: c.t(.detailNoThread)
         case .emptyFrame: c.t(.detailEmptyFrame)
         case .frameTooLarge(let n, let limit): c.t(.detailFrameTooLarge, [String(n), String(limit)])
         case .emptyMessage: c.t(.detailEmptyMessage)
@@ -58,8 +62,18 @@ enum DetailText {
         case .timedOut(let s): c.t(.detailTimedOut, [SyncProblem.seconds(s)])
         case .closed: c.t(.detailStreamClosed)
         case .tls(let text): c.t(.detailTLS, [text])
+        case .certificate(let p): c.t(.detailTLS, [text(p, c)])
         case .io(let step, 0): text(step, c)
         case .io(let step, let code): c.t(.detailStepFailed, [text(step, c), String(cString: strerror(code))])
+        }
+    }
+
+    static func text(_ p: TLSConnection.PeerCertificateProblem, _ c: Console) -> String {
+        switch p {
+        case .none: c.t(.detailNoCertificate)
+        case .notEd25519: c.t(.detailCertificateNotEd25519)
+        case .unreadableKey: c.t(.detailCertificateUnreadable)
+        case .failsStrictChecks: c.t(.detailCertificateNotStrict)
         }
     }
 

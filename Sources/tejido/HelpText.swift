@@ -23,7 +23,7 @@ enum HelpText {
         return out
     }
 
-    /// The texts of swift-argument-parser's usage errors (its `UsageGenerator`), longest first.
+    /// The texts of swift-argument-parser's usage errors (its `UsageGenerator`), each replaced wherever it occurs.
     private static let usagePhrases: [(String, String)] = [
         ("Missing expected argument ", "Falta el argumento "),
         ("Missing required subcommand.", "Falta el subcomando."),

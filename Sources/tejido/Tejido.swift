@@ -51,7 +51,9 @@ struct Tejido: ParsableCommand {
         if let number = args.first(where: isNegativeNumber), detail.contains("'\(number)'") {
             console.report(.errUsageNegativeNumber, [detail, number, command])
         } else if parserText.hasPrefix("Missing value for "),
-                  let i = args.indices.dropLast().first(where: { args[$0].hasPrefix("-") && !isNegativeNumber(args[$0]) && isNegativeNumber(args[$0 + 1]) }) {
+                  let i = args.indices.dropLast().first(where: {
+                      args[$0].hasPrefix("-") && !isNegativeNumber(args[$0]) && isNegativeNumber(args[$0 + 1]) && parserText.contains("'\(args[$0])")
+                  }) {
             // An option's negative value (`log --limit -1`): the parser took the value for an option.
             console.report(.errUsageNegativeValue, [detail, args[i], args[i + 1], command])
         } else {

@@ -90,7 +90,7 @@ struct BadInputTests {
     @Test("an inc line with a non-integer value")
     func importIncNotInteger() throws {
         let bad = #"{"replica":"chiapas","txn":99999,"op":"inc","collection":"petitions","id":"x","field":"signatures","value":1.5}"#
-        try importRefused(lines: validLines(13_000) + bad + "\n", stderrContains: ["Import line 13001", "inc needs an integer value"])
+        try importRefused(lines: validLines(13_000) + bad + "\n", stderrContains: ["Import line 13001", "inc needs a whole-number value"])
     }
 
     @Test("an import file that does not exist")

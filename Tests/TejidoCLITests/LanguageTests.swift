@@ -145,14 +145,13 @@ struct LanguageTests {
             let joined = try s.joined(in: tmp, name: "unido")
             let applied = CLI.run(["bundle", "apply", cut.path, "--lang", "es"], store: joined.directory)
             #expect(applied.status != 0)
-            #expect(applied.stderr.contains("los datos terminan a mitad de un marco") || applied.stderr.contains("el archivo termina antes de su cierre"),
-                    "\(applied.stderr)")
+            #expect(applied.stderr.contains("los datos terminan a mitad de un marco"), "\(applied.stderr)")
             #expect(!applied.stderr.contains("stream") && !applied.stderr.contains("truncated"), "\(applied.stderr)")
             let inspected = CLI.run(["bundle", "inspect", cut.path, "--lang", "es"], store: joined.directory)
             #expect(inspected.stdout.contains("dañado en el byte"), "\(inspected.stdout)")
             #expect(!inspected.stdout.contains("stream"), "\(inspected.stdout)")
             let english = CLI.run(["bundle", "inspect", cut.path, "--lang", "en"], store: joined.directory)
-            #expect(english.stdout.contains("the stream ended inside a frame") || english.stdout.contains("truncated"), "\(english.stdout)")
+            #expect(english.stdout.contains("the stream ended inside a frame"), "\(english.stdout)")
 
             let message = s.run(["put", "chiapas/events/e1", "n:=1", "-m", "", "--lang", "es"])
             #expect(message.stderr.contains("el mensaje debe tener de 1 a 4096 bytes"), "\(message.stderr)")
