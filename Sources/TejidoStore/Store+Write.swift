@@ -189,7 +189,7 @@ extension Store {
         if case .integer(let top)? = try db.scalar("SELECT max(seq) FROM changesets WHERE ns=? AND author=?", [.integer(ns), .integer(author)]),
             top > head
         {
-            throw StoreError.invalidChain("this node already holds its changeset \(top) in the namespace, past its applied head \(head)")
+            throw StoreError.heldPastOwnHead(held: top, head: head)
         }
     }
 

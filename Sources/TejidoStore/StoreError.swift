@@ -30,7 +30,9 @@ public enum StoreError: Error, Equatable, Sendable {
     case recordNotFound(String)
     case invalidChangeset(ChangesetDefect)
     case wrongNetwork
-    case invalidChain(String)
+    /// This node holds a changeset `held` of its own feed in a namespace, past the head it applied
+    /// there (`head`): writing would fork its own feed.
+    case heldPastOwnHead(held: Int64, head: Int64)
     case badImportLine(line: Int, detail: ImportDefect)
     /// A bad line met after some batches were committed: lines 1 to `committedThrough` are in the store.
     case badImportLineAfterCommits(line: Int, detail: ImportDefect, committedThrough: Int)

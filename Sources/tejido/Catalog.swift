@@ -501,7 +501,8 @@ enum Msg: String, CaseIterable {
         case .errRecordNotFound: ("No record {0} (missing or deleted).", "No existe el registro {0} (falta o fue borrado).")
         case .errInvalidChangeset: ("Invalid changeset: {0}", "Cambio no válido: {0}")
         case .errWrongNetwork: ("The changeset belongs to another network.", "El cambio pertenece a otra red.")
-        case .errInvalidChain: ("Broken hash chain: {0}", "Cadena de hashes rota: {0}")
+        case .errInvalidChain: ("Broken hash chain: this node already holds its changeset {0} in the namespace, past its applied head {1}.",
+            "Cadena de hashes rota: este nodo ya tiene su cambio {0} en el espacio, más allá de la cabeza aplicada {1}.")
         case .errStoreBusyImport: ("The store is busy: another command (an import or a sync, say) has been writing to it for more than 10 seconds. The batch in progress was rolled back; lines 1 to {0} of the input are in the store. Once the other command ends, go on from there: the same import with --resume (a file, same options), or with --after-line {0}.",
             "El almacén está ocupado: otro comando (una importación o una sincronización, por ejemplo) lleva más de 10 segundos escribiendo en él. El lote en curso se deshizo; las líneas 1 a {0} de la entrada están en el almacén. Cuando el otro termine, sigue desde ahí: la misma importación con --resume (un archivo, mismas opciones), o con --after-line {0}.")
         case .errBundleSameNodeNotAFile: ("{0} was made by this node's key: such a bundle is checked against this store's own feed before anything is applied, which needs a regular file (not a pipe). Copy it to a file and apply that. Nothing was applied.",

@@ -212,7 +212,7 @@ struct Console {
         case .recordNotFound(let r): (.errRecordNotFound, [r])
         case .invalidChangeset(let d): (.errInvalidChangeset, [DetailText.text(d, Console(lang: lang, json: false))])
         case .wrongNetwork: (.errWrongNetwork, [])
-        case .invalidChain(let d): (.errInvalidChain, [d])
+        case .heldPastOwnHead(let held, let head): (.errInvalidChain, [String(held), String(head)])
         case .badImportLine(let l, let d): (.errBadImportLine, [String(l), Console(lang: lang, json: false).t(d)])
         case .badImportLineAfterCommits(let l, let d, let n): (.errBadImportLineAfterCommits, [String(l), Console(lang: lang, json: false).t(d), String(n)])
         case .importUnknownNamespace(let l, let n): (.errImportUnknownNamespace, [String(l), n])
