@@ -71,7 +71,9 @@ extension Store {
             "SELECT count(*) FROM records r WHERE r.ns=? AND \(visibleRecordSQL)",
             [.integer(row.ns)]) { records = Int(r) }
         let me = nodeKey.publicKey.bytes
-        let role = try self.role(of: me, authorID: keyID(me), namespace: row.root, nsID: row.ns, fresh: true)
+        // A lookup, not `keyID`: reading a namespace never writes (a store that has only received
+        // does not know its own key's row yet; it has then written nothing anywhere, row id -1).
+        let role = try self.role(of: me, authorID: existingKeyID(me) ?? -1, namespace: row.root, nsID: row.ns, fresh: true)
         return NamespaceInfo(id: row.root, name: row.name, changesets: changesets, records: records, myRole: role)
     }
 }

@@ -89,7 +89,7 @@ enum Msg: String, CaseIterable {
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
-    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, detailPeerStoreFailed
+    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, errDiskFullImportNothing, detailPeerStoreFailed
     case problemFormat, problemID, problemSignature, problemChain, problemDeps, problemAuthority, problemFork, problemDatabase
     case detailBadID, detailBadSignature
     case detailTooManyOpenFiles, detailNoThread, detailNoCertificate, detailCertificateNotEd25519, detailCertificateUnreadable, detailCertificateNotStrict
@@ -525,6 +525,8 @@ enum Msg: String, CaseIterable {
                             "El disco está lleno; el cambio en curso se deshizo y lo que ya estaba guardado se queda. Libera espacio e intenta de nuevo.")
         case .errDiskFullImport: ("The disk is full; the batch in progress was rolled back, and the batches committed before it stay. Free some space, then go on from there: `tejido import {0} --resume` (with the same options).",
                                   "El disco está lleno; el lote en curso se deshizo y los lotes ya guardados se quedan. Libera espacio y sigue desde ahí: `tejido import {0} --resume` (con las mismas opciones).")
+        case .errDiskFullImportNothing: ("The disk is full; nothing of {0} was imported. Free some space, then run the same import again.",
+                                         "El disco está lleno; no se importó nada de {0}. Libera espacio y vuelve a correr la misma importación.")
         case .errDatabase: ("Database error: {0}", "Error de la base de datos: {0}")
         case .errInvalidNetworkID: ("\"{0}\" is not a network id (tjnet1...).", "\"{0}\" no es un id de red (tjnet1...).")
         case .errInvalidKey: ("\"{0}\" is not a public key: expected tjk1... text (check for a typo) or 64 hex digits.",
@@ -927,6 +929,7 @@ enum Msg: String, CaseIterable {
         if self == .errBadURLDash { return Msg.errBadURL.errorCode }
         if self == .errUsageNegativeNumber || self == .errUsageNegativeValue { return Msg.errUsage.errorCode }
         if self == .errStoreBusyImport { return Msg.errStoreBusy.errorCode }
+        if self == .errDiskFullImportNothing { return Msg.errDiskFullImport.errorCode }
         if self == .errBundleSameNodeNotAFile { return Msg.errBundleSameNode.errorCode }
         if self == .errWrongPeerKeyGiven { return Msg.errWrongPeerKey.errorCode }
         return Self.snakeCase(rawValue.hasPrefix("err") ? String(rawValue.dropFirst(3)) : rawValue)

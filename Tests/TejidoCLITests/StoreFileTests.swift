@@ -139,6 +139,27 @@ struct StoreFileTests {
         }
     }
 
+    @Test("status and namespace list only read: they answer while another command holds the write lock, on a store that has only received")
+    func readingCommandsDoNotWrite() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.populated(in: tmp)
+            let bundle = tmp.appendingPathComponent("p.tjb").path
+            try CLI.ok(["bundle", "create", bundle], store: s.directory)
+            let (b, _) = try s.joined(in: tmp, name: "b")
+            try CLI.ok(["bundle", "apply", bundle], store: b)
+            let db = try SQLiteConnection(path: b.appendingPathComponent("store.db").path, mode: .readWrite)
+            try db.execute("BEGIN IMMEDIATE")
+            defer { try? db.execute("ROLLBACK") }
+            for args in [["status", "--json"], ["namespace", "list", "--json"]] {
+                let start = Date()
+                let r = CLI.run(args, store: b)
+                #expect(r.status == 0, "\(args): \(r.stderr)")
+                // The write lock's wait is 10 s; a reading command does not wait for it at all.
+                #expect(Date().timeIntervalSince(start) < 5, "\(args)")
+            }
+        }
+    }
+
     @Test("a changeset whose signature was altered: verify exits 3 and names the problem in the user's language")
     func alteredSignature() throws {
         try withTemporaryDirectory { tmp in

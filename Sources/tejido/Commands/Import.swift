@@ -22,7 +22,9 @@ struct Import: ParsableCommand {
             opts.afterLine = max(0, afterLine)
             opts.resume = resume
             let summary: ImportSummary
+            var committed = false
             do { summary = try store.importJSONLines(path: file == "-" ? nil : file, options: opts) { s in
+                committed = true
                 if console.json {
                     console.out(json: .object([
                         ("event", .string("committed")), ("changesets", .int(Int64(s.changesets))), ("ops", .int(Int64(s.ops))),
@@ -34,7 +36,8 @@ struct Import: ParsableCommand {
             } } catch StoreError.diskFull where file != "-" {
                 // A file goes on from its last commit; standard input cannot be read again.
                 console.endProgress()
-                throw console.fail(.errDiskFullImport, file)
+                // --resume only goes on from a commit: with none, the same import is run again.
+                throw console.fail(committed ? .errDiskFullImport : .errDiskFullImportNothing, file)
             }
             console.endProgress()
             let seconds = Date().timeIntervalSince(start)
