@@ -41,17 +41,32 @@ public final class ChildProcess {
     public var readFD: Int32 { fromChild.fileHandleForReading.fileDescriptor }
     public var writeFD: Int32 { toChild.fileHandleForWriting.fileDescriptor }
 
-    /// Closes the child's stdin and waits for it to exit (at most a few seconds, then it is ended).
+    /// Closes both pipes and waits for the child to exit (at most a few seconds, then it is
+    /// ended). Never waits without a bound: a process the child left behind (still writing to
+    /// the pipe, or holding a descriptor of Foundation's that tells it the child ended) must not
+    /// hold this side.
     public func close() {
         try? toChild.fileHandleForWriting.close()
-        var deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { process.terminate() }
-        deadline = Date().addingTimeInterval(2)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        // A child that ignores SIGTERM is ended for good.
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        // Closed before waiting: whatever still writes to it gets EPIPE instead of blocking.
         try? fromChild.fileHandleForReading.close()
+        var deadline = Date().addingTimeInterval(5)
+        while running && Date() < deadline { usleep(10_000) }
+        if running { process.terminate() }
+        deadline = Date().addingTimeInterval(2)
+        while running && Date() < deadline { usleep(10_000) }
+        // A child that ignores SIGTERM is ended for good.
+        if running { kill(process.processIdentifier, SIGKILL) }
+        deadline = Date().addingTimeInterval(2)
+        while running && Date() < deadline { usleep(10_000) }
+    }
+
+    /// The child has not ended. Foundation learns of the end through a descriptor the child's own
+    /// children may inherit; an ended child waits as a zombie (state Z in /proc) until then.
+    private var running: Bool {
+        guard process.isRunning else { return false }
+        let stat = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)) ?? ""
+        // pid (comm) state ...: the state follows the last ')'.
+        guard let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first != "Z"
     }
 }

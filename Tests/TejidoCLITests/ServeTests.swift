@@ -67,6 +67,28 @@ import Testing
         }
     }
 
+    /// The far side of a pipe sync that leaves a process behind (one still writing to the pipe,
+    /// or one that keeps a descriptor it inherited): the sync ends at once all the same.
+    @Test(arguments: [
+        "sleep 20 </dev/null >/dev/null 2>&1 &\nexec \"$TEJIDO\" \"$@\"\n",
+        "head -c 200000 /dev/zero\n",
+    ])
+    func aPipeSyncDoesNotWaitForWhatTheFarSideLeavesBehind(script: String) throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            let (b, _) = try s.joined(in: tmp, name: "b")
+            let far = tmp.appendingPathComponent("far.sh")
+            try ("#!/bin/sh\n" + script).write(to: far, atomically: true, encoding: .utf8)
+            chmod(far.path, 0o755)
+            let start = Date()
+            let r = CLI.run(["sync", s.directory.path, "--remote-command", far.path, "--timeout", "5"], store: b,
+                            env: ["TEJIDO": try CLI.executable.get().path])
+            #expect(Date().timeIntervalSince(start) < 8, "\(r.stderr)")
+            // A far side that answers with zeros is no peer; one that serves is synced.
+            #expect(script.hasPrefix("head") ? r.status == 1 : r.status == 0, "\(r.stderr)")
+        }
+    }
+
     @Test func tcpWithoutAPinnedKeyShowsTheKeyAndSendsNothing() throws {
         try withTemporaryDirectory { dir in
             let server = try StoreFixture.create(in: dir, name: "server", namespaces: ["chiapas"])
