@@ -20,6 +20,11 @@ public struct ImportOptions: Sendable {
     /// Called by the reader when it reads a regular file a second time: with 0 before it starts,
     /// then with each line's number (tests change the file there).
     var secondPassHook: (@Sendable (Int) -> Void)?
+    /// Lines the preparing thread may hold ahead of the applying thread.
+    var preparerQueueLines = ImportPreparer.capacity
+    /// Called by the applying thread before it takes each changeset (tests hold it back there
+    /// until the second reading starts, so that it surely happens however threads are scheduled).
+    var applyHook: (@Sendable () -> Void)?
 
     public init(replica: String? = nil, namespace: String? = nil, changesetsPerCommit: Int = 1000, commitInterval: Double = 1.0) {
         self.replica = replica

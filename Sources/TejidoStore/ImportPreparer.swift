@@ -28,9 +28,11 @@ final class ImportPreparer: @unchecked Sendable {
     /// up to 10,000): counted in lines, like the reader's queue, so that large changesets cannot
     /// make it hold much more than the reader does.
     static let capacity = 4_096
+    private let capacity: Int
 
-    init(reader: ImportReader) {
+    init(reader: ImportReader, capacity: Int = ImportPreparer.capacity) {
         self.reader = reader
+        self.capacity = capacity
     }
 
     func run() {
@@ -46,9 +48,9 @@ final class ImportPreparer: @unchecked Sendable {
             }
             let prepared = ImportChangeset(lines: lines)
             condition.lock()
-            if readyLines > 0 && readyLines + lines.count > Self.capacity {
+            if readyLines > 0 && readyLines + lines.count > capacity {
                 producerWaiting = true
-                while readyLines > Self.capacity / 2 && !stopped { condition.wait() }
+                while readyLines > capacity / 2 && !stopped { condition.wait() }
                 producerWaiting = false
             }
             if stopped {
@@ -87,7 +89,7 @@ final class ImportPreparer: @unchecked Sendable {
                 ready.removeFirst(head)
                 head = 0
             }
-            if producerWaiting && readyLines <= Self.capacity / 2 { condition.broadcast() }
+            if producerWaiting && readyLines <= capacity / 2 { condition.broadcast() }
             return c
         }
         if case .failure(let error)? = end { throw error }

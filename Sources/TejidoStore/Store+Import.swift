@@ -37,7 +37,7 @@ extension Store {
         let reader = ImportReader(
             fd: fd, seekable: path.map(Self.isRegularFile) ?? false,
             spoolPath: directory.appendingPathComponent(".import-\(getpid()).tmp").path, options: options)
-        let preparer = ImportPreparer(reader: reader)
+        let preparer = ImportPreparer(reader: reader, capacity: options.preparerQueueLines)
         // Either thread may be refused by the system; the reader is waited for only if it runs.
         let readerStarted = WorkerThread.start(name: "tejido.read") { reader.run() }
         let preparerStarted = readerStarted && WorkerThread.start(name: "tejido.prepare") { preparer.run() }
@@ -146,7 +146,9 @@ extension Store {
             progress(summary)
         }
         do {
-            while let changeset = try preparer.next() {
+            while true {
+                options.applyHook?()
+                guard let changeset = try preparer.next() else { break }
                 summary.lines = changeset.lines.last?.number ?? summary.lines
                 try writeChangeset(changeset)
                 let due = inBatch >= options.changesetsPerCommit || Date().timeIntervalSince(lastCommit) >= options.commitInterval

@@ -80,13 +80,26 @@ import TejidoTestSupport
         try Self.lines(Self.lineCount).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         var options = Self.options(1, interval: 1000)
         let path = file.path
-        // At `line`, or at the first line read again if the second reading starts after it (the
-        // applying thread may take more lines from memory than usual when the machine is busy).
+        // Past the start, the applying thread waits before its first changeset until the second
+        // reading starts, and the preparing thread holds few lines: the reader's queue fills, so
+        // the second reading happens however busy the machine (at the start, the change itself
+        // must come before anything could be committed, as it does without the wait).
+        let secondReading = DispatchSemaphore(value: 0)
+        if line > 0 {
+            options.preparerQueueLines = 20
+            let held = Once()
+            options.applyHook = {
+                if held.first() { _ = secondReading.wait(timeout: .now() + 60) }
+            }
+        }
+        // At `line`, or at the first line read again if the second reading starts after it.
         let fired = Once()
         options.secondPassHook = { n in
-            guard n >= line, fired.first(), let h = FileHandle(forWritingAtPath: path) else { return }
-            change(h)
-            try? h.close()
+            if n >= line, fired.first(), let h = FileHandle(forWritingAtPath: path) {
+                change(h)
+                try? h.close()
+            }
+            if n == 0 { secondReading.signal() }
         }
         return (path, options)
     }
