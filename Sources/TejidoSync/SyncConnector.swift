@@ -29,8 +29,7 @@ public struct SyncConnector: Sendable {
         switch address {
         case .local(let path):
             let program = remoteCommand ?? selfExecutable
-            let child = try ChildProcess(
-                executable: try resolve(program), arguments: ["serve", "--stdio", "--store", path] + (language.map { ["--lang", $0] } ?? []))
+            let child = try start(try resolve(program), ["serve", "--stdio", "--store", path] + (language.map { ["--lang", $0] } ?? []))
             tls = try overPipes(of: child, context)
         case .ssh(let user, let host, let port, let path):
             let program = ssh ?? ProcessInfo.processInfo.environment["TEJIDO_SSH"] ?? "ssh"
@@ -39,7 +38,7 @@ public struct SyncConnector: Sendable {
             args.append((user.map { $0 + "@" } ?? "") + host)
             let remote = [remoteCommand ?? "tejido", "serve", "--stdio", "--store", path].map(Self.shellQuote).joined(separator: " ")
             args.append(remote)
-            let child = try ChildProcess(executable: try resolve(program), arguments: args)
+            let child = try start(try resolve(program), args)
             tls = try overPipes(of: child, context)
         case .tcp(let host, let port):
             let socket: TCPSocket
@@ -71,6 +70,14 @@ public struct SyncConnector: Sendable {
         } catch let e as StreamError {
             if case .timedOut = e { throw e }
             throw SyncError(.cannotConnect, .notTLS(e))
+        }
+    }
+
+    /// Starts the child. A child that cannot be started (no descriptors or threads left) is
+    /// `cannot_connect`, not a cut link: running the sync again as it is would not help.
+    private func start(_ executable: String, _ arguments: [String]) throws -> ChildProcess {
+        do { return try ChildProcess(executable: executable, arguments: arguments) } catch let e as StreamError {
+            throw SyncError(.cannotConnect, .link(e))
         }
     }
 

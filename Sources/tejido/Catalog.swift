@@ -978,7 +978,7 @@ enum SystemText {
         (EADDRINUSE, "La dirección ya está en uso"), (EADDRNOTAVAIL, "No se puede asignar la dirección pedida"),
         (ENOMEM, "No se pudo asignar memoria"), (EAGAIN, "Recurso no disponible por ahora"),
         (EBUSY, "Dispositivo o recurso ocupado"), (ETXTBSY, "Archivo de texto ocupado"),
-        (ENOEXEC, "Formato de ejecutable inválido"),
+        (ENOEXEC, "Formato de ejecutable inválido"), (EBADF, "Descriptor de archivo incorrecto"),
     ]
 
     private static let resolverTexts: [(Int32, String)] = [
