@@ -64,7 +64,7 @@ extension Store {
                 // The id in hex only for a report: most changesets have nothing to report.
                 var idHex: String { Hex.encode(row.id) }
                 if let problem = check.problem {
-                    report.problems.append(.init(id: idHex, kind: problem.0, finding: problem.1))
+                    report.problems.append(.init(id: idHex, finding: problem))
                     continue
                 }
                 guard let body = check.header else { continue }
@@ -77,13 +77,13 @@ extension Store {
                 let feedKey = FeedRef(ns: row.ns, author: body.author)
                 let last = feeds[feedKey]
                 if body.seq != (last?.seq ?? 0) + 1 || body.prev != last?.head {
-                    report.problems.append(.init(id: idHex, kind: "chain", finding: .chainBreak(seq: body.seq)))
+                    report.problems.append(.init(id: idHex, finding: .chainBreak(seq: body.seq)))
                 }
                 feeds[feedKey] = (body.seq, body.id)
                 for dep in body.deps where !seen.contains(dep) {
                     // A dep held in any state satisfies it (protocol/merge.md).
                     if try db.scalar("SELECT 1 FROM changesets WHERE id=?", [.blob(dep.bytes)]) != nil { continue }
-                    report.problems.append(.init(id: idHex, kind: "deps", finding: .depMissing(dep.hex)))
+                    report.problems.append(.init(id: idHex, finding: .depMissing(dep.hex)))
                 }
                 seen.insert(body.id)
                 // Authority, computed afresh from the namespace's grant, revoke and name changesets.
@@ -92,10 +92,10 @@ extension Store {
                 }
                 if let failure = authorities[body.namespace]!.failure(
                     seqno: row.seqno, author: body.author, seq: body.seq, hasAuthorityOps: body.hasAuthorityOps) {
-                    report.problems.append(.init(id: idHex, kind: "authority", finding: .notCounted(failure)))
+                    report.problems.append(.init(id: idHex, finding: .notCounted(failure)))
                 }
                 if let f = try forkPoint(ns: row.ns, author: try keyID(body.author)), body.seq >= f {
-                    report.problems.append(.init(id: idHex, kind: "fork", finding: .pastFork(seq: f)))
+                    report.problems.append(.init(id: idHex, finding: .pastFork(seq: f)))
                 }
             }
             progress(report.checked)
@@ -113,10 +113,10 @@ extension Store {
         do {
             while try st.step() {
                 let line = st.text(0)
-                if line != "ok" { out.append(.init(id: "-", kind: "database", finding: .database(line))) }
+                if line != "ok" { out.append(.init(id: "-", finding: .database(line))) }
             }
         } catch let e as SQLiteError {
-            out.append(.init(id: "-", kind: "database", finding: .database(e.message)))
+            out.append(.init(id: "-", finding: .database(e.message)))
         }
         return out
     }
@@ -160,7 +160,7 @@ extension Store {
 
     struct RowCheck: Sendable {
         var header: CheckedHeader?
-        var problem: (String, VerifyReport.Finding)?
+        var problem: VerifyReport.Finding?
     }
 
     /// The envelope's format (every op checked, none built), id, index columns, network and
@@ -168,15 +168,15 @@ extension Store {
     static func check(_ row: Row, network: [UInt8], verifier: Ed25519Verifier) -> RowCheck {
         let id: ChangesetID, b: ChangesetHeader
         do { (id, b) = try ChangesetEnvelope.checkedHeader(bytes: row.envelope) } catch {
-            return RowCheck(header: nil, problem: ("format", .format(error)))
+            return RowCheck(header: nil, problem: .format(error))
         }
-        if id.bytes != row.id { return RowCheck(header: nil, problem: ("id", .idMismatch)) }
+        if id.bytes != row.id { return RowCheck(header: nil, problem: .idMismatch) }
         if b.author != row.author || b.namespace != row.namespace || b.seq != row.seq {
-            return RowCheck(header: nil, problem: ("row", .rowMismatch))
+            return RowCheck(header: nil, problem: .rowMismatch)
         }
-        if b.network != network { return RowCheck(header: nil, problem: ("network", .otherNetwork)) }
+        if b.network != network { return RowCheck(header: nil, problem: .otherNetwork) }
         guard ChangesetEnvelope.hasValidSignature(bytes: row.envelope, id: id, author: b.author, using: verifier) else {
-            return RowCheck(header: nil, problem: ("signature", .badSignature))
+            return RowCheck(header: nil, problem: .badSignature)
         }
         return RowCheck(
             header: CheckedHeader(id: id, namespace: b.namespace, author: b.author, seq: b.seq, prev: b.prev, deps: b.deps,

@@ -5,15 +5,14 @@ public struct VerifyReport: Sendable {
     public struct Problem: Sendable, Equatable {
         /// Changeset id in hex.
         public let id: String
-        /// One of: format, id, signature, network, chain, deps, authority, fork, row; database (`databaseProblems`).
-        public let kind: String
         public let finding: Finding
+        /// One of: format, id, signature, network, chain, deps, authority, fork, row; database (`databaseProblems`).
+        public var kind: String { finding.kind }
         /// The finding in English, for logs and `--json`.
         public var detail: String { finding.description }
 
-        public init(id: String, kind: String, finding: Finding) {
+        public init(id: String, finding: Finding) {
             self.id = id
-            self.kind = kind
             self.finding = finding
         }
     }
@@ -34,6 +33,22 @@ public struct VerifyReport: Sendable {
         case pastFork(seq: UInt64)
         /// SQLite's integrity check, in its own words.
         case database(String)
+
+        /// The stable name of the finding's kind (`verify --json`'s `kind`).
+        public var kind: String {
+            switch self {
+            case .format: "format"
+            case .idMismatch: "id"
+            case .rowMismatch: "row"
+            case .otherNetwork: "network"
+            case .badSignature: "signature"
+            case .chainBreak: "chain"
+            case .depMissing: "deps"
+            case .notCounted: "authority"
+            case .pastFork: "fork"
+            case .database: "database"
+            }
+        }
 
         public var description: String {
             switch self {
