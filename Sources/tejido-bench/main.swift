@@ -11,6 +11,7 @@ var seed = 42
 var outDir = URL(fileURLWithPath: "bench-out")
 var workloadPath: String?
 var phases: Set<String> = ["import", "sync", "revoke"]
+var referencePython: String?
 var args = CommandLine.arguments.dropFirst()
 while let a = args.popFirst() {
     switch a {
@@ -20,8 +21,9 @@ while let a = args.popFirst() {
     case "--out": outDir = URL(fileURLWithPath: args.popFirst() ?? "bench-out")
     case "--workload": workloadPath = args.popFirst()
     case "--phase": phases = Set((args.popFirst() ?? "").split(separator: ",").map(String.init))
+    case "--reference-python": referencePython = args.popFirst()
     default:
-        print("usage: tejido-bench [--ops N] [--runs R] [--seed S] [--workload FILE] [--out DIR] [--phase import,sync,revoke]")
+        print("usage: tejido-bench [--ops N] [--runs R] [--seed S] [--workload FILE] [--out DIR] [--phase import,sync,revoke] [--reference-python PYTHON]")
         exit(64)
     }
 }
@@ -56,6 +58,11 @@ let verifyAll = median((0..<runs).map { _ in (try? Limits.verifyRate(threads: co
 let verify1Distinct = median((0..<runs).map { _ in (try? Limits.verifyRate(threads: 1, perThread: 3_000)) ?? 0 })
 let verifyAllDistinct = median((0..<runs).map { _ in (try? Limits.verifyRate(threads: cores, perThread: 3_000)) ?? 0 })
 let opensslVerify = Limits.opensslSpeedVerify()
+let reference = Reference.find(python: referencePython)
+if reference == nil { say("reference: no Python with pycrdt (scripts/bench/setup-reference.sh makes one); pycrdt is not measured") }
+// pycrdt in this run, one measurement per import run: the import is compared with its apply, the
+// pull with its merge.
+var referenceRuns: [Reference.Figures] = []
 
 // MARK: Import: one store per group, each importing its own group's lines
 var importRates: [Double] = []
@@ -84,6 +91,7 @@ for run in 0..<runs {
         stores.append(dir)
     }
     importRates.append(Double(totalOps) / importSeconds)
+    if let reference { referenceRuns.append(try reference.measure(workload: workload)) }
     // The same three imports at once, each in its own store: the machine's aggregate import rate.
     let concurrentDir = scratch.appendingPathComponent("concurrent")
     let errors = Counter()
@@ -114,7 +122,8 @@ for run in 0..<runs {
     }
     lastChangesets = changesets
     verifyRates.append(Double(changesets) / verifySeconds)
-    say("run \(run + 1)/\(runs): import \(Int(importRates.last!)) ops/s (3 at once: \(Int(concurrentRates.last!))), verify \(Int(verifyRates.last!)) changesets/s (single-core verify just before: \(Int(adjacentVerify1.last!))/s)")
+    let pycrdtNote = referenceRuns.last.map { ", pycrdt apply \(Int($0.applyOpsPerSecond)) and merge \(Int($0.mergeOpsPerSecond)) ops/s" } ?? ""
+    say("run \(run + 1)/\(runs): import \(Int(importRates.last!)) ops/s\(pycrdtNote) (3 at once: \(Int(concurrentRates.last!))), verify \(Int(verifyRates.last!)) changesets/s (single-core verify just before: \(Int(adjacentVerify1.last!))/s)")
 }
 try? FileManager.default.removeItem(at: scratch)
 
@@ -125,12 +134,20 @@ let sqliteRate = median(sqliteRates)
 let verifyBudget = 0.8 * Double(cores) * verify1
 let adjacentRatios = zip(verifyRates, adjacentVerify1).map { $0 / (Double(cores) * $1) }
 let adjacentRatio = median(adjacentRatios)
+// Each run's import against the pycrdt apply measured right after it, under the same load.
+let pycrdtRatios = zip(importRates, referenceRuns).map { $0 / $1.applyOpsPerSecond }
+let pycrdtApply = referenceRuns.isEmpty ? nil : median(referenceRuns.map(\.applyOpsPerSecond))
+let pycrdtRow = pycrdtApply.map { apply in
+    let ratio = median(pycrdtRatios)
+    return "| import against pycrdt applying the same ops in memory in this run (median of the runs' ratios) | \(Int(importOps)) | pycrdt apply \(Int(apply)) ops/s (runs \(referenceRuns.map { String(Int($0.applyOpsPerSecond)) }.joined(separator: ", "))) | \(String(format: "%.2f", ratio)) | >= 1.00 | \(ratio >= 1 ? "yes" : "no") |"
+} ?? "| import against pycrdt applying the same ops in memory in this run | \(Int(importOps)) | not measured: no Python with pycrdt (scripts/bench/setup-reference.sh) | | >= 1.00 | |"
 lines += [
     "Tejido benchmark: \(ops) ops, seed \(seed), 3 groups, \(runs) runs (medians), \(cores) cores",
     "",
     "| measure | value | limit measured in this run | ratio | budget | holds |",
     "|---|---:|---:|---:|---:|---|",
     "| import, one store at a time (signed, durable), ops/s | \(Int(importOps)) | raw SQLite upserts \(Int(sqliteRate))/s | \(String(format: "%.2f", importOps / sqliteRate)) | >= 175,000 | \(importOps >= 175_000 ? "yes" : "no") |",
+    pycrdtRow,
     "| import, the three stores at once, ops/s (aggregate) | \(Int(concurrentOps)) | raw SQLite upserts \(Int(sqliteRate))/s | \(String(format: "%.2f", concurrentOps / sqliteRate)) | >= 175,000 | \(concurrentOps >= 175_000 ? "yes" : "no") |",
     "| verify-all, changesets/s | \(Int(verifyRate)) | \(cores) x single-core verify \(Int(verify1))/s = \(Int(Double(cores) * verify1)) | \(String(format: "%.2f", verifyRate / (Double(cores) * verify1))) | >= 0.80 | \(verifyRate >= verifyBudget ? "yes" : "no") |",
     "| verify-all, each run against the single-core rate measured just before it (median of the runs' ratios) | \(Int(verifyRate)) | \(cores) x \(adjacentVerify1.map { String(Int($0)) }.joined(separator: ", "))/s | \(String(format: "%.2f", adjacentRatio)) | >= 0.80 | \(adjacentRatio >= 0.8 ? "yes" : "no") |",
@@ -148,6 +165,8 @@ json.merge([
     "sqlite_upserts_per_s": sqliteRate, "ed25519_verify_per_s_one_core": verify1, "ed25519_verify_per_s_all_cores": verifyAll,
     "ed25519_verify_per_s_one_core_distinct": verify1Distinct, "ed25519_verify_per_s_all_cores_distinct": verifyAllDistinct,
     "openssl_speed_verify_per_s": opensslVerify ?? NSNull(),
+    "pycrdt_apply_runs": referenceRuns.map(\.applyOpsPerSecond), "pycrdt_merge_runs": referenceRuns.map(\.mergeOpsPerSecond),
+    "import_over_pycrdt_apply_ratios": pycrdtRatios,
 ]) { a, _ in a }
 }
 
@@ -179,6 +198,9 @@ if phases.contains("sync") {
     // the wall time could not fall below the CPU seconds over the cores.
     let coordCPU = median(main.map(\.coordinatorCPU)), serversCPU = median(main.map(\.serversCPU))
     let cpuBound = Double(last.ops) / ((coordCPU + serversCPU) / Double(cores))
+    // pycrdt's merge as measured in the import runs of this benchmark, if any; else the reference figures.
+    let pycrdtMerge = referenceRuns.isEmpty ? "pycrdt merge 412,424; loro 269,497 (in memory, on the reference machine)"
+        : "pycrdt merge in memory in this run \(Int(median(referenceRuns.map(\.mergeOpsPerSecond)))) (412,424 on the reference machine); ratio \(String(format: "%.2f", rate / median(referenceRuns.map(\.mergeOpsPerSecond))))"
     if lines.isEmpty { lines.append("Tejido benchmark: \(ops) ops, seed \(seed), 3 groups, \(runs) runs (medians), \(cores) cores") }
     lines += [
         "",
@@ -186,7 +208,7 @@ if phases.contains("sync") {
         "|---|---:|---:|---:|---|",
         "| stores in sync (3 namespaces, \(inSync.feeds) feeds): round trips | \(inSync.roundTrips) | | <= 2 | \(inSync.roundTrips <= 2 ? "yes" : "no") |",
         "| stores in sync: protocol bytes out / in | \(inSync.protocolBytesOut) / \(inSync.protocolBytesIn) | TLS on the socket, handshake included: \(inSync.tlsBytesOut) / \(inSync.tlsBytesIn) | <= 2048 each way | \(max(inSync.protocolBytesOut, inSync.protocolBytesIn) <= 2048 ? "yes" : "no") (protocol) |",
-        "| workload into a coordinator over TLS, ops/s (verification included) | \(Int(rate)) | pycrdt merge 412,424; loro 269,497 (in memory) | >= 300,000 | \(rate >= 300_000 ? "yes" : "no") |",
+        "| workload into a coordinator over TLS, ops/s (verification included) | \(Int(rate)) | \(pycrdtMerge) | >= 300,000 | \(rate >= 300_000 ? "yes" : "no") |",
         "| bytes on the wire over envelope bytes | +\(String(format: "%.2f", overhead * 100))% (TLS socket bytes) | protocol frames alone +\(String(format: "%.2f", protocolOverhead * 100))% | <= +5% | \(overhead <= 0.05 ? "yes" : "no") |",
         "| CPU seconds of the pull: coordinator process + the three servers | \(String(format: "%.2f + %.2f", coordCPU, serversCPU)) | at most \(Int(cpuBound)) ops/s with \(cores) cores doing nothing else | | |",
     ] + rss.map { "| coordinator peak RSS at \($0.0) ops, MiB | \(String(format: "%.1f", $0.1)) | | flat | |" }
