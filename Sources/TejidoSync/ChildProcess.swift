@@ -5,26 +5,73 @@ import TejidoSystem
 /// A child process with pipes to its stdin and stdout: `tejido serve --stdio` run locally or
 /// through ssh, which a `TLSStream` then runs over. The child's stderr goes to ours, so its
 /// messages reach the user.
+///
+/// Started with `posix_spawn` and reaped with `waitpid` here, rather than through Foundation's
+/// `Process`: that one needs a watcher thread and descriptors of its own, hangs when the system
+/// refuses it a thread (`ulimit -u`), and ends the process when it is refused a descriptor. Here
+/// every refusal comes back as an errno.
 public final class ChildProcess {
-    private let process: Process
-    private let toChild: Pipe
-    private let fromChild: Pipe
+    private let pid: pid_t
+    /// What this side reads: the child's stdout.
+    public let readFD: Int32
+    /// What this side writes: the child's stdin.
+    public let writeFD: Int32
+    private var reaped = false
+    private var closed = false
 
     public init(executable: String, arguments: [String]) throws {
-        // Two pipes, the child's launch and Foundation's own watcher need about ten descriptors,
-        // and Foundation ends the process when one is refused: checked first.
-        guard FileDescriptors.available(12) else { throw StreamError.io(.start(executable), errno: EMFILE) }
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        toChild = Pipe()
-        fromChild = Pipe()
-        process.standardInput = toChild
-        process.standardOutput = fromChild
-        do { try process.run() } catch {
-            throw StreamError.io(.start(executable), errno: (error as NSError).posixCode ?? ENOENT)
+        var toChild: [Int32] = [-1, -1]
+        var fromChild: [Int32] = [-1, -1]
+        // Close-on-exec: the child keeps only the ends dup2'd onto its stdin and stdout.
+        guard openPipe(&toChild, O_CLOEXEC) == 0 else { throw StreamError.io(.start(executable), errno: errno) }
+        guard openPipe(&fromChild, O_CLOEXEC) == 0 else {
+            let e = errno
+            Glibc.close(toChild[0])
+            Glibc.close(toChild[1])
+            throw StreamError.io(.start(executable), errno: e)
         }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, toChild[0], STDIN_FILENO)
+        posix_spawn_file_actions_adddup2(&actions, fromChild[1], STDOUT_FILENO)
+        // Nothing else of this process reaches the child: a descriptor some library opened without
+        // close-on-exec, inherited by what the child leaves running, would keep it open for that long.
+        _ = addCloseFrom(&actions, 3)
+        // The child starts with default signal handling and nothing blocked: this process ignores
+        // SIGPIPE, and an ignored signal would otherwise stay ignored across exec.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGTERM)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for arg in argv { free(arg) } }
+        var child = pid_t()
+        let rc = argv.withUnsafeBufferPointer { posix_spawn(&child, executable, &actions, &attributes, $0.baseAddress!, environ) }
+        // The child's ends belong to the child now (or to nobody, if it did not start).
+        Glibc.close(toChild[0])
+        Glibc.close(fromChild[1])
+        guard rc == 0 else {
+            Glibc.close(toChild[1])
+            Glibc.close(fromChild[0])
+            throw StreamError.io(.start(executable), errno: rc)
+        }
+        pid = child
+        readFD = fromChild[0]
+        writeFD = toChild[1]
     }
+
+    deinit { close() }
 
     /// Finds a program on PATH, as a shell would.
     public static func which(_ name: String) -> String? {
@@ -37,36 +84,50 @@ public final class ChildProcess {
         return nil
     }
 
-    /// The descriptors of the pipes: what this side reads (the child's stdout) and writes (its stdin).
-    public var readFD: Int32 { fromChild.fileHandleForReading.fileDescriptor }
-    public var writeFD: Int32 { toChild.fileHandleForWriting.fileDescriptor }
-
-    /// Closes both pipes and waits for the child to exit (at most a few seconds, then it is
-    /// ended). Never waits without a bound: a process the child left behind (still writing to
-    /// the pipe, or holding a descriptor of Foundation's that tells it the child ended) must not
-    /// hold this side.
+    /// Closes both pipes and waits for the child to exit: a few seconds, then SIGTERM, then
+    /// SIGKILL. Never waits without a bound, whatever the child or a process it left behind does
+    /// with the pipes. Safe to call more than once.
     public func close() {
-        try? toChild.fileHandleForWriting.close()
+        guard !closed else { return }
+        closed = true
+        Glibc.close(writeFD)
         // Closed before waiting: whatever still writes to it gets EPIPE instead of blocking.
-        try? fromChild.fileHandleForReading.close()
-        var deadline = Date().addingTimeInterval(5)
-        while running && Date() < deadline { usleep(10_000) }
-        if running { process.terminate() }
-        deadline = Date().addingTimeInterval(2)
-        while running && Date() < deadline { usleep(10_000) }
+        Glibc.close(readFD)
+        if waitForExit(seconds: 5) { return }
+        kill(pid, SIGTERM)
+        if waitForExit(seconds: 2) { return }
         // A child that ignores SIGTERM is ended for good.
-        if running { kill(process.processIdentifier, SIGKILL) }
-        deadline = Date().addingTimeInterval(2)
-        while running && Date() < deadline { usleep(10_000) }
+        kill(pid, SIGKILL)
+        _ = waitForExit(seconds: 2)
     }
 
-    /// The child has not ended. Foundation learns of the end through a descriptor the child's own
-    /// children may inherit; an ended child waits as a zombie (state Z in /proc) until then.
-    private var running: Bool {
-        guard process.isRunning else { return false }
-        let stat = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)) ?? ""
-        // pid (comm) state ...: the state follows the last ')'.
-        guard let close = stat.lastIndex(of: ")") else { return true }
-        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first != "Z"
+    /// Reaps the child if it ends within `seconds`; true once it has been reaped.
+    private func waitForExit(seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !reaped {
+            var status: Int32 = 0
+            let r = waitpid(pid, &status, WNOHANG)
+            // ECHILD: already reaped (or never ours); either way there is nothing left to wait for.
+            if r == pid || (r < 0 && errno == ECHILD) {
+                reaped = true
+            } else if r < 0 && errno == EINTR {
+                continue
+            } else if Date() >= deadline {
+                return false
+            } else {
+                usleep(10_000)
+            }
+        }
+        return true
     }
 }
+
+/// glibc's `pipe2`, which Swift's Glibc module leaves out (it is a GNU extension): both ends made
+/// close-on-exec at once, so that no child another thread starts meanwhile inherits them.
+@_silgen_name("pipe2")
+private func openPipe(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; a GNU extension Swift's
+/// Glibc module leaves out): the child closes every descriptor from `low` up before it runs.
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func addCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ low: Int32) -> Int32

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import TejidoSync
+
+/// The child a pipe or ssh sync runs over: its pipes carry bytes both ways, a program that cannot
+/// be started is an errno (not a crash or a hang), and closing it is bounded whatever the child does.
+@Suite struct ChildProcessTests {
+    private func readAll(_ fd: Int32) -> [UInt8] {
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { return out }
+            out += buffer[0..<n]
+        }
+    }
+
+    @Test func bytesGoThroughTheChildAndBack() throws {
+        let child = try ChildProcess(executable: "/bin/cat", arguments: [])
+        let message = Array("hola desde el otro lado\n".utf8)
+        #expect(message.withUnsafeBytes { write(child.writeFD, $0.baseAddress, $0.count) } == message.count)
+        // cat ends at the end of its input; its stdout then ends too.
+        shutdownWrite(child)
+        #expect(readAll(child.readFD) == message)
+        child.close()
+    }
+
+    /// Ends the child's input without closing the read end (cat then exits).
+    private func shutdownWrite(_ child: ChildProcess) {
+        // A duplicate keeps the descriptor number valid for close(); closing the original ends input.
+        let dup = Foundation.dup(child.writeFD)
+        dup2(open("/dev/null", O_WRONLY), child.writeFD)
+        Foundation.close(dup)
+    }
+
+    @Test func aMissingProgramIsAnErrnoOfStart() {
+        do {
+            _ = try ChildProcess(executable: "/nonexistent/tejido", arguments: ["serve", "--stdio"])
+            Issue.record("a missing program started")
+        } catch let e as StreamError {
+            guard case .io(.start(let path), let code) = e else {
+                Issue.record("unexpected \(e)")
+                return
+            }
+            #expect(path == "/nonexistent/tejido")
+            #expect(code == ENOENT)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func theChildDoesNotInheritAnIgnoredSIGPIPE() throws {
+        signal(SIGPIPE, SIG_IGN)
+        // The child reports its own ignored signals: bit 13 (SIGPIPE) must be clear there.
+        let child = try ChildProcess(executable: "/bin/grep", arguments: ["^SigIgn:", "/proc/self/status"])
+        let line = String(decoding: readAll(child.readFD), as: UTF8.self)
+        child.close()
+        let hex = try #require(line.split(separator: "\t").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+        let mask = try #require(UInt64(hex, radix: 16))
+        #expect(mask & (1 << (UInt64(SIGPIPE) - 1)) == 0)
+    }
+
+    @Test func closeEndsAChildThatIgnoresItsInputAndSIGTERM() throws {
+        let child = try ChildProcess(executable: "/bin/sh", arguments: ["-c", "trap '' TERM; while :; do sleep 1; done"])
+        let start = Date()
+        child.close()
+        // 5 s for the child to leave, 2 s after SIGTERM, then SIGKILL: bounded, not forever.
+        #expect(Date().timeIntervalSince(start) < 12)
+    }
+
+    @Test func closeDoesNotWaitForAProcessTheChildLeftHoldingThePipe() throws {
+        // The child exits at the end of its input; the process it left behind holds its stdout.
+        let child = try ChildProcess(executable: "/bin/sh", arguments: ["-c", "sleep 30 & cat >/dev/null"])
+        let start = Date()
+        child.close()
+        #expect(Date().timeIntervalSince(start) < 4)
+    }
+}
