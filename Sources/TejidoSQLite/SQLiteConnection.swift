@@ -19,8 +19,11 @@ public final class SQLiteConnection {
         let rc = sqlite3_open_v2(path, &db, mode.flags | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            // Why the file could not be opened (EMFILE under a low `ulimit -n`, EACCES...).
+            var e = SQLiteError(code: rc, message: message, sql: nil, systemErrno: db.map { sqlite3_system_errno($0) } ?? 0)
+            e.path = path
             sqlite3_close_v2(db)
-            throw SQLiteError(code: rc, message: message, sql: nil)
+            throw e
         }
         self.handle = db
         self.path = path

@@ -118,7 +118,11 @@ public enum StoreError: Error, Equatable, Sendable {
         if error.isCorrupt { return .corruptStore(path: error.path ?? "store.db", detail: error.message) }
         if error.isCannotOpen || error.isReadOnlyFile, let path = error.path, onReadOnlyFilesystem(path) { return .readOnlyFilesystem(path: path) }
         if error.isReadOnlyFile { return .readOnlyStore(path: error.path ?? "store.db") }
-        if error.isCannotOpen { return .cannotOpenStore(path: error.path ?? "store.db", detail: error.message) }
+        if error.isCannotOpen {
+            // The system's reason, when SQLite kept one, says more than "unable to open database file".
+            let detail = error.systemErrno != 0 ? String(cString: strerror(error.systemErrno)) : error.message
+            return .cannotOpenStore(path: error.path ?? "store.db", detail: detail)
+        }
         return .database(error.description)
     }
 

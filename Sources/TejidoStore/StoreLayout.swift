@@ -70,6 +70,13 @@ struct StoreLayout {
 
     static func readSecret(_ url: URL) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: url.path) else {
+            // A file that is there but cannot be opened says why: the permissions, or no
+            // descriptors left (`ulimit -n`), which "missing" would hide.
+            let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+            let code = errno
+            if fd >= 0 { close(fd) } else if code != ENOENT {
+                throw StoreError.keyFile(path: url.path, problem: .system(String(cString: strerror(code))))
+            }
             throw StoreError.keyFile(path: url.path, problem: .missingOrUnreadable)
         }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

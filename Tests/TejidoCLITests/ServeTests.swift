@@ -178,9 +178,16 @@ import Testing
             #expect(!serve.signaled && serve.status == 1, "serve: \(serve)")
             #expect(serve.stderr.contains("Too many open files"), "\(serve.stderr)")
             let (client, _) = try server.joined(in: dir, name: "client")
-            let sync = try Self.runLimited(["sync", server.directory.path, "--store", client.path], descriptors: 12)
+            let sync = try Self.runLimited(["sync", server.directory.path, "--store", client.path], descriptors: 9)
             #expect(!sync.signaled && sync.status == 1, "sync: \(sync)")
             #expect(sync.stderr.contains("Too many open files"), "\(sync.stderr)")
+            // Fewer still: the store's database, then the node key, cannot be opened, and the
+            // message gives the system's reason rather than "missing" or SQLite's "unable to open".
+            for descriptors in [5, 6] {
+                let status = try Self.runLimited(["sync", server.directory.path, "--store", client.path], descriptors: descriptors)
+                #expect(!status.signaled && status.status == 1, "\(descriptors): \(status)")
+                #expect(status.stderr.contains("Too many open files"), "\(descriptors): \(status.stderr)")
+            }
         }
     }
 }

@@ -13,6 +13,22 @@ import TejidoTestSupport
         }
     }
 
+    /// A file that cannot be opened keeps the system's reason, and the path.
+    @Test func aFailedOpenSaysWhyAndWhere() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("a-directory").path
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+            do {
+                _ = try SQLiteConnection(path: path, mode: .create)
+                Issue.record("a directory opened as a database")
+            } catch let e as SQLiteError {
+                #expect(e.isCannotOpen)
+                #expect(e.systemErrno == EISDIR)
+                #expect(e.path == path)
+            }
+        }
+    }
+
     @Test func valuesRoundTripWithTheirTypes() throws {
         try withDatabase { db, _ in
             let values: [SQLiteValue] = [.null, .integer(Int64.min), .integer(Int64.max), .real(-0.5), .text("añil ✓"), .blob([0, 1, 255]), .blob([])]
