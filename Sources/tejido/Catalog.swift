@@ -92,7 +92,7 @@ enum Msg: String, CaseIterable {
     case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, errDiskFullImportNothing, detailPeerStoreFailed
     case problemFormat, problemID, problemSignature, problemChain, problemDeps, problemAuthority, problemFork, problemDatabase
     case detailBadID, detailBadSignature
-    case detailTooManyOpenFiles, detailNoThread, detailNoCertificate, detailCertificateNotEd25519, detailCertificateUnreadable, detailCertificateNotStrict
+    case detailTooManyOpenFiles, detailNoThread, detailThreadLimit, detailNoCertificate, detailCertificateNotEd25519, detailCertificateUnreadable, detailCertificateNotStrict
     case detailMessageLength, detailTooManyOps, detailTooManyOpsOrDeps, detailChangesetTooLarge, detailSigningFailed, detailNotApplied, detailInBatch, detailKeyMissing, detailKeyNotHex, detailKeyCannotCreate, detailKeyCannotWrite, detailKeyCannotRename, detailKeySealingFailed
     case detailRowMismatch, detailChainBreak, detailDepMissing, detailNotCounted, detailPastFork
     // Details of failures found below the command line (typed there, worded here)
@@ -564,6 +564,8 @@ enum Msg: String, CaseIterable {
             "demasiados archivos abiertos para atender una sesión (ulimit -n)")
         case .detailNoThread: ("no thread could be started for this session",
             "no se pudo iniciar un hilo para esta sesión")
+        case .detailThreadLimit: ("no thread can be started: the limit of processes and threads is reached (ulimit -u)",
+            "no se puede iniciar ningún hilo: se alcanzó el límite de procesos e hilos (ulimit -u)")
         case .detailNoCertificate: ("the peer presented no certificate",
             "el par no presentó ningún certificado")
         case .detailCertificateNotEd25519: ("the peer's certificate does not hold an Ed25519 key",

@@ -152,6 +152,49 @@ import Testing
         }
     }
 
+    /// At the process limit (`ulimit -u`) no thread or child can be started: `serve` says so at
+    /// once instead of waiting for ever inside Dispatch, and a pipe sync says why it cannot start
+    /// its child. The limit binds only a user other than root, so the commands run as nobody.
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+        && FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit")))
+    func theProcessLimitIsAMessageNotAHang() throws {
+        try withTemporaryDirectory { dir in
+            let server = try StoreFixture.create(in: dir, name: "server", namespaces: ["chiapas"])
+            let (client, _) = try server.joined(in: dir, name: "client")
+            // nobody must reach the program and own the stores.
+            let program = dir.appendingPathComponent("tejido").path
+            try FileManager.default.copyItem(atPath: try CLI.executable.get().path, toPath: program)
+            chmod(dir.path, 0o755)
+            for path in [server.directory.path, client.path] {
+                for entry in [path] + ((try? FileManager.default.subpathsOfDirectory(atPath: path)) ?? []).map({ path + "/" + $0 }) {
+                    chown(entry, 65534, 65534)
+                }
+            }
+            func limited(_ args: [String]) throws -> (status: Int32, stderr: String, seconds: Double) {
+                let err = dir.appendingPathComponent("limited.err")
+                _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+                p.arguments = ["--nproc=1", "/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", program] + args
+                p.environment = CLI.baseEnvironment().merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = try FileHandle(forWritingTo: err)
+                let start = Date()
+                try p.run()
+                while p.isRunning && Date().timeIntervalSince(start) < 20 { usleep(20_000) }
+                if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+                p.waitUntilExit()
+                return (p.terminationStatus, (try? String(contentsOf: err, encoding: .utf8)) ?? "", Date().timeIntervalSince(start))
+            }
+            let serve = try limited(["serve", "--listen", "127.0.0.1:0", "--store", server.directory.path])
+            #expect(serve.status == 1 && serve.seconds < 10, "\(serve)")
+            #expect(serve.stderr.contains("ulimit -u"), "\(serve.stderr)")
+            let sync = try limited(["sync", server.directory.path, "--store", client.path])
+            #expect(sync.status == 1 && sync.seconds < 10, "\(sync)")
+            #expect(sync.stderr.contains("Resource temporarily unavailable"), "\(sync.stderr)")
+        }
+    }
+
     /// Runs tejido under `ulimit -n limit` through the shell; waits at most `seconds`.
     static func runLimited(_ args: [String], descriptors limit: Int, seconds: Double = 30) throws -> (status: Int32, signaled: Bool, stderr: String) {
         let err = FileManager.default.temporaryDirectory.appendingPathComponent("limited-\(UUID().uuidString).err")

@@ -66,6 +66,9 @@ struct Serve: ParsableCommand {
             guard FileDescriptors.available(2 * SyncServer.descriptorsPerSession) else {
                 throw console.fail(.errServe, String(cString: strerror(EMFILE)) + " (ulimit -n)")
             }
+            // Sessions run on threads of their own, and Dispatch (the stop signals, timers) waits
+            // for ever for a thread the system refuses: checked before anything could hang so.
+            guard WorkerThread.start(name: "tejido.probe", {}) else { throw console.fail(.errServe, console.t(.detailThreadLimit)) }
             var config = SyncServer.Config(store: options.storeURL)
             config.policy = policy
             config.timeout = timeout
