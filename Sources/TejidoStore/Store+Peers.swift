@@ -8,6 +8,9 @@ extension Store {
 
     public func addPeer(name: String, url: String, key: [UInt8]?, share: [String]?) throws {
         guard Names.isValidName(name) else { throw StoreError.invalidName(name) }
+        // `--for` and `sync` take a key as well as a peer's name: a name that reads as a key would
+        // hide the key it spells (a bundle for it would leave out what another peer holds).
+        guard !KeyText.looksLikeKeyText(name) else { throw StoreError.nameLooksLikeKey(name) }
         try write {
             if try db.scalar("SELECT 1 FROM peers WHERE name=?", [.text(name)]) != nil { throw StoreError.peerExists(name) }
             try run("INSERT INTO peers(name, url, key, share, added) VALUES(?,?,?,?,?)", [

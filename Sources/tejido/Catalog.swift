@@ -86,7 +86,7 @@ enum Msg: String, CaseIterable {
     case detailImportBadValue, detailImportIncNeedsInteger, detailImportTooManyOps, detailImportTxnTooLarge, detailImportLineTooLong
     case detailImportChangesetTooLarge
     case serveClientRefusedPeers, errWrongPeerKeyGiven, errBadURLDash, errImportNotAuthorized, errBadImportLineAfterCommits, errStoreBusy, errOwnStoreFile, errBadCollectionPath, errNotARootExport, errEmptyPassphraseFile
-    case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errNeedNetwork, errInternal, errBadRole
+    case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errIncTwoAmounts, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
     case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, errDiskFullImportNothing, detailPeerStoreFailed
@@ -537,6 +537,8 @@ enum Msg: String, CaseIterable {
         case .errBadAssignment: ("\"{0}\" is not FIELD=TEXT or FIELD:=JSON.", "\"{0}\" no tiene la forma CAMPO=TEXTO o CAMPO:=JSON.")
         case .errBadJSONValue: ("\"{0}\": the value after := must be a JSON number, true, false, null or a string ({1}).",
                                 "\"{0}\": el valor después de := debe ser un número JSON, true, false, null o un texto entre comillas ({1}).")
+        case .errIncTwoAmounts: ("Two amounts, {0} and --by {1}: give one of them.",
+            "Dos cantidades, {0} y --by {1}: indica solo una.")
         case .errBadDelta: ("\"{0}\" is not a whole number.", "\"{0}\" no es un número entero.")
         case .errNeedNetwork: ("Give --network NAME to start a network or --join NETWORK_ID to join one.",
                                "Usa --network NOMBRE para iniciar una red o --join ID_DE_RED para unirte a una.")

@@ -40,7 +40,9 @@ extension SyncError {
     /// own failure also its catalog code (`disk_full`, ...).
     func jsonFields(_ console: Console) -> [(String, JSONValue)] {
         guard let storeError else {
-            let message = problem.map { DetailText.text($0, console) } ?? detail
+            // A detail that only repeats the code's reason is the reason, in the user's language.
+            let message = problem.map { DetailText.text($0, console) }
+                ?? (detail.isEmpty || detail == code.reason.text.en ? console.t(code.reason) : detail)
             return [("error", .string(code.name)), ("message", .string(message))]
         }
         return [("error", .string(code.name)), ("message", .string(console.t(storeError))),

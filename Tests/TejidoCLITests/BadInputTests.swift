@@ -106,6 +106,19 @@ struct BadInputTests {
     func nameLooksLikeKey(name: String) throws {
         try expectRefused(["namespace", "create", name], status: 1, stderrContains: ["reads as a key or a namespace id"])
         try expectRefused(["namespace", "petname", "chiapas", name], status: 1, stderrContains: ["reads as a key or a namespace id"])
+        // A peer's name stands where a key may be written too (`bundle create --for`, `sync`).
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.populated(in: tmp)
+            try refused(s, ["peer", "add", name, tmp.path], status: 1, stderrContains: ["reads as a key or a namespace id"],
+                        sourceLocation: #_sourceLocation)
+            #expect(try CLI.json(["peer", "list"], store: s.directory).array?.isEmpty == true)
+        }
+    }
+
+    @Test("inc with both an amount and --by: neither is guessed")
+    func incTwoAmounts() throws {
+        try expectRefused(["inc", "chiapas/petitions/pe1", "signatures", "2", "--by", "3"], status: 64,
+                          stderrContains: ["Two amounts, 2 and --by 3"])
     }
 
     @Test("an argument that is not UTF-8 is refused before anything runs")
