@@ -179,7 +179,9 @@ extension Store {
         for ns in rows {
             let mine = try feedHeads(namespace: ns.root)
             let known = theirs[ns.root] ?? [:]
-            if shared?.contains(ns.root) ?? true {
+            // What a sync would offer it: the namespaces shared with it, and of the private ones
+            // only those its key holds a role in.
+            if shared?.contains(ns.root) ?? true, try mayReceive(namespace: ns.root, key: peer) {
                 for h in mine where h.seq > known[h.author] ?? 0 { toSend = Self.add(toSend, h.seq - (known[h.author] ?? 0)) }
             }
             let mineByAuthor = Dictionary(uniqueKeysWithValues: mine.map { ($0.author, $0.seq) })

@@ -20,6 +20,22 @@ import TejidoTestSupport
         }
     }
 
+    /// What is waiting to be sent to a peer counts only what a sync would send it: a private
+    /// namespace its key holds no role in is never offered, so it is not waiting either.
+    @Test func privateNamespacesCountOnlyForKeysWithARole() throws {
+        try withTemporaryStore { store in
+            let peer = try Ed25519PrivateKey().publicKey
+            try store.addPeer(name: "p", url: "/x", key: peer.bytes, share: nil)
+            _ = try store.createNamespace(name: "abierto")
+            _ = try store.createNamespace(name: "cerrado", isPrivate: true)
+            _ = try store.put(namespace: "cerrado", record: RecordKey(collection: "c", id: "1"), fields: [("v", .int(1))])
+            // One changeset in the public namespace; two in the private one.
+            #expect(try store.waiting(peer: peer.bytes).toSend == 1)
+            _ = try store.grant(namespace: "cerrado", key: peer, role: .reader)
+            #expect(try store.waiting(peer: peer.bytes).toSend == 1 + 3)
+        }
+    }
+
     @Test func aCompleteListReplacesWhatWasKnown() throws {
         try withTemporaryStore { store in
             let peer = try Ed25519PrivateKey().publicKey.bytes
