@@ -110,6 +110,32 @@ extension Store {
     /// Takes in envelopes from a peer in one transaction. Worker threads parse each envelope and
     /// check its signature while this thread merges the ones already checked. If any envelope
     /// fails, the transaction rolls back: nothing is written, and the error names the envelope.
+    /// `outcome` as it stands now: its changesets that waited on arrival (pending, or quarantined
+    /// for want of a grant) and were applied later in the same sync or bundle count as applied.
+    public func settled(_ outcome: BatchOutcome) throws -> BatchOutcome {
+        guard !outcome.held.isEmpty else { return outcome }
+        let st = try db.prepare("SELECT state FROM changesets WHERE id=?")
+        var out = outcome
+        out.held = []
+        for held in outcome.held {
+            st.bind(1, .blob(held.id.bytes))
+            defer { st.reset() }
+            guard try st.step(), let now = ChangesetState(rawValue: st.int64(0)) else {
+                out.held.append(held)
+                continue
+            }
+            switch (held.wasPending, now) {
+            case (true, .applied): out.pending -= 1; out.applied += 1
+            case (true, .quarantined): out.pending -= 1; out.quarantined += 1
+            case (false, .applied): out.quarantined -= 1; out.applied += 1
+            case (false, .pending): out.quarantined -= 1; out.pending += 1
+            case (true, .pending), (false, .quarantined): break
+            }
+            if now != .applied { out.held.append(BatchOutcome.Held(id: held.id, wasPending: now == .pending)) }
+        }
+        return out
+    }
+
     public func receive(envelopes: [[UInt8]]) throws -> BatchOutcome {
         // Before the signature threads: see `WALCheckpointer.start`.
         checkpointer?.start()
@@ -126,7 +152,7 @@ extension Store {
                     if env.body.network == networkID && !signed {
                         throw StoreError.invalidChangeset(.inBatch(index: i + 1, .badSignature(id: env.id.hex)))
                     }
-                    outcome.add(try receive(env, trusted: true))
+                    outcome.add(try receive(env, trusted: true), id: env.id)
                 }
             }
         }
@@ -160,7 +186,7 @@ extension Store {
                     failure = (i, end)
                     return
                 case .success(let env):
-                    outcome.add(try receive(env, trusted: true))
+                    outcome.add(try receive(env, trusted: true), id: env.id)
                 }
             }
         }

@@ -120,7 +120,9 @@ struct Bundle: ParsableCommand {
                         console.out(console.t(.receiptApplied, KeyText.fingerprint(r.holder), file))
                     }
                 } else {
-                    let o = result.outcome
+                    // As the changesets stand now: one that waited for another further on in the
+                    // bundle was applied when that one came.
+                    let o = (try? store.settled(result.outcome)) ?? result.outcome
                     if console.json {
                         var fields: [(String, JSONValue)] = [
                             ("file", .string(file)), ("ok", .bool(result.damage == nil)), ("read", .int(Int64(result.read))),

@@ -165,7 +165,9 @@ struct Sync: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         switch result {
         case .success(let s):
-            let o = s.outcome
+            // As the received changesets stand now: one that waited for another sent later in the
+            // session (its prev, a dep, the grant that lets its author write) was applied then.
+            let o = (try? store.settled(s.outcome)) ?? s.outcome
             let peerTakes = session.peerHello?.receives ?? true
             if !pullOnly && !peerTakes && !console.json { console.err(console.t(.warnPeerReadOnly, peerName ?? address.description)) }
             if !console.json {
