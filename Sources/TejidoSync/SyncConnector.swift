@@ -49,16 +49,23 @@ public struct SyncConnector: Sendable {
             }
             tls = try TLSStream(socket: socket, context: context, timeout: timeout)
             guard pinned != nil else {
-                tls.close()
+                Self.turnAway(tls, .peerKeyNotPinned, "no key is pinned for this server on the client")
                 throw SyncError(.peerKeyNotPinned, KeyText.key(bytes: tls.peerKey))
             }
         }
         let key = tls.peerKey
         if let pinned, pinned != key {
-            tls.close()
+            Self.turnAway(tls, .wrongPeerKey, "the client has another key pinned for this server")
             throw SyncError(.wrongPeerKey, KeyText.key(bytes: key))
         }
         return (tls, key)
+    }
+
+    /// Tells a server whose key this side will not accept why the session ends before it begins
+    /// (its log would otherwise show a cut link, to be cured by syncing again), then closes.
+    private static func turnAway(_ tls: TLSStream, _ code: SyncError.Code, _ text: String) {
+        try? tls.write(FrameWriter.frame(SyncMessage.error(code: code.rawValue, text: text).encoded()))
+        tls.close()
     }
 
     /// The TLS handshake over a child's pipes. A child that ends, or writes anything but TLS (ssh

@@ -68,7 +68,7 @@ enum Msg: String, CaseIterable {
     case importProgress, importDone, verifyOK, verifyFailed, verifyCounts, blameHeader, queryRows, noNamespaces
     case warnTrimmedView, errUsageNegativeNumber, errUsageNegativeValue, errStoreBusyImport, errBundleSameNodeNotAFile
     case namespaceHeader, logPending, logQuarantined, warnSkippedView, logOps, detailServeMode, detailArrayOrObject
-    case syncProgress, syncDone, serveListening, serveSession, serveSessionFailed, serveStopped
+    case syncProgress, syncDone, serveListening, serveSession, serveSessionFailed, serveClientPinsNoKey, serveClientPinsOtherKey, serveStopped
     case peerAdded, peerRemoved, peerHeader, noPeers, never, statusNetwork, statusDigest, statusCounts, statusNamespaces, statusPeers
     case bundleUntraced, bundleVerdictDamaged, bundleVerdictInvalid, bundleVerdictOK
     case bundleCreated, bundleApplied, bundleDamaged, bundleDamagedNothing, bundleInspect, receiptWritten, receiptApplied
@@ -373,6 +373,10 @@ enum Msg: String, CaseIterable {
         case .serveListening: ("Listening on {0} as {1} (fingerprint {2}); clients allowed: {3}. Ctrl-C stops.",
                                "Escuchando en {0} como {1} (huella {2}); clientes permitidos: {3}. Presiona Ctrl-C para detenerlo.")
         case .serveSession: ("{0} {1}: sent {2}, received {3}", "{0} {1}: enviados {2}, recibidos {3}")
+        case .serveClientPinsNoKey: ("the client has no key pinned for this server and would not go on; it needs this server's key (`tejido key show` here) pinned with `tejido peer add NAME URL --key KEY` or `sync --key`",
+            "el cliente no tiene fijada ninguna llave para este servidor y no quiso seguir; necesita la llave de este servidor (`tejido key show` aquí) fijada con `tejido peer add NOMBRE URL --key LLAVE` o `sync --key`")
+        case .serveClientPinsOtherKey: ("the client expects another key for this server and would not go on; if this server's key is the right one (`tejido key show` here), the client must pin it instead",
+            "el cliente espera otra llave para este servidor y no quiso seguir; si la llave de este servidor es la correcta (`tejido key show` aquí), el cliente debe fijarla en su lugar")
         case .serveSessionFailed: ("{0} {1}: {2}", "{0} {1}: {2}")
         case .serveStopped: ("Stopped.", "Detenido.")
         case .peerAdded: ("Added peer {0} ({1})", "Se agregó el par {0} ({1})")

@@ -195,6 +195,42 @@ import Testing
         }
     }
 
+    /// A client that will not accept the server's key (none pinned, or another) tells the server
+    /// so before it closes: the server's log says what the client needs, not that the link was cut.
+    @Test func aClientThatRefusesTheServersKeyIsLoggedAsSuch() throws {
+        try withTemporaryDirectory { dir in
+            let server = try StoreFixture.create(in: dir, name: "server", namespaces: ["chiapas"])
+            let (client, clientKey) = try server.joined(in: dir, name: "client")
+            let err = dir.appendingPathComponent("serve.err"), out = dir.appendingPathComponent("serve.out")
+            for f in [out, err] { _ = FileManager.default.createFile(atPath: f.path, contents: nil) }
+            let p = Process()
+            p.executableURL = try CLI.executable.get()
+            p.arguments = ["serve", "--listen", "127.0.0.1:0", "--allow", "any", "--lang", "es", "--store", server.directory.path]
+            p.environment = CLI.baseEnvironment()
+            p.standardOutput = try FileHandle(forWritingTo: out)
+            p.standardError = try FileHandle(forWritingTo: err)
+            try p.run()
+            defer { if p.isRunning { p.terminate() } }
+            var address: String?
+            for _ in 0..<100 where address == nil {
+                let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+                if let r = text.range(of: #"127\.0\.0\.1:[0-9]+"#, options: .regularExpression) { address = String(text[r]) }
+                usleep(50_000)
+            }
+            let listening = try #require(address)
+            #expect(CLI.run(["sync", "tcp://\(listening)"], store: client).status == 1)
+            #expect(CLI.run(["sync", "tcp://\(listening)", "--key", clientKey], store: client).status == 1)
+            var log = ""
+            for _ in 0..<100 where log.split(separator: "\n").count < 2 {
+                log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+                usleep(50_000)
+            }
+            #expect(log.contains("el cliente no tiene fijada ninguna llave para este servidor"), "\(log)")
+            #expect(log.contains("el cliente espera otra llave para este servidor"), "\(log)")
+            #expect(!log.contains("cortó") && !log.contains("cut"), "\(log)")
+        }
+    }
+
     /// Runs tejido under `ulimit -n limit` through the shell; waits at most `seconds`.
     static func runLimited(_ args: [String], descriptors limit: Int, seconds: Double = 30) throws -> (status: Int32, signaled: Bool, stderr: String) {
         let err = FileManager.default.temporaryDirectory.appendingPathComponent("limited-\(UUID().uuidString).err")

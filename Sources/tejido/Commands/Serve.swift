@@ -122,6 +122,10 @@ struct Serve: ParsableCommand {
                     ? console.t(.serveClientRefusedPeers, KeyText.key(bytes: k))
                     : console.t(.serveClientRefused, KeyText.key(bytes: k), policy.rawValue)
                 console.err(console.t(.serveSessionFailed, r.address, key, refused))
+            } else if e.fromPeer && (e.code == .peerKeyNotPinned || e.code == .wrongPeerKey) {
+                // The client turned this server away: nothing to run again until its pin is right.
+                let why = console.t(e.code == .peerKeyNotPinned ? .serveClientPinsNoKey : .serveClientPinsOtherKey)
+                console.err(console.t(.serveSessionFailed, r.address, key, why))
             } else {
                 console.err(console.t(.serveSessionFailed, r.address, key, console.t(e.code.reason) + " (" + e.shownDetail(console) + ")"))
             }
