@@ -94,6 +94,32 @@ public enum SyncProblem: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The problem a peer's error text describes, when it is one of the English texts above (a
+    /// peer running this code sends `description`), so that it can be said in the user's language;
+    /// nil for any other text, which is then shown as the peer wrote it.
+    public init?(peerText text: String) {
+        if let known = Self.fixedTexts[text] {
+            self = known
+            return
+        }
+        // "this server does not know the key KEY (policy: POLICY)"
+        let prefix = "this server does not know the key ", middle = " (policy: "
+        guard text.hasPrefix(prefix), text.hasSuffix(")"), let m = text.range(of: middle) else { return nil }
+        let key = text[text.index(text.startIndex, offsetBy: prefix.count)..<m.lowerBound]
+        let policy = text[m.upperBound..<text.index(before: text.endIndex)]
+        guard !key.isEmpty, !key.contains(" "), ["any", "known", "peers"].contains(String(policy)) else { return nil }
+        self = .keyNotKnown(key: String(key), policy: String(policy))
+    }
+
+    /// The problems whose text takes no value, by that text.
+    private static let fixedTexts: [String: SyncProblem] = Dictionary(
+        [
+            .streamEndedInFrame, .peerClosedEarly, .tooManyOpenFiles, .noThread, .emptyFrame, .emptyMessage, .seqTooLarge,
+            .finalNotBoolean, .emptyBatch, .helloKeyMismatch, .clientIsThisNode, .peerIsThisNode, .sessionAlreadyStarted,
+            .anotherNetwork, .headsNotAsked, .ackWithoutBatch, .changesetsWhilePeerMayNotSend, .changesetsAgainstDirection,
+            .changesetOfAnotherNetwork, .doneWhilePeerMayNotSend,
+        ].map { ($0.description, $0) }, uniquingKeysWith: { first, _ in first })
+
     /// Seconds as a user wrote them: `30`, not `30.0`.
     public static func seconds(_ s: Double) -> String {
         s == s.rounded() && abs(s) < 1e15 ? String(Int64(s)) : String(s)

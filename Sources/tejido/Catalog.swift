@@ -1020,6 +1020,9 @@ enum SystemText {
         // OpenSSL's reasons for the handshakes a user meets: something other than TLS at the far end.
         ("wrong version number", "número de versión incorrecto (el otro lado no habla TLS)"),
         ("http request", "petición HTTP en lugar de TLS"), ("unexpected eof while reading", "fin inesperado al leer"),
+        // The store's own findings of damage (`corruptStore`), beside SQLite's.
+        ("no network id", "no tiene id de red"),
+        ("this node's feed is at the largest seq", "el registro de este nodo llegó al mayor número de secuencia"),
     ]
 
     /// Longest first, so that a text holding a shorter one is put into Spanish whole.

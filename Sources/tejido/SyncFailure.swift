@@ -32,7 +32,10 @@ extension SyncError {
         if fromPeer && detail == SyncError.peerStoreFailed { return console.t(.detailPeerStoreFailed) }
         if let storeError { return console.t(storeError) }
         if let problem { return DetailText.text(problem, console) }
-        return detail.isEmpty || detail == code.reason.text.en ? "-" : Rendering.visible(detail)
+        if detail.isEmpty || detail == code.reason.text.en { return "-" }
+        // A peer running this code sends its own English texts: those are said in the user's language.
+        if fromPeer, let known = SyncProblem(peerText: detail) { return DetailText.text(known, console) }
+        return Rendering.visible(detail)
     }
 
     /// The JSON fields of a failed session: the wire's code and the detail, in the user's language
@@ -41,7 +44,8 @@ extension SyncError {
     func jsonFields(_ console: Console) -> [(String, JSONValue)] {
         guard let storeError else {
             // A detail that only repeats the code's reason is the reason, in the user's language.
-            let message = problem.map { DetailText.text($0, console) }
+            let known = problem ?? (fromPeer ? SyncProblem(peerText: detail) : nil)
+            let message = known.map { DetailText.text($0, console) }
                 ?? (detail.isEmpty || detail == code.reason.text.en ? console.t(code.reason) : detail)
             return [("error", .string(code.name)), ("message", .string(message))]
         }

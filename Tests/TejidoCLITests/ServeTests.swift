@@ -136,6 +136,10 @@ import Testing
             let refused = CLI.run(["sync", "tcp://\(listening)", "--key", serverKey], store: client)
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("ask its owner to pin it"), "\(refused.stderr)")
+            // The server's reason, sent in English, is said in the client's language.
+            let rechazado = CLI.run(["sync", "tcp://\(listening)", "--key", serverKey, "--lang", "es"], store: client)
+            #expect(rechazado.stderr.contains("este servidor no conoce la llave \(clientKey) (política: \(policy))"), "\(rechazado.stderr)")
+            #expect(!rechazado.stderr.contains("does not know"), "\(rechazado.stderr)")
             var log = ""
             for _ in 0..<100 where !log.contains("rechazado") {
                 log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
