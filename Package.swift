@@ -29,8 +29,11 @@ let package = Package(
             name: "COpenSSL", pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
 
+        // The C library's GNU extensions (headers only, nothing to link).
+        .systemLibrary(name: "CSystem"),
+
         // MARK: Library layers (dependencies point down)
-        .target(name: "TejidoSystem", swiftSettings: swiftSettings),
+        .target(name: "TejidoSystem", dependencies: ["CSystem"], swiftSettings: swiftSettings),
         .target(name: "TejidoCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         .target(name: "TejidoCore", dependencies: ["TejidoCrypto"], swiftSettings: swiftSettings),
         .target(name: "TejidoSQLite", dependencies: ["CSQLite", "TejidoSystem"], swiftSettings: swiftSettings),
@@ -41,7 +44,7 @@ let package = Package(
 
         .target(
             name: "TejidoSync",
-            dependencies: ["TejidoStore", "TejidoCore", "TejidoCrypto", "TejidoSystem", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TejidoStore", "TejidoCore", "TejidoCrypto", "TejidoSystem", "CSystem", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
 
         // MARK: Programs

@@ -17,9 +17,9 @@ public struct BatchOutcome: Equatable, Sendable {
         public let wasPending: Bool
     }
 
-    /// Enough for any ordinary session; a peer that sends more waiting changesets than this gets
-    /// the arrival counts for the rest.
-    public static let maxHeld = 100_000
+    /// Enough for any ordinary session, and at most about a megabyte each (a server runs several
+    /// sessions at once); past this many waiting changesets the rest keep their arrival counts.
+    public static let maxHeld = 10_000
 
     public init() {}
 

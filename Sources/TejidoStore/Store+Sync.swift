@@ -107,11 +107,10 @@ extension Store {
 
     // MARK: Receiving in batches
 
-    /// Takes in envelopes from a peer in one transaction. Worker threads parse each envelope and
-    /// check its signature while this thread merges the ones already checked. If any envelope
-    /// fails, the transaction rolls back: nothing is written, and the error names the envelope.
     /// `outcome` as it stands now: its changesets that waited on arrival (pending, or quarantined
     /// for want of a grant) and were applied later in the same sync or bundle count as applied.
+    /// Only those are recounted: one applied on arrival that a later revocation cut stays counted
+    /// as applied (the revocation is reported, and `status` shows the quarantine).
     public func settled(_ outcome: BatchOutcome) throws -> BatchOutcome {
         guard !outcome.held.isEmpty else { return outcome }
         let st = try db.prepare("SELECT state FROM changesets WHERE id=?")
@@ -136,6 +135,9 @@ extension Store {
         return out
     }
 
+    /// Takes in envelopes from a peer in one transaction. Worker threads parse each envelope and
+    /// check its signature while this thread merges the ones already checked. If any envelope
+    /// fails, the transaction rolls back: nothing is written, and the error names the envelope.
     public func receive(envelopes: [[UInt8]]) throws -> BatchOutcome {
         // Before the signature threads: see `WALCheckpointer.start`.
         checkpointer?.start()

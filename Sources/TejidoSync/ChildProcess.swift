@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 import TejidoStore
 import TejidoSystem
@@ -23,41 +24,42 @@ public final class ChildProcess {
         var toChild: [Int32] = [-1, -1]
         var fromChild: [Int32] = [-1, -1]
         // Close-on-exec: the child keeps only the ends dup2'd onto its stdin and stdout.
-        guard openPipe(&toChild, O_CLOEXEC) == 0 else { throw StreamError.io(.start(executable), errno: errno) }
-        guard openPipe(&fromChild, O_CLOEXEC) == 0 else {
+        guard csystem_pipe_cloexec(&toChild) == 0 else { throw StreamError.io(.start(executable), errno: errno) }
+        guard csystem_pipe_cloexec(&fromChild) == 0 else {
             let e = errno
             Glibc.close(toChild[0])
             Glibc.close(toChild[1])
             throw StreamError.io(.start(executable), errno: e)
         }
         var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, toChild[0], STDIN_FILENO)
-        posix_spawn_file_actions_adddup2(&actions, fromChild[1], STDOUT_FILENO)
-        // Nothing else of this process reaches the child: a descriptor some library opened without
-        // close-on-exec, inherited by what the child leaves running, would keep it open for that long.
-        _ = addCloseFrom(&actions, 3)
-        // The child starts with default signal handling and nothing blocked: this process ignores
-        // SIGPIPE, and an ignored signal would otherwise stay ignored across exec.
         var attributes = posix_spawnattr_t()
+        posix_spawn_file_actions_init(&actions)
         posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
+        defer {
+            posix_spawn_file_actions_destroy(&actions)
+            posix_spawnattr_destroy(&attributes)
+        }
+        // The signals this process ignores (a write to a closed pipe, past a file size limit) are
+        // handled as usual in the child: an ignored signal would stay ignored across exec. The
+        // others are left as the user's shell set them (a background job ignores SIGINT).
         var defaults = sigset_t()
         sigemptyset(&defaults)
         sigaddset(&defaults, SIGPIPE)
-        sigaddset(&defaults, SIGINT)
-        sigaddset(&defaults, SIGTERM)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        sigaddset(&defaults, SIGXFSZ)
         var none = sigset_t()
         sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for arg in argv { free(arg) } }
         var child = pid_t()
-        let rc = argv.withUnsafeBufferPointer { posix_spawn(&child, executable, &actions, &attributes, $0.baseAddress!, environ) }
+        var rc = posix_spawn_file_actions_adddup2(&actions, toChild[0], STDIN_FILENO)
+        if rc == 0 { rc = posix_spawn_file_actions_adddup2(&actions, fromChild[1], STDOUT_FILENO) }
+        // Nothing else of this process reaches the child: a descriptor some library opened without
+        // close-on-exec, inherited by what the child leaves running, would keep it open for that long.
+        if rc == 0 { rc = csystem_spawn_closefrom(&actions, 3) }
+        if rc == 0 { rc = posix_spawnattr_setsigdefault(&attributes, &defaults) }
+        if rc == 0 { rc = posix_spawnattr_setsigmask(&attributes, &none) }
+        if rc == 0 { rc = posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)) }
+        if rc == 0 { rc = argv.withUnsafeBufferPointer { posix_spawn(&child, executable, &actions, &attributes, $0.baseAddress!, environ) } }
         // The child's ends belong to the child now (or to nobody, if it did not start).
         Glibc.close(toChild[0])
         Glibc.close(fromChild[1])
@@ -122,12 +124,3 @@ public final class ChildProcess {
     }
 }
 
-/// glibc's `pipe2`, which Swift's Glibc module leaves out (it is a GNU extension): both ends made
-/// close-on-exec at once, so that no child another thread starts meanwhile inherits them.
-@_silgen_name("pipe2")
-private func openPipe(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
-
-/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; a GNU extension Swift's
-/// Glibc module leaves out): the child closes every descriptor from `low` up before it runs.
-@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
-private func addCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ low: Int32) -> Int32

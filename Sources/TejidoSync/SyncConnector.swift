@@ -49,13 +49,13 @@ public struct SyncConnector: Sendable {
             }
             tls = try TLSStream(socket: socket, context: context, timeout: timeout)
             guard pinned != nil else {
-                Self.turnAway(tls, .peerKeyNotPinned, "no key is pinned for this server on the client")
+                Self.turnAway(tls, .peerKeyNotPinned, .clientPinsNoKey)
                 throw SyncError(.peerKeyNotPinned, KeyText.key(bytes: tls.peerKey))
             }
         }
         let key = tls.peerKey
         if let pinned, pinned != key {
-            Self.turnAway(tls, .wrongPeerKey, "the client has another key pinned for this server")
+            Self.turnAway(tls, .wrongPeerKey, .clientPinsAnotherKey)
             throw SyncError(.wrongPeerKey, KeyText.key(bytes: key))
         }
         return (tls, key)
@@ -63,8 +63,8 @@ public struct SyncConnector: Sendable {
 
     /// Tells a server whose key this side will not accept why the session ends before it begins
     /// (its log would otherwise show a cut link, to be cured by syncing again), then closes.
-    private static func turnAway(_ tls: TLSStream, _ code: SyncError.Code, _ text: String) {
-        try? tls.write(FrameWriter.frame(SyncMessage.error(code: code.rawValue, text: text).encoded()))
+    private static func turnAway(_ tls: TLSStream, _ code: SyncError.Code, _ problem: SyncProblem) {
+        try? tls.write(FrameWriter.frame(SyncMessage.error(code: code.rawValue, text: problem.description).encoded()))
         tls.close()
     }
 

@@ -48,6 +48,10 @@ public enum SyncProblem: Sendable, Equatable, CustomStringConvertible {
     case changesetOfAnotherNetwork
     case doneWhilePeerMayNotSend
     case keyNotKnown(key: String, policy: String)
+    /// A client turns the server away before its hello: it has no key pinned for the server, or
+    /// another one than the server's certificate holds.
+    case clientPinsNoKey
+    case clientPinsAnotherKey
 
     public var description: String {
         switch self {
@@ -91,6 +95,8 @@ public enum SyncProblem: Sendable, Equatable, CustomStringConvertible {
         case .changesetOfAnotherNetwork: "a changeset of another network"
         case .doneWhilePeerMayNotSend: "done while the peer may not send"
         case .keyNotKnown(let key, let policy): "this server does not know the key \(key) (policy: \(policy))"
+        case .clientPinsNoKey: "the client has no key pinned for this server"
+        case .clientPinsAnotherKey: "the client has another key pinned for this server"
         }
     }
 
@@ -117,7 +123,7 @@ public enum SyncProblem: Sendable, Equatable, CustomStringConvertible {
             .streamEndedInFrame, .peerClosedEarly, .tooManyOpenFiles, .noThread, .emptyFrame, .emptyMessage, .seqTooLarge,
             .finalNotBoolean, .emptyBatch, .helloKeyMismatch, .clientIsThisNode, .peerIsThisNode, .sessionAlreadyStarted,
             .anotherNetwork, .headsNotAsked, .ackWithoutBatch, .changesetsWhilePeerMayNotSend, .changesetsAgainstDirection,
-            .changesetOfAnotherNetwork, .doneWhilePeerMayNotSend,
+            .changesetOfAnotherNetwork, .doneWhilePeerMayNotSend, .clientPinsNoKey, .clientPinsAnotherKey,
         ].map { ($0.description, $0) }, uniquingKeysWith: { first, _ in first })
 
     /// Seconds as a user wrote them: `30`, not `30.0`.

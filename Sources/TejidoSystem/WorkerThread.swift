@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import CSystem
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -24,7 +25,7 @@ public enum WorkerThread {
         let rc = pthread_create(&thread, nil, { raw in
             let work = Unmanaged<Work>.fromOpaque(raw!).takeRetainedValue()
             #if canImport(Glibc)
-            _ = work.name.withCString { setThreadName(pthread_self(), $0) }
+            _ = work.name.withCString { csystem_name_thread($0) }
             #endif
             work.body()
             return nil
@@ -52,8 +53,3 @@ public enum WorkerThread {
     }
 }
 
-#if canImport(Glibc)
-/// glibc's `pthread_setname_np`, which Swift's Glibc module leaves out (it is a GNU extension).
-@_silgen_name("pthread_setname_np")
-private func setThreadName(_ thread: pthread_t, _ name: UnsafePointer<CChar>) -> Int32
-#endif

@@ -241,8 +241,8 @@ enum Msg: String, CaseIterable {
             "Cuántos cambios, como máximo, en cada guardado en disco (también se guarda cada segundo).")
         case .argCounterField: ("The counter field.",
             "El campo contador.")
-        case .argDelta: ("How much to add.",
-            "Cuánto sumar.")
+        case .argDelta: ("How much to add (1 if neither this nor --by is given).",
+            "Cuánto sumar (1 si no se da ni esto ni --by).")
         case .optBy: ("How much to add; may be negative, e.g. --by -3.",
             "Cuánto sumar; puede ser negativo, p. ej. --by -3.")
         case .optEnvelopes: ("Print each envelope, byte-exact, as one line of lowercase hex.",

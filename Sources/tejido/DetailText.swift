@@ -54,6 +54,9 @@ enum DetailText {
         case .changesetOfAnotherNetwork: c.t(.detailChangesetOfAnotherNetwork)
         case .doneWhilePeerMayNotSend: c.t(.detailDoneWhilePeerMayNotSend)
         case .keyNotKnown(let key, let policy): c.t(.detailKeyNotKnown, [key, policy])
+        // Only ever read from a client, by the server it turned away: said from the server's side.
+        case .clientPinsNoKey: c.t(.serveClientPinsNoKey)
+        case .clientPinsAnotherKey: c.t(.serveClientPinsOtherKey)
         }
     }
 

@@ -30,8 +30,26 @@ import TejidoTestSupport
             #expect(settled.applied == 3 && settled.pending == 0 && settled.quarantined == 0, "\(settled)")
             #expect(settled.count == total.count)
             #expect(settled.held.isEmpty)
-            // Nothing of it changes the store: settling only reads.
-            #expect(try store.settled(settled) == settled)
+        }
+    }
+
+    /// Arrival order grant, second, first: the second waits for its predecessor (pending) and is
+    /// applied when the first comes.
+    @Test func aPendingChangesetAppliedByALaterBatchCountsAsApplied() throws {
+        var rng = SeededRandom(seed: 9)
+        let network = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let f = try ChangesetFactory(network: network, rng: &rng)
+        let writer = try f.addAuthor(rng: &rng)
+        let grant = try f.genesis(name: "grupo", grants: [(writer.publicKey, .writer)], hlc: HLC(milliseconds: base, counter: 0))
+        let rec = RecordKey(collection: "c", id: "1")
+        let first = try f.make(by: writer, ops: [.set(rec, field: "v", value: .int(1))], hlc: HLC(milliseconds: base + 1, counter: 0), deps: [])
+        let second = try f.make(by: writer, ops: [.set(rec, field: "v", value: .int(2))], hlc: HLC(milliseconds: base + 2, counter: 0), deps: [])
+        try withTemporaryStore(network: network, clock: base + 10_000) { store in
+            var total = BatchOutcome()
+            for batch in [[grant], [second], [first]] { total.add(try store.receive(envelopes: batch.map(\.bytes))) }
+            #expect(total.applied == 2 && total.pending == 1 && total.held.count == 1, "the arrival counts: \(total)")
+            let settled = try store.settled(total)
+            #expect(settled.applied == 3 && settled.pending == 0 && settled.quarantined == 0, "\(settled)")
         }
     }
 

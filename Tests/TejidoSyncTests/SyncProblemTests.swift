@@ -8,7 +8,7 @@ import TejidoSync
         SyncProblem.streamEndedInFrame, .peerClosedEarly, .tooManyOpenFiles, .noThread, .emptyFrame, .emptyMessage, .seqTooLarge,
         .finalNotBoolean, .emptyBatch, .helloKeyMismatch, .clientIsThisNode, .peerIsThisNode, .sessionAlreadyStarted,
         .anotherNetwork, .headsNotAsked, .ackWithoutBatch, .changesetsWhilePeerMayNotSend, .changesetsAgainstDirection,
-        .changesetOfAnotherNetwork, .doneWhilePeerMayNotSend,
+        .changesetOfAnotherNetwork, .doneWhilePeerMayNotSend, .clientPinsNoKey, .clientPinsAnotherKey,
         .keyNotKnown(key: "tjk1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq", policy: "known"),
         .keyNotKnown(key: "tjk1abc", policy: "peers"),
     ])

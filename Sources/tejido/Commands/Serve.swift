@@ -122,9 +122,9 @@ struct Serve: ParsableCommand {
                     ? console.t(.serveClientRefusedPeers, KeyText.key(bytes: k))
                     : console.t(.serveClientRefused, KeyText.key(bytes: k), policy.rawValue)
                 console.err(console.t(.serveSessionFailed, r.address, key, refused))
-            } else if e.fromPeer && (e.code == .peerKeyNotPinned || e.code == .wrongPeerKey) {
+            } else if e.fromPeer, let turned = SyncProblem(peerText: e.detail), turned == .clientPinsNoKey || turned == .clientPinsAnotherKey {
                 // The client turned this server away: nothing to run again until its pin is right.
-                let why = console.t(e.code == .peerKeyNotPinned ? .serveClientPinsNoKey : .serveClientPinsOtherKey)
+                let why = console.t(turned == .clientPinsNoKey ? .serveClientPinsNoKey : .serveClientPinsOtherKey)
                 console.err(console.t(.serveSessionFailed, r.address, key, why))
             } else {
                 console.err(console.t(.serveSessionFailed, r.address, key, console.t(e.code.reason) + " (" + e.shownDetail(console) + ")"))

@@ -188,7 +188,9 @@ struct Sync: ParsableCommand {
         case .failure(let e):
             if e.code == .sameNode {
                 console.report(.errSyncSelf, [target])
-            } else if e.code == .wrongPeerKey {
+            } else if e.code == .wrongPeerKey, !e.fromPeer, KeyText.parseKey(e.detail) != nil {
+                // Only a key this side was shown; a hello that disagrees with its certificate, or
+                // the peer's own report, is a failure like any other.
                 Self.reportWrongKey(address: address, presented: e.detail, peerName: pinnedOverride == nil ? peerName : nil, console: console)
             } else {
                 Self.reportFailure(e, target: peerName ?? address.description, console: console)
