@@ -28,6 +28,27 @@ import Testing
         throw CocoaError(.fileReadUnknown)
     }
 
+    /// `serve` in text mode and Spanish under `policy`: the process, the address it listens on
+    /// (from its stdout), and the file its stderr (one line per session) goes to.
+    func startSpanishServer(_ store: URL, policy: String, in dir: URL) throws -> (Process, String, URL) {
+        let out = dir.appendingPathComponent("serve.out"), err = dir.appendingPathComponent("serve.err")
+        for f in [out, err] { _ = FileManager.default.createFile(atPath: f.path, contents: nil) }
+        let p = Process()
+        p.executableURL = try CLI.executable.get()
+        p.arguments = ["serve", "--listen", "127.0.0.1:0", "--allow", policy, "--lang", "es", "--store", store.path]
+        p.environment = CLI.baseEnvironment()
+        p.standardOutput = try FileHandle(forWritingTo: out)
+        p.standardError = try FileHandle(forWritingTo: err)
+        try p.run()
+        for _ in 0..<100 {
+            let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+            if let r = text.range(of: #"127\.0\.0\.1:[0-9]+"#, options: .regularExpression) { return (p, String(text[r]), err) }
+            usleep(50_000)
+        }
+        p.terminate()
+        throw CocoaError(.fileReadUnknown)
+    }
+
     func waitExit(_ p: Process, seconds: Double = 10) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while p.isRunning && Date() < deadline { usleep(20_000) }
@@ -116,23 +137,8 @@ import Testing
             _ = try CLI.json(["init", "--join", try #require(status["network"]?.string)], store: client)
             let clientKey = try #require(try CLI.json(["key", "show"], store: client)["key"]?.string)
             // Text output in Spanish: stdout says where it listens, stderr logs each session.
-            let out = dir.appendingPathComponent("serve.out"), err = dir.appendingPathComponent("serve.err")
-            for f in [out, err] { _ = FileManager.default.createFile(atPath: f.path, contents: nil) }
-            let p = Process()
-            p.executableURL = try CLI.executable.get()
-            p.arguments = ["serve", "--listen", "127.0.0.1:0", "--allow", policy, "--lang", "es", "--store", server.directory.path]
-            p.environment = CLI.baseEnvironment()
-            p.standardOutput = try FileHandle(forWritingTo: out)
-            p.standardError = try FileHandle(forWritingTo: err)
-            try p.run()
+            let (p, listening, err) = try startSpanishServer(server.directory, policy: policy, in: dir)
             defer { if p.isRunning { p.terminate() } }
-            var address: String?
-            for _ in 0..<100 where address == nil {
-                let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-                if let r = text.range(of: #"127\.0\.0\.1:[0-9]+"#, options: .regularExpression) { address = String(text[r]) }
-                usleep(50_000)
-            }
-            let listening = try #require(address)
             let refused = CLI.run(["sync", "tcp://\(listening)", "--key", serverKey], store: client)
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("ask its owner to pin it"), "\(refused.stderr)")
@@ -205,23 +211,8 @@ import Testing
         try withTemporaryDirectory { dir in
             let server = try StoreFixture.create(in: dir, name: "server", namespaces: ["chiapas"])
             let (client, clientKey) = try server.joined(in: dir, name: "client")
-            let err = dir.appendingPathComponent("serve.err"), out = dir.appendingPathComponent("serve.out")
-            for f in [out, err] { _ = FileManager.default.createFile(atPath: f.path, contents: nil) }
-            let p = Process()
-            p.executableURL = try CLI.executable.get()
-            p.arguments = ["serve", "--listen", "127.0.0.1:0", "--allow", "any", "--lang", "es", "--store", server.directory.path]
-            p.environment = CLI.baseEnvironment()
-            p.standardOutput = try FileHandle(forWritingTo: out)
-            p.standardError = try FileHandle(forWritingTo: err)
-            try p.run()
+            let (p, listening, err) = try startSpanishServer(server.directory, policy: "any", in: dir)
             defer { if p.isRunning { p.terminate() } }
-            var address: String?
-            for _ in 0..<100 where address == nil {
-                let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-                if let r = text.range(of: #"127\.0\.0\.1:[0-9]+"#, options: .regularExpression) { address = String(text[r]) }
-                usleep(50_000)
-            }
-            let listening = try #require(address)
             #expect(CLI.run(["sync", "tcp://\(listening)"], store: client).status == 1)
             #expect(CLI.run(["sync", "tcp://\(listening)", "--key", clientKey], store: client).status == 1)
             var log = ""
