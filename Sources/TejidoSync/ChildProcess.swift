@@ -75,9 +75,10 @@ public final class ChildProcess {
 
     deinit { close() }
 
-    /// Finds a program on PATH, as a shell would.
+    /// Finds a program on PATH, as a shell would. A path is taken as it is if something is there:
+    /// starting it then says what is wrong with it (not executable: "Permission denied").
     public static func which(_ name: String) -> String? {
-        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        if name.contains("/") { return FileManager.default.fileExists(atPath: name) ? name : nil }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for dir in path.split(separator: ":") {
             let candidate = "\(dir)/\(name)"

@@ -49,6 +49,25 @@ import TejidoSync
         }
     }
 
+    /// A path to something that is not a program is found, and starting it says why it cannot run.
+    @Test func aFileThatIsNotExecutableIsPermissionDenied() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-program-\(getpid())").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("echo hola\n".utf8), attributes: [.posixPermissions: 0o644]))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(ChildProcess.which(path) == path)
+        #expect(ChildProcess.which(path + "-missing") == nil)
+        do {
+            _ = try ChildProcess(executable: path, arguments: [])
+            Issue.record("a file without the execute bit started")
+        } catch let e as StreamError {
+            guard case .io(.start, let code) = e else {
+                Issue.record("unexpected \(e)")
+                return
+            }
+            #expect(code == EACCES)
+        }
+    }
+
     @Test func theChildDoesNotInheritTheSignalsThisProcessIgnores() throws {
         signal(SIGPIPE, SIG_IGN)
         signal(SIGXFSZ, SIG_IGN)
