@@ -89,7 +89,7 @@ enum Msg: String, CaseIterable {
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errIncTwoAmounts, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
-    case errBadLang, errUsage, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, errDiskFullImportNothing, detailPeerStoreFailed
+    case errBadLang, errUsage, errUnknownCommand, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, errDiskFullImportNothing, detailPeerStoreFailed
     case problemFormat, problemID, problemSignature, problemChain, problemDeps, problemAuthority, problemFork, problemDatabase
     case detailBadID, detailBadSignature
     case detailTooManyOpenFiles, detailNoThread, detailThreadLimit, detailNoCertificate, detailCertificateNotEd25519, detailCertificateUnreadable, detailCertificateNotStrict
@@ -831,6 +831,8 @@ enum Msg: String, CaseIterable {
         case .detailPeerStoreFailed: ("the peer's store failed; over a pipe or ssh its own message is above, over TCP it is in the server's log",
                                       "falló el almacén del par; por una tubería o ssh su propio mensaje está arriba, por TCP está en el registro del servidor")
         case .errBadLang: ("--lang takes en or es, not \"{0}\".", "--lang acepta en o es, no \"{0}\".")
+        case .errUnknownCommand: ("Unknown command '{0}'. See `{1} --help` for the commands there are.",
+            "Orden desconocida: '{0}'. Consulta `{1} --help` para ver las que hay.")
         case .errUsage: ("{0} See `{1} --help`.", "{0} Consulta `{1} --help`.")
         case .errUsageNegativeNumber: ("{0} A number that starts with - is read as an option: put -- before the arguments (`{2} ... -- {1}`), or for inc use --by {1}. See `{2} --help`.",
                                        "{0} Un número que empieza con - se lee como opción: pon -- antes de los argumentos (`{2} ... -- {1}`), o en inc usa --by {1}. Consulta `{2} --help`.")
@@ -935,7 +937,7 @@ enum Msg: String, CaseIterable {
         if self == .errBadCollectionPath { return Msg.errBadPath.errorCode }
         if self == .errBundle { return Msg.errBundleUnreadable.errorCode }
         if self == .errBadURLDash { return Msg.errBadURL.errorCode }
-        if self == .errUsageNegativeNumber || self == .errUsageNegativeValue { return Msg.errUsage.errorCode }
+        if self == .errUsageNegativeNumber || self == .errUsageNegativeValue || self == .errUnknownCommand { return Msg.errUsage.errorCode }
         if self == .errStoreBusyImport { return Msg.errStoreBusy.errorCode }
         if self == .errDiskFullImportNothing { return Msg.errDiskFullImport.errorCode }
         if self == .errBundleSameNodeNotAFile { return Msg.errBundleSameNode.errorCode }

@@ -20,6 +20,11 @@ struct Tejido: ParsableCommand {
             Console(lang: .environment, json: json).report(.errArgumentNotUTF8, [String(bad)])
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
+        if let (word, path) = unknownCommand(Array(CommandLine.arguments.dropFirst())) {
+            let json = CommandLine.arguments.dropFirst().contains("--json")
+            Console(lang: .environment, json: json).report(.errUnknownCommand, [word, (["tejido"] + path).joined(separator: " ")])
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
         do {
             var command = try parseAsRoot(argumentsForParsing())
             try command.run()
@@ -101,6 +106,31 @@ struct Tejido: ParsableCommand {
         // options it does not take.
         if !level.isEmpty { return path + args[i...] }
         return path + moved + args[i...]
+    }
+
+    /// The first word where a command was expected that is none of them (`tejido histroy`),
+    /// with the commands before it. The parser would name an option after it instead (`--store`
+    /// is unknown to `tejido` itself), or with `--help` print the top-level help and succeed.
+    static func unknownCommand(_ args: [String]) -> (word: String, path: [String])? {
+        var level = configuration.subcommands
+        var path: [String] = []
+        var i = args.startIndex
+        while i < args.endIndex, !level.isEmpty {
+            let a = args[i]
+            if let sub = level.first(where: { $0.configuration.commandName == a }) {
+                path.append(a)
+                level = sub.configuration.subcommands
+                i += 1
+            } else if a == "--lang" || a == "--store" {
+                i += 2
+            } else if a.hasPrefix("-") {
+                i += 1
+            } else {
+                // The parser's own `help` command takes the command names after it.
+                return a == "help" && path.isEmpty ? nil : (a, path)
+            }
+        }
+        return nil
     }
 
     /// The subcommand names at the start of `args` (`["namespace", "create"]`), for a pointer to their help.

@@ -61,6 +61,28 @@ struct HelpTextTests {
         }
     }
 
+    @Test("an unknown command with --help is a usage error naming it, not the top-level help")
+    func unknownCommandWithHelp() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            for args in [["histroy", "--help"], ["--lang", "es", "histroy", "-h"], ["namespace", "crear", "--help"]] {
+                let r = s.run(args)
+                #expect(r.status == 64, "\(args): \(r.stdout) \(r.stderr)")
+                #expect(r.stderr.contains(args.contains("crear") ? "'crear'" : "'histroy'"), "\(args): \(r.stderr)")
+                #expect(r.stderr.contains(args.contains("es") ? "Orden desconocida" : "Unknown command"), "\(args): \(r.stderr)")
+            }
+            // Under --json, the parser's code.
+            let json = s.run(["histroy", "--json"])
+            #expect(json.status == 64 && json.stderr.contains(#""error":"usage""#), "\(json.stderr)")
+            // Real help still works, before and after global options, and through `help`.
+            for args in [["--help"], ["log", "--help"], ["--lang", "es", "namespace", "create", "-h"], ["help", "sync"]] {
+                let r = s.run(args)
+                #expect(r.status == 0, "\(args): \(r.stderr)")
+                #expect(r.stdout.contains("USAGE:") || r.stdout.contains("USO:"), "\(args): \(r.stdout)")
+            }
+        }
+    }
+
     @Test("--lang, --json and --store may come before a subcommand, or with a group alone")
     func globalOptionsBeforeSubcommand() throws {
         try withTemporaryDirectory { tmp in
