@@ -23,13 +23,6 @@ public struct BatchOutcome: Equatable, Sendable {
 
     public init() {}
 
-    public init(applied: Int, duplicates: Int, pending: Int, quarantined: Int) {
-        self.applied = applied
-        self.duplicates = duplicates
-        self.pending = pending
-        self.quarantined = quarantined
-    }
-
     public var count: Int { applied + duplicates + pending + quarantined }
 
     public mutating func add(_ outcome: ApplyOutcome) {
