@@ -164,20 +164,23 @@ import Testing
 
     /// At the process limit (`ulimit -u`) no thread or child can be started: `serve` says so at
     /// once instead of waiting for ever inside Dispatch, and a pipe sync says why it cannot start
-    /// its child. The limit binds only a user other than root, so the commands run as nobody.
+    /// its child. The limit binds only a user other than root, so the commands run as a user id
+    /// of their own, which no other process on the machine is likely to hold (the limit counts
+    /// every process of the user: one of nobody's elsewhere would stop the first exec).
     @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit")))
     func theProcessLimitIsAMessageNotAHang() throws {
         try withTemporaryDirectory { dir in
             let server = try StoreFixture.create(in: dir, name: "server", namespaces: ["chiapas"])
             let (client, _) = try server.joined(in: dir, name: "client")
-            // nobody must reach the program and own the stores.
+            // That user must reach the program and own the stores.
+            let uid = UInt32(40_000 + Int(getpid()) % 20_000)
             let program = dir.appendingPathComponent("tejido").path
             try FileManager.default.copyItem(atPath: try CLI.executable.get().path, toPath: program)
             chmod(dir.path, 0o755)
             for path in [server.directory.path, client.path] {
                 for entry in [path] + ((try? FileManager.default.subpathsOfDirectory(atPath: path)) ?? []).map({ path + "/" + $0 }) {
-                    chown(entry, 65534, 65534)
+                    chown(entry, uid, uid)
                 }
             }
             func limited(_ args: [String]) throws -> (status: Int32, stderr: String, seconds: Double) {
@@ -185,7 +188,7 @@ import Testing
                 _ = FileManager.default.createFile(atPath: err.path, contents: nil)
                 let p = Process()
                 p.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
-                p.arguments = ["--nproc=1", "/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", program] + args
+                p.arguments = ["--nproc=1", "/usr/bin/setpriv", "--reuid", String(uid), "--regid", String(uid), "--clear-groups", program] + args
                 p.environment = CLI.baseEnvironment().merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
                 p.standardOutput = FileHandle.nullDevice
                 p.standardError = try FileHandle(forWritingTo: err)
