@@ -78,6 +78,7 @@ public final class ChildProcess {
     /// Finds a program on PATH, as a shell would. A path is taken as it is if something is there:
     /// starting it then says what is wrong with it (not executable: "Permission denied").
     public static func which(_ name: String) -> String? {
+        guard !name.isEmpty else { return nil }
         if name.contains("/") { return FileManager.default.fileExists(atPath: name) ? name : nil }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for dir in path.split(separator: ":") {

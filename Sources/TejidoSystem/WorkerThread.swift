@@ -42,6 +42,53 @@ public enum WorkerThread {
         return true
     }
 
+    /// Whether `count` more threads can run at once now: that many are started and held until
+    /// the last has started (or one was refused), then all end.
+    public static func canStart(_ count: Int) -> Bool {
+        let gate = Gate()
+        var started = 0
+        for i in 0..<count {
+            guard start(name: "tejido.probe\(i)", { gate.wait() }) else { break }
+            started += 1
+        }
+        gate.open()
+        return started == count
+    }
+
+    /// Holds threads until opened.
+    ///
+    /// `@unchecked Sendable`: `isOpen` is read and written only under the mutex.
+    private final class Gate: @unchecked Sendable {
+        private var isOpen = false
+        private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+        init() {
+            pthread_mutex_init(mutex, nil)
+            pthread_cond_init(condition, nil)
+        }
+
+        deinit {
+            pthread_cond_destroy(condition)
+            pthread_mutex_destroy(mutex)
+            condition.deallocate()
+            mutex.deallocate()
+        }
+
+        func wait() {
+            pthread_mutex_lock(mutex)
+            while !isOpen { pthread_cond_wait(condition, mutex) }
+            pthread_mutex_unlock(mutex)
+        }
+
+        func open() {
+            pthread_mutex_lock(mutex)
+            isOpen = true
+            pthread_cond_broadcast(condition)
+            pthread_mutex_unlock(mutex)
+        }
+    }
+
     private final class Work {
         let name: String
         let body: @Sendable () -> Void

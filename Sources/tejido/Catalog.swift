@@ -86,7 +86,7 @@ enum Msg: String, CaseIterable {
     case detailImportBadValue, detailImportIncNeedsInteger, detailImportTooManyOps, detailImportTxnTooLarge, detailImportLineTooLong
     case detailImportChangesetTooLarge
     case serveClientRefusedPeers, errWrongPeerKeyGiven, errBadURLDash, errImportNotAuthorized, errBadImportLineAfterCommits, errStoreBusy, errOwnStoreFile, errBadCollectionPath, errNotARootExport, errEmptyPassphraseFile
-    case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errIncTwoAmounts, errNeedNetwork, errInternal, errBadRole
+    case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errIncTwoAmounts, errDeltaOutOfRange, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
     case errBadLang, errUsage, errUnknownCommand, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, errDiskFullImportNothing, detailPeerStoreFailed
@@ -543,6 +543,8 @@ enum Msg: String, CaseIterable {
                                 "\"{0}\": el valor después de := debe ser un número JSON, true, false, null o un texto entre comillas ({1}).")
         case .errIncTwoAmounts: ("Two amounts, {0} and --by {1}: give one of them.",
             "Dos cantidades, {0} y --by {1}: indica solo una.")
+        case .errDeltaOutOfRange: ("{0} is out of range: an amount is at most 9223372036854775807 either way.",
+            "{0} está fuera de rango: una cantidad llega a lo más a 9223372036854775807 en cualquier sentido.")
         case .errBadDelta: ("\"{0}\" is not a whole number.", "\"{0}\" no es un número entero.")
         case .errNeedNetwork: ("Give --network NAME to start a network or --join NETWORK_ID to join one.",
                                "Usa --network NOMBRE para iniciar una red o --join ID_DE_RED para unirte a una.")
@@ -989,6 +991,7 @@ enum SystemText {
         (ENOMEM, "No se pudo asignar memoria"), (EAGAIN, "Recurso no disponible por ahora"),
         (EBUSY, "Dispositivo o recurso ocupado"), (ETXTBSY, "Archivo de texto ocupado"),
         (ENOEXEC, "Formato de ejecutable inválido"), (EBADF, "Descriptor de archivo incorrecto"),
+        (E2BIG, "La lista de argumentos es demasiado larga"),
     ]
 
     private static let resolverTexts: [(Int32, String)] = [

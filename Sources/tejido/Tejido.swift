@@ -125,9 +125,11 @@ struct Tejido: ParsableCommand {
                 i += 2
             } else if a.hasPrefix("-") {
                 i += 1
+            } else if a == "help" && path.isEmpty {
+                // The parser's own `help` command takes command names after it: they must be ones.
+                i += 1
             } else {
-                // The parser's own `help` command takes the command names after it.
-                return a == "help" && path.isEmpty ? nil : (a, path)
+                return (a, path)
             }
         }
         return nil

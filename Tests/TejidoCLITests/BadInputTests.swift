@@ -115,6 +115,16 @@ struct BadInputTests {
         }
     }
 
+    @Test("inc with an amount out of range, or --by followed by an option")
+    func incAmountOutOfRangeOrMissing() throws {
+        try expectRefused(["inc", "chiapas/petitions/pe1", "signatures", "--by", "99999999999999999999"], status: 64,
+                          stderrContains: ["99999999999999999999 is out of range"])
+        try expectRefused(["inc", "chiapas/petitions/pe1", "signatures", "--by", "-99999999999999999999"], status: 64,
+                          stderrContains: ["-99999999999999999999 is out of range"])
+        // The harness puts --store DIR last: `--by` takes it as the amount.
+        try expectRefused(["inc", "chiapas/petitions/pe1", "signatures", "--by"], status: 64, stderrContains: ["\"--store\" is not a whole number"])
+    }
+
     @Test("inc with both an amount and --by: neither is guessed")
     func incTwoAmounts() throws {
         try expectRefused(["inc", "chiapas/petitions/pe1", "signatures", "2", "--by", "3"], status: 64,

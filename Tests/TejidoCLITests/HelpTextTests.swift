@@ -65,7 +65,8 @@ struct HelpTextTests {
     func unknownCommandWithHelp() throws {
         try withTemporaryDirectory { tmp in
             let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
-            for args in [["histroy", "--help"], ["--lang", "es", "histroy", "-h"], ["namespace", "crear", "--help"]] {
+            for args in [["histroy", "--help"], ["--lang", "es", "histroy", "-h"], ["namespace", "crear", "--help"], ["help", "histroy"],
+                         ["help", "namespace", "crear"]] {
                 let r = s.run(args)
                 #expect(r.status == 64, "\(args): \(r.stdout) \(r.stderr)")
                 #expect(r.stderr.contains(args.contains("crear") ? "'crear'" : "'histroy'"), "\(args): \(r.stderr)")

@@ -56,6 +56,8 @@ import TejidoSync
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(ChildProcess.which(path) == path)
         #expect(ChildProcess.which(path + "-missing") == nil)
+        // An empty name is no program (not the first directory on PATH).
+        #expect(ChildProcess.which("") == nil)
         do {
             _ = try ChildProcess(executable: path, arguments: [])
             Issue.record("a file without the execute bit started")

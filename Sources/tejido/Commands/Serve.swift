@@ -68,7 +68,7 @@ struct Serve: ParsableCommand {
             }
             // Sessions run on threads of their own, and Dispatch (the stop signals, timers) waits
             // for ever for a thread the system refuses: checked before anything could hang so.
-            guard WorkerThread.start(name: "tejido.probe", {}) else { throw console.fail(.errServe, console.t(.detailThreadLimit)) }
+            guard WorkerThread.canStart(Self.threadsNeeded) else { throw console.fail(.errServe, console.t(.detailThreadLimit)) }
             var config = SyncServer.Config(store: options.storeURL)
             config.policy = policy
             config.timeout = timeout
@@ -96,6 +96,10 @@ struct Serve: ParsableCommand {
             }
         }
     }
+
+    /// Threads that must be available at once for a session to run: its own, libdispatch's
+    /// manager and worker (timers, signals), and a signature check beside it.
+    static let threadsNeeded = 4
 
     /// One line per session on stderr.
     static func log(_ r: SyncServer.Report, policy: TrustPolicy, console: Console) {
