@@ -1,7 +1,5 @@
 import CSystem
 import Foundation
-import TejidoStore
-import TejidoSystem
 
 /// A child process with pipes to its stdin and stdout: `tejido serve --stdio` run locally or
 /// through ssh, which a `TLSStream` then runs over. The child's stderr goes to ours, so its
