@@ -50,15 +50,21 @@ extension Store {
         defer { pool.finish() }
         var inFlight: [(index: Int, rows: [Row])] = []
         var reading = true
+        let window = workers * 8
         while reading || !inFlight.isEmpty {
-            if reading && inFlight.count < workers * 8 {
+            if reading && inFlight.count < window {
                 let rows = try readBatch()
                 if rows.isEmpty { reading = false } else { inFlight.append((pool.submit(rows), rows)) }
                 continue
             }
-            let chunk = inFlight.removeFirst()
-            let rows = chunk.rows
-            let checks = pool.result(chunk.index)
+            // Rather than wait for a worker's chunk with nothing left queued, read on (up to a
+            // larger window, which bounds the envelopes held) and check what comes.
+            guard let checks = pool.result(inFlight[0].index, wait: !reading || inFlight.count >= window * 8) else {
+                let rows = try readBatch()
+                if rows.isEmpty { reading = false } else { inFlight.append((pool.submit(rows), rows)) }
+                continue
+            }
+            let rows = inFlight.removeFirst().rows
             for (row, check) in zip(rows, checks) {
                 report.checked += 1
                 // The id in hex only for a report: most changesets have nothing to report.

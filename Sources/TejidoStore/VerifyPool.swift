@@ -45,8 +45,10 @@ final class VerifyPool: @unchecked Sendable {
     }
 
     /// The checks of chunk `index`, in row order. While they are not ready, the calling thread
-    /// checks the oldest queued chunk (it may be this one) instead of waiting.
-    func result(_ index: Int) -> [Store.RowCheck] {
+    /// checks the oldest queued chunk (it may be this one) instead of waiting. When nothing is
+    /// queued and a worker still has the chunk, `wait: false` returns nil at once, so that the
+    /// caller can read and queue more rows rather than sit idle.
+    func result(_ index: Int, wait: Bool = true) -> [Store.RowCheck]? {
         condition.lock()
         defer { condition.unlock() }
         while true {
@@ -60,6 +62,7 @@ final class VerifyPool: @unchecked Sendable {
                 results[chunk.index] = checks
                 continue
             }
+            if !wait { return nil }
             condition.wait()
         }
     }
