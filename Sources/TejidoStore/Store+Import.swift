@@ -94,7 +94,8 @@ extension Store {
             let target = try namespace(named: options.namespace ?? first.replica, line: first.number)
             let (ops, encoding) = try changeset.opsAndEncoding(store: self, ns: target.ns)
             do {
-                batchLast = try batch.write(namespace: target.root, nsID: target.ns, ops: ops, opsEncoding: encoding)
+                batchLast = try batch.write(
+                    namespace: target.root, nsID: target.ns, ops: ops, opsEncoding: encoding, columns: changeset.columns)
             } catch StoreError.invalidChangeset(let detail) {
                 // Only removes make a changeset larger than its lines (each names every add of its
                 // element held here), so the reader cannot see this coming: it shows only now, and

@@ -64,8 +64,9 @@ extension Store {
         }
 
         /// Builds, hashes, queues for signing and merges one changeset; returns its id.
-        /// `opsEncoding`, if given, is `ChangesetBody.encode(ops: ops)`, made elsewhere.
-        func write(namespace root: [UInt8], nsID: Int64, ops: [Op], opsEncoding: [UInt8]? = nil) throws -> ChangesetID {
+        /// `opsEncoding`, if given, is `ChangesetBody.encode(ops: ops)`, and `columns` the
+        /// (collection, field, kind) triples of the ops, both made elsewhere.
+        func write(namespace root: [UInt8], nsID: Int64, ops: [Op], opsEncoding: [UInt8]? = nil, columns: [ColumnKey]? = nil) throws -> ChangesetID {
             let author = signer.publicKey.bytes
             let authorID = try store.keyID(author)
             var feed: Feed
@@ -123,7 +124,7 @@ extension Store {
             nextSeqno += 1
             deferred.append(Deferred(
                 seqno: seqno, id: id, body: bytes, ns: nsID, author: authorID, seq: body.seq, hlc: body.hlc, applied: store.nextApplied))
-            try store.merge(id: id, body: body, seqno: seqno, ns: nsID, author: authorID)
+            try store.merge(id: id, body: body, seqno: seqno, ns: nsID, author: authorID, columns: columns)
             feed.seq = body.seq
             feed.prev = id
             feeds[nsID] = feed

@@ -27,7 +27,7 @@ public final class Store {
     var keyIDs: [[UInt8]: Int64] = [:]
     var namespaceIDs: [[UInt8]: Int64] = [:]
     var recordIDs = RecordIndex()
-    var statements: [String: SQLiteStatement] = [:]
+    var statements: [StatementKey: SQLiteStatement] = [:]
     var nextApplied: Int64 = 0
     var authorityStates: [Int64: AuthorityState] = [:]
     /// Grant, revoke, name and visibility changesets already parsed, by seqno.
@@ -217,9 +217,10 @@ public final class Store {
 
     /// A cached prepared statement.
     func statement(_ sql: String) throws -> SQLiteStatement {
-        if let st = statements[sql] { return st }
+        let key = StatementKey(sql)
+        if let st = statements[key] { return st }
         let st = try db.prepare(sql)
-        statements[sql] = st
+        statements[key] = st
         return st
     }
 

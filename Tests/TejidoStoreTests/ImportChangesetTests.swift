@@ -36,6 +36,22 @@ import TejidoTestSupport
             let (ops2, encoding2) = try ImportChangeset(lines: plain).opsAndEncoding(store: store, ns: ns)
             #expect(ops2.count == 4)
             #expect(encoding2 == ChangesetBody.encode(ops: ops2))
+            // The columns listed ahead are those the merge would list from the ops themselves.
+            for (group, groupOps) in [(lines, ops), (plain, ops2)] {
+                var fromOps = Store.ColumnList()
+                for op in groupOps {
+                    switch op {
+                    case .set(let r, let f, _): fromOps.insert(r.collection, f, .register)
+                    case .counterAdd(let r, let f, _): fromOps.insert(r.collection, f, .counter)
+                    case .setAdd(let r, let f, _), .setRemove(let r, let f, _, _): fromOps.insert(r.collection, f, .set)
+                    default: continue
+                    }
+                }
+                let listed = ImportChangeset(lines: group).columns
+                #expect(Set(listed) == Set(fromOps.keys))
+                #expect(listed.count == Set(listed).count)
+            }
+            #expect(Set(ImportChangeset(lines: lines).columns.map(\.crdt)) == [.register, .counter, .set])
         }
     }
 
