@@ -13,6 +13,9 @@ public final class TLSConnection {
     /// and stdout of `serve --stdio`) are never changed.
     private let pipes: Pipes?
     private typealias Pipes = (read: Int32, write: Int32, timeout: Double, fromPeer: OpaquePointer, toPeer: OpaquePointer)
+    /// Over pipes to a child: false once the child has ended. Another process may still hold the
+    /// pipes (a background process the child left behind), so their staying open says nothing.
+    private let peerAlive: (() -> Bool)?
     /// The peer's Ed25519 public key, read from its certificate once the handshake is done.
     public private(set) var peerKey: [UInt8]?
 
@@ -56,16 +59,19 @@ public final class TLSConnection {
         self.ssl = ssl
         self.context = context
         pipes = nil
+        peerAlive = nil
         guard SSL_set_fd(ssl, socket) == 1 else { throw .failed(CryptoError.fromQueue("SSL_set_fd").description) }
     }
 
     /// A connection that reads `readFD` and writes `writeFD` (two pipes); every wait for either
-    /// lasts at most `timeout` seconds.
-    public init(context: TLSContext, readFD: Int32, writeFD: Int32, timeout: Double) throws(Failure) {
+    /// lasts at most `timeout` seconds. With `peerAlive`, a wait also ends, as a closed
+    /// connection, soon after it returns false with nothing left to read or room to write.
+    public init(context: TLSContext, readFD: Int32, writeFD: Int32, timeout: Double, peerAlive: (() -> Bool)? = nil) throws(Failure) {
         CryptoError.clearQueue()
         guard let ssl = SSL_new(context.ctx) else { throw .failed(CryptoError.fromQueue("SSL_new").description) }
         self.ssl = ssl
         self.context = context
+        self.peerAlive = peerAlive
         guard let fromPeer = BIO_new(BIO_s_mem()) else {
             pipes = nil
             throw .failed(CryptoError.fromQueue("BIO_new").description)
@@ -134,13 +140,28 @@ public final class TLSConnection {
 
     private func wait(_ fd: Int32, for event: Int32, _ timeout: Double) throws(Failure) {
         var pfd = pollfd(fd: fd, events: Int16(event), revents: 0)
+        let deadline = Date().addingTimeInterval(timeout)
         while true {
-            let r = poll(&pfd, 1, Int32(timeout * 1000))
+            var slice = deadline.timeIntervalSinceNow
+            if peerAlive != nil { slice = min(slice, Self.peerCheckSeconds) }
+            let r = poll(&pfd, 1, Int32(max(0, slice) * 1000))
             if r > 0 { return }
-            if r == 0 { throw .timedOut }
-            if errno != EINTR { throw .failed("poll: \(String(cString: strerror(errno)))") }
+            if r < 0 {
+                if errno != EINTR { throw .failed("poll: \(String(cString: strerror(errno)))") }
+                continue
+            }
+            if let peerAlive, !peerAlive() {
+                // The child has ended. Bytes it wrote before it did are read first; after that,
+                // nobody is left to answer, whoever else still holds the pipe.
+                if poll(&pfd, 1, 0) > 0 { return }
+                throw .closed
+            }
+            if Date() >= deadline { throw .timedOut }
         }
     }
+
+    /// How often a wait on a child's pipes checks that the child still runs.
+    static let peerCheckSeconds = 0.2
 
     /// Runs the handshake; afterwards `peerKey` is the key of the peer's Ed25519 certificate.
     public func handshake() throws(Failure) {

@@ -103,6 +103,10 @@ public final class ChildProcess {
         _ = waitForExit(seconds: 2)
     }
 
+    /// True once the child has ended (it is reaped then, without waiting). A process it left
+    /// behind may still hold its pipes: that they are open does not mean it runs.
+    public var hasExited: Bool { waitForExit(seconds: 0) }
+
     /// Reaps the child if it ends within `seconds`; true once it has been reaped.
     private func waitForExit(seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)

@@ -73,7 +73,9 @@ public struct SyncConnector: Sendable {
     /// `cannot_connect`, not a cut link: running the sync again would not help.
     private func overPipes(of child: ChildProcess, _ context: TLSContext) throws -> TLSStream {
         do {
-            return try TLSStream(readFD: child.readFD, writeFD: child.writeFD, context: context, timeout: timeout) { child.close() }
+            return try TLSStream(
+                readFD: child.readFD, writeFD: child.writeFD, context: context, timeout: timeout, peerAlive: { !child.hasExited }
+            ) { child.close() }
         } catch let e as StreamError {
             if case .timedOut = e { throw e }
             throw SyncError(.cannotConnect, .notTLS(e))

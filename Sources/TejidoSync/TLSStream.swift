@@ -26,12 +26,15 @@ public final class TLSStream: ByteStream {
 
     /// Runs the handshake over two pipes; `close` ends the connection, then calls `closeTransport`
     /// (which closes the pipes, or waits for the child). Throws on failure, after `closeTransport`.
-    public init(readFD: Int32, writeFD: Int32, context: TLSContext, timeout: Double, closeTransport: @escaping () -> Void) throws {
+    /// `peerAlive` (for a child's pipes) turns a wait into a closed connection soon after the
+    /// child has ended, even while a process it left behind holds the pipes open.
+    public init(readFD: Int32, writeFD: Int32, context: TLSContext, timeout: Double, peerAlive: (() -> Bool)? = nil,
+                closeTransport: @escaping () -> Void) throws {
         socket = nil
         self.timeout = timeout
         self.closeTransport = closeTransport
         do {
-            connection = try TLSConnection(context: context, readFD: readFD, writeFD: writeFD, timeout: timeout)
+            connection = try TLSConnection(context: context, readFD: readFD, writeFD: writeFD, timeout: timeout, peerAlive: peerAlive)
             try connection.handshake()
         } catch {
             closeTransport()

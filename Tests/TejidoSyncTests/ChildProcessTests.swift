@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TejidoCrypto
 import TejidoSync
 
 /// The child a pipe or ssh sync runs over: its pipes carry bytes both ways, a program that cannot
@@ -89,6 +90,33 @@ import TejidoSync
         child.close()
         // 5 s for the child to leave, 2 s after SIGTERM, then SIGKILL: bounded, not forever.
         #expect(Date().timeIntervalSince(start) < 12)
+    }
+
+    @Test func hasExitedSaysWhenTheChildHasEndedThoughItsPipeIsHeld() throws {
+        let running = try ChildProcess(executable: "/bin/cat", arguments: [])
+        #expect(!running.hasExited)
+        running.close()
+        // The child exits at once; the process it left behind holds both its pipes for 5 s.
+        let child = try ChildProcess(executable: "/bin/sh", arguments: ["-c", "sleep 5 & exit 0"])
+        let deadline = Date().addingTimeInterval(3)
+        while !child.hasExited && Date() < deadline { usleep(20_000) }
+        #expect(child.hasExited)
+        child.close()
+    }
+
+    /// A sync over a child whose program exits at once, leaving a background process that holds
+    /// the pipes (a login script, a wrapper that forks), used to wait for the whole timeout.
+    @Test func aHandshakeWithAChildThatEndedEndsSoonNotAtTheTimeout() throws {
+        let child = try ChildProcess(executable: "/bin/sh", arguments: ["-c", "sleep 8 & exit 0"])
+        let key = try Ed25519PrivateKey()
+        let context = try TLSContext(side: .client, certificate: try TLSCertificate(key: key, commonName: "client"))
+        let start = Date()
+        #expect(throws: StreamError.self) {
+            _ = try TLSStream(readFD: child.readFD, writeFD: child.writeFD, context: context, timeout: 30,
+                              peerAlive: { !child.hasExited }) { child.close() }
+        }
+        // Seconds, not the 30 of the timeout, nor the 8 the process left behind lives.
+        #expect(Date().timeIntervalSince(start) < 4)
     }
 
     @Test func closeDoesNotWaitForAProcessTheChildLeftHoldingThePipe() throws {
