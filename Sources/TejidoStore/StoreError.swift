@@ -66,6 +66,9 @@ public enum StoreError: Error, Equatable, Sendable {
     case readOnlyStore(path: String)
     /// The database file cannot be opened at all.
     case cannotOpenStore(path: String, detail: String)
+    /// The database cannot be opened because this process (or the system) may open no more
+    /// files: the file is fine, the limit is not (`ulimit -n`). `detail` is the system's reason.
+    case outOfDescriptors(path: String, detail: String)
     /// The store is on a filesystem mounted read-only (SQLite must write its log even to read).
     case readOnlyFilesystem(path: String)
     /// The system would not start a thread (memory or thread limits): nothing was done.
@@ -121,6 +124,9 @@ public enum StoreError: Error, Equatable, Sendable {
         if error.isCannotOpen {
             // The system's reason, when SQLite kept one, says more than "unable to open database file".
             let detail = error.systemErrno != 0 ? String(cString: strerror(error.systemErrno)) : error.message
+            if error.systemErrno == EMFILE || error.systemErrno == ENFILE {
+                return .outOfDescriptors(path: error.path ?? "store.db", detail: detail)
+            }
             return .cannotOpenStore(path: error.path ?? "store.db", detail: detail)
         }
         return .database(error.description)

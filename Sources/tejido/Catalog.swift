@@ -77,7 +77,7 @@ enum Msg: String, CaseIterable {
     case reasonInvalidChangeset, reasonPeerNotAllowed, reasonTimeout, reasonStore, reasonShuttingDown, reasonConnectionLost, reasonOther
     // Errors
     case errNotAStore, errForeignDatabase, errAlreadyAStore, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
-    case errAmbiguousNamespace, errNamespaceExists, errInvalidName, errNameLooksLikeKey, errArgumentNotUTF8, errQueryTimedOut, errBadQueryTimeout, errCannotReadInput, errImportRunning, errReadOnlyStore, errCannotOpenStore, errInvalidRecordID, errInvalidField
+    case errAmbiguousNamespace, errNamespaceExists, errInvalidName, errNameLooksLikeKey, errArgumentNotUTF8, errQueryTimedOut, errBadQueryTimeout, errCannotReadInput, errImportRunning, errReadOnlyStore, errCannotOpenStore, errOutOfDescriptors, errInvalidRecordID, errInvalidField
     case errNotAuthorized, errRecordNotFound, errInvalidChangeset, errWrongNetwork, errInvalidChain, errBadImportLine
     case errInputChanged, errInputChangedNothing
     case errNothingToResume, errReadOnlyQuery, errQueryFailed, errDiskFull, errDatabase, errInvalidNetworkID, errInvalidKey
@@ -470,6 +470,8 @@ enum Msg: String, CaseIterable {
                                  "Este usuario no puede escribir la base de datos del almacén {0}: Tejido necesita escribir en la carpeta del almacén y sus archivos, incluso para leer (el registro de SQLite). Revisa su dueño y permisos.")
         case .errCannotOpenStore: ("Cannot open the store's database {0} ({1}): check that it is a file and that its directory can be read.",
                                    "No se puede abrir la base de datos del almacén {0} ({1}): revisa que sea un archivo y que su carpeta se pueda leer.")
+        case .errOutOfDescriptors: ("Cannot open the store's database {0} ({1}): this process may open no more files. Raise the limit (`ulimit -n`) or close other programs, then try again.",
+                                    "No se puede abrir la base de datos del almacén {0} ({1}): este proceso no puede abrir más archivos. Sube el límite (`ulimit -n`) o cierra otros programas, y vuelve a intentarlo.")
         case .errArgumentNotUTF8: ("argument {0} is not valid UTF-8 text; nothing was done.",
                                    "el argumento {0} no es texto UTF-8 válido; no se hizo nada.")
         case .errNameLooksLikeKey: ("\"{0}\" reads as a key or a namespace id, and would be taken for one: choose another name.",

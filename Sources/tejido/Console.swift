@@ -206,6 +206,7 @@ struct Console {
         case .queryTimedOut(let s): (.errQueryTimedOut, [s == s.rounded() ? String(Int(s)) : String(format: "%.1f", s)])
         case .readOnlyStore(let p): (.errReadOnlyStore, [p])
         case .cannotOpenStore(let p, let d): (.errCannotOpenStore, [p, d])
+        case .outOfDescriptors(let p, let d): (.errOutOfDescriptors, [p, d])
         case .invalidRecordID(let n): (.errInvalidRecordID, [n])
         case .invalidField(let n): (.errInvalidField, [n])
         case .notAuthorized(let ns, let role, let admins): (.errNotAuthorized, [ns, role.name, admins.isEmpty ? "-" : admins.joined(separator: ", ")])

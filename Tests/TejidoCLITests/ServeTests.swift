@@ -268,6 +268,11 @@ import Testing
                 #expect(!status.signaled && status.status == 1, "\(descriptors): \(status)")
                 #expect(status.stderr.contains("Too many open files"), "\(descriptors): \(status.stderr)")
             }
+            // With the database out of reach for want of descriptors, the hint is the limit, not
+            // the file or its directory (which are fine).
+            let key = try Self.runLimited(["key", "show", "--store", client.path], descriptors: 5)
+            #expect(key.status == 1 && key.stderr.contains("ulimit -n"), "\(key)")
+            #expect(!key.stderr.contains("check that it is a file"), "\(key.stderr)")
         }
     }
 }
