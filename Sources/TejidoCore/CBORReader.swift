@@ -43,7 +43,7 @@ public struct CBORReader {
             guard v >= minimum else { throw .nonShortestEncoding }
             return (major, v)
         case 31: throw .indefiniteLength
-        default: throw .badValue("additional information \(info)")
+        default: throw .reservedAdditionalInfo(info)
         }
     }
 

@@ -15,6 +15,8 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
     case badValue(String)
     case unsupportedVersion(UInt64)
     case reservedSimpleValue
+    /// An item head with additional information 28, 29 or 30, which CBOR reserves.
+    case reservedAdditionalInfo(UInt8)
 
     public var description: String {
         switch self {
@@ -33,6 +35,7 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
         case .badValue(let what): "invalid \(what)"
         case .unsupportedVersion(let v): "format version \(v) is not supported"
         case .reservedSimpleValue: "simple value other than false, true or null"
+        case .reservedAdditionalInfo(let info): "an item head with the reserved additional information \(info)"
         }
     }
 }

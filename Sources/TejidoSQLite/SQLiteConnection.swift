@@ -111,15 +111,25 @@ public final class SQLiteConnection {
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
-    /// Refuses, from now on, every statement that could change any database, including PRAGMAs and ATTACH.
+    /// Refuses, from now on, every statement that could change any database, including PRAGMAs
+    /// (even those that only read: telling them apart is not worth the risk) and ATTACH.
     public func denyWrites() {
-        sqlite3_set_authorizer(handle, { _, action, _, _, _, _ in
+        deniedPragma = false
+        sqlite3_set_authorizer(handle, { context, action, _, _, _, _ in
             switch action {
             case SQLITE_SELECT, SQLITE_READ, SQLITE_FUNCTION, SQLITE_RECURSIVE: return SQLITE_OK
+            case SQLITE_PRAGMA:
+                if let context { Unmanaged<SQLiteConnection>.fromOpaque(context).takeUnretainedValue().deniedPragma = true }
+                return SQLITE_DENY
             default: return SQLITE_DENY
             }
-        }, nil)
+        }, Unmanaged.passUnretained(self).toOpaque())
     }
+
+    /// True once `denyWrites`' authorizer has refused a PRAGMA (a statement, or a `pragma_...`
+    /// table function): the caller can say that PRAGMAs are not offered, rather than that the
+    /// statement would write.
+    public private(set) var deniedPragma = false
 
     /// Caps the length of any string or blob a statement may make (SQLite's default is 1 GB):
     /// `randomblob(1000000000)` then fails at once instead of taking the memory.

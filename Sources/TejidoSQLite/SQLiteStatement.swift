@@ -6,14 +6,27 @@ public final class SQLiteStatement {
     let connection: SQLiteConnection
     public let sql: String
 
-    /// Prepares the first statement of `sql`; with `single`, anything but spaces or `;` after it is an error.
+    /// Prepares the first statement of `sql`; with `single`, a second statement after it is an
+    /// error (spaces, `;` and comments are not statements).
     init(connection: SQLiteConnection, sql: String, single: Bool = false) throws {
         var st: OpaquePointer?
-        var rest = ""
+        var another = false
         let rc = sql.withCString { text -> Int32 in
             var tail: UnsafePointer<CChar>?
             let rc = sqlite3_prepare_v2(connection.handle, text, -1, &st, &tail)
-            if let tail { rest = String(cString: tail) }
+            if rc == SQLITE_OK, single, var rest = tail {
+                // SQLite itself tells whether the rest holds a statement: it makes none from
+                // spaces, `;` or comments. Anything it cannot prepare there counts as one.
+                while rest.pointee != 0 {
+                    var next: OpaquePointer?
+                    var after: UnsafePointer<CChar>?
+                    let r = sqlite3_prepare_v2(connection.handle, rest, -1, &next, &after)
+                    sqlite3_finalize(next)
+                    if r != SQLITE_OK || next != nil { another = true; break }
+                    guard let after, after != rest else { break }
+                    rest = after
+                }
+            }
             return rc
         }
         guard rc == SQLITE_OK else {
@@ -22,7 +35,7 @@ public final class SQLiteStatement {
         }
         // Only spaces, `;` or comments: SQLite succeeds and makes no statement.
         guard let st else { throw SQLiteError(code: SQLITE_MISUSE, message: "no SQL statement in the text", sql: sql) }
-        if single && !rest.allSatisfy({ $0 == ";" || $0.isWhitespace }) {
+        if another {
             sqlite3_finalize(st)
             throw SQLiteError(code: SQLITE_MISUSE, message: "only one statement is allowed", sql: sql)
         }

@@ -8,7 +8,7 @@ extension Store {
     /// A query stops with `queryTimedOut` after `timeout` seconds (nil: never), and no string or
     /// blob it makes may pass `maxValueBytes`: a runaway recursive query or `randomblob(1e9)`
     /// ends with a message instead of holding the process.
-    public func query(_ sql: String, timeout: Double? = Store.defaultQueryTimeout) throws -> QueryResult {
+    public func query(_ sql: String, timeout: Double? = Store.defaultQueryTimeout, maxResultBytes: Int = Store.maxResultBytes) throws -> QueryResult {
         let reader: SQLiteConnection
         var skipped: [String] = []
         var trimmed: [(collection: String, shown: Int, omitted: Int)] = []
@@ -28,6 +28,11 @@ extension Store {
         reader.setDeadline(seconds: timeout)
         let st: SQLiteStatement
         do { st = try reader.prepareSingle(sql) } catch let e as SQLiteError {
+            // A pragma table function (`pragma_user_version`) is refused by the authorizer under
+            // another action than PRAGMA, with SQLite's bare "not authorized": its name tells.
+            if reader.deniedPragma || (e.message == "not authorized" && sql.lowercased().contains("pragma_")) {
+                throw StoreError.pragmaInQuery
+            }
             // SQLite refuses DELETE/UPDATE/INSERT on a view while preparing, before the authorizer
             // is asked, with "cannot modify X because it is a view": that is a write too.
             if e.isReadOnlyViolation || e.message.hasPrefix("cannot modify ") { throw StoreError.readOnlyQuery(sql) }
@@ -42,8 +47,17 @@ extension Store {
         guard st.isReadOnly else { throw StoreError.readOnlyQuery(sql) }
         let columns = (0..<st.columnCount).map { st.columnName($0) }
         var rows: [[SQLiteValue]] = []
+        // What the rows held so far take in memory, roughly: a runaway query (a recursive one
+        // with no end) would otherwise take gigabytes before its time limit, and end the
+        // process where memory is capped.
+        var held = 0
         do {
-            while try st.step() { rows.append((0..<st.columnCount).map { st.value($0) }) }
+            while try st.step() {
+                let row = (0..<st.columnCount).map { st.value($0) }
+                held += Self.rowBytes(row)
+                if held > maxResultBytes { throw StoreError.queryResultTooLarge(mebibytes: max(1, maxResultBytes >> 20)) }
+                rows.append(row)
+            }
         } catch let e as SQLiteError {
             if e.isReadOnlyViolation { throw StoreError.readOnlyQuery(sql) }
             if e.isInterrupted, let timeout { throw StoreError.queryTimedOut(seconds: timeout) }
@@ -53,6 +67,21 @@ extension Store {
     }
 
     public static let defaultQueryTimeout: Double? = 60
+    /// The most a query's result may hold in memory (as `rowBytes` counts it) before it is stopped.
+    public static let maxResultBytes = 256 << 20
+
+    /// A row's memory, roughly: an array and a value slot per column, and the bytes of its texts and blobs.
+    static func rowBytes(_ row: [SQLiteValue]) -> Int {
+        var n = 32
+        for v in row {
+            switch v {
+            case .text(let s): n += 24 + s.utf8.count
+            case .blob(let b): n += 24 + b.count
+            default: n += 24
+            }
+        }
+        return n
+    }
     /// At most this many field columns in one collection's view. SQLite allows 2,000 columns in a
     /// result, and a view past that cannot be read at all: one writer (in any namespace) who
     /// gave a collection thousands of fields would take that collection's queries from everyone.

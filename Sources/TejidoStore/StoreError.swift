@@ -64,6 +64,10 @@ public enum StoreError: Error, Equatable, Sendable {
     case queryTimedOut(seconds: Double)
     /// The store's files cannot be written by this user (the directory or the database).
     case readOnlyStore(path: String)
+    /// A `query`'s result grew past what it may hold in memory.
+    case queryResultTooLarge(mebibytes: Int)
+    /// A `query` used a PRAGMA (statement or table function): not offered, even those that only read.
+    case pragmaInQuery
     /// The database file cannot be opened at all.
     case cannotOpenStore(path: String, detail: String)
     /// The database cannot be opened because this process (or the system) may open no more

@@ -77,7 +77,7 @@ enum Msg: String, CaseIterable {
     case reasonInvalidChangeset, reasonPeerNotAllowed, reasonTimeout, reasonStore, reasonShuttingDown, reasonConnectionLost, reasonOther
     // Errors
     case errNotAStore, errForeignDatabase, errAlreadyAStore, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
-    case errAmbiguousNamespace, errNamespaceExists, errInvalidName, errNameLooksLikeKey, errArgumentNotUTF8, errQueryTimedOut, errBadQueryTimeout, errCannotReadInput, errImportRunning, errReadOnlyStore, errCannotOpenStore, errOutOfDescriptors, errInvalidRecordID, errInvalidField
+    case errAmbiguousNamespace, errNamespaceExists, errInvalidName, errNameLooksLikeKey, errArgumentNotUTF8, errQueryTimedOut, errBadQueryTimeout, errCannotReadInput, errImportRunning, errReadOnlyStore, errCannotOpenStore, errOutOfDescriptors, errPragmaInQuery, errQueryResultTooLarge, errInvalidRecordID, errInvalidField
     case errNotAuthorized, errRecordNotFound, errInvalidChangeset, errWrongNetwork, errInvalidChain, errBadImportLine
     case errInputChanged, errInputChangedNothing
     case errNothingToResume, errReadOnlyQuery, errQueryFailed, errDiskFull, errDatabase, errInvalidNetworkID, errInvalidKey
@@ -106,7 +106,7 @@ enum Msg: String, CaseIterable {
     case detailStart, detailResolve, detailConnect, detailListenOn, detailTooManyNamespaces, detailReceiptTooLarge
     case detailFormatTruncated, detailFormatTrailingBytes, detailFormatNonShortest, detailFormatIndefinite, detailFormatUnsortedKeys, detailFormatUnknownKey
     case detailFormatMissingKey, detailFormatWrongType, detailFormatTooLarge, detailFormatInvalidUTF8, detailFormatNaN, detailFormatIntegerRange
-    case detailFormatBadValue, detailFormatVersion, detailFormatSimpleValue, detailJSONAt, detailJSONTrailing, detailJSONTooDeep
+    case detailFormatBadValue, detailFormatVersion, detailFormatSimpleValue, detailFormatReservedInfo, detailJSONAt, detailJSONTrailing, detailJSONTooDeep
     case detailJSONEnd, detailJSONCharacter, detailJSONLiteral, detailJSONCommaBracket, detailJSONKey, detailJSONColon
     case detailJSONCommaBrace, detailJSONNumber, detailJSONNumberRange, detailJSONUTF8, detailJSONControl, detailJSONUnterminated
     case detailJSONEscape, detailJSONShortEscape, detailJSONBadEscape, detailJSONLoneSurrogate, detailJSONSurrogatePair, detailNotABundle
@@ -470,6 +470,10 @@ enum Msg: String, CaseIterable {
                                  "Este usuario no puede escribir la base de datos del almacén {0}: Tejido necesita escribir en la carpeta del almacén y sus archivos, incluso para leer (el registro de SQLite). Revisa su dueño y permisos.")
         case .errCannotOpenStore: ("Cannot open the store's database {0} ({1}): check that it is a file and that its directory can be read.",
                                    "No se puede abrir la base de datos del almacén {0} ({1}): revisa que sea un archivo y que su carpeta se pueda leer.")
+        case .errQueryResultTooLarge: ("The query's result passed {0} MiB and was stopped: ask for fewer rows (WHERE, LIMIT) or for totals (count, sum).",
+                                       "El resultado de la consulta pasó de {0} MiB y se detuvo: pide menos filas (WHERE, LIMIT) o totales (count, sum).")
+        case .errPragmaInQuery: ("`tejido query` takes SELECT statements over the collections' views; PRAGMA statements and pragma functions are not offered there, not even those that only read. Nothing was changed.",
+                                 "`tejido query` acepta sentencias SELECT sobre las vistas de las colecciones; ahí no se ofrecen sentencias PRAGMA ni funciones pragma, ni siquiera las que solo leen. No se cambió nada.")
         case .errOutOfDescriptors: ("Cannot open the store's database {0} ({1}): this process may open no more files. Raise the limit (`ulimit -n`) or close other programs, then try again.",
                                     "No se puede abrir la base de datos del almacén {0} ({1}): este proceso no puede abrir más archivos. Sube el límite (`ulimit -n`) o cierra otros programas, y vuelve a intentarlo.")
         case .errArgumentNotUTF8: ("argument {0} is not valid UTF-8 text; nothing was done.",
@@ -749,6 +753,8 @@ enum Msg: String, CaseIterable {
             "la versión de formato {0} no está soportada")
         case .detailFormatSimpleValue: ("simple value other than false, true or null",
             "valor simple distinto de false, true o null")
+        case .detailFormatReservedInfo: ("an item head with the reserved additional information {0}",
+            "la cabecera de un elemento con la información adicional reservada {0}")
         case .detailJSONAt: ("{0} at byte {1}",
             "{0} en el byte {1}")
         case .detailJSONTrailing: ("trailing characters",

@@ -222,6 +222,8 @@ struct Console {
         case .inputChanged(0): (.errInputChangedNothing, [])
         case .inputChanged(let n): (.errInputChanged, [String(n)])
         case .readOnlyQuery(let q): (.errReadOnlyQuery, [q])
+        case .pragmaInQuery: (.errPragmaInQuery, [])
+        case .queryResultTooLarge(let m): (.errQueryResultTooLarge, [String(m)])
         case .queryFailed(let d): (.errQueryFailed, [d])
         case .diskFull: (.errDiskFull, [])
         case .database(let d): (.errDatabase, [d])

@@ -117,6 +117,7 @@ enum DetailText {
         case .badValue(let what): c.t(.detailFormatBadValue, [what])
         case .unsupportedVersion(let v): c.t(.detailFormatVersion, [String(v)])
         case .reservedSimpleValue: c.t(.detailFormatSimpleValue)
+        case .reservedAdditionalInfo(let info): c.t(.detailFormatReservedInfo, [String(info)])
         }
     }
 

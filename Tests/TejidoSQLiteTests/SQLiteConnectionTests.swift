@@ -82,6 +82,14 @@ import TejidoTestSupport
             let ok = try db.prepareSingle("SELECT 1 ;  ")
             let row = try ok.step()
             #expect(row)
+            // Comments after the statement are not a statement; one hidden after a comment is.
+            for text in ["SELECT 1; -- total", "SELECT 1 /* uno */;;\n-- fin\n", "SELECT 1 -- sin punto y coma"] {
+                #expect(try db.prepareSingle(text).step(), "\(text)")
+            }
+            for text in ["SELECT 1; -- a\nSELECT 2", "SELECT 1; /* b */ DELETE FROM t", "SELECT 1; SELEC"] {
+                let error = #expect(throws: SQLiteError.self, "\(text)") { try db.prepareSingle(text) }
+                #expect(error?.message == "only one statement is allowed", "\(text)")
+            }
         }
     }
 

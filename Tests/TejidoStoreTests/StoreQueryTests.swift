@@ -6,6 +6,36 @@ import TejidoTestSupport
 
 /// The query views show each field as `get` does.
 @Suite struct StoreQueryTests {
+    /// A PRAGMA, as a statement or as a table function, is refused as such: not as a write, and
+    /// not as a bare "not authorized".
+    @Test func aPragmaIsRefusedAsAPragma() throws {
+        try withTemporaryStore { store in
+            for sql in ["PRAGMA user_version", "PRAGMA table_info(x)", "SELECT * FROM pragma_user_version", "pragma journal_mode=delete"] {
+                let error = #expect(throws: StoreError.self) { try store.query(sql) }
+                #expect(error == .pragmaInQuery, "\(sql)")
+            }
+            // The authorizer's memory of a refused PRAGMA is per query: a plain read still works.
+            let rows = try store.query("SELECT 1").rows
+            #expect(rows == [[.integer(1)]])
+        }
+    }
+
+    /// A query with no end is stopped when its result outgrows the memory it may take, long
+    /// before its time limit, with a message rather than the process's end.
+    @Test func aRunawayQueryStopsAtTheResultLimit() throws {
+        try withTemporaryStore { store in
+            let endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c"
+            let start = Date()
+            let error = #expect(throws: StoreError.self) { try store.query(endless, timeout: 60, maxResultBytes: 1 << 20) }
+            #expect(error == .queryResultTooLarge(mebibytes: 1))
+            #expect(Date().timeIntervalSince(start) < 30)
+            // Below the limit, the same rows come back whole.
+            let some = try store.query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 1000) SELECT x FROM c",
+                                       maxResultBytes: 1 << 20)
+            #expect(some.rows.count == 1000)
+        }
+    }
+
     /// A field written both as a register and as a counter: a register written at all wins, even
     /// when its latest value is null; without one, the counter shows.
     @Test func aFieldWrittenAsTwoKindsShowsAsGetShowsIt() throws {
