@@ -1,4 +1,5 @@
 import CSQLite
+import Glibc
 import Dispatch
 
 /// One SQLite connection. Owns the `sqlite3*` handle and closes it on deinit.
@@ -34,6 +35,8 @@ public final class SQLiteConnection {
 
     deinit {
         if onWALCommit != nil { sqlite3_wal_hook(handle, nil, nil) }
+        // The authorizer holds this object unretained.
+        sqlite3_set_authorizer(handle, nil, nil)
         sqlite3_close_v2(handle)
     }
 
@@ -115,20 +118,25 @@ public final class SQLiteConnection {
     /// (even those that only read: telling them apart is not worth the risk) and ATTACH.
     public func denyWrites() {
         deniedPragma = false
-        sqlite3_set_authorizer(handle, { context, action, _, _, _, _ in
+        sqlite3_set_authorizer(handle, { context, action, table, column, _, _ in
             switch action {
             case SQLITE_SELECT, SQLITE_READ, SQLITE_FUNCTION, SQLITE_RECURSIVE: return SQLITE_OK
-            case SQLITE_PRAGMA:
-                if let context { Unmanaged<SQLiteConnection>.fromOpaque(context).takeUnretainedValue().deniedPragma = true }
+            default:
+                // A pragma table function (`pragma_user_version`) asks, as it starts, to update
+                // the schema table's `type` column: that is how it shows here.
+                let pragmaFunction = action == SQLITE_UPDATE && table.map { strcmp($0, "sqlite_master") == 0 } == true
+                    && column.map { strcmp($0, "type") == 0 } == true
+                if action == SQLITE_PRAGMA || pragmaFunction, let context {
+                    Unmanaged<SQLiteConnection>.fromOpaque(context).takeUnretainedValue().deniedPragma = true
+                }
                 return SQLITE_DENY
-            default: return SQLITE_DENY
             }
         }, Unmanaged.passUnretained(self).toOpaque())
     }
 
-    /// True once `denyWrites`' authorizer has refused a PRAGMA (a statement, or a `pragma_...`
-    /// table function): the caller can say that PRAGMAs are not offered, rather than that the
-    /// statement would write.
+    /// True once `denyWrites`' authorizer has refused a PRAGMA statement or a pragma table
+    /// function: the caller can say that PRAGMAs are not offered, rather than that the statement
+    /// would write.
     public private(set) var deniedPragma = false
 
     /// Caps the length of any string or blob a statement may make (SQLite's default is 1 GB):

@@ -14,7 +14,9 @@ public final class SQLiteStatement {
         let rc = sql.withCString { text -> Int32 in
             var tail: UnsafePointer<CChar>?
             let rc = sqlite3_prepare_v2(connection.handle, text, -1, &st, &tail)
-            if rc == SQLITE_OK, single, var rest = tail {
+            // Spaces of any kind and `;` are no statement (SQLite's tokenizer knows only ASCII
+            // spaces, and would refuse a pasted non-breaking one).
+            if rc == SQLITE_OK, single, var rest = tail, !String(cString: rest).allSatisfy({ $0 == ";" || $0.isWhitespace }) {
                 // SQLite itself tells whether the rest holds a statement: it makes none from
                 // spaces, `;` or comments. Anything it cannot prepare there counts as one.
                 while rest.pointee != 0 {
@@ -37,7 +39,7 @@ public final class SQLiteStatement {
         guard let st else { throw SQLiteError(code: SQLITE_MISUSE, message: "no SQL statement in the text", sql: sql) }
         if another {
             sqlite3_finalize(st)
-            throw SQLiteError(code: SQLITE_MISUSE, message: "only one statement is allowed", sql: sql)
+            throw SQLiteError(code: SQLITE_MISUSE, message: Self.secondStatementMessage, sql: sql)
         }
         self.handle = st
         self.connection = connection
@@ -45,6 +47,9 @@ public final class SQLiteStatement {
     }
 
     deinit { sqlite3_finalize(handle) }
+
+    /// The message of `prepareSingle` for a text that holds a second statement.
+    public static let secondStatementMessage = "only one statement is allowed"
 
     /// True if the statement cannot write to the database.
     public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }

@@ -1,8 +1,9 @@
 /// The key of the store's prepared-statement cache: the SQL text, hashed by its length and its
 /// first and last bytes rather than all of them. Hot paths ask for a statement once per
 /// changeset or per flush, and some texts are long (a 64-row INSERT is about 900 bytes):
-/// hashing the whole text cost more than the lookup saved. Equality still compares every byte,
-/// so two texts alike at both ends only share a hash bucket, never a statement.
+/// hashing the whole text cost more than the lookup saved. Equality compares the UTF-8 bytes,
+/// all of them (not `String`'s `==`, which takes canonically equivalent texts for one), so two
+/// texts alike at both ends only share a hash bucket, never a statement.
 struct StatementKey: Hashable {
     let sql: String
 
@@ -10,24 +11,19 @@ struct StatementKey: Hashable {
         self.sql = sql
     }
 
-    static func == (a: StatementKey, b: StatementKey) -> Bool { a.sql == b.sql }
+    static func == (a: StatementKey, b: StatementKey) -> Bool { a.sql.utf8.elementsEqual(b.sql.utf8) }
 
     func hash(into hasher: inout Hasher) {
-        let bytes = sql.utf8
-        hasher.combine(bytes.count)
-        let edge = Self.edgeBytes
-        let hashed = bytes.withContiguousStorageIfAvailable { u -> Bool in
+        var text = sql
+        text.withUTF8 { u in
+            hasher.combine(u.count)
+            let edge = Self.edgeBytes
             if u.count <= 2 * edge {
                 hasher.combine(bytes: UnsafeRawBufferPointer(u))
             } else {
                 hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: u[..<edge])))
                 hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: u[(u.count - edge)...])))
             }
-            return true
-        }
-        if hashed == nil {
-            for b in bytes.prefix(edge) { hasher.combine(b) }
-            for b in bytes.suffix(edge) { hasher.combine(b) }
         }
     }
 

@@ -320,19 +320,30 @@ extension Store {
     }
 
     /// The (collection, field, kind) triples one changeset touches. A changeset names a handful,
-    /// so each op's triple is compared with those already listed, newest first (an op most often
-    /// names the same field as one just before it). Names up to 15 bytes are held inline by
-    /// `String`, so most comparisons are of two machine words, with no hashing.
+    /// so each is found by a scan of 64-bit tags (a hash of its bytes, computed once per op)
+    /// rather than by hashing and comparing two strings against every entry.
     struct ColumnList {
         private(set) var keys: [ColumnKey] = []
+        private var tags: [UInt64] = []
 
         mutating func insert(_ collection: String, _ field: String, _ crdt: CRDTKind) {
-            var i = keys.count
-            while i > 0 {
-                i -= 1
-                if keys[i].crdt == crdt && keys[i].field == field && keys[i].collection == collection { return }
+            let tag = Self.tag(collection, field, crdt)
+            for (i, t) in tags.enumerated() where t == tag {
+                let k = keys[i]
+                if k.crdt == crdt && k.field == field && k.collection == collection { return }
             }
+            tags.append(tag)
             keys.append(ColumnKey(collection: collection, field: field, crdt: crdt))
+        }
+
+        /// FNV-1a over the bytes of both names, a separator and the kind.
+        private static func tag(_ collection: String, _ field: String, _ crdt: CRDTKind) -> UInt64 {
+            var c = collection, f = field
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325
+            c.withUTF8 { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 } }
+            h = (h ^ 0xFF) &* 0x100_0000_01B3
+            f.withUTF8 { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 } }
+            return (h ^ UInt64(crdt.rawValue)) &* 0x100_0000_01B3
         }
     }
 

@@ -5,9 +5,10 @@ extension Store {
     /// Runs one read-only SQL statement over one view per collection (`namespace`, `id`, then a
     /// column per field). The statement runs on a separate read-only connection with an authorizer
     /// that refuses any write, so nothing it says can change the store.
-    /// A query stops with `queryTimedOut` after `timeout` seconds (nil: never), and no string or
-    /// blob it makes may pass `maxValueBytes`: a runaway recursive query or `randomblob(1e9)`
-    /// ends with a message instead of holding the process.
+    /// A query stops with `queryTimedOut` after `timeout` seconds (nil: never), with
+    /// `queryResultTooLarge` once its rows take `maxResultBytes` (as `rowBytes` counts), and no
+    /// string or blob it makes may pass `maxValueBytes`: a runaway recursive query or
+    /// `randomblob(1e9)` ends with a message instead of holding the process.
     public func query(_ sql: String, timeout: Double? = Store.defaultQueryTimeout, maxResultBytes: Int = Store.maxResultBytes) throws -> QueryResult {
         let reader: SQLiteConnection
         var skipped: [String] = []
@@ -28,11 +29,9 @@ extension Store {
         reader.setDeadline(seconds: timeout)
         let st: SQLiteStatement
         do { st = try reader.prepareSingle(sql) } catch let e as SQLiteError {
-            // A pragma table function (`pragma_user_version`) is refused by the authorizer under
-            // another action than PRAGMA, with SQLite's bare "not authorized": its name tells.
-            if reader.deniedPragma || (e.message == "not authorized" && sql.lowercased().contains("pragma_")) {
-                throw StoreError.pragmaInQuery
-            }
+            // A second statement is refused as such, whatever it is (a PRAGMA after a SELECT too).
+            if e.message == SQLiteStatement.secondStatementMessage { throw StoreError.queryFailed(e.message) }
+            if reader.deniedPragma { throw StoreError.pragmaInQuery }
             // SQLite refuses DELETE/UPDATE/INSERT on a view while preparing, before the authorizer
             // is asked, with "cannot modify X because it is a view": that is a write too.
             if e.isReadOnlyViolation || e.message.hasPrefix("cannot modify ") { throw StoreError.readOnlyQuery(sql) }

@@ -48,23 +48,32 @@ extension Store {
         // when the next result is not ready, checks chunks itself: one busy thread per core.
         let pool = VerifyPool(network: networkID, workers: workers - 1)
         defer { pool.finish() }
-        var inFlight: [(index: Int, rows: [Row])] = []
+        var inFlight: [(index: Int, rows: [Row], bytes: Int)] = []
+        var inFlightBytes = 0
         var reading = true
         let window = workers * 8
+        func readAndSubmit() throws {
+            let rows = try readBatch()
+            if rows.isEmpty { reading = false; return }
+            let bytes = rows.reduce(0) { $0 + $1.envelope.count }
+            inFlight.append((pool.submit(rows), rows, bytes))
+            inFlightBytes += bytes
+        }
         while reading || !inFlight.isEmpty {
             if reading && inFlight.count < window {
-                let rows = try readBatch()
-                if rows.isEmpty { reading = false } else { inFlight.append((pool.submit(rows), rows)) }
+                try readAndSubmit()
                 continue
             }
-            // Rather than wait for a worker's chunk with nothing left queued, read on (up to a
-            // larger window, which bounds the envelopes held) and check what comes.
-            guard let checks = pool.result(inFlight[0].index, wait: !reading || inFlight.count >= window * 8) else {
-                let rows = try readBatch()
-                if rows.isEmpty { reading = false } else { inFlight.append((pool.submit(rows), rows)) }
+            // Rather than wait for a worker's chunk with nothing left queued, read on and check
+            // what comes, up to twice the window and `verifyExtraBytes` of envelopes in flight.
+            let mayReadOn = reading && inFlight.count < window * 2 && inFlightBytes < Self.verifyExtraBytes
+            guard let checks = pool.result(inFlight[0].index, wait: !mayReadOn) else {
+                try readAndSubmit()
                 continue
             }
-            let rows = inFlight.removeFirst().rows
+            let done = inFlight.removeFirst()
+            inFlightBytes -= done.bytes
+            let rows = done.rows
             for (row, check) in zip(rows, checks) {
                 report.checked += 1
                 // The id in hex only for a report: most changesets have nothing to report.
@@ -140,6 +149,9 @@ extension Store {
 
     /// Rows per chunk handed to one thread: small, so that the threads end together.
     static let verifyBatch = 16
+    /// Envelope bytes in flight past which the reading thread waits for a result rather than
+    /// reading on (the usual window alone may hold more, with envelopes near the 1 MiB limit).
+    static let verifyExtraBytes = 32 << 20
 
     struct Row: Sendable {
         let id: [UInt8]

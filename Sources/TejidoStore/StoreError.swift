@@ -70,8 +70,9 @@ public enum StoreError: Error, Equatable, Sendable {
     case pragmaInQuery
     /// The database file cannot be opened at all.
     case cannotOpenStore(path: String, detail: String)
-    /// The database cannot be opened because this process (or the system) may open no more
-    /// files: the file is fine, the limit is not (`ulimit -n`). `detail` is the system's reason.
+    /// A store file (the database, a key) cannot be opened because this process, or the whole
+    /// system, may open no more files: the file is fine, the limit is not. `detail` is the
+    /// system's reason.
     case outOfDescriptors(path: String, detail: String)
     /// The store is on a filesystem mounted read-only (SQLite must write its log even to read).
     case readOnlyFilesystem(path: String)

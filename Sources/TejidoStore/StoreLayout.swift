@@ -74,7 +74,9 @@ struct StoreLayout {
             // descriptors left (`ulimit -n`), which "missing" would hide.
             let fd = open(url.path, O_RDONLY | O_CLOEXEC)
             let code = errno
-            if fd >= 0 { close(fd) } else if code != ENOENT {
+            if fd >= 0 { close(fd) } else if code == EMFILE || code == ENFILE {
+                throw StoreError.outOfDescriptors(path: url.path, detail: String(cString: strerror(code)))
+            } else if code != ENOENT {
                 throw StoreError.keyFile(path: url.path, problem: .system(String(cString: strerror(code))))
             }
             throw StoreError.keyFile(path: url.path, problem: .missingOrUnreadable)

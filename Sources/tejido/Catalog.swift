@@ -474,8 +474,8 @@ enum Msg: String, CaseIterable {
                                        "El resultado de la consulta pasó de {0} MiB y se detuvo: pide menos filas (WHERE, LIMIT) o totales (count, sum).")
         case .errPragmaInQuery: ("`tejido query` takes SELECT statements over the collections' views; PRAGMA statements and pragma functions are not offered there, not even those that only read. Nothing was changed.",
                                  "`tejido query` acepta sentencias SELECT sobre las vistas de las colecciones; ahí no se ofrecen sentencias PRAGMA ni funciones pragma, ni siquiera las que solo leen. No se cambió nada.")
-        case .errOutOfDescriptors: ("Cannot open the store's database {0} ({1}): this process may open no more files. Raise the limit (`ulimit -n`) or close other programs, then try again.",
-                                    "No se puede abrir la base de datos del almacén {0} ({1}): este proceso no puede abrir más archivos. Sube el límite (`ulimit -n`) o cierra otros programas, y vuelve a intentarlo.")
+        case .errOutOfDescriptors: ("Cannot open {0} ({1}): no more files can be opened now. Raise this process's limit (`ulimit -n`) or close other programs, then try again.",
+                                    "No se puede abrir {0} ({1}): ahora no se pueden abrir más archivos. Sube el límite de este proceso (`ulimit -n`) o cierra otros programas, y vuelve a intentarlo.")
         case .errArgumentNotUTF8: ("argument {0} is not valid UTF-8 text; nothing was done.",
                                    "el argumento {0} no es texto UTF-8 válido; no se hizo nada.")
         case .errNameLooksLikeKey: ("\"{0}\" reads as a key or a namespace id, and would be taken for one: choose another name.",

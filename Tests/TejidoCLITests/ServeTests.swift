@@ -270,9 +270,11 @@ import Testing
             }
             // With the database out of reach for want of descriptors, the hint is the limit, not
             // the file or its directory (which are fine).
-            let key = try Self.runLimited(["key", "show", "--store", client.path], descriptors: 5)
-            #expect(key.status == 1 && key.stderr.contains("ulimit -n"), "\(key)")
-            #expect(!key.stderr.contains("check that it is a file"), "\(key.stderr)")
+            for descriptors in [5, 6] {
+                let key = try Self.runLimited(["key", "show", "--store", client.path], descriptors: descriptors)
+                #expect(key.status == 1 && key.stderr.contains("ulimit -n"), "\(descriptors): \(key)")
+                #expect(!key.stderr.contains("check that it is a file"), "\(descriptors): \(key.stderr)")
+            }
         }
     }
 }

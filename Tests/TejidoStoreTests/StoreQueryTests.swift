@@ -14,9 +14,15 @@ import TejidoTestSupport
                 let error = #expect(throws: StoreError.self) { try store.query(sql) }
                 #expect(error == .pragmaInQuery, "\(sql)")
             }
-            // The authorizer's memory of a refused PRAGMA is per query: a plain read still works.
-            let rows = try store.query("SELECT 1").rows
-            #expect(rows == [[.integer(1)]])
+            // A PRAGMA after a statement is a second statement; other refusals keep their own words.
+            let second = #expect(throws: StoreError.self) { try store.query("SELECT 1; PRAGMA user_version") }
+            #expect(second == .queryFailed("only one statement is allowed"))
+            let write = #expect(throws: StoreError.self) {
+                try store.query("DELETE FROM main.history WHERE rec IN (SELECT cid FROM pragma_table_info('x'))")
+            }
+            #expect(write != .pragmaInQuery && write != nil)
+            let typo = #expect(throws: StoreError.self) { try store.query("SELEC 1") }
+            #expect(typo != .pragmaInQuery && typo != nil)
         }
     }
 
