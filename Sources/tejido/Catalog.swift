@@ -89,7 +89,7 @@ enum Msg: String, CaseIterable {
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errIncTwoAmounts, errDeltaOutOfRange, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
-    case errBadLang, errUsage, errUnknownCommand, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, errDiskFullImportNothing, detailPeerStoreFailed
+    case errBadLang, errUsage, errUnknownCommand, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, errDiskFullImportNothing, errImportStopped, errImportStoppedStdin, detailPeerStoreFailed
     case problemFormat, problemID, problemSignature, problemChain, problemDeps, problemAuthority, problemFork, problemDatabase
     case detailBadID, detailBadSignature
     case detailTooManyOpenFiles, detailNoThread, detailThreadLimit, detailNoCertificate, detailCertificateNotEd25519, detailCertificateUnreadable, detailCertificateNotStrict
@@ -535,6 +535,10 @@ enum Msg: String, CaseIterable {
                             "El disco está lleno; el cambio en curso se deshizo y lo que ya estaba guardado se queda. Libera espacio e intenta de nuevo.")
         case .errDiskFullImport: ("The disk is full; the batch in progress was rolled back, and the batches committed before it stay. Free some space, then go on from there: `tejido import {0} --resume` (with the same options).",
                                   "El disco está lleno; el lote en curso se deshizo y los lotes ya guardados se quedan. Libera espacio y sigue desde ahí: `tejido import {0} --resume` (con las mismas opciones).")
+        case .errImportStopped: ("Stopped by a signal. The batches committed before it stay in the store ({0} changesets or more); the one in progress is dropped. `tejido import {1} --resume` (with the same options) goes on after them; if it finds nothing to resume, nothing was committed: run the same import again.",
+                                 "Detenido por una señal. Los lotes guardados antes se quedan en el almacén ({0} cambios o más); el que estaba en curso se descarta. `tejido import {1} --resume` (con las mismas opciones) sigue después de ellos; si no encuentra nada que reanudar, no se guardó nada: vuelve a correr la misma importación.")
+        case .errImportStoppedStdin: ("Stopped by a signal. The batches committed before it stay in the store ({0} changesets or more); the one in progress is dropped. Standard input cannot be resumed: see `tejido log` for what the store holds before giving the rest again.",
+                                      "Detenido por una señal. Los lotes guardados antes se quedan en el almacén ({0} cambios o más); el que estaba en curso se descarta. La entrada estándar no se puede reanudar: mira `tejido log` para ver qué tiene el almacén antes de dar el resto otra vez.")
         case .errDiskFullImportNothing: ("The disk is full; nothing of {0} was imported. Free some space, then run the same import again.",
                                          "El disco está lleno; no se importó nada de {0}. Libera espacio y vuelve a correr la misma importación.")
         case .errDatabase: ("Database error: {0}", "Error de la base de datos: {0}")

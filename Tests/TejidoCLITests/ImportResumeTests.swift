@@ -101,15 +101,20 @@ struct ImportResumeTests {
         }
     }
 
-    /// Runs `tejido import FILE --batch 1` and kills it (SIGKILL) as soon as it reports its first
-    /// durable commit (or when it ends, if it ends first).
-    static func importKilledAfterFirstCommit(_ file: URL, store s: StoreFixture) throws {
+    /// Runs `tejido import FILE --batch 1` and sends it `signal` (SIGKILL unless said) as soon as
+    /// it reports its first durable commit (or when it ends, if it ends first). Returns its exit
+    /// status and what it wrote on stderr.
+    @discardableResult
+    static func importKilledAfterFirstCommit(_ file: URL, store s: StoreFixture, signal: Int32 = SIGKILL)
+        throws -> (status: Int32, stderr: String)
+    {
         let p = Process()
         p.executableURL = try CLI.executable.get()
         p.arguments = ["import", file.path, "--json", "--batch", "1", "--store", s.directory.path]
-        let out = Pipe()
+        p.environment = CLI.baseEnvironment()
+        let out = Pipe(), err = Pipe()
         p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
+        p.standardError = err
         try p.run()
         var buffer = Data()
         while !String(decoding: buffer, as: UTF8.self).contains("\"committed\"") {
@@ -117,8 +122,45 @@ struct ImportResumeTests {
             if chunk.isEmpty { break }
             buffer.append(chunk)
         }
-        kill(p.processIdentifier, SIGKILL)
+        kill(p.processIdentifier, signal)
         _ = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
+        return (p.terminationStatus, stderr)
+    }
+
+    @Test("stopped by Ctrl-C after a commit: it says how to go on, and --resume counts every line once")
+    func interruptSaysHowToGoOn() throws {
+        let count = 100_000
+        let lines = (0..<count).map { i in
+            #"{"replica":"chiapas","txn":\#(i / 20),"op":"inc","collection":"petitions","id":"p\#(i % 7)","field":"firmas","value":1}"#
+        }
+        var cuts = 0
+        for _ in 0..<8 where cuts == 0 {
+            try withTemporaryDirectory { tmp in
+                let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+                let file = tmp.appendingPathComponent("w.jsonl")
+                try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+                let stopped = try Self.importKilledAfterFirstCommit(file, store: s, signal: SIGINT)
+                // An import that finished before the signal landed says nothing of the kind; one
+                // stopped after its last commit has nothing left to resume. What the store holds
+                // tells them apart from a cut one.
+                guard stopped.status != 0 else { return }
+                #expect(stopped.status == 130, "\(stopped)")
+                let before = try CLI.json(["query", "select sum(firmas) as total from petitions"], store: s.directory)
+                guard before.array?.first?["total"] != .int(Int64(count)) else { return }
+                cuts += 1
+                let said = try JSON.parse(stopped.stderr.split(separator: "\n").last.map(String.init) ?? "")
+                #expect(said["error"] == .string("import_stopped"), "\(stopped.stderr)")
+                guard case .string(let message)? = said["message"] else { Issue.record("no message: \(stopped.stderr)"); return }
+                #expect(message.contains("--resume"), "\(stopped.stderr)")
+                let resumed = s.run(["import", file.path, "--resume"])
+                #expect(resumed.status == 0, "\(resumed.stderr)")
+                let total = try CLI.json(["query", "select sum(firmas) as total from petitions"], store: s.directory)
+                #expect(total.array?.first?["total"] == .int(Int64(count)), "every increment exactly once")
+                #expect(try CLI.json(["verify"], store: s.directory)["ok"] == .bool(true))
+            }
+        }
+        #expect(cuts >= 1, "no attempt was stopped before the import finished")
     }
 }

@@ -1,7 +1,11 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import TejidoCore
 import TejidoStore
+
+/// Changesets the running import has committed, for the message when a signal stops it.
+let importCommitted = Atomic<Int>(0)
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "import", abstract: Msg.helpImport.localized)
@@ -23,8 +27,19 @@ struct Import: ParsableCommand {
             opts.resume = resume
             let summary: ImportSummary
             var committed = false
+            // Ctrl-C or SIGTERM ends the import as it always did (what is not committed is rolled
+            // back when the store is next opened), but first says what the store holds and how to
+            // go on. The count is at least what was committed: a commit may land just after it.
+            let file = self.file
+            Serve.onStopSignal { [console] in
+                let changesets = String(importCommitted.load(ordering: .relaxed))
+                console.endProgress()
+                console.report(file == "-" ? .errImportStoppedStdin : .errImportStopped, file == "-" ? [changesets] : [changesets, file])
+                _exit(130)
+            }
             do { summary = try store.importJSONLines(path: file == "-" ? nil : file, options: opts) { s in
                 committed = true
+                importCommitted.store(s.changesets, ordering: .relaxed)
                 if console.json {
                     console.out(json: .object([
                         ("event", .string("committed")), ("changesets", .int(Int64(s.changesets))), ("ops", .int(Int64(s.ops))),
