@@ -1,11 +1,27 @@
 import Foundation
+import Synchronization
 
 /// Where the files this tool writes (bundles, receipts) go. Each is written whole beside its
 /// destination as `NAME.part`, synced and renamed over it, so a crash leaves the old file or the
 /// new one. Renaming replaces the directory entry, so only a regular file (or nothing) may stand
 /// at the destination: a device, a pipe or a directory is refused rather than replaced, and a
 /// symbolic link is followed to the file it names.
-enum OutputFile {
+public enum OutputFile {
+    /// The `.part` files being written now.
+    private static let unfinished = Mutex<Set<String>>([])
+
+    /// Removes the `.part` files being written now, for a command stopped by a signal, which
+    /// ends the process before `write` can clean up after itself. True if there was one.
+    @discardableResult
+    public static func removeUnfinished() -> Bool {
+        unfinished.withLock { parts in
+            let any = !parts.isEmpty
+            for part in parts { unlink(part) }
+            parts.removeAll()
+            return any
+        }
+    }
+
     /// The path to write: `path`, or the regular file a symbolic link at `path` leads to.
     private static func target(_ path: String) throws -> String {
         var st = stat()
@@ -49,6 +65,8 @@ enum OutputFile {
         let target = try target(path)
         let tmp = target + ".part"
         let handle = try createPart(tmp)
+        unfinished.withLock { _ = $0.insert(tmp) }
+        defer { unfinished.withLock { _ = $0.remove(tmp) } }
         do {
             let result = try body(handle)
             try handle.synchronize()

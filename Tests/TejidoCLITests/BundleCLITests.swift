@@ -5,6 +5,48 @@ import Testing
 /// twice, its receipt carried back, and what `--json` says of each file.
 @Suite("Bundle files and receipts from the command line")
 struct BundleCLITests {
+    /// A bundle stopped by Ctrl-C while it is written leaves neither FILE nor FILE.part behind
+    /// (on a stick, a partial file would stay until the next bundle replaced it).
+    @Test("Ctrl-C while a bundle is written leaves no FILE.part")
+    func interruptedBundleLeavesNoPart() throws {
+        try withTemporaryDirectory { tmp in
+            let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
+            // 80 changesets of 400 KB: a 32 MB bundle, long enough to write that the signal lands
+            // while the part file is open.
+            let workload = tmp.appendingPathComponent("w.jsonl")
+            let value = String(repeating: "x", count: 400_000)
+            let lines = (0..<80).map { #"{"replica":"chiapas","txn":\#($0),"op":"set","collection":"notes","id":"n\#($0)","field":"text","value":"\#(value)"}"# }
+            try lines.joined(separator: "\n").write(to: workload, atomically: true, encoding: .utf8)
+            #expect(s.run(["import", workload.path]).status == 0)
+            var stopped = 0
+            for attempt in 0..<6 where stopped == 0 {
+                let out = tmp.appendingPathComponent("b\(attempt).tjb")
+                let part = out.path + ".part"
+                let p = Process()
+                p.executableURL = try CLI.executable.get()
+                p.arguments = ["bundle", "create", out.path, "--json", "--store", s.directory.path]
+                p.environment = CLI.baseEnvironment()
+                let err = Pipe()
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = err
+                try p.run()
+                // Signal as soon as the part file exists (or when the command ends, if first).
+                let deadline = Date().addingTimeInterval(20)
+                while p.isRunning && !FileManager.default.fileExists(atPath: part) && Date() < deadline { usleep(1_000) }
+                kill(p.processIdentifier, SIGINT)
+                let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                p.waitUntilExit()
+                #expect(!FileManager.default.fileExists(atPath: part), "attempt \(attempt): \(stderr)")
+                // Finished before the signal landed: a whole bundle, which says nothing of a stop.
+                guard p.terminationStatus != 0, stderr.contains("bundle_stopped") else { continue }
+                stopped += 1
+                #expect(p.terminationStatus == 130)
+                #expect(!FileManager.default.fileExists(atPath: out.path), "attempt \(attempt)")
+            }
+            #expect(stopped >= 1, "no attempt was stopped while its file was written")
+        }
+    }
+
     @Test("create, inspect, apply twice, and a receipt carried back")
     func roundTrip() throws {
         try withTemporaryDirectory { tmp in

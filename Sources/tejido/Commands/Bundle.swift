@@ -46,6 +46,17 @@ struct Bundle: ParsableCommand {
                     }
                 }
                 let progress = SyncProgress(console: console, label: file)
+                // Ctrl-C or SIGTERM: the unfinished file is removed before the process ends, so
+                // that no partial FILE.part is left on the disk or the stick. (Stopped before the
+                // file was begun, or after it was complete, it says nothing, as before.)
+                let file = self.file
+                Serve.onStopSignal { [console] in
+                    if OutputFile.removeUnfinished() {
+                        console.endProgress()
+                        console.report(.errBundleStopped, [file])
+                    }
+                    _exit(130)
+                }
                 let result: BundleWriter.Result
                 do {
                     result = try BundleWriter.write(store: store, to: file, namespaces: namespaces, theirHeads: theirHeads, forKey: forKey) {
