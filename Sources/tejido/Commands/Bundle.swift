@@ -50,7 +50,7 @@ struct Bundle: ParsableCommand {
                 // that no partial FILE.part is left on the disk or the stick. (Stopped before the
                 // file was begun, or after it was complete, it says nothing, as before.)
                 let file = self.file
-                Serve.onStopSignal { [console] in
+                StopSignal.watch { [console] in
                     if OutputFile.removeUnfinished() {
                         console.endProgress()
                         console.report(.errBundleStopped, [file])

@@ -31,7 +31,7 @@ struct Import: ParsableCommand {
             // back when the store is next opened), but first says what the store holds and how to
             // go on. The count is at least what was committed: a commit may land just after it.
             let file = self.file
-            Serve.onStopSignal { [console] in
+            StopSignal.watch { [console] in
                 let changesets = String(importCommitted.load(ordering: .relaxed))
                 console.endProgress()
                 console.report(file == "-" ? .errImportStoppedStdin : .errImportStopped, file == "-" ? [changesets] : [changesets, file])

@@ -85,7 +85,7 @@ struct Serve: ParsableCommand {
             } else {
                 console.out(console.t(.serveListening, listener.address, keyText, fingerprint, policy.rawValue))
             }
-            Self.onStopSignal { server.stop() }
+            StopSignal.watch { server.stop() }
             let json = console.json
             let lang = console.lang
             try server.run { report in Self.log(report, policy: policy, console: Console(lang: lang, json: json)) }
@@ -135,32 +135,4 @@ struct Serve: ParsableCommand {
             }
         }
     }
-
-    /// Calls `stop` on the first SIGINT or SIGTERM; a second one ends the process at once. The
-    /// handler only counts (an atomic add is safe in a signal handler); a watcher thread acts.
-    static func onStopSignal(_ stop: @escaping @Sendable () -> Void) {
-        // A parent may have started this process with these signals blocked; they must arrive.
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        sigaddset(&set, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &set, nil)
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig) { _ in
-                if stopSignals.add(1, ordering: .relaxed).newValue > 1 { _exit(130) }
-            }
-        }
-        let watching = WorkerThread.start(name: "tejido.signals") {
-            while stopSignals.load(ordering: .relaxed) == 0 { usleep(50_000) }
-            stop()
-        }
-        // No thread to act on them: the signals end the process as they would have.
-        if !watching {
-            signal(SIGINT, SIG_DFL)
-            signal(SIGTERM, SIG_DFL)
-        }
-    }
 }
-
-/// SIGINT and SIGTERM received so far.
-let stopSignals = Atomic<Int32>(0)
