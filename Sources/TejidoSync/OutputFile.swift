@@ -71,7 +71,14 @@ public enum OutputFile {
             let result = try body(handle)
             try handle.synchronize()
             try handle.close()
-            guard rename(tmp, target) == 0 else { throw StreamError.io(.move(tmp, to: target), errno: errno) }
+            // Renamed and taken off the list in one step: a signal's `removeUnfinished` sees the
+            // part either before (and removes it) or after (and finds the file whole).
+            let failure = unfinished.withLock { parts -> Int32 in
+                guard rename(tmp, target) == 0 else { return errno }
+                parts.remove(tmp)
+                return 0
+            }
+            guard failure == 0 else { throw StreamError.io(.move(tmp, to: target), errno: failure) }
             return result
         } catch {
             try? handle.close()
