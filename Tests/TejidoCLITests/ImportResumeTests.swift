@@ -4,53 +4,65 @@ import Testing
 /// A cut import continues with --resume from what the store committed: every line once.
 @Suite("import --resume")
 struct ImportResumeTests {
-    @Test("killed after a commit, resumed: every increment counted exactly once")
-    func resumeAfterKill() throws {
-        // More lines than the reader queues ahead (65,536): nothing commits before the reader's
-        // verdict on the whole input, so with a smaller input the first commit can hold all of it
-        // whenever the reader is the slower thread (as in a debug build). Past the queue, the
-        // applying thread waits for the verdict and then commits a changeset at a time.
-        let count = 100_000
-        let lines = (0..<count).map { i in
-            #"{"replica":"chiapas","txn":\#(i / 20),"op":"inc","collection":"petitions","id":"p\#(i % 7)","field":"firmas","value":1}"#
-        }
-        var cuts = 0
-        // On a loaded machine an import may finish before the kill lands (the test process may not
-        // run while the import does): one changeset per commit makes that rare; try up to 8 times.
-        for attempt in 0..<8 where cuts == 0 {
+    /// More lines than the reader queues ahead (65,536): nothing commits before the reader's
+    /// verdict on the whole input, so with a smaller input the first commit can hold all of it
+    /// whenever the reader is the slower thread (as in a debug build). Past the queue, the
+    /// applying thread waits for the verdict and then commits a changeset at a time.
+    static let count = 100_000
+
+    /// `count` increments of 1, 20 to a changeset: the total tells whether any was lost or counted twice.
+    static let increments = (0..<count).map { i in
+        #"{"replica":"chiapas","txn":\#(i / 20),"op":"inc","collection":"petitions","id":"p\#(i % 7)","field":"firmas","value":1}"#
+    }
+
+    /// Runs `body` with a fresh store (namespace chiapas) and a file of the `increments` beside
+    /// it, until it says that it cut the import it ran. On a loaded machine an import may finish
+    /// before the signal lands (the test process may not run while the import does): one
+    /// changeset per commit makes that rare; up to 8 attempts, and one must be cut.
+    static func untilCut(_ body: (_ store: StoreFixture, _ file: URL, _ attempt: Int) throws -> Bool) throws {
+        var cut = false
+        for attempt in 0..<8 where !cut {
             try withTemporaryDirectory { tmp in
                 let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
                 let file = tmp.appendingPathComponent("w.jsonl")
-                try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-                #expect(s.run(["import", file.path, "--resume"]).status == 1, "nothing to resume before any import")
-
-                // Start, and kill right after the first durable commit is reported.
-                try Self.importKilledAfterFirstCommit(file, store: s)
-                // The kill may land after the last commit but before "done" is printed: what the
-                // store holds, not the output, tells whether the import was cut.
-                let before = try CLI.json(["query", "select sum(firmas) as total from petitions"], store: s.directory)
-                let finished = before.array?.first?["total"] == .int(Int64(count))
-
-                if finished {
-                    // Not cut before the last commit. The kill may still have landed before the
-                    // import cleared its resume marker (its own transaction when the last
-                    // changeset was committed as a due batch): a resume then finds nothing left.
-                    // Either way, afterwards there is nothing to resume and nothing counted twice.
-                    let again = s.run(["import", file.path, "--resume"])
-                    #expect(again.status == 0 || again.status == 1, "attempt \(attempt): \(again.stderr)")
-                    #expect(s.run(["import", file.path, "--resume"]).status == 1, "attempt \(attempt)")
-                } else {
-                    cuts += 1
-                    let resumed = s.run(["import", file.path, "--resume"])
-                    #expect(resumed.status == 0, "attempt \(attempt): \(resumed.stderr)")
-                    #expect(s.run(["import", file.path, "--resume"]).status == 1, "a finished import leaves nothing to resume")
-                }
-                let total = try CLI.json(["query", "select sum(firmas) as total from petitions"], store: s.directory)
-                #expect(total.array?.first?["total"] == .int(Int64(count)), "attempt \(attempt): every increment exactly once")
-                #expect(try CLI.json(["verify"], store: s.directory)["ok"] == .bool(true))
+                try increments.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+                cut = try body(s, file, attempt)
             }
         }
-        #expect(cuts >= 1, "no attempt was cut before the import finished")
+        #expect(cut, "no attempt was cut before the import finished")
+    }
+
+    @Test("killed after a commit, resumed: every increment counted exactly once")
+    func resumeAfterKill() throws {
+        let count = Self.count
+        try Self.untilCut { s, file, attempt in
+            #expect(s.run(["import", file.path, "--resume"]).status == 1, "nothing to resume before any import")
+
+            // Start, and kill right after the first durable commit is reported.
+            try Self.importKilledAfterFirstCommit(file, store: s)
+            // The kill may land after the last commit but before "done" is printed: what the
+            // store holds, not the output, tells whether the import was cut.
+            let before = try CLI.json(["query", "select sum(firmas) as total from petitions"], store: s.directory)
+            let finished = before.array?.first?["total"] == .int(Int64(count))
+
+            if finished {
+                // Not cut before the last commit. The kill may still have landed before the
+                // import cleared its resume marker (its own transaction when the last
+                // changeset was committed as a due batch): a resume then finds nothing left.
+                // Either way, afterwards there is nothing to resume and nothing counted twice.
+                let again = s.run(["import", file.path, "--resume"])
+                #expect(again.status == 0 || again.status == 1, "attempt \(attempt): \(again.stderr)")
+                #expect(s.run(["import", file.path, "--resume"]).status == 1, "attempt \(attempt)")
+            } else {
+                let resumed = s.run(["import", file.path, "--resume"])
+                #expect(resumed.status == 0, "attempt \(attempt): \(resumed.stderr)")
+                #expect(s.run(["import", file.path, "--resume"]).status == 1, "a finished import leaves nothing to resume")
+            }
+            let total = try CLI.json(["query", "select sum(firmas) as total from petitions"], store: s.directory)
+            #expect(total.array?.first?["total"] == .int(Int64(count)), "attempt \(attempt): every increment exactly once")
+            #expect(try CLI.json(["verify"], store: s.directory)["ok"] == .bool(true))
+            return !finished
+        }
     }
 
     @Test("another file's import keeps a cut import's place, and no lock file is left behind")
@@ -131,36 +143,26 @@ struct ImportResumeTests {
 
     @Test("stopped by Ctrl-C after a commit: it says how to go on, and --resume counts every line once")
     func interruptSaysHowToGoOn() throws {
-        let count = 100_000
-        let lines = (0..<count).map { i in
-            #"{"replica":"chiapas","txn":\#(i / 20),"op":"inc","collection":"petitions","id":"p\#(i % 7)","field":"firmas","value":1}"#
+        let count = Self.count
+        try Self.untilCut { s, file, _ in
+            let stopped = try Self.importKilledAfterFirstCommit(file, store: s, signal: SIGINT)
+            // An import that finished before the signal landed says nothing of the kind; one
+            // stopped after its last commit has nothing left to resume. What the store holds
+            // tells them apart from a cut one.
+            guard stopped.status != 0 else { return false }
+            #expect(stopped.status == 130, "\(stopped)")
+            let before = try CLI.json(["query", "select sum(firmas) as total from petitions"], store: s.directory)
+            guard before.array?.first?["total"] != .int(Int64(count)) else { return false }
+            let said = try JSON.parse(stopped.stderr.split(separator: "\n").last.map(String.init) ?? "")
+            #expect(said["error"] == .string("import_stopped"), "\(stopped.stderr)")
+            guard case .string(let message)? = said["message"] else { Issue.record("no message: \(stopped.stderr)"); return true }
+            #expect(message.contains("--resume"), "\(stopped.stderr)")
+            let resumed = s.run(["import", file.path, "--resume"])
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            let total = try CLI.json(["query", "select sum(firmas) as total from petitions"], store: s.directory)
+            #expect(total.array?.first?["total"] == .int(Int64(count)), "every increment exactly once")
+            #expect(try CLI.json(["verify"], store: s.directory)["ok"] == .bool(true))
+            return true
         }
-        var cuts = 0
-        for _ in 0..<8 where cuts == 0 {
-            try withTemporaryDirectory { tmp in
-                let s = try StoreFixture.create(in: tmp, namespaces: ["chiapas"])
-                let file = tmp.appendingPathComponent("w.jsonl")
-                try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-                let stopped = try Self.importKilledAfterFirstCommit(file, store: s, signal: SIGINT)
-                // An import that finished before the signal landed says nothing of the kind; one
-                // stopped after its last commit has nothing left to resume. What the store holds
-                // tells them apart from a cut one.
-                guard stopped.status != 0 else { return }
-                #expect(stopped.status == 130, "\(stopped)")
-                let before = try CLI.json(["query", "select sum(firmas) as total from petitions"], store: s.directory)
-                guard before.array?.first?["total"] != .int(Int64(count)) else { return }
-                cuts += 1
-                let said = try JSON.parse(stopped.stderr.split(separator: "\n").last.map(String.init) ?? "")
-                #expect(said["error"] == .string("import_stopped"), "\(stopped.stderr)")
-                guard case .string(let message)? = said["message"] else { Issue.record("no message: \(stopped.stderr)"); return }
-                #expect(message.contains("--resume"), "\(stopped.stderr)")
-                let resumed = s.run(["import", file.path, "--resume"])
-                #expect(resumed.status == 0, "\(resumed.stderr)")
-                let total = try CLI.json(["query", "select sum(firmas) as total from petitions"], store: s.directory)
-                #expect(total.array?.first?["total"] == .int(Int64(count)), "every increment exactly once")
-                #expect(try CLI.json(["verify"], store: s.directory)["ok"] == .bool(true))
-            }
-        }
-        #expect(cuts >= 1, "no attempt was stopped before the import finished")
     }
 }
