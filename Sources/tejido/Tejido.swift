@@ -81,70 +81,69 @@ struct Tejido: ParsableCommand {
     /// where the parser would refuse them: moved after the subcommand, or dropped when there is
     /// none (the group's help then shows, in the language already read from them).
     static func movingGlobalOptions(_ args: [String]) -> [String] {
-        var path: [String] = []
         var moved: [String] = []
-        var level = configuration.subcommands
-        var i = args.startIndex
-        while i < args.endIndex, !level.isEmpty {
+        let walk = walkCommands(args) { i, _ in
             let a = args[i]
-            if let sub = level.first(where: { $0.configuration.commandName == a }) {
-                path.append(a)
-                level = sub.configuration.subcommands
-                i += 1
-            } else if a == "--json" || a.hasPrefix("--lang=") || a.hasPrefix("--store=") {
+            if a == "--json" || a.hasPrefix("--lang=") || a.hasPrefix("--store=") {
                 moved.append(a)
-                i += 1
-            } else if (a == "--lang" || a == "--store"), i + 1 < args.endIndex {
-                moved += [a, args[i + 1]]
-                i += 2
-            } else {
-                break
+                return 1
             }
+            if (a == "--lang" || a == "--store"), i + 1 < args.endIndex {
+                moved += [a, args[i + 1]]
+                return 2
+            }
+            return 0
         }
         guard !moved.isEmpty else { return args }
+        let rest = args[walk.stop...]
         // A group (or `tejido` itself) with no subcommand after it: its help, without the
         // options it does not take.
-        if !level.isEmpty { return path + args[i...] }
-        return path + moved + args[i...]
+        if walk.inGroup { return walk.path + rest }
+        return walk.path + moved + rest
     }
 
     /// The first word where a command was expected that is none of them (`tejido histroy`),
     /// with the commands before it. The parser would name an option after it instead (`--store`
     /// is unknown to `tejido` itself), or with `--help` print the top-level help and succeed.
     static func unknownCommand(_ args: [String]) -> (word: String, path: [String])? {
-        var level = configuration.subcommands
-        var path: [String] = []
-        var i = args.startIndex
-        while i < args.endIndex, !level.isEmpty {
+        let walk = walkCommands(args) { i, path in
             let a = args[i]
-            if let sub = level.first(where: { $0.configuration.commandName == a }) {
-                path.append(a)
-                level = sub.configuration.subcommands
-                i += 1
-            } else if a == "--lang" || a == "--store" {
-                i += 2
-            } else if a.hasPrefix("-") {
-                i += 1
-            } else if a == "help" && path.isEmpty {
-                // The parser's own `help` command takes command names after it: they must be ones.
-                i += 1
-            } else {
-                return (a, path)
-            }
+            if a == "--lang" || a == "--store" { return 2 }
+            if a.hasPrefix("-") { return 1 }
+            // The parser's own `help` command takes command names after it: they must be ones.
+            if a == "help" && path.isEmpty { return 1 }
+            return 0
         }
-        return nil
+        guard walk.inGroup, walk.stop < args.endIndex else { return nil }
+        return (args[walk.stop], walk.path)
     }
 
     /// The subcommand names at the start of `args` (`["namespace", "create"]`), for a pointer to their help.
     private static func commandPath(_ args: [String]) -> [String] {
+        walkCommands(args) { _, _ in 0 }.path
+    }
+
+    /// Walks the words at the start of `args` that lead to a command: a word naming a subcommand
+    /// of the level reached goes down to it; any other is offered to `other`, which says how many
+    /// words it takes (0 stops the walk), given the subcommand names so far. The walk also stops at a command with no subcommands.
+    /// Returns the subcommand names, where the walk stopped, and whether it stopped in a group
+    /// (a level that still has subcommands).
+    private static func walkCommands(_ args: [String], other: (_ index: Int, _ path: [String]) -> Int) -> (path: [String], stop: Int, inGroup: Bool) {
         var path: [String] = []
         var level = configuration.subcommands
-        for a in args {
-            guard let sub = level.first(where: { $0.configuration.commandName == a }) else { break }
-            path.append(a)
-            level = sub.configuration.subcommands
+        var i = args.startIndex
+        while i < args.endIndex, !level.isEmpty {
+            if let sub = level.first(where: { $0.configuration.commandName == args[i] }) {
+                path.append(args[i])
+                level = sub.configuration.subcommands
+                i += 1
+                continue
+            }
+            let taken = other(i, path)
+            if taken == 0 { break }
+            i += taken
         }
-        return path
+        return (path, min(i, args.endIndex), !level.isEmpty)
     }
 
     static let configuration = CommandConfiguration(
