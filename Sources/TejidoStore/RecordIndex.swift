@@ -37,11 +37,16 @@ final class RecordIndex {
     /// The most records kept: the merge starts the index over when it is full, so its table
     /// never grows past 131,072 places (8 MiB), however many records a store holds.
     static let maxEntries = 1 << 16
+    /// `maxEntries` for this index (tests make it small to start over often).
+    var limit = RecordIndex.maxEntries
     private static let inlineBytes = 32
     private var places: UnsafeMutableRawPointer
     private var capacity: Int
     private var long: [UInt8] = []
     private(set) var count = 0
+    /// Whether the index holds every record row of the store (and so a key it lacks is a new
+    /// record): nil until the merge finds out, and again after `removeAll`.
+    var isComplete: Bool?
 
     init() {
         capacity = 1024
@@ -60,6 +65,7 @@ final class RecordIndex {
         places.initializeMemory(as: UInt8.self, repeating: 0, count: capacity * Self.placeBytes)
         long.removeAll(keepingCapacity: true)
         count = 0
+        isComplete = nil
     }
 
     /// The hash `lookup` uses for a key.

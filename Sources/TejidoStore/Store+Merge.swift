@@ -80,9 +80,12 @@ extension Store {
                 }
             }
         }
-        if !deleted.isEmpty {
-            let st = try statement("UPDATE records SET deleted=?1 WHERE rec=?2 AND (deleted IS NULL OR deleted < ?1)")
-            for (rec, stamp) in deleted { try st.run([.blob(stamp), .integer(rec)]) }
+        for (rec, stamp) in deleted {
+            if let i = pendingRecordIndex(rec) {
+                if pendingRecords[i].deleted.map({ $0.lexicographicallyPrecedes(stamp) }) ?? true { pendingRecords[i].deleted = stamp }
+            } else {
+                try run("UPDATE records SET deleted=?1 WHERE rec=?2 AND (deleted IS NULL OR deleted < ?1)", [.blob(stamp), .integer(rec)])
+            }
         }
         let newColumns = (listed ?? columns.keys).filter { !knownColumns.contains($0) }
         if !newColumns.isEmpty {
@@ -104,6 +107,7 @@ extension Store {
     /// cursor path hot. Called before COMMIT, and before anything in the transaction reads those
     /// tables (`observedAdds` writes the set adds first).
     func flushPending() throws {
+        try flushPendingRecords()
         try flush(&pendingHistory, into: .history)
         try flush(&pendingCounters, into: .counters)
         try flushPendingSetAdds()
@@ -322,10 +326,16 @@ extension Store {
             slot = try storedRecord(ns: ns, r, writing: writing)
         }
         if writing && !slot.written {
-            try run("UPDATE records SET written=1 WHERE rec=? AND written=0", [.integer(slot.rec)])
+            if let i = pendingRecordIndex(slot.rec) {
+                pendingRecords[i].written = true
+            } else {
+                try run("UPDATE records SET written=1 WHERE rec=? AND written=0", [.integer(slot.rec)])
+            }
             slot.written = true
         }
-        if recordIDs.count >= RecordIndex.maxEntries {
+        if recordIDs.count >= recordIDs.limit {
+            // The records waiting for their rows are known only to the index: they go in first.
+            try flushPendingRecords()
             recordIDs.removeAll()
             recordIDs.set(recordIDs.lookup(ns: ns, collection: r.collection, id: r.id, hash: hash), ns: ns, collection: r.collection, id: r.id, slot: slot)
         } else {
@@ -334,21 +344,77 @@ extension Store {
         return slot.rec
     }
 
-    /// A record's row, created (with `written` as given) if it is not there yet.
+    /// A record's row id, found in the database or given to a new record, whose row waits in
+    /// `pendingRecords` for `flushPending`. A new record's row used to be inserted here, one
+    /// statement per record: its unique index takes the keys in no order, and that statement was
+    /// a fifth of an import's applying thread. When the index holds every row of the store (it
+    /// does from an empty store on), a key it lacks is new and the database is not asked at all.
     private func storedRecord(ns: Int64, _ r: RecordKey, writing: Bool) throws -> RecordIndex.Slot {
-        // A record not in the cache is most often new (an import, a first sync): try to create
-        // it, and look it up only if it was there already.
-        let insert = try statement("INSERT INTO records(ns, collection, rid, written) VALUES(?,?,?,?) ON CONFLICT(ns, collection, rid) DO NOTHING")
-        insert.bind(1, ns); insert.bind(2, r.collection); insert.bind(3, r.id); insert.bind(4, writing ? 1 : 0)
-        try insert.step()
-        insert.reset()
-        if db.changes == 1 { return RecordIndex.Slot(rec: db.lastInsertRowID, written: writing) }
-        let find = try statement("SELECT rec, written FROM records WHERE ns=? AND collection=? AND rid=?")
-        find.bind(1, ns); find.bind(2, r.collection); find.bind(3, r.id)
-        defer { find.reset() }
-        guard try find.step() else { throw StoreError.database("record \(r.collection)/\(r.id) neither inserted nor found") }
-        return RecordIndex.Slot(rec: find.int64(0), written: find.int64(1) != 0)
+        if recordIDs.isComplete == nil {
+            recordIDs.isComplete = try recordIDs.count == 0 && pendingRecords.isEmpty
+                && db.scalar("SELECT EXISTS (SELECT 1 FROM records)") == .integer(0)
+        }
+        if recordIDs.isComplete != true {
+            let find = try statement("SELECT rec, written FROM records WHERE ns=? AND collection=? AND rid=?")
+            find.bind(1, ns); find.bind(2, r.collection); find.bind(3, r.id)
+            defer { find.reset() }
+            if try find.step() { return RecordIndex.Slot(rec: find.int64(0), written: find.int64(1) != 0) }
+        }
+        if pendingRecords.isEmpty {
+            // SQLite's own choice for a new row: one past the largest.
+            guard case .integer(let top) = try db.scalar("SELECT coalesce(max(rec), 0) FROM records"), top < Int64.max else {
+                throw StoreError.database("no row id left for a new record")
+            }
+            pendingRecordBase = top + 1
+        }
+        let rec = pendingRecordBase + Int64(pendingRecords.count)
+        pendingRecords.append(PendingRecord(ns: ns, collection: r.collection, id: r.id, written: writing, deleted: nil))
+        return RecordIndex.Slot(rec: rec, written: writing)
     }
+
+    /// The place in `pendingRecords` of a record whose row is not written yet, if it is one.
+    func pendingRecordIndex(_ rec: Int64) -> Int? {
+        let i = rec &- pendingRecordBase
+        return i >= 0 && i < pendingRecords.count ? Int(i) : nil
+    }
+
+    /// A record first seen in the open transaction, as its row will be.
+    struct PendingRecord {
+        let ns: Int64
+        let collection: String
+        let id: String
+        var written: Bool
+        var deleted: [UInt8]?
+    }
+
+    /// Inserts the rows of `pendingRecords`, many per statement, in row id order. A plain INSERT:
+    /// a record given a row here is not in the database, and if it were, the transaction fails
+    /// rather than giving one record two rows.
+    func flushPendingRecords() throws {
+        guard !pendingRecords.isEmpty else { return }
+        var next = 0
+        while next < pendingRecords.count {
+            let n = Self.insertSizes.first { $0 <= pendingRecords.count - next }!
+            let st = try statement(Self.recordInsertSQL[n]!)
+            for k in 0..<n {
+                let r = pendingRecords[next + k]
+                let c = Int32(k) * 6
+                st.bind(c + 1, pendingRecordBase + Int64(next + k)); st.bind(c + 2, r.ns)
+                st.bind(c + 3, r.collection); st.bind(c + 4, r.id)
+                if let d = r.deleted { st.bind(blob: c + 5, d) } else { st.bindNull(c + 5) }
+                st.bind(c + 6, r.written ? 1 : 0)
+            }
+            defer { st.reset() }
+            try st.step()
+            next += n
+        }
+        pendingRecords.removeAll(keepingCapacity: true)
+    }
+
+    private static let recordInsertSQL: [Int: String] = Dictionary(uniqueKeysWithValues: insertSizes.map { n in
+        (n, "INSERT INTO records(rec, ns, collection, rid, deleted, written) VALUES "
+            + repeatElement("(?,?,?,?,?,?)", count: n).joined(separator: ","))
+    })
 
     struct ColumnKey: Hashable {
         let collection: String

@@ -212,13 +212,24 @@ extension Store {
         // Adds merged earlier in this transaction (an import) must be seen too.
         try flushPendingSetAdds()
         let rec = try recordID(ns: ns, record)
+        // The record's latest delete: a record first seen in this transaction has no row yet.
+        var deleted: [UInt8]?
+        if let i = pendingRecordIndex(rec) {
+            deleted = pendingRecords[i].deleted
+        } else {
+            let find = try statement("SELECT deleted FROM records WHERE rec=?")
+            defer { find.reset() }
+            find.bind(1, rec)
+            if try find.step(), !find.isNull(0) { deleted = find.blob(0) }
+        }
         let st = try statement(
             """
-            SELECT a.cs_id, a.op FROM set_adds a JOIN records r ON r.rec = a.rec
-            WHERE a.rec=? AND a.field=? AND a.ecbor=? AND (r.deleted IS NULL OR a.stamp > r.deleted)
+            SELECT a.cs_id, a.op FROM set_adds a
+            WHERE a.rec=? AND a.field=? AND a.ecbor=? AND (?4 IS NULL OR a.stamp > ?4)
             AND \(setAddNotRemovedSQL)
             """)
         st.bind(1, rec); st.bind(2, field); st.bind(blob: 3, element.cborBytes)
+        if let deleted { st.bind(blob: 4, deleted) } else { st.bindNull(4) }
         defer { st.reset() }
         var out: [OpRef] = []
         while try st.step() {

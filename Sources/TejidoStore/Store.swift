@@ -46,6 +46,10 @@ public final class Store {
     var pendingHistory: [PendingRow] = []
     var pendingCounters: [PendingRow] = []
     var pendingSetAdds: [PendingRow] = []
+    /// Records first seen in the open transaction, inserted by `flushPending`: their row ids are
+    /// given by the merge, `pendingRecordBase` onward in this order.
+    var pendingRecords: [PendingRecord] = []
+    var pendingRecordBase: Int64 = 0
 
     // MARK: Opening
 
@@ -291,6 +295,7 @@ public final class Store {
         pendingHistory.removeAll()
         pendingCounters.removeAll()
         pendingSetAdds.removeAll()
+        pendingRecords.removeAll()
         if let stored = try? storedCounters() { (clock, nextApplied) = stored }
     }
 
