@@ -232,14 +232,20 @@ extension Store {
         for i in rows.indices {
             let rec = rows[i].rec
             if rec < 0 || rec >= 1 << 32 { recordsFit = false }
+            // A collection has a handful of fields: a scan of the first few beats hashing the name.
             let field = rows[i].field
-            if let k = seen[field] {
-                fieldOf[i] = k
-            } else {
-                seen[field] = fields.count
-                fieldOf[i] = fields.count
+            var k = -1
+            for j in 0..<min(fields.count, 16) where fields[j] == field {
+                k = j
+                break
+            }
+            if k < 0, fields.count > 16 { k = seen[field] ?? -1 }
+            if k < 0 {
+                k = fields.count
+                if k >= 16 { seen[field] = k }
                 fields.append(field)
             }
+            fieldOf[i] = k
         }
         guard recordsFit, rows.count < 1 << 22, fields.count < 1 << 10 else {
             var order = Array(0..<Int32(rows.count))
@@ -398,22 +404,27 @@ extension Store {
             let st = try statement(Self.recordInsertSQL[n]!)
             for k in 0..<n {
                 let r = pendingRecords[next + k]
-                let c = Int32(k) * 6
-                st.bind(c + 1, pendingRecordBase + Int64(next + k)); st.bind(c + 2, r.ns)
-                st.bind(c + 3, r.collection); st.bind(c + 4, r.id)
-                if let d = r.deleted { st.bind(blob: c + 5, d) } else { st.bindNull(c + 5) }
-                st.bind(c + 6, r.written ? 1 : 0)
+                let c = Int32(k) * 5
+                st.bind(c + 1, r.ns); st.bind(c + 2, r.collection); st.bind(c + 3, r.id)
+                if let d = r.deleted { st.bind(blob: c + 4, d) } else { st.bindNull(c + 4) }
+                st.bind(c + 5, r.written ? 1 : 0)
             }
             defer { st.reset() }
             try st.step()
             next += n
+            // SQLite numbers the rows itself, each one past the largest, which is the numbering
+            // the merge gave them: letting it saves a look-up of each id in the table. Should the
+            // two ever differ, the transaction fails rather than mislabel a record's values.
+            guard db.lastInsertRowID == pendingRecordBase + Int64(next - 1) else {
+                throw StoreError.database("record rows numbered \(db.lastInsertRowID), expected \(pendingRecordBase + Int64(next - 1))")
+            }
         }
         pendingRecords.removeAll(keepingCapacity: true)
     }
 
     private static let recordInsertSQL: [Int: String] = Dictionary(uniqueKeysWithValues: insertSizes.map { n in
-        (n, "INSERT INTO records(rec, ns, collection, rid, deleted, written) VALUES "
-            + repeatElement("(?,?,?,?,?,?)", count: n).joined(separator: ","))
+        (n, "INSERT INTO records(ns, collection, rid, deleted, written) VALUES "
+            + repeatElement("(?,?,?,?,?)", count: n).joined(separator: ","))
     })
 
     struct ColumnKey: Hashable {

@@ -44,6 +44,13 @@ import TejidoTestSupport
         #expect(order == Self.keyOrder(rows))
     }
 
+    /// More fields than the scan looks at: the rest are found by name.
+    @Test func manyFieldsGiveTheKeyOrder() {
+        let fields = (0..<40).map { "f\(($0 * 17) % 40)" }
+        let rows = Self.rows(seed: 6, count: 4_000, recordBase: 1, fields: fields)
+        #expect(rows.withUnsafeBufferPointer { Store.insertOrder($0) } == Self.keyOrder(rows))
+    }
+
     /// Record ids past 32 bits take the comparison sort, with the same result.
     @Test func largeRecordIDsGiveTheKeyOrder() {
         let rows = Self.rows(seed: 9, count: 2_000, recordBase: 1 << 33, fields: Self.fields)
