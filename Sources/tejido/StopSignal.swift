@@ -3,8 +3,8 @@ import Synchronization
 import TejidoSystem
 
 /// What a command does on Ctrl-C or SIGTERM, for the commands that must do something first:
-/// `serve` stops taking sessions, `import` says what the store holds, `bundle create` removes its
-/// unfinished file.
+/// `serve` stops taking sessions, `import`, `sync` and `bundle apply` say what the store holds
+/// and how to go on, `bundle create` removes its unfinished file.
 enum StopSignal {
     /// Calls `stop` on the first SIGINT or SIGTERM; a second one ends the process at once. The
     /// handler only counts (an atomic add is safe in a signal handler); a watcher thread acts.

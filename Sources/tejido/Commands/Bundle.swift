@@ -92,6 +92,14 @@ struct Bundle: ParsableCommand {
                 // Before anything is applied: a receipt that cannot be written there is no receipt.
                 if let receipt { try store.refuseOwnFile(receipt) }
                 let progress = SyncProgress(console: console, label: file)
+                // Ctrl-C or SIGTERM: what is committed stays (the batch in progress rolls back
+                // when the store is next opened); first say so, and how to go on.
+                let file = self.file
+                StopSignal.watch { [console] in
+                    console.endProgress()
+                    console.report(.errBundleApplyStopped, [file])
+                    _exit(130)
+                }
                 let result: BundleApplier.Result
                 do {
                     result = try BundleApplier.apply(path: file, to: store) { progress.update($0) }

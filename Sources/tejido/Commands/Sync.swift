@@ -27,6 +27,13 @@ struct Sync: ParsableCommand {
                 guard let k = KeyText.parseKey(key) else { throw StoreError.invalidKey(key) }
                 pinnedOverride = k.bytes
             }
+            // Ctrl-C or SIGTERM: what is committed stays (the batch in progress rolls back when
+            // the store is next opened); first say so, and how to go on.
+            StopSignal.watch { [console] in
+                console.endProgress()
+                console.report(.errSyncStopped, [])
+                _exit(130)
+            }
             var results: [JSONValue] = []
             var failed = false
             func printResults() {
