@@ -61,6 +61,12 @@ struct Tejido: ParsableCommand {
                   }) {
             // An option's negative value (`log --limit -1`): the parser took the value for an option.
             console.report(.errUsageNegativeValue, [detail, args[i], args[i + 1], command])
+        } else if parserText.hasPrefix("Missing expected argument "), let option = unknownOption(args) {
+            // `put --limti 3`: the parser takes `3` for the path and names the missing
+            // assignments; the misspelt option is what the user needs to hear of.
+            var unknown = "Unknown option '\(option)'."
+            if Language.environment == .es { unknown = HelpText.spanishUsageError(unknown) }
+            console.report(.errUsage, [unknown, command])
         } else {
             console.report(.errUsage, [detail, command])
         }
@@ -119,6 +125,23 @@ struct Tejido: ParsableCommand {
     }
 
     /// The subcommand names at the start of `args` (`["namespace", "create"]`), for a pointer to their help.
+    /// The first `--name` in `args` (before a `--`) that the command they lead to does not take,
+    /// going by the options its help lists.
+    static func unknownOption(_ args: [String]) -> String? {
+        var command: any ParsableCommand.Type = Tejido.self
+        for word in commandPath(args) {
+            guard let sub = command.configuration.subcommands.first(where: { $0.configuration.commandName == word }) else { return nil }
+            command = sub
+        }
+        let help = helpMessage(for: command, includeHidden: true, columns: 10_000)
+        let known = Set(help.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") }).filter { $0.hasPrefix("--") }.map(String.init))
+        for a in args.prefix(while: { $0 != "--" }) where a.hasPrefix("--") && a.count > 2 {
+            let name = String(a.prefix { $0 != "=" })
+            if !known.contains(name) { return name }
+        }
+        return nil
+    }
+
     private static func commandPath(_ args: [String]) -> [String] {
         walkCommands(args) { _, _ in 0 }.path
     }

@@ -226,6 +226,13 @@ struct LanguageTests {
             #expect(!help.stdout.contains("<store>") && !help.stdout.contains("<path>"), "\(help.stdout)")
             let typo = s.run(["log", "--limti", "3", "--lang", "es"])
             #expect(typo.stderr.contains("Opción desconocida: '--limti'. ¿Quisiste decir '--limit'?"), "\(typo.stderr)")
+            // Before the arguments a command needs, a misspelt option is what gets named.
+            let typoFirst = s.run(["put", "--limti", "3", "--lang", "es"])
+            #expect(typoFirst.status == 64)
+            #expect(typoFirst.stderr.contains("Opción desconocida: '--limti'. Consulta `tejido put --help`."), "\(typoFirst.stderr)")
+            let typoFirstEn = s.run(["put", "--limti=3"], env: ["LANG": "en_US.UTF-8"])
+            #expect(typoFirstEn.status == 64)
+            #expect(typoFirstEn.stderr.contains("Unknown option '--limti'. See `tejido put --help`."), "\(typoFirstEn.stderr)")
             let badValue = s.run(["log", "--limit", "abc", "--lang", "es"])
             #expect(badValue.stderr.contains("El valor 'abc' no es válido para '--limit <n>'"), "\(badValue.stderr)")
             let extra = s.run(["verify", "una", "otra", "--lang", "es"])
