@@ -131,4 +131,35 @@ import TejidoTestSupport
             #expect(observed.count == 1)
         }
     }
+    /// An add waiting in memory that a remove earlier in the batch took out is not observed again;
+    /// one that no remove named is, and written adds are found beside waiting ones.
+    @Test func removesInOneBatchSeeWaitingAndWrittenAdds() throws {
+        try withTemporaryDirectory { dir in
+            let store = try Store.create(at: dir.appendingPathComponent("s"))
+            try store.createNamespace(name: "grupo")
+            func line(_ txn: Int, _ op: String, _ value: String) -> String {
+                #"{"replica":"grupo","txn":\#(txn),"op":"\#(op)","collection":"c","id":"r1","field":"tags","value":"\#(value)"}"#
+            }
+            // Written before: one add of "t".
+            let first = dir.appendingPathComponent("first.jsonl")
+            try Self.write([line(1, "add", "t")], to: first)
+            try store.importJSONLines(path: first.path)
+            // One batch: a second add, a remove (both adds), a third add, a remove (the third only),
+            // a remove (nothing left), and an add and remove of another element.
+            let second = dir.appendingPathComponent("second.jsonl")
+            try Self.write([line(2, "add", "t"), line(3, "remove", "t"), line(4, "add", "t"), line(5, "remove", "t"),
+                            line(6, "remove", "t"), line(7, "add", "u"), line(8, "remove", "t")], to: second)
+            try store.importJSONLines(path: second.path)
+            var envelopes: [ChangesetEnvelope] = []
+            try store.forEachEnvelope { envelopes.append(try ChangesetEnvelope(bytes: $0)) }
+            func observed(_ env: ChangesetEnvelope) -> Int? {
+                guard env.body.ops.count == 1, case .setRemove(_, _, _, let o) = env.body.ops[0] else { return nil }
+                return o.count
+            }
+            let removes = envelopes.compactMap(observed)
+            #expect(removes == [2, 1, 0, 0])
+            let tags = try store.get(namespace: "grupo", record: RecordKey(collection: "c", id: "r1"))?.fields["tags"]
+            #expect(tags == .set([.text("u")]))
+        }
+    }
 }
