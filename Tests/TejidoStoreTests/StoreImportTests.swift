@@ -105,4 +105,25 @@ extension StoreImportTests {
             #expect(locks.isEmpty)
         }
     }
+
+    /// What an import reports commit by commit is in order and ends with its totals, and every
+    /// commit syncs the log before it is visible (docs/decisions.md: a batch visible to a `serve`
+    /// on the same store before it is on disk could be sent, lost, and signed again).
+    @Test func reportsAreInOrderAndEveryCommitSyncs() throws {
+        try withTemporaryStore { store in
+            try store.createNamespace(name: "grupo")
+            let file = store.directory.appendingPathComponent("in.jsonl")
+            let lines = (0..<3_000).map { i in
+                #"{"replica":"grupo","txn":\#(i / 10),"op":"set","collection":"c","id":"r\#(i % 50)","field":"v","value":"\#(i)"}"#
+            }
+            try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+            var reported: [ImportSummary] = []
+            let summary = try store.importJSONLines(path: file.path, options: ImportOptions(changesetsPerCommit: 5)) { reported.append($0) }
+            #expect(summary.changesets == 300)
+            #expect(zip(reported, reported.dropFirst()).allSatisfy { $0.changesets < $1.changesets })
+            #expect(reported.last == summary)
+            #expect(try store.db.scalar("PRAGMA synchronous") == .integer(2))
+            #expect(try store.verify().ok)
+        }
+    }
 }
