@@ -54,12 +54,19 @@ struct StopSignalTests {
         #expect(stopped, "no attempt was stopped before it finished")
     }
 
-    @Test("bundle apply stopped by a signal keeps what it committed, and goes on when run again")
-    func bundleApply() throws {
+    /// The source store and a bundle of all it holds.
+    static func withBundle(_ body: (_ source: StoreFixture, _ bundle: String, _ tmp: URL) throws -> Void) throws {
         try withTemporaryDirectory { tmp in
-            let a = try Self.source(in: tmp)
+            let a = try source(in: tmp)
             let bundle = tmp.appendingPathComponent("todo.tjb").path
             #expect(a.run(["bundle", "create", bundle]).status == 0)
+            try body(a, bundle, tmp)
+        }
+    }
+
+    @Test("bundle apply stopped by a signal keeps what it committed, and goes on when run again")
+    func bundleApply() throws {
+        try Self.withBundle { a, bundle, tmp in
             try Self.stopAndGoOn(["bundle", "apply", bundle], code: "bundle_apply_stopped", source: a, tmp: tmp)
         }
     }
@@ -74,10 +81,7 @@ struct StopSignalTests {
 
     @Test("the stop messages in Spanish")
     func spanish() throws {
-        try withTemporaryDirectory { tmp in
-            let a = try Self.source(in: tmp)
-            let bundle = tmp.appendingPathComponent("todo.tjb").path
-            #expect(a.run(["bundle", "create", bundle]).status == 0)
+        try Self.withBundle { a, bundle, tmp in
             for delay in [0.4, 0.8, 1.5, 3.0] {
                 let (target, _) = try a.joined(in: tmp, name: "es\(Int(delay * 10))")
                 let (status, stderr) = try Self.interrupted(["bundle", "apply", bundle, "--lang", "es"], store: target, after: delay)
