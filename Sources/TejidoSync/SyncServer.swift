@@ -66,7 +66,7 @@ public final class SyncServer: @unchecked Sendable {
     private static func drop(_ socket: TCPSocket, _ why: SyncProblem) -> Report {
         let address = socket.peerDescription
         socket.close()
-        return Report(address: address, key: nil, result: .failure(SyncError(.other, why)))
+        return Report(address: address, key: nil, result: .failure(SyncError(.busy, why)))
     }
 
     /// Descriptors a session may need beyond its socket.
@@ -83,11 +83,9 @@ public final class SyncServer: @unchecked Sendable {
             lock.unlock()
             guard let socket = try listener.accept(timeout: 0.2) else { continue }
             // A session needs a few descriptors more (a read snapshot of the store, the timer of
-            // its handshake); without them it is refused, and the server goes on.
-            guard FileDescriptors.available(Self.descriptorsPerSession) else {
-                onReport(Self.drop(socket, .tooManyOpenFiles))
-                continue
-            }
+            // its handshake). Without them the client is turned away with the reason, over TLS
+            // (which needs no descriptor more), and the server goes on.
+            let canServe = FileDescriptors.available(Self.descriptorsPerSession)
             lock.lock()
             active += 1
             sessions[ObjectIdentifier(socket)] = socket
@@ -100,7 +98,7 @@ public final class SyncServer: @unchecked Sendable {
                 lock.unlock()
             }
             let started = WorkerThread.start(name: "tejido.session") { [self] in
-                onReport(serve(socket))
+                onReport(canServe ? serve(socket) : turnAway(socket, .tooManyOpenFiles))
                 ended()
             }
             if !started {
@@ -127,27 +125,47 @@ public final class SyncServer: @unchecked Sendable {
     /// How long sessions that were cut at the end of the drain get to wind up.
     static let cutWait = 10.0
 
-    /// One client: handshake, key check against the policy, then the session.
-    func serve(_ socket: TCPSocket) -> Report {
+    /// A client this server cannot serve now: after the TLS handshake it is told why (`busy`),
+    /// so that it does not report a cut link.
+    func turnAway(_ socket: TCPSocket, _ why: SyncProblem) -> Report {
         let address = socket.peerDescription
+        let busy = SyncError(.busy, why)
+        switch handshake(socket) {
+        case .failure(let e): return Report(address: address, key: nil, result: .failure(e))
+        case .success(let tls):
+            defer { tls.close() }
+            return Report(address: address, key: tls.peerKey, result: .failure(refuse(tls, busy)))
+        }
+    }
+
+    /// The TLS handshake with a client, bounded as a whole by the timeout and half a second, so
+    /// that a client that dribbles a byte at a time cannot hold a session slot.
+    private func handshake(_ socket: TCPSocket) -> Result<TLSStream, SyncError> {
         socket.setTimeouts(config.timeout)
-        // The timeout bounds each read; the whole handshake gets the same bound, so a client that
-        // dribbles a byte at a time cannot hold a session slot.
         let handshakeDeadline = socket.deadline(config.timeout + 0.5)
-        let timedOut = Report(address: address, key: nil, result: .failure(SyncError(.timeout, .handshakeTimedOut(seconds: config.timeout))))
-        let tls: TLSStream
+        let timedOut = SyncError(.timeout, .handshakeTimedOut(seconds: config.timeout))
         do {
-            tls = try TLSStream(socket: socket, context: context, timeout: config.timeout)
+            let tls = try TLSStream(socket: socket, context: context, timeout: config.timeout)
             // The deadline may have fired as the handshake ended: the socket is shut down then.
             guard handshakeDeadline.cancel() else {
                 tls.close()
-                return timedOut
+                return .failure(timedOut)
             }
+            return .success(tls)
         } catch {
             handshakeDeadline.cancel()
-            if handshakeDeadline.fired { return timedOut }
-            let e = (error as? StreamError)?.handshakeError ?? SyncError(.connectionLost, "TLS handshake: \(error)")
-            return Report(address: address, key: nil, result: .failure(e))
+            if handshakeDeadline.fired { return .failure(timedOut) }
+            return .failure((error as? StreamError)?.handshakeError ?? SyncError(.connectionLost, "TLS handshake: \(error)"))
+        }
+    }
+
+    /// One client: handshake, key check against the policy, then the session.
+    func serve(_ socket: TCPSocket) -> Report {
+        let address = socket.peerDescription
+        let tls: TLSStream
+        switch handshake(socket) {
+        case .failure(let e): return Report(address: address, key: nil, result: .failure(e))
+        case .success(let t): tls = t
         }
         defer { tls.close() }
         let key = tls.peerKey

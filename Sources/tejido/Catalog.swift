@@ -73,7 +73,7 @@ enum Msg: String, CaseIterable {
     case bundleUntraced, bundleVerdictDamaged, bundleVerdictInvalid, bundleVerdictOK
     case bundleCreated, bundleApplied, bundleDamaged, bundleDamagedNothing, bundleInspect, receiptWritten, receiptApplied
     case reasonUnsupportedVersion, reasonWrongNetwork, reasonMalformed, reasonUnknownMessage, reasonTooLarge, reasonUnexpected
-    case reasonCannotConnect, errStdioHandshake, warnPeerReadOnly, errCannotWrite, errPeerHasNoURL, errPeerNeedsURLOrKey, bundleVerdictTrailer, receiptInspect, receiptVerdictOK
+    case reasonCannotConnect, reasonBusy, errStdioHandshake, warnPeerReadOnly, errCannotWrite, errPeerHasNoURL, errPeerNeedsURLOrKey, bundleVerdictTrailer, receiptInspect, receiptVerdictOK
     case reasonInvalidChangeset, reasonPeerNotAllowed, reasonTimeout, reasonStore, reasonShuttingDown, reasonConnectionLost, reasonOther
     // Errors
     case errNotAStore, errForeignDatabase, errAlreadyAStore, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
@@ -423,6 +423,8 @@ enum Msg: String, CaseIterable {
                                      "la conexión se cortó; lo guardado se queda, vuelve a sincronizar para terminar")
         case .reasonOther: ("an error", "un error")
         case .reasonCannotConnect: ("cannot reach the peer; check the address and that it is serving", "no se puede llegar al par; revisa la dirección y que esté atendiendo")
+        case .reasonBusy: ("the server cannot take another session now; try again later",
+                           "el servidor no puede atender otra sesión ahora; vuelve a intentarlo más tarde")
         case .errStdioHandshake: ("serve --stdio: the other end did not start a TLS session ({0}). This is what `tejido sync` runs on the far side of an ssh or directory sync; run that instead.",
                                   "serve --stdio: el otro lado no empezó una sesión TLS ({0}). Esto es lo que `tejido sync` corre del otro lado de una sincronización por ssh o por carpeta; usa eso.")
         case .warnPeerReadOnly: ("note: {0} takes no changesets (it serves read-only); nothing was sent to it.",

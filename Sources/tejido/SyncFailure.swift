@@ -18,6 +18,7 @@ extension SyncError.Code {
         case .shuttingDown: .reasonShuttingDown
         case .connectionLost: .reasonConnectionLost
         case .cannotConnect: .reasonCannotConnect
+        case .busy: .reasonBusy
         case .wrongPeerKey, .peerKeyNotPinned, .sameNode, .other: .reasonOther
         }
     }

@@ -29,13 +29,22 @@ import Testing
     }
 
     /// `serve` in text mode and Spanish under `policy`: the process, the address it listens on
-    /// (from its stdout), and the file its stderr (one line per session) goes to.
-    func startSpanishServer(_ store: URL, policy: String, in dir: URL) throws -> (Process, String, URL) {
+    /// (from its stdout), and the file its stderr (one line per session) goes to. With
+    /// `descriptors`, it runs under `ulimit -n` of that many.
+    func startSpanishServer(_ store: URL, policy: String, in dir: URL, descriptors: Int? = nil, extra: [String] = []) throws
+        -> (Process, String, URL)
+    {
         let out = dir.appendingPathComponent("serve.out"), err = dir.appendingPathComponent("serve.err")
         for f in [out, err] { _ = FileManager.default.createFile(atPath: f.path, contents: nil) }
         let p = Process()
-        p.executableURL = try CLI.executable.get()
-        p.arguments = ["serve", "--listen", "127.0.0.1:0", "--allow", policy, "--lang", "es", "--store", store.path]
+        let serve = ["serve", "--listen", "127.0.0.1:0", "--allow", policy, "--lang", "es", "--store", store.path] + extra
+        if let descriptors {
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "ulimit -n \(descriptors); exec \"$0\" \"$@\"", try CLI.executable.get().path] + serve
+        } else {
+            p.executableURL = try CLI.executable.get()
+            p.arguments = serve
+        }
         p.environment = CLI.baseEnvironment()
         p.standardOutput = try FileHandle(forWritingTo: out)
         p.standardError = try FileHandle(forWritingTo: err)
@@ -230,6 +239,76 @@ import Testing
             #expect(log.contains("el cliente espera otra llave para este servidor"), "\(log)")
             #expect(!log.contains("cortó") && !log.contains("cut"), "\(log)")
         }
+    }
+
+    /// A server left with too few descriptors for one more session tells the client so after the
+    /// handshake (`busy`), rather than closing the connection: the client's sync says to try again
+    /// later, in its own language, not that the link was cut; the server's log says why.
+    @Test func aServerShortOfDescriptorsTellsTheClient() throws {
+        try withTemporaryDirectory { dir in
+            let server = try StoreFixture.create(in: dir, name: "server", namespaces: ["chiapas"])
+            let serverKey = try #require(try CLI.json(["key", "show"], store: server.directory)["key"]?.string)
+            let (client, _) = try server.joined(in: dir, name: "client")
+            // 20 descriptors: enough to start (it wants room for two sessions; it holds about 12
+            // itself), not for many more.
+            let (p, listening, err) = try startSpanishServer(
+                server.directory, policy: "any", in: dir, descriptors: 20, extra: ["--timeout", "20"])
+            defer { if p.isRunning { p.terminate() } }
+            // Clients that connect and say nothing hold a descriptor each, until the timeout. Four
+            // leave the server room to accept one more connection but not to serve it (with none
+            // left at all it could not even accept, and the client would wait in the backlog).
+            let port = try #require(listening.split(separator: ":").last.flatMap { UInt16($0) })
+            var silent: [Int32] = []
+            defer { silent.forEach { close($0) } }
+            for _ in 0..<4 { silent.append(try Self.connect(port: port)) }
+            usleep(300_000)
+            let asked = Date()
+            let busy = CLI.run(["sync", "tcp://\(listening)", "--key", serverKey, "--json"], store: client)
+            #expect(busy.status == 1, "\(busy)")
+            // Told at once, not when a silent client's timeout frees a descriptor.
+            #expect(Date().timeIntervalSince(asked) < 10)
+            let result = try JSON.parse(busy.stdout)["results"]?.array?.first
+            #expect(result?["error"]?.string == "busy", "\(busy.stdout)")
+            #expect(result?["message"]?.string == "too many open files to serve a session (ulimit -n)", "\(busy.stdout)")
+            let ocupado = CLI.run(["sync", "tcp://\(listening)", "--key", serverKey, "--lang", "es"], store: client)
+            #expect(ocupado.status == 1)
+            #expect(ocupado.stderr.contains("el servidor no puede atender otra sesión ahora; vuelve a intentarlo más tarde"), "\(ocupado.stderr)")
+            #expect(ocupado.stderr.contains("demasiados archivos abiertos para atender una sesión (ulimit -n)"), "\(ocupado.stderr)")
+            #expect(!ocupado.stderr.contains("cortó"), "\(ocupado.stderr)")
+            var log = ""
+            for _ in 0..<100 where !log.contains("vuelve a intentarlo") {
+                log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+                usleep(50_000)
+            }
+            #expect(log.contains("el servidor no puede atender otra sesión ahora"), "\(log)")
+            // With the silent clients gone, the same sync goes through.
+            silent.forEach { close($0) }
+            silent.removeAll()
+            var synced = CLI.run(["sync", "tcp://\(listening)", "--key", serverKey], store: client)
+            for _ in 0..<40 where synced.status != 0 {
+                usleep(250_000)
+                synced = CLI.run(["sync", "tcp://\(listening)", "--key", serverKey], store: client)
+            }
+            #expect(synced.status == 0, "\(synced)")
+        }
+    }
+
+    /// A TCP connection to 127.0.0.1:`port` that sends nothing.
+    static func connect(port: UInt16) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else {
+            close(fd)
+            throw POSIXError(.ECONNREFUSED)
+        }
+        return fd
     }
 
     /// Runs tejido under `ulimit -n limit` through the shell; waits at most `seconds`.
