@@ -69,6 +69,7 @@ enum Msg: String, CaseIterable {
     case warnTrimmedView, errUsageNegativeNumber, errUsageNegativeValue, errStoreBusyImport, errBundleSameNodeNotAFile
     case namespaceHeader, logPending, logQuarantined, warnSkippedView, logOps, detailServeMode, detailArrayOrObject
     case syncProgress, syncDone, serveListening, serveSession, serveSessionFailed, serveClientPinsNoKey, serveClientPinsOtherKey, serveStopped
+    case serveTurnedAway, serveConnectionCut
     case peerAdded, peerRemoved, peerHeader, noPeers, never, statusNetwork, statusDigest, statusCounts, statusNamespaces, statusPeers
     case bundleUntraced, bundleVerdictDamaged, bundleVerdictInvalid, bundleVerdictOK
     case bundleCreated, bundleApplied, bundleDamaged, bundleDamagedNothing, bundleInspect, receiptWritten, receiptApplied
@@ -378,6 +379,10 @@ enum Msg: String, CaseIterable {
         case .serveClientPinsOtherKey: ("the client expects another key for this server and would not go on; if this server's key is the right one (`tejido key show` here), the client must pin it instead",
             "el cliente espera otra llave para este servidor y no quiso seguir; si la llave de este servidor es la correcta (`tejido key show` aquí), el cliente debe fijarla en su lugar")
         case .serveSessionFailed: ("{0} {1}: {2}", "{0} {1}: {2}")
+        case .serveTurnedAway: ("turned away for now, told to try again later ({0})",
+                                "rechazado por ahora, con aviso de volver a intentarlo más tarde ({0})")
+        case .serveConnectionCut: ("the connection was cut ({0}); what the session committed stays, and the client sends or fetches the rest next time",
+                                   "la conexión se cortó ({0}); lo que la sesión guardó se queda, y el cliente envía o trae el resto la próxima vez")
         case .serveStopped: ("Stopped.", "Detenido.")
         case .peerAdded: ("Added peer {0} ({1})", "Se agregó el par {0} ({1})")
         case .peerRemoved: ("Removed peer {0}", "Se quitó el par {0}")

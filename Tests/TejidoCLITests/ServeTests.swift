@@ -275,13 +275,14 @@ import Testing
             #expect(ocupado.stderr.contains("el servidor no puede atender otra sesión ahora; vuelve a intentarlo más tarde"), "\(ocupado.stderr)")
             #expect(ocupado.stderr.contains("demasiados archivos abiertos para atender una sesión (ulimit -n)"), "\(ocupado.stderr)")
             #expect(!ocupado.stderr.contains("cortó"), "\(ocupado.stderr)")
-            // Both turned away, and logged once their connections were closed.
+            // Both turned away, and logged once their connections were closed, in the server's terms.
             var log = ""
-            for _ in 0..<100 where log.components(separatedBy: "vuelve a intentarlo").count < 3 {
+            for _ in 0..<100 where log.components(separatedBy: "rechazado por ahora").count < 3 {
                 log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
                 usleep(50_000)
             }
-            #expect(log.components(separatedBy: "el servidor no puede atender otra sesión ahora").count == 3, "\(log)")
+            #expect(log.components(separatedBy: "rechazado por ahora, con aviso de volver a intentarlo más tarde (demasiados archivos abiertos").count == 3,
+                    "\(log)")
             // With the silent clients gone, the same sync goes through.
             silent.forEach { close($0) }
             silent.removeAll()
@@ -291,6 +292,14 @@ import Testing
                 synced = CLI.run(["sync", "tcp://\(listening)", "--key", serverKey], store: client)
             }
             #expect(synced.status == 0, "\(synced)")
+            // The silent clients left during the handshake: the server's log says the link was
+            // cut, without the advice to sync again that is meant for a client.
+            for _ in 0..<100 where log.components(separatedBy: "la conexión se cortó (").count < 5 {
+                log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+                usleep(50_000)
+            }
+            #expect(log.components(separatedBy: "la conexión se cortó (").count == 5, "\(log)")
+            #expect(!log.contains("vuelve a sincronizar"), "\(log)")
         }
     }
 
