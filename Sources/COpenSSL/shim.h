@@ -32,6 +32,16 @@ static inline long tejido_ssl_ctx_no_session_cache(SSL_CTX *ctx) {
     return SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 }
 
+/* Whether the first queued error says that the peer does not speak TLS at all: plain text or
+   HTTP where a TLS record was expected. */
+static inline int tejido_err_is_not_tls(void) {
+    unsigned long e = ERR_peek_error();
+    if (ERR_GET_LIB(e) != ERR_LIB_SSL) return 0;
+    int r = ERR_GET_REASON(e);
+    return r == SSL_R_WRONG_VERSION_NUMBER || r == SSL_R_HTTP_REQUEST || r == SSL_R_HTTPS_PROXY_REQUEST
+        || r == SSL_R_PACKET_LENGTH_TOO_LONG;
+}
+
 /* Whether the first queued error is OpenSSL 3's "unexpected eof while reading": the peer closed
    the connection without a close_notify. */
 static inline int tejido_err_is_unexpected_eof(void) {

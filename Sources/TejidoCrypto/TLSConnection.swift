@@ -24,11 +24,14 @@ public final class TLSConnection {
         case closed
         case failed(String)
         case certificate(PeerCertificateProblem)
+        /// The peer answered with something that is not TLS (plain text, HTTP).
+        case notTLS
 
         public var description: String {
             switch self {
             case .timedOut: "timed out"
             case .closed: "connection closed"
+            case .notTLS: "the peer answered with something other than TLS"
             case .failed(let d): d
             case .certificate(let p): p.description
             }
@@ -228,6 +231,10 @@ public final class TLSConnection {
             if tejido_err_is_unexpected_eof() == 1 {
                 CryptoError.clearQueue()
                 return .closed
+            }
+            if tejido_err_is_not_tls() == 1 {
+                CryptoError.clearQueue()
+                return .notTLS
             }
             return .failed(CryptoError.fromQueue("TLS \(what)").description)
         }

@@ -8,6 +8,8 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
     case io(Step, errno: Int32)
     case closed
     case tls(String)
+    /// The far end answered with something other than TLS (plain text, HTTP).
+    case notTLS
     /// The peer's certificate proves no usable key.
     case certificate(TLSConnection.PeerCertificateProblem)
 
@@ -58,6 +60,7 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
         case .io(let step, let e): e == 0 ? step.description : "\(step): \(String(cString: strerror(e)))"
         case .closed: "the stream is closed"
         case .tls(let d): "TLS: \(d)"
+        case .notTLS: "the far end answered with something other than TLS"
         case .certificate(let p): "TLS: \(p)"
         }
     }

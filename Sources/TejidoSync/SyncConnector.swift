@@ -47,7 +47,11 @@ public struct SyncConnector: Sendable {
             } catch {
                 throw SyncError(.cannotConnect, "\(error)")
             }
-            tls = try TLSStream(socket: socket, context: context, timeout: timeout)
+            // Anything but TLS there (a web server, another service on that port) is
+            // `cannot_connect`: running the sync again would not help.
+            do { tls = try TLSStream(socket: socket, context: context, timeout: timeout) } catch StreamError.notTLS {
+                throw SyncError(.cannotConnect, .serverNotTLS)
+            }
             guard pinned != nil else {
                 Self.turnAway(tls, .peerKeyNotPinned, .clientPinsNoKey)
                 throw SyncError(.peerKeyNotPinned, KeyText.key(bytes: tls.peerKey))

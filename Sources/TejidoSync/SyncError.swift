@@ -19,7 +19,7 @@ public struct SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case peerKeyNotPinned = 14
         case sameNode = 15
         case cannotConnect = 16
-        case busy = 17
+        case serverBusy = 17
         case other = 99
 
         /// Stable name, used in `--json` output and the catalog.
@@ -41,7 +41,7 @@ public struct SyncError: Error, Equatable, Sendable, CustomStringConvertible {
             case .peerKeyNotPinned: "peer_key_not_pinned"
             case .sameNode: "same_node"
             case .cannotConnect: "cannot_connect"
-            case .busy: "busy"
+            case .serverBusy: "server_busy"
             case .other: "other"
             }
         }

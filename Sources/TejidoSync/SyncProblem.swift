@@ -10,6 +10,8 @@ public enum SyncProblem: Sendable, Equatable, CustomStringConvertible {
     case peerClosedEarly
     case link(StreamError)
     case notTLS(StreamError)
+    /// Something other than a Tejido server answered at a TCP address.
+    case serverNotTLS
     case programNotFound(String)
     case handshakeTimedOut(seconds: Double)
     /// The link failed during the TLS handshake; OpenSSL's own reasons already say so.
@@ -60,6 +62,8 @@ public enum SyncProblem: Sendable, Equatable, CustomStringConvertible {
         case .link(let e): e.description
         case .notTLS(let e):
             "the program at the far end of the pipe ended, or answered with something other than TLS; its own messages, if any, are above. \(e.description)"
+        case .serverNotTLS:
+            "what answers at this address does not speak TLS: check that it is a Tejido server (tejido serve --listen) and that the port is right"
         case .programNotFound(let p): "cannot find the program \(p)"
         case .handshakeTimedOut(let s): "the TLS handshake took longer than \(Self.seconds(s)) s"
         case .handshake(.tls(let d)): d

@@ -36,6 +36,8 @@ public final class SyncServer: @unchecked Sendable {
     private let context: TLSContext
     private let lock = NSCondition()
     private var active = 0
+    /// Of `active`, the clients being turned away.
+    private var turningAway = 0
     private var stopping = false
     /// The sockets of the sessions under way, to cut them when the drain time is up.
     private var sessions: [ObjectIdentifier: TCPSocket] = [:]
@@ -66,7 +68,7 @@ public final class SyncServer: @unchecked Sendable {
     private static func drop(_ socket: TCPSocket, _ why: SyncProblem) -> Report {
         let address = socket.peerDescription
         socket.close()
-        return Report(address: address, key: nil, result: .failure(SyncError(.busy, why)))
+        return Report(address: address, key: nil, result: .failure(SyncError(.other, why)))
     }
 
     /// Descriptors a session may need beyond its socket.
@@ -83,15 +85,23 @@ public final class SyncServer: @unchecked Sendable {
             lock.unlock()
             guard let socket = try listener.accept(timeout: 0.2) else { continue }
             // A session needs a few descriptors more (a read snapshot of the store, the timer of
-            // its handshake). Without them the client is turned away with the reason, over TLS
-            // (which needs no descriptor more), and the server goes on.
+            // its handshake). Without them the client is turned away with the reason after a TLS
+            // handshake that needs no descriptor more, on a short bound; past `turnAwayLimit` of
+            // those at once it is dropped without a word, so that silent clients cannot pile up.
             let canServe = FileDescriptors.available(Self.descriptorsPerSession)
             lock.lock()
+            if !canServe && turningAway >= Self.turnAwayLimit {
+                lock.unlock()
+                onReport(Self.drop(socket, .tooManyOpenFiles))
+                continue
+            }
+            if !canServe { turningAway += 1 }
             active += 1
             sessions[ObjectIdentifier(socket)] = socket
             lock.unlock()
             let ended: @Sendable () -> Void = { [self] in
                 lock.lock()
+                if !canServe { turningAway -= 1 }
                 active -= 1
                 sessions[ObjectIdentifier(socket)] = nil
                 lock.broadcast()
@@ -125,12 +135,16 @@ public final class SyncServer: @unchecked Sendable {
     /// How long sessions that were cut at the end of the drain get to wind up.
     static let cutWait = 10.0
 
-    /// A client this server cannot serve now: after the TLS handshake it is told why (`busy`),
-    /// so that it does not report a cut link.
+    /// Clients being turned away at once, at most; and the bound of each one's handshake.
+    static let turnAwayLimit = 2
+    static let turnAwaySeconds = 5.0
+
+    /// A client this server cannot serve now: after the TLS handshake it is told why
+    /// (`server_busy`), so that it does not report a cut link.
     func turnAway(_ socket: TCPSocket, _ why: SyncProblem) -> Report {
         let address = socket.peerDescription
-        let busy = SyncError(.busy, why)
-        switch handshake(socket) {
+        let busy = SyncError(.serverBusy, why)
+        switch handshake(socket, timeout: min(config.timeout, Self.turnAwaySeconds)) {
         case .failure(let e): return Report(address: address, key: nil, result: .failure(e))
         case .success(let tls):
             defer { tls.close() }
@@ -140,12 +154,12 @@ public final class SyncServer: @unchecked Sendable {
 
     /// The TLS handshake with a client, bounded as a whole by the timeout and half a second, so
     /// that a client that dribbles a byte at a time cannot hold a session slot.
-    private func handshake(_ socket: TCPSocket) -> Result<TLSStream, SyncError> {
-        socket.setTimeouts(config.timeout)
-        let handshakeDeadline = socket.deadline(config.timeout + 0.5)
-        let timedOut = SyncError(.timeout, .handshakeTimedOut(seconds: config.timeout))
+    private func handshake(_ socket: TCPSocket, timeout: Double) -> Result<TLSStream, SyncError> {
+        socket.setTimeouts(timeout)
+        let handshakeDeadline = socket.deadline(timeout + 0.5)
+        let timedOut = SyncError(.timeout, .handshakeTimedOut(seconds: timeout))
         do {
-            let tls = try TLSStream(socket: socket, context: context, timeout: config.timeout)
+            let tls = try TLSStream(socket: socket, context: context, timeout: timeout)
             // The deadline may have fired as the handshake ended: the socket is shut down then.
             guard handshakeDeadline.cancel() else {
                 tls.close()
@@ -163,7 +177,7 @@ public final class SyncServer: @unchecked Sendable {
     func serve(_ socket: TCPSocket) -> Report {
         let address = socket.peerDescription
         let tls: TLSStream
-        switch handshake(socket) {
+        switch handshake(socket, timeout: config.timeout) {
         case .failure(let e): return Report(address: address, key: nil, result: .failure(e))
         case .success(let t): tls = t
         }

@@ -69,6 +69,7 @@ public final class TLSStream: ByteStream {
         case .timedOut?: .timedOut(seconds: timeout)
         case .closed?: .closed
         case .failed(let d)?: .tls(d)
+        case .notTLS?: .notTLS
         case .certificate(let p)?: .certificate(p)
         case nil: .tls("\(error)")
         }

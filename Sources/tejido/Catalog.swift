@@ -74,7 +74,7 @@ enum Msg: String, CaseIterable {
     case bundleUntraced, bundleVerdictDamaged, bundleVerdictInvalid, bundleVerdictOK
     case bundleCreated, bundleApplied, bundleDamaged, bundleDamagedNothing, bundleInspect, receiptWritten, receiptApplied
     case reasonUnsupportedVersion, reasonWrongNetwork, reasonMalformed, reasonUnknownMessage, reasonTooLarge, reasonUnexpected
-    case reasonCannotConnect, reasonBusy, errStdioHandshake, warnPeerReadOnly, errCannotWrite, errPeerHasNoURL, errPeerNeedsURLOrKey, bundleVerdictTrailer, receiptInspect, receiptVerdictOK
+    case reasonCannotConnect, reasonServerBusy, errStdioHandshake, warnPeerReadOnly, errCannotWrite, errPeerHasNoURL, errPeerNeedsURLOrKey, bundleVerdictTrailer, receiptInspect, receiptVerdictOK
     case reasonInvalidChangeset, reasonPeerNotAllowed, reasonTimeout, reasonStore, reasonShuttingDown, reasonConnectionLost, reasonOther
     // Errors
     case errNotAStore, errForeignDatabase, errAlreadyAStore, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
@@ -97,7 +97,7 @@ enum Msg: String, CaseIterable {
     case detailMessageLength, detailTooManyOps, detailTooManyOpsOrDeps, detailChangesetTooLarge, detailSigningFailed, detailNotApplied, detailInBatch, detailKeyMissing, detailKeyNotHex, detailKeyCannotCreate, detailKeyCannotWrite, detailKeyCannotRename, detailKeySealingFailed
     case detailRowMismatch, detailChainBreak, detailDepMissing, detailNotCounted, detailPastFork
     // Details of failures found below the command line (typed there, worded here)
-    case detailEmptyFile, detailHandshake, detailStreamEndedInFrame, detailPeerClosedEarly, detailNotTLS, detailProgramNotFound, detailHandshakeTimedOut, detailEmptyFrame
+    case detailEmptyFile, detailHandshake, detailStreamEndedInFrame, detailPeerClosedEarly, detailNotTLS, detailServerNotTLS, detailStreamNotTLS, detailProgramNotFound, detailHandshakeTimedOut, detailEmptyFrame
     case detailFrameTooLarge, detailEmptyMessage, detailElementCount, detailMalformedEntry, detailSeqTooLarge, detailFinalNotBoolean
     case detailEmptyBatch, detailCountOverBatch, detailUnknownMessageType, detailHelloKeyMismatch, detailClientIsThisNode, detailPeerIsThisNode
     case detailSessionAlreadyStarted, detailMessageNotExpected, detailVersionMismatch, detailAnotherNetwork, detailHeadsNotAsked, detailTooManyHeads
@@ -379,8 +379,8 @@ enum Msg: String, CaseIterable {
         case .serveClientPinsOtherKey: ("the client expects another key for this server and would not go on; if this server's key is the right one (`tejido key show` here), the client must pin it instead",
             "el cliente espera otra llave para este servidor y no quiso seguir; si la llave de este servidor es la correcta (`tejido key show` aquí), el cliente debe fijarla en su lugar")
         case .serveSessionFailed: ("{0} {1}: {2}", "{0} {1}: {2}")
-        case .serveTurnedAway: ("turned away for now, told to try again later ({0})",
-                                "rechazado por ahora, con aviso de volver a intentarlo más tarde ({0})")
+        case .serveTurnedAway: ("turned away for now and told to try again later ({0})",
+                                "rechazado por ahora; se le pidió que vuelva a intentarlo más tarde ({0})")
         case .serveConnectionCut: ("the connection was cut ({0}); what the session committed stays, and the client sends or fetches the rest next time",
                                    "la conexión se cortó ({0}); lo que la sesión guardó se queda, y el cliente envía o trae el resto la próxima vez")
         case .serveStopped: ("Stopped.", "Detenido.")
@@ -428,7 +428,7 @@ enum Msg: String, CaseIterable {
                                      "la conexión se cortó; lo guardado se queda, vuelve a sincronizar para terminar")
         case .reasonOther: ("an error", "un error")
         case .reasonCannotConnect: ("cannot reach the peer; check the address and that it is serving", "no se puede llegar al par; revisa la dirección y que esté atendiendo")
-        case .reasonBusy: ("the server cannot take another session now; try again later",
+        case .reasonServerBusy: ("the server cannot take another session now; try again later",
                            "el servidor no puede atender otra sesión ahora; vuelve a intentarlo más tarde")
         case .errStdioHandshake: ("serve --stdio: the other end did not start a TLS session ({0}). This is what `tejido sync` runs on the far side of an ssh or directory sync; run that instead.",
                                   "serve --stdio: el otro lado no empezó una sesión TLS ({0}). Esto es lo que `tejido sync` corre del otro lado de una sincronización por ssh o por carpeta; usa eso.")
@@ -650,6 +650,10 @@ enum Msg: String, CaseIterable {
             "el par cerró la conexión antes de terminar la sesión")
         case .detailNotTLS: ("the program at the far end of the pipe ended, or answered with something other than TLS; its own messages, if any, are above. {0}",
             "el programa del otro extremo de la tubería terminó o respondió con algo que no es TLS; sus propios mensajes, si los hay, están arriba. {0}")
+        case .detailServerNotTLS: ("what answers at this address does not speak TLS: check that it is a Tejido server (tejido serve --listen) and that the port is right",
+            "lo que responde en esta dirección no habla TLS: revisa que sea un servidor de Tejido (tejido serve --listen) y que el puerto sea el correcto")
+        case .detailStreamNotTLS: ("the far end answered with something other than TLS",
+            "el otro extremo respondió con algo que no es TLS")
         case .detailProgramNotFound: ("cannot find the program {0}",
             "no se encuentra el programa {0}")
         case .detailHandshakeTimedOut: ("the TLS handshake took longer than {0} s",
@@ -1050,6 +1054,8 @@ enum SystemText {
         // OpenSSL's reasons for the handshakes a user meets: something other than TLS at the far end.
         ("wrong version number", "número de versión incorrecto (el otro lado no habla TLS)"),
         ("http request", "petición HTTP en lugar de TLS"), ("unexpected eof while reading", "fin inesperado al leer"),
+        // The step a TLS failure names, before the system's or OpenSSL's reason.
+        ("TLS handshake", "negociación TLS"), ("handshake: ", "negociación: "),
         // The store's own findings of damage (`corruptStore`), beside SQLite's.
         ("no network id", "no tiene id de red"),
         ("this node's feed is at the largest seq", "el registro de este nodo llegó al mayor número de secuencia"),

@@ -18,7 +18,10 @@ enum DetailText {
         case .streamEndedInFrame: c.t(.detailStreamEndedInFrame)
         case .peerClosedEarly: c.t(.detailPeerClosedEarly)
         case .link(let e): text(e, c)
+        // A far end that spoke something else is what the message already says: no repeat.
+        case .notTLS(.notTLS): c.t(.detailNotTLS, [""]).trimmingCharacters(in: .whitespaces)
         case .notTLS(let e): c.t(.detailNotTLS, [text(e, c)])
+        case .serverNotTLS: c.t(.detailServerNotTLS)
         case .programNotFound(let name): c.t(.detailProgramNotFound, [name])
         case .handshakeTimedOut(let s): c.t(.detailHandshakeTimedOut, [SyncProblem.seconds(s)])
         case .handshake(.tls(let d)): d
@@ -65,6 +68,7 @@ enum DetailText {
         case .timedOut(let s): c.t(.detailTimedOut, [SyncProblem.seconds(s)])
         case .closed: c.t(.detailStreamClosed)
         case .tls(let text): c.t(.detailTLS, [text])
+        case .notTLS: c.t(.detailStreamNotTLS)
         case .certificate(let p): c.t(.detailTLS, [text(p, c)])
         case .io(let step, 0): text(step, c)
         case .io(let step, let code): c.t(.detailStepFailed, [text(step, c), String(cString: strerror(code))])

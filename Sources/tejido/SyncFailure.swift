@@ -18,7 +18,7 @@ extension SyncError.Code {
         case .shuttingDown: .reasonShuttingDown
         case .connectionLost: .reasonConnectionLost
         case .cannotConnect: .reasonCannotConnect
-        case .busy: .reasonBusy
+        case .serverBusy: .reasonServerBusy
         case .wrongPeerKey, .peerKeyNotPinned, .sameNode, .other: .reasonOther
         }
     }

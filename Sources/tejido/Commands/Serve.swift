@@ -130,9 +130,9 @@ struct Serve: ParsableCommand {
                 // The client turned this server away: nothing to run again until its pin is right.
                 let why = console.t(turned == .clientPinsNoKey ? .serveClientPinsNoKey : .serveClientPinsOtherKey)
                 console.err(console.t(.serveSessionFailed, r.address, key, why))
-            } else if e.code == .busy || (e.code == .connectionLost && !e.fromPeer) {
+            } else if e.code == .serverBusy || (e.code == .connectionLost && !e.fromPeer) {
                 // The client's own message tells it what to do; this is the server's side.
-                let what: Msg = e.code == .busy ? .serveTurnedAway : .serveConnectionCut
+                let what: Msg = e.code == .serverBusy ? .serveTurnedAway : .serveConnectionCut
                 console.err(console.t(.serveSessionFailed, r.address, key, console.t(what, e.shownDetail(console))))
             } else {
                 console.err(console.t(.serveSessionFailed, r.address, key, console.t(e.code.reason) + " (" + e.shownDetail(console) + ")"))
