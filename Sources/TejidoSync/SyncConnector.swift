@@ -51,6 +51,10 @@ public struct SyncConnector: Sendable {
             // `cannot_connect`: running the sync again would not help.
             do { tls = try TLSStream(socket: socket, context: context, timeout: timeout) } catch StreamError.notTLS {
                 throw SyncError(.cannotConnect, .serverNotTLS)
+            } catch let e as StreamError {
+                // A TLS server whose certificate proves no node key (a web server, say).
+                if case .certificate = e { throw SyncError(.cannotConnect, .serverNotTejido(e)) }
+                throw e
             }
             guard pinned != nil else {
                 Self.turnAway(tls, .peerKeyNotPinned, .clientPinsNoKey)

@@ -10,8 +10,10 @@ public enum SyncProblem: Sendable, Equatable, CustomStringConvertible {
     case peerClosedEarly
     case link(StreamError)
     case notTLS(StreamError)
-    /// Something other than a Tejido server answered at a TCP address.
+    /// Something other than a Tejido server answered at a TCP address: not TLS at all, or a TLS
+    /// server whose certificate proves no node key.
     case serverNotTLS
+    case serverNotTejido(StreamError)
     case programNotFound(String)
     case handshakeTimedOut(seconds: Double)
     /// The link failed during the TLS handshake; OpenSSL's own reasons already say so.
@@ -64,6 +66,8 @@ public enum SyncProblem: Sendable, Equatable, CustomStringConvertible {
             "the program at the far end of the pipe ended, or answered with something other than TLS; its own messages, if any, are above. \(e.description)"
         case .serverNotTLS:
             "what answers at this address does not speak TLS: check that it is a Tejido server (tejido serve --listen) and that the port is right"
+        case .serverNotTejido(let e):
+            "what answers at this address speaks TLS but is not a Tejido server (\(e)): check the address and the port"
         case .programNotFound(let p): "cannot find the program \(p)"
         case .handshakeTimedOut(let s): "the TLS handshake took longer than \(Self.seconds(s)) s"
         case .handshake(.tls(let d)): d

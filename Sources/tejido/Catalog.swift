@@ -97,7 +97,7 @@ enum Msg: String, CaseIterable {
     case detailMessageLength, detailTooManyOps, detailTooManyOpsOrDeps, detailChangesetTooLarge, detailSigningFailed, detailNotApplied, detailInBatch, detailKeyMissing, detailKeyNotHex, detailKeyCannotCreate, detailKeyCannotWrite, detailKeyCannotRename, detailKeySealingFailed
     case detailRowMismatch, detailChainBreak, detailDepMissing, detailNotCounted, detailPastFork
     // Details of failures found below the command line (typed there, worded here)
-    case detailEmptyFile, detailHandshake, detailStreamEndedInFrame, detailPeerClosedEarly, detailNotTLS, detailServerNotTLS, detailStreamNotTLS, detailProgramNotFound, detailHandshakeTimedOut, detailEmptyFrame
+    case detailEmptyFile, detailHandshake, detailStreamEndedInFrame, detailPeerClosedEarly, detailNotTLS, detailServerNotTLS, detailServerNotTejido, detailStreamNotTLS, detailProgramNotFound, detailHandshakeTimedOut, detailEmptyFrame
     case detailFrameTooLarge, detailEmptyMessage, detailElementCount, detailMalformedEntry, detailSeqTooLarge, detailFinalNotBoolean
     case detailEmptyBatch, detailCountOverBatch, detailUnknownMessageType, detailHelloKeyMismatch, detailClientIsThisNode, detailPeerIsThisNode
     case detailSessionAlreadyStarted, detailMessageNotExpected, detailVersionMismatch, detailAnotherNetwork, detailHeadsNotAsked, detailTooManyHeads
@@ -652,6 +652,8 @@ enum Msg: String, CaseIterable {
             "el programa del otro extremo de la tubería terminó o respondió con algo que no es TLS; sus propios mensajes, si los hay, están arriba. {0}")
         case .detailServerNotTLS: ("what answers at this address does not speak TLS: check that it is a Tejido server (tejido serve --listen) and that the port is right",
             "lo que responde en esta dirección no habla TLS: revisa que sea un servidor de Tejido (tejido serve --listen) y que el puerto sea el correcto")
+        case .detailServerNotTejido: ("what answers at this address speaks TLS but is not a Tejido server ({0}): check the address and the port",
+            "lo que responde en esta dirección habla TLS pero no es un servidor de Tejido ({0}): revisa la dirección y el puerto")
         case .detailStreamNotTLS: ("the far end answered with something other than TLS",
             "el otro extremo respondió con algo que no es TLS")
         case .detailProgramNotFound: ("cannot find the program {0}",

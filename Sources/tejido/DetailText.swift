@@ -22,6 +22,7 @@ enum DetailText {
         case .notTLS(.notTLS): c.t(.detailNotTLS, [""]).trimmingCharacters(in: .whitespaces)
         case .notTLS(let e): c.t(.detailNotTLS, [text(e, c)])
         case .serverNotTLS: c.t(.detailServerNotTLS)
+        case .serverNotTejido(let e): c.t(.detailServerNotTejido, [text(e, c)])
         case .programNotFound(let name): c.t(.detailProgramNotFound, [name])
         case .handshakeTimedOut(let s): c.t(.detailHandshakeTimedOut, [SyncProblem.seconds(s)])
         case .handshake(.tls(let d)): d

@@ -346,6 +346,76 @@ import Testing
         }
     }
 
+    /// A TLS server that is not a Tejido server (its certificate holds a P-256 key, as a web
+    /// server's would) is `cannot_connect` too, with the certificate's problem in the message.
+    @Test func aTLSServerThatIsNotTejidoIsCannotConnect() throws {
+        try withTemporaryDirectory { dir in
+            let server = try StoreFixture.create(in: dir, name: "server", namespaces: ["chiapas"])
+            let serverKey = try #require(try CLI.json(["key", "show"], store: server.directory)["key"]?.string)
+            let (client, _) = try server.joined(in: dir, name: "client")
+            let pem = dir.appendingPathComponent("web.pem")
+            try (Self.webCertificate + "\n" + Self.webKey + "\n").write(to: pem, atomically: true, encoding: .utf8)
+            let portFile = dir.appendingPathComponent("port")
+            // Python's own TLS server, answering two clients with a web page.
+            let script = """
+                import socket, ssl, sys
+                ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(sys.argv[1])
+                s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(4)
+                open(sys.argv[2], "w").write(str(s.getsockname()[1]))
+                for _ in range(2):
+                    c, _ = s.accept()
+                    try:
+                        t = ctx.wrap_socket(c, server_side=True); t.sendall(b"HTTP/1.1 200 OK\\r\\n\\r\\n"); t.close()
+                    except Exception:
+                        c.close()
+                """
+            let web = Process()
+            web.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            web.arguments = ["python3", "-c", script, pem.path, portFile.path]
+            web.standardError = FileHandle.nullDevice
+            try web.run()
+            defer { if web.isRunning { web.terminate() } }
+            var port = ""
+            for _ in 0..<100 where port.isEmpty {
+                usleep(50_000)
+                port = (try? String(contentsOf: portFile, encoding: .utf8)) ?? ""
+            }
+            try #require(!port.isEmpty, "the web server did not start")
+            let english = CLI.run(["sync", "tcp://127.0.0.1:\(port)", "--key", serverKey, "--json"], store: client)
+            #expect(english.status == 1)
+            let result = try JSON.parse(english.stdout)["results"]?.array?.first
+            #expect(result?["error"]?.string == "cannot_connect", "\(english.stdout)")
+            #expect(result?["message"]?.string?.contains("speaks TLS but is not a Tejido server") == true, "\(english.stdout)")
+            let spanish = CLI.run(["sync", "tcp://127.0.0.1:\(port)", "--key", serverKey, "--lang", "es"], store: client)
+            #expect(spanish.stderr.contains("habla TLS pero no es un servidor de Tejido (TLS: el certificado del par no lleva una llave Ed25519)"),
+                    "\(spanish.stderr)")
+            #expect(!spanish.stderr.contains("cortó"), "\(spanish.stderr)")
+        }
+    }
+
+    /// A throwaway P-256 certificate and key, made with `openssl req -x509` for the test above:
+    /// what a web server might present.
+    static let webCertificate = """
+        -----BEGIN CERTIFICATE-----
+        MIIBgTCCASegAwIBAgIUBVIMuEBF2UG2Ynv6ydtIKg8oVpwwCgYIKoZIzj0EAwIw
+        FTETMBEGA1UEAwwKbm90LXRlamlkbzAgFw0yNjExMjgxMTAzMjZaGA8yMTI2MTEw
+        NDExMDMyNlowFTETMBEGA1UEAwwKbm90LXRlamlkbzBZMBMGByqGSM49AgEGCCqG
+        SM49AwEHA0IABA2caHPZz5wChV6ySGnLIITM3OOJp6Cr9RhoK0GbH0uNHkB4XJDD
+        ScCWIbn63ZJGofaYnwGqs49I/+kK/mQ+RkCjUzBRMB0GA1UdDgQWBBRqWT9v9ZqM
+        tSjZnMNuOwxWKYYIqjAfBgNVHSMEGDAWgBRqWT9v9ZqMtSjZnMNuOwxWKYYIqjAP
+        BgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIQDYUunqYgN3ZcWEEdgi
+        qL2bfTtA6zfTs0XsuWgnSuqohQIgRuo4Y8pyuvz0iWvR1rsZQ1YgzEKeWrLchDLu
+        w9ZAVCU=
+        -----END CERTIFICATE-----
+        """
+    static let webKey = """
+        -----BEGIN PRIVATE KEY-----
+        MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgeKvcnRHuNXL5U8PL
+        O8a6Xcy4plOImBM+wD366kocoKGhRANCAAQNnGhz2c+cAoVeskhpyyCEzNzjiaeg
+        q/UYaCtBmx9LjR5AeFyQw0nAliG5+t2SRqH2mJ8BqrOPSP/pCv5kPkZA
+        -----END PRIVATE KEY-----
+        """
+
     /// A listening TCP socket on 127.0.0.1 and a free port.
     static func listen() throws -> (fd: Int32, port: UInt16) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
