@@ -333,16 +333,9 @@ import Testing
                 }
             }
             answering.start()
-            let english = CLI.run(["sync", "tcp://127.0.0.1:\(web.port)", "--key", serverKey, "--json"], store: client)
-            #expect(english.status == 1)
-            let result = try JSON.parse(english.stdout)["results"]?.array?.first
-            #expect(result?["error"]?.string == "cannot_connect", "\(english.stdout)")
-            #expect(result?["message"]?.string?.contains("does not speak TLS: check that it is a Tejido server") == true, "\(english.stdout)")
-            let spanish = CLI.run(["sync", "tcp://127.0.0.1:\(web.port)", "--key", serverKey, "--lang", "es"], store: client)
-            #expect(spanish.status == 1)
-            #expect(spanish.stderr.contains("no se puede llegar al par"), "\(spanish.stderr)")
-            #expect(spanish.stderr.contains("lo que responde en esta dirección no habla TLS"), "\(spanish.stderr)")
-            #expect(!spanish.stderr.contains("error:") && !spanish.stderr.contains("cortó"), "\(spanish.stderr)")
+            try expectCannotConnect(
+                port: String(web.port), serverKey: serverKey, client: client,
+                english: "does not speak TLS: check that it is a Tejido server", spanish: "lo que responde en esta dirección no habla TLS")
         }
     }
 
@@ -381,16 +374,25 @@ import Testing
                 port = (try? String(contentsOf: portFile, encoding: .utf8)) ?? ""
             }
             try #require(!port.isEmpty, "the web server did not start")
-            let english = CLI.run(["sync", "tcp://127.0.0.1:\(port)", "--key", serverKey, "--json"], store: client)
-            #expect(english.status == 1)
-            let result = try JSON.parse(english.stdout)["results"]?.array?.first
-            #expect(result?["error"]?.string == "cannot_connect", "\(english.stdout)")
-            #expect(result?["message"]?.string?.contains("speaks TLS but is not a Tejido server") == true, "\(english.stdout)")
-            let spanish = CLI.run(["sync", "tcp://127.0.0.1:\(port)", "--key", serverKey, "--lang", "es"], store: client)
-            #expect(spanish.stderr.contains("habla TLS pero no es un servidor de Tejido (TLS: el certificado del par no lleva una llave Ed25519)"),
-                    "\(spanish.stderr)")
-            #expect(!spanish.stderr.contains("cortó"), "\(spanish.stderr)")
+            try expectCannotConnect(
+                port: port, serverKey: serverKey, client: client, english: "speaks TLS but is not a Tejido server",
+                spanish: "habla TLS pero no es un servidor de Tejido (TLS: el certificado del par no lleva una llave Ed25519)")
         }
+    }
+
+    /// `sync` to 127.0.0.1:`port` fails as `cannot_connect` (not as a cut link), with `english` in
+    /// its JSON message and `spanish` in its Spanish text, and no OpenSSL error codes.
+    func expectCannotConnect(port: String, serverKey: String, client: URL, english: String, spanish: String,
+                             sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let json = CLI.run(["sync", "tcp://127.0.0.1:\(port)", "--key", serverKey, "--json"], store: client)
+        #expect(json.status == 1, sourceLocation: sourceLocation)
+        let result = try JSON.parse(json.stdout)["results"]?.array?.first
+        #expect(result?["error"]?.string == "cannot_connect", "\(json.stdout)", sourceLocation: sourceLocation)
+        #expect(result?["message"]?.string?.contains(english) == true, "\(json.stdout)", sourceLocation: sourceLocation)
+        let text = CLI.run(["sync", "tcp://127.0.0.1:\(port)", "--key", serverKey, "--lang", "es"], store: client)
+        #expect(text.status == 1, sourceLocation: sourceLocation)
+        #expect(text.stderr.contains("no se puede llegar al par") && text.stderr.contains(spanish), "\(text.stderr)", sourceLocation: sourceLocation)
+        #expect(!text.stderr.contains("error:") && !text.stderr.contains("cortó"), "\(text.stderr)", sourceLocation: sourceLocation)
     }
 
     /// A throwaway P-256 certificate and key, made with `openssl req -x509` for the test above:
