@@ -86,6 +86,11 @@ enum Schema {
         """
         -- no table changes: see afterMigration
         """,
+        // 7: a peer's share list holds namespace ids, not names (a rename here must not change
+        // what the peer is offered).
+        """
+        -- no table changes: see afterMigration
+        """,
     ]
 
     /// Steps that need more than SQL, run right after the migration of the same index.
@@ -101,6 +106,8 @@ enum Schema {
             }
         case 5:
             try renameIDLikeNamespaces(db)
+        case 6:
+            try shareListsByID(db)
         default:
             return
         }
@@ -133,6 +140,36 @@ enum Schema {
             }
             rows.reset()
             try update.run([best.map { .text($0.name) } ?? .null, best.map { .blob($0.stamp) } ?? .null, .integer(ns)])
+        }
+    }
+
+    /// Share lists written by name become lists of namespace ids: each name resolved as it stands
+    /// now (a petname first, as the store resolves names). A name that no namespace or several
+    /// hold is dropped, so that the peer is offered less, never another group's data.
+    static func shareListsByID(_ db: SQLiteConnection) throws {
+        var lists: [(name: String, share: String)] = []
+        let peers = try db.prepare("SELECT name, share FROM peers WHERE share IS NOT NULL")
+        while try peers.step() { lists.append((peers.text(0), peers.text(1))) }
+        let named = try db.prepare(
+            """
+            SELECT k.key FROM namespaces n JOIN keys k ON k.k = n.root
+            WHERE COALESCE(n.petname, n.name) = ? AND EXISTS (SELECT 1 FROM feeds f WHERE f.ns = n.ns)
+            """)
+        let update = try db.prepare("UPDATE peers SET share=? WHERE name=?")
+        for (peer, share) in lists {
+            var ids: [String] = []
+            for entry in share.split(separator: ",").map(String.init) {
+                if entry.hasPrefix(KeyText.namespacePrefix + "1") || KeyText.looksLikeKeyText(entry) {
+                    if let key = KeyText.parseKey(entry) { ids.append(Bech32.encode(prefix: KeyText.namespacePrefix, bytes: key.bytes)) }
+                    continue
+                }
+                named.bind(1, entry)
+                var roots: [[UInt8]] = []
+                while try named.step() { roots.append(named.blob(0)) }
+                named.reset()
+                if roots.count == 1 { ids.append(Bech32.encode(prefix: KeyText.namespacePrefix, bytes: roots[0])) }
+            }
+            try update.run([.text(ids.joined(separator: ",")), .text(peer)])
         }
     }
 

@@ -6,16 +6,20 @@ import TejidoSQLite
 extension Store {
     // MARK: The peer list
 
+    /// Names a peer. `share` (names or ids of namespaces held here) is resolved now and kept as
+    /// namespace ids: what the peer is offered must not change when a namespace is renamed here,
+    /// or when another namespace takes a shared one's name.
     public func addPeer(name: String, url: String, key: [UInt8]?, share: [String]?) throws {
         guard Names.isValidName(name) else { throw StoreError.invalidName(name) }
         // `--for` and `sync` take a key as well as a peer's name: a name that reads as a key would
         // hide the key it spells (a bundle for it would leave out what another peer holds).
         guard !KeyText.looksLikeKeyText(name) else { throw StoreError.nameLooksLikeKey(name) }
+        let shared = try share.map { try $0.map { Bech32.encode(prefix: KeyText.namespacePrefix, bytes: try resolveNamespace($0).root) } }
         try write {
             if try db.scalar("SELECT 1 FROM peers WHERE name=?", [.text(name)]) != nil { throw StoreError.peerExists(name) }
             try run("INSERT INTO peers(name, url, key, share, added) VALUES(?,?,?,?,?)", [
                 .text(name), .text(url), key.map { .blob($0) } ?? .null,
-                share.map { .text($0.joined(separator: ",")) } ?? .null, .integer(Int64(now())),
+                shared.map { .text($0.joined(separator: ",")) } ?? .null, .integer(Int64(now())),
             ])
         }
     }
@@ -50,23 +54,27 @@ extension Store {
     }
 
     /// The namespaces a peer's entries limit it to (`peer add ... --share`), by its node key; nil if
-    /// no entry for that key limits it. Names are resolved now, so a renamed namespace stays shared.
+    /// no entry for that key limits it.
     public func sharedNamespaces(forPeerKey key: [UInt8]) throws -> Set<[UInt8]>? {
         let st = try db.prepare("SELECT share FROM peers WHERE (key=?1 OR (key IS NULL AND seen_key=?1)) AND share IS NOT NULL")
         st.bind(blob: 1, key)
         var out: Set<[UInt8]>?
-        while try st.step() {
-            for name in st.text(0).split(separator: ",") {
-                if let root = try? resolveNamespace(String(name)).root { out = (out ?? []).union([root]) } else { out = out ?? [] }
-            }
-        }
+        while try st.step() { out = (out ?? []).union(Self.sharedRoots(st.text(0))) }
         return out
     }
 
     /// The namespaces a named peer is limited to, or nil.
     public func sharedNamespaces(forPeer name: String) throws -> Set<[UInt8]>? {
-        guard let share = try peer(named: name)?.share else { return nil }
-        return Set(share.compactMap { try? resolveNamespace($0).root })
+        try peer(named: name)?.share.map { Self.sharedRoots($0.joined(separator: ",")) }
+    }
+
+    /// The namespace ids of a stored share list. An entry that is not an id (a name that the
+    /// migration to ids could not resolve) shares nothing: never whatever holds that name now.
+    static func sharedRoots(_ stored: String) -> Set<[UInt8]> {
+        Set(stored.split(separator: ",").compactMap { entry -> [UInt8]? in
+            guard entry.hasPrefix(KeyText.namespacePrefix + "1") else { return nil }
+            return KeyText.parseKey(String(entry))?.bytes
+        })
     }
 
     // MARK: What a peer is known to hold

@@ -20,6 +20,24 @@ import TejidoTestSupport
         }
     }
 
+    /// A share list names namespaces by id: renaming them here, or another namespace taking a
+    /// shared one's name, changes nothing of what the peer is offered; an unknown name is refused
+    /// when the peer is added.
+    @Test func aShareListFollowsTheNamespaceNotItsName() throws {
+        try withTemporaryStore { store in
+            let peer = try Ed25519PrivateKey().publicKey.bytes
+            let coop = try store.createNamespace(name: "coop").id
+            _ = try store.createNamespace(name: "salud")
+            try store.addPeer(name: "q", url: "/x", key: peer, share: ["coop"])
+            try store.setPetname(namespace: "coop", to: "coop-a")
+            try store.setPetname(namespace: "salud", to: "coop")
+            #expect(try store.sharedNamespaces(forPeer: "q") == [coop])
+            #expect(try store.sharedNamespaces(forPeerKey: peer) == [coop])
+            #expect(throws: StoreError.self) { try store.addPeer(name: "r", url: "/x", key: nil, share: ["nada"]) }
+            #expect(try store.peer(named: "r") == nil)
+        }
+    }
+
     /// What is waiting to be sent to a peer counts only what a sync would send it: a private
     /// namespace its key holds no role in is never offered, so it is not waiting either.
     @Test func privateNamespacesCountOnlyForKeysWithARole() throws {

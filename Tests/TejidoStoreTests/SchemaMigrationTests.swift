@@ -70,4 +70,29 @@ import TejidoTestSupport
             #expect(try store.verify().ok)
         }
     }
+
+    /// Share lists written by name (before schema 7) become lists of ids as the names stand when
+    /// the store is opened; a name that no namespace holds, or two do, is dropped: the peer is
+    /// offered less, never whatever takes that name later.
+    @Test func shareListsByNameBecomeIDs() throws {
+        try withTemporaryDirectory { dir in
+            let coop: [UInt8]
+            do {
+                let store = try Store.create(at: dir)
+                coop = try store.createNamespace(name: "coop").id
+                _ = try store.createNamespace(name: "salud")
+                _ = try store.createNamespace(name: "salud2")
+                try store.setPetname(namespace: "salud2", to: "salud")
+                try store.addPeer(name: "q", url: "/x", key: nil, share: ["coop"])
+            }
+            do {
+                let db = try SQLiteConnection(path: dir.appendingPathComponent("store.db").path, mode: .readWrite)
+                try db.execute("UPDATE peers SET share = 'coop,salud,nada'; PRAGMA user_version = 6;")
+            }
+            let store = try Store.open(at: dir)
+            let coopID = Bech32.encode(prefix: KeyText.namespacePrefix, bytes: coop)
+            #expect(try store.peer(named: "q")?.share == [coopID])
+            #expect(try store.sharedNamespaces(forPeer: "q") == [coop])
+        }
+    }
 }

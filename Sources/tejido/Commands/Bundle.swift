@@ -30,8 +30,7 @@ struct Bundle: ParsableCommand {
                 if let target = self.for {
                     if let peer = try store.peer(named: target) {
                         forKey = peer.key ?? peer.seenKey
-                        if let share = peer.share {
-                            let allowed = Set(try share.map { try store.resolveNamespace($0).root })
+                        if let allowed = try store.sharedNamespaces(forPeer: target) {
                             namespaces = namespaces.filter { allowed.contains($0) }
                         }
                     } else if let k = KeyText.parseKey(target) {
