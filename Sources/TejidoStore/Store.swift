@@ -113,6 +113,10 @@ public final class Store {
         if FileManager.default.fileExists(atPath: layout.database.path) {
             throw StoreError.alreadyAStore(path: directory.path)
         }
+        // A node key without a store (a store whose database was removed, a key put back from a
+        // backup): a new key would take this node's identity and roles away without a word, and a
+        // new store that kept it could write its feed's first seqs again, a fork. Refused.
+        if fm.fileExists(atPath: layout.nodeKey.path) { throw StoreError.nodeKeyWithoutStore(path: layout.nodeKey.path) }
         let net = try network ?? SecureRandom.bytes(32)
         // The key first: a store database never exists without its node key.
         let key = try Ed25519PrivateKey()

@@ -8,6 +8,8 @@ public enum StoreError: Error, Equatable, Sendable {
     /// The directory holds a `store.db` of some other program.
     case foreignDatabase(path: String)
     case alreadyAStore(path: String)
+    /// The directory holds a node key but no store: `init` would replace that node's identity.
+    case nodeKeyWithoutStore(path: String)
     case corruptStore(path: String, detail: String)
     case newerSchema(found: Int, supported: Int)
     case keyFile(path: String, problem: KeyFileProblem)

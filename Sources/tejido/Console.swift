@@ -184,6 +184,7 @@ struct Console {
         case .notAStore(let p): (.errNotAStore, [p])
         case .foreignDatabase(let p): (.errForeignDatabase, [p])
         case .alreadyAStore(let p): (.errAlreadyAStore, [p])
+        case .nodeKeyWithoutStore(let p): (.errNodeKeyWithoutStore, [p])
         case .corruptStore(let p, let d): (.errCorruptStore, [p, d])
         case .newerSchema(let f, let s): (.errNewerSchema, [String(f), String(s)])
         case .keyFile(let p, let problem): (.errKeyFile, [p, DetailText.text(problem, Console(lang: lang, json: false))])

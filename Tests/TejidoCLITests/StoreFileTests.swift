@@ -50,6 +50,27 @@ struct StoreFileTests {
         }
     }
 
+    @Test("a node key without a store beside it is not replaced by init")
+    func nodeKeyWithoutStore() throws {
+        try withTemporaryDirectory { tmp in
+            let network = try #require(try CLI.json(["init", "--network", "red"], store: tmp)["network"]?.string)
+            let key = tmp.appendingPathComponent("node.key")
+            let before = try Data(contentsOf: key)
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: tmp.appendingPathComponent("store.db").path + suffix) }
+            for args in [["init", "--join", network], ["init", "--network", "otra"]] {
+                let r = CLI.run(args, store: tmp)
+                #expect(r.status == 1, "\(args): \(r)")
+                #expect(r.stderr.contains("is a node key with no store beside it"), "\(r.stderr)")
+            }
+            let es = CLI.run(["init", "--join", network, "--lang", "es"], store: tmp)
+            #expect(es.stderr.contains("es la llave de un nodo sin almacén al lado"), "\(es.stderr)")
+            let json = CLI.run(["init", "--join", network, "--json"], store: tmp)
+            #expect(try JSON.parse(json.stderr)["error"]?.string == "node_key_without_store", "\(json.stderr)")
+            #expect(try Data(contentsOf: key) == before)
+            #expect(!FileManager.default.fileExists(atPath: tmp.appendingPathComponent("store.db").path))
+        }
+    }
+
     @Test("a store.db that is not SQLite at all")
     func foreignFile() throws {
         try withTemporaryDirectory { tmp in
