@@ -90,7 +90,7 @@ enum Msg: String, CaseIterable {
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errIncTwoAmounts, errDeltaOutOfRange, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
-    case errBadLang, errUsage, errUnknownCommand, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, errDiskFullImportNothing, errImportStopped, errImportStoppedStdin, errBundleStopped, errSyncStopped, errBundleApplyStopped, detailPeerStoreFailed
+    case errBadLang, errEmptyStore, errUsage, errUnknownCommand, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, errDiskFullImportNothing, errImportStopped, errImportStoppedStdin, errBundleStopped, errSyncStopped, errBundleApplyStopped, detailPeerStoreFailed
     case problemFormat, problemID, problemSignature, problemChain, problemDeps, problemAuthority, problemFork, problemDatabase
     case detailBadID, detailBadSignature
     case detailTooManyOpenFiles, detailNoThread, detailThreadLimit, detailNoCertificate, detailCertificateNotEd25519, detailCertificateUnreadable, detailCertificateNotStrict
@@ -866,6 +866,8 @@ enum Msg: String, CaseIterable {
         case .detailPeerStoreFailed: ("the peer's store failed; over a pipe or ssh its own message is above, over TCP it is in the server's log",
                                       "falló el almacén del par; por una tubería o ssh su propio mensaje está arriba, por TCP está en el registro del servidor")
         case .errBadLang: ("--lang takes en or es, not \"{0}\".", "--lang acepta en o es, no \"{0}\".")
+        case .errEmptyStore: ("--store was given an empty path; give the store's directory (an unset variable in a script, perhaps).",
+            "--store recibió una ruta vacía; da la carpeta del almacén (¿una variable sin valor en un script?).")
         case .errUnknownCommand: ("Unknown command '{0}'. See `{1} --help` for the commands there are.",
             "Orden desconocida: '{0}'. Consulta `{1} --help` para ver las que hay.")
         case .errUsage: ("{0} See `{1} --help`.", "{0} Consulta `{1} --help`.")

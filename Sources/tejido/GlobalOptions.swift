@@ -18,10 +18,16 @@ struct GlobalOptions: ParsableArguments {
         if let lang, Language(flag: lang) == nil {
             throw ValidationError(Console(lang: .environment, json: json).t(.errBadLang, lang))
         }
+        // `--store "$DIR"` with DIR unset: the current directory is not what was meant.
+        if let store, store.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError(console.t(.errEmptyStore))
+        }
     }
 
     var storeURL: URL {
-        let path = store ?? ProcessInfo.processInfo.environment["TEJIDO_STORE"] ?? FileManager.default.currentDirectoryPath
+        // An empty TEJIDO_STORE counts as unset, as the shell treats an empty variable.
+        let fromEnvironment = ProcessInfo.processInfo.environment["TEJIDO_STORE"].flatMap { $0.isEmpty ? nil : $0 }
+        let path = store ?? fromEnvironment ?? FileManager.default.currentDirectoryPath
         return URL(fileURLWithPath: path, isDirectory: true)
     }
 

@@ -60,6 +60,34 @@ struct BadInputTests {
         }
     }
 
+    @Test("--store with an empty path is a usage error, not the current directory; an empty TEJIDO_STORE is unset")
+    func emptyStorePath() throws {
+        try withTemporaryDirectory { tmp in
+            func run(_ args: [String], env: [String: String] = [:]) throws -> (status: Int32, stderr: String) {
+                let p = Process()
+                p.executableURL = try CLI.executable.get()
+                p.arguments = args
+                p.currentDirectoryURL = tmp
+                p.environment = CLI.baseEnvironment().merging(env) { $1 }
+                let err = Pipe()
+                p.standardError = err
+                p.standardOutput = FileHandle.nullDevice
+                try p.run()
+                let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                p.waitUntilExit()
+                return (p.terminationStatus, text)
+            }
+            let english = try run(["init", "--network", "x", "--store", ""])
+            #expect(english.status == 64 && english.stderr.contains("--store was given an empty path"), "\(english)")
+            let spanish = try run(["status", "--store", " ", "--lang", "es"])
+            #expect(spanish.status == 64 && spanish.stderr.contains("--store recibió una ruta vacía"), "\(spanish)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty)
+            // An empty TEJIDO_STORE is no store at all: the current directory, here not a store.
+            let unset = try run(["status"], env: ["TEJIDO_STORE": ""])
+            #expect(unset.status == 1 && !unset.stderr.contains("empty path"), "\(unset)")
+        }
+    }
+
     @Test("malformed JSON on the last of 15,001 lines: nothing at all is imported")
     func importMalformedLateLine() throws {
         let bad = #"{"replica":"chiapas","txn":99999,"op":"set","collection":"events","id":"x","field":"t","value":"a""#
