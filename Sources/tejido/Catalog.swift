@@ -46,7 +46,7 @@ enum Msg: String, CaseIterable {
     case helpPut, helpGet, helpList, helpDelete, helpInc, helpTag, helpTagAdd, helpTagRemove, helpImport, helpQuery
     case helpLog, helpBlame, helpVerify
     case helpMembers, membersHeader, memberRoot, errBadTimeout, quarantinedHeader
-    case helpRevoke, revoked, errCannotRevokeRoot, errCannotRevokeSelf, memberRevoked, memberNoRole, errRevoked
+    case helpRevoke, revoked, revokedAlready, warnRevokeNoRole, errCannotRevokeRoot, errCannotRevokeSelf, memberRevoked, memberNoRole, errRevoked
     case reasonNoRole, reasonRoleTooLow, reasonRevoked, reasonFork, reasonBrokenChain, reasonPrevDoesNotCount, reasonNotYetAccepted, pendingHeader
     case errNoRootKey, errWrongPassphrase, errNoPassphrase, errPassphraseMismatch, rootExported, rootForgotten, rootImported
     case helpExportRoot, helpImportRoot, passphrasePrompt, passphraseAgain
@@ -298,6 +298,10 @@ enum Msg: String, CaseIterable {
                            "Quita el rol a una llave: sus cambios después de un número de corte dejan de contar en todas partes (solo administradores).")
         case .revoked: ("Revoked {0} in {1}: changesets of its feed past seq {2} no longer count (changeset {3})",
                         "Se revocó {0} en {1}: los cambios de su cadena después del número {2} ya no cuentan (cambio {3})")
+        case .revokedAlready: ("{0} is already revoked in {1}: changesets of its feed past seq {2} do not count. Nothing was written.",
+                               "{0} ya está revocada en {1}: los cambios de su cadena después del número {2} no cuentan. No se escribió nada.")
+        case .warnRevokeNoRole: ("note: the key {0} holds no role in {1} on this store; check that it is the right key (a grant made elsewhere may not have arrived yet, and the revocation will hold when it does).",
+                                 "nota: la llave {0} no tiene ningún rol en {1} en este almacén; revisa que sea la llave correcta (puede que un permiso dado en otro lado aún no haya llegado, y la revocación valdrá cuando llegue).")
         case .errCannotRevokeRoot: ("The root key of a namespace cannot be revoked: it holds every right by definition.",
                                     "La llave raíz de un espacio no se puede revocar: tiene todos los derechos por definición.")
         case .errCannotRevokeSelf: ("A revocation of this node's own key must leave the revocation itself standing: it will be change number {0} of this node's feed, so give `--after {0}` or more (or ask another admin to revoke this key).",

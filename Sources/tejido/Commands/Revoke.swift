@@ -15,12 +15,30 @@ struct Revoke: ParsableCommand {
     func run() throws {
         try options.withStore { store, console in
             guard let k = KeyText.parseKey(key) else { throw StoreError.invalidKey(key) }
+            let standing = try store.members(namespace: namespace).first { $0.key == k.bytes }
+            // Revoked already, at that seq or (without --after) at all: a second changeset would say
+            // nothing new, and one with a later default cut-off would not take less back.
+            if let cutoff = standing?.cutoff, after == nil || after == cutoff {
+                if console.json {
+                    console.out(json: .object([
+                        ("namespace", .string(namespace)), ("key", .string(KeyText.key(k))),
+                        ("fingerprint", .string(KeyText.fingerprint(k.bytes))), ("after", .int(Int64(clamping: cutoff))),
+                        ("changeset", .null), ("unchanged", .bool(true)),
+                    ]))
+                } else {
+                    console.out(console.t(.revokedAlready, KeyText.key(k), namespace, String(cutoff)))
+                }
+                return
+            }
+            // A key with no role here may hold one granted elsewhere that has not arrived yet: the
+            // revocation is written, and the admin is told, in case the key was mistyped.
+            if standing?.role == nil && !console.json { console.err(console.t(.warnRevokeNoRole, KeyText.fingerprint(k.bytes), namespace)) }
             let (id, cut) = try store.revoke(namespace: namespace, key: k, after: after)
             if console.json {
                 console.out(json: .object([
                     ("namespace", .string(namespace)), ("key", .string(KeyText.key(k))),
                     ("fingerprint", .string(KeyText.fingerprint(k.bytes))), ("after", .int(Int64(clamping: cut))),
-                    ("changeset", .string(id.hex)),
+                    ("changeset", .string(id.hex)), ("held_role", .bool(standing?.role != nil)),
                 ]))
             } else {
                 console.out(console.t(.revoked, KeyText.key(k), namespace, String(cut), id.hex))
