@@ -50,6 +50,8 @@ public enum JSONValue: Equatable, Sendable {
             case invalidLiteral(expected: String)
             case expectedCommaOrBracket, expectedKey, expectedColon, expectedCommaOrBrace
             case invalidNumber, numberOutOfRange
+            /// An integer (no fraction, no exponent) beyond Int64: kept as a float it would lose digits.
+            case integerOutOfRange
             case invalidUTF8, controlCharacter, unterminatedString
             case invalidEscape, shortUnicodeEscape, invalidUnicodeEscape, loneSurrogate, badSurrogatePair
 
@@ -66,6 +68,7 @@ public enum JSONValue: Equatable, Sendable {
                 case .expectedCommaOrBrace: "expected , or }"
                 case .invalidNumber: "invalid number"
                 case .numberOutOfRange: "number out of range"
+                case .integerOutOfRange: "integer beyond the 64-bit range"
                 case .invalidUTF8: "invalid UTF-8"
                 case .controlCharacter: "control character in string"
                 case .unterminatedString: "unterminated string"
@@ -182,8 +185,17 @@ public enum JSONValue: Equatable, Sendable {
                 while i < bytes.count, isDigit(bytes[i]) { i += 1 }
             }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-            if isInt, let v = Int64(text) { return .int(v) }
+            // An integer too large for 64 bits is refused rather than kept as a float (an id number
+            // would silently lose its last digits), and so is a float too small to be anything but
+            // zero when its digits are not all zero.
+            if isInt {
+                guard let v = Int64(text) else { throw ParseError(offset: start, reason: .integerOutOfRange) }
+                return .int(v)
+            }
             guard let d = Double(text), d.isFinite else { throw ParseError(offset: start, reason: .numberOutOfRange) }
+            if d == 0, text.prefix(while: { $0 != "e" && $0 != "E" }).contains(where: { "123456789".contains($0) }) {
+                throw ParseError(offset: start, reason: .numberOutOfRange)
+            }
             return .double(d)
         }
 

@@ -109,7 +109,7 @@ enum Msg: String, CaseIterable {
     case detailFormatMissingKey, detailFormatWrongType, detailFormatTooLarge, detailFormatInvalidUTF8, detailFormatNaN, detailFormatIntegerRange
     case detailFormatBadValue, detailFormatVersion, detailFormatSimpleValue, detailFormatReservedInfo, detailJSONAt, detailJSONTrailing, detailJSONTooDeep
     case detailJSONEnd, detailJSONCharacter, detailJSONLiteral, detailJSONCommaBracket, detailJSONKey, detailJSONColon
-    case detailJSONCommaBrace, detailJSONNumber, detailJSONNumberRange, detailJSONUTF8, detailJSONControl, detailJSONUnterminated
+    case detailJSONCommaBrace, detailJSONNumber, detailJSONNumberRange, detailJSONIntegerRange, detailJSONUTF8, detailJSONControl, detailJSONUnterminated
     case detailJSONEscape, detailJSONShortEscape, detailJSONBadEscape, detailJSONLoneSurrogate, detailJSONSurrogatePair, detailNotABundle
     case detailTruncated, detailBytesAfterTrailer, detailHeaderInReceipt, detailSecondHeader, detailSecondReceipt, detailReceiptInBundle
     case detailChangesetFrameNotOne, detailChangesetBeforeHeader, detailMalformedTrailer, detailTrailerMismatch, detailNoHeader, detailUnknownFrameType
@@ -806,6 +806,8 @@ enum Msg: String, CaseIterable {
             "se esperaba , o }")
         case .detailJSONNumber: ("invalid number",
             "número no válido")
+        case .detailJSONIntegerRange: ("an integer beyond the 64-bit range (write it in quotes to keep it as text)",
+            "un entero fuera del rango de 64 bits (escríbelo entre comillas para guardarlo como texto)")
         case .detailJSONNumberRange: ("number out of range",
             "número fuera de rango")
         case .detailJSONUTF8: ("invalid UTF-8",

@@ -139,6 +139,7 @@ enum DetailText {
         case .expectedCommaOrBrace: c.t(.detailJSONCommaBrace)
         case .invalidNumber: c.t(.detailJSONNumber)
         case .numberOutOfRange: c.t(.detailJSONNumberRange)
+        case .integerOutOfRange: c.t(.detailJSONIntegerRange)
         case .invalidUTF8: c.t(.detailJSONUTF8)
         case .controlCharacter: c.t(.detailJSONControl)
         case .unterminatedString: c.t(.detailJSONUnterminated)

@@ -208,6 +208,15 @@ struct BadInputTests {
             stderrContains: ["\"\(assignment)\": the value after := must be a JSON number, true, false, null or a string"])
     }
 
+    @Test("put with an integer beyond 64 bits, or a float that would be read as zero: refused, not rounded",
+          arguments: ["n:=12345678901234567890123", "n:=9223372036854775808", "n:=-9223372036854775809", "n:=1e-400"])
+    func putNumberOutOfRange(assignment: String) throws {
+        let integer = !assignment.contains("e")
+        try expectRefused(
+            ["put", "chiapas/events/ev1", assignment], status: 64,
+            stderrContains: [integer ? "an integer beyond the 64-bit range" : "number out of range"])
+    }
+
     @Test("put with a bad field name", arguments: ["9x=1", "id=2", "namespace=3", "con espacio=4"])
     func putBadField(assignment: String) throws {
         let field = String(assignment.prefix { $0 != "=" })

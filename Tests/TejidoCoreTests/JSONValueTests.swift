@@ -19,6 +19,9 @@ import TejidoCore
         ("[1,", .init(offset: 3, reason: .unexpectedEnd), "unexpected end at byte 3"),
         ("tru", .init(offset: 0, reason: .invalidLiteral(expected: "true")), "invalid literal (expected true) at byte 0"),
         ("1e999", .init(offset: 0, reason: .numberOutOfRange), "number out of range at byte 0"),
+        ("1e-400", .init(offset: 0, reason: .numberOutOfRange), "number out of range at byte 0"),
+        ("[9223372036854775808]", .init(offset: 1, reason: .integerOutOfRange), "integer beyond the 64-bit range at byte 1"),
+        ("-9223372036854775809", .init(offset: 0, reason: .integerOutOfRange), "integer beyond the 64-bit range at byte 0"),
         (#""a\q""#, .init(offset: 4, reason: .invalidEscape), "invalid escape at byte 4"),
         (#""\ud800""#, .init(offset: 7, reason: .loneSurrogate), "lone surrogate at byte 7"),
         ("1 2", .init(offset: 2, reason: .trailingCharacters), "trailing characters at byte 2"),
@@ -26,6 +29,15 @@ import TejidoCore
     func syntaxErrorsAreTyped(text: String, expected: JSONValue.ParseError, english: String) {
         #expect(throws: expected) { _ = try JSONValue.parse(text) }
         #expect(expected.description == english)
+    }
+
+    /// The ends of the 64-bit range, and numbers that are zero or large only as floats, are kept.
+    @Test func numbersAtTheEdgesOfTheirRanges() throws {
+        #expect(try JSONValue.parse("9223372036854775807") == .int(.max))
+        #expect(try JSONValue.parse("-9223372036854775808") == .int(.min))
+        #expect(try JSONValue.parse("1e300") == .double(1e300))
+        #expect(try JSONValue.parse("0.0e-999") == .double(0))
+        #expect(try JSONValue.parse("9223372036854775808.0") == .double(9223372036854775808.0))
     }
 
     @Test func parsingAndWritingRoundTrip() throws {
