@@ -10,7 +10,8 @@ public struct PeerInfo: Sendable {
     public let share: [String]?
     /// Unix milliseconds of the last sync that completed, if any.
     public let lastSync: UInt64?
-    /// Changesets this store holds that the peer is not known to hold, and the reverse.
-    public let toSend: Int
-    public let toReceive: Int
+    /// Changesets this store holds that the peer is not known to hold, and the reverse; nil while
+    /// no key is known for it (none pinned, no sync yet): what it may be offered depends on its key.
+    public let toSend: Int?
+    public let toReceive: Int?
 }

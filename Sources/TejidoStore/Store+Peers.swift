@@ -44,11 +44,11 @@ extension Store {
         while try st.step() {
             let key = st.isNull(2) ? nil : st.blob(2)
             let seen = st.isNull(3) ? nil : st.blob(3)
-            let waiting = try (key ?? seen).map { try self.waiting(peer: $0) } ?? (0, 0)
+            let waiting = try (key ?? seen).map { try self.waiting(peer: $0) }
             out.append(PeerInfo(
                 name: st.text(0), url: st.text(1), key: key, seenKey: seen,
                 share: st.isNull(4) ? nil : st.text(4).split(separator: ",").map(String.init),
-                lastSync: try st.uint64OrNil(5), toSend: waiting.0, toReceive: waiting.1))
+                lastSync: try st.uint64OrNil(5), toSend: waiting?.toSend, toReceive: waiting?.toReceive))
         }
         return out
     }

@@ -20,6 +20,20 @@ import TejidoTestSupport
         }
     }
 
+    /// A peer with no key known (none pinned, no sync yet) has no count of what waits for it:
+    /// what it may be offered depends on its key. Unknown, not zero.
+    @Test func aPeerWithoutAKeyHasNoCount() throws {
+        try withTemporaryStore { store in
+            _ = try store.createNamespace(name: "coop")
+            try store.addPeer(name: "sin-llave", url: "/x", key: nil, share: nil)
+            try store.addPeer(name: "con-llave", url: "/y", key: try Ed25519PrivateKey().publicKey.bytes, share: nil)
+            let unknown = try #require(try store.peer(named: "sin-llave"))
+            #expect(unknown.toSend == nil && unknown.toReceive == nil)
+            let pinned = try #require(try store.peer(named: "con-llave"))
+            #expect(pinned.toSend == 1 && pinned.toReceive == 0)
+        }
+    }
+
     /// A share list names namespaces by id: renaming them here, or another namespace taking a
     /// shared one's name, changes nothing of what the peer is offered; an unknown name is refused
     /// when the peer is added.

@@ -68,7 +68,7 @@ struct Peer: ParsableCommand {
                 let rows = peers.map { p -> [String] in
                     let key = (p.key ?? p.seenKey).map { KeyText.fingerprint($0) } ?? "-"
                     let last = p.lastSync.map(PeerJSON.time) ?? console.t(.never)
-                    return [p.name, p.url, key, last, String(p.toSend), String(p.toReceive)]
+                    return [p.name, p.url, key, last, p.toSend.map(String.init) ?? "?", p.toReceive.map(String.init) ?? "?"]
                 }
                 console.out(Rendering.table(header: console.t(.peerHeader), rows: rows))
             }
@@ -103,7 +103,7 @@ enum PeerJSON {
             ("seen_key", p.seenKey.map { .string(KeyText.key(bytes: $0)) } ?? .null),
             ("share", p.share.map { .array($0.map(JSONValue.string)) } ?? .null),
             ("last_sync", p.lastSync.map { .string(time($0)) } ?? .null),
-            ("to_send", .int(Int64(p.toSend))), ("to_receive", .int(Int64(p.toReceive))),
+            ("to_send", p.toSend.map { .int(Int64($0)) } ?? .null), ("to_receive", p.toReceive.map { .int(Int64($0)) } ?? .null),
         ])
     }
 

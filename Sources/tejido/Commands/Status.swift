@@ -49,7 +49,7 @@ struct Status: ParsableCommand {
             if !peers.isEmpty {
                 console.out(console.t(.statusPeers))
                 let table = Rendering.table(header: console.t(.statusPeersHeader), rows: peers.map { p in
-                    [p.name, p.url, p.lastSync.map(PeerJSON.time) ?? console.t(.never), String(p.toSend), String(p.toReceive)]
+                    [p.name, p.url, p.lastSync.map(PeerJSON.time) ?? console.t(.never), p.toSend.map(String.init) ?? "?", p.toReceive.map(String.init) ?? "?"]
                 })
                 for line in table.split(separator: "\n") { console.out("  " + line) }
             }
