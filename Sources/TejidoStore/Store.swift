@@ -107,7 +107,8 @@ public final class Store {
         // one at a time, and the second finds the first's store.
         let lock: LockFile
         do { lock = try LockFile(path: directory.appendingPathComponent(".init.lock").path, wait: true) } catch let e as LockFile.Failure {
-            throw StoreError.cannotOpenStore(path: e.path, detail: e.reason)
+            // The lock is the first file init makes: failing here is failing to create the store.
+            throw StoreError.cannotCreateStore(path: directory.path, reason: e.reason)
         }
         defer { withExtendedLifetime(lock) {} }
         if FileManager.default.fileExists(atPath: layout.database.path) {

@@ -109,7 +109,12 @@ public enum StoreError: Error, Equatable, Sendable {
         let ns = error as NSError
         let code = ns.posixCode
         if code == ENOSPC || code == EDQUOT || ns.code == CocoaError.fileWriteOutOfSpace.rawValue { return .diskFull }
-        return otherwise(code.map { String(cString: strerror($0)) } ?? ns.localizedDescription)
+        // Foundation does not always keep the system's reason ("NSCocoaErrorDomain error 512"):
+        // the two a user meets are found again, so that the message can be said in their language.
+        var st = stat()
+        let inferred = code ?? (stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR ? EISDIR
+            : access((path as NSString).deletingLastPathComponent, W_OK) != 0 ? errno : nil)
+        return otherwise(inferred.map { String(cString: strerror($0)) } ?? ns.localizedDescription)
     }
 
     /// Maps a SQLite failure to the error a user can act on.

@@ -71,6 +71,20 @@ struct StoreFileTests {
         }
     }
 
+    @Test("init where config.json is a directory: the system's reason, in the user's language, and nothing left")
+    func configIsADirectory() throws {
+        try withTemporaryDirectory { tmp in
+            try FileManager.default.createDirectory(at: tmp.appendingPathComponent("config.json"), withIntermediateDirectories: false)
+            let english = CLI.run(["init", "--network", "red"], store: tmp)
+            #expect(english.status == 1)
+            #expect(english.stderr.contains("Cannot create a store in") && english.stderr.contains("Is a directory"), "\(english.stderr)")
+            let spanish = CLI.run(["init", "--network", "red", "--lang", "es"], store: tmp)
+            #expect(spanish.stderr.contains("Es un directorio") && !spanish.stderr.contains("NSCocoaErrorDomain"), "\(spanish.stderr)")
+            let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { !$0.hasPrefix(".") }
+            #expect(left == ["config.json"], "\(left)")
+        }
+    }
+
     @Test("a store.db that is not SQLite at all")
     func foreignFile() throws {
         try withTemporaryDirectory { tmp in
