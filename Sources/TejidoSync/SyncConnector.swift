@@ -104,7 +104,7 @@ public struct SyncConnector: Sendable {
     }
 
     /// Quotes one word for a POSIX shell (the remote side of ssh runs the command through one).
-    static func shellQuote(_ s: String) -> String {
+    public static func shellQuote(_ s: String) -> String {
         if !s.isEmpty && s.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:@".contains($0) }) { return s }
         return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }

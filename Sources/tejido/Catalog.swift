@@ -857,8 +857,8 @@ enum Msg: String, CaseIterable {
         case .detailBadSignatureOf: ("signature does not verify (id {0})",
             "la firma no es válida (id {0})")
         case .errSyncFailedPlain: ("Sync with {0} failed: {1}.", "La sincronización con {0} falló: {1}.")
-        case .errSyncNotAStore: ("{0} holds no Tejido store. Check the path; to make a store of this network there: `tejido init --join {1} --store {0}`.",
-                                 "En {0} no hay un almacén de Tejido. Revisa la ruta; para crear ahí un almacén de esta red: `tejido init --join {1} --store {0}`.")
+        case .errSyncNotAStore: ("{0} holds no Tejido store. Check the path; to make a store of this network there: `tejido init --join {1} --store {2}`.",
+                                 "En {0} no hay un almacén de Tejido. Revisa la ruta; para crear ahí un almacén de esta red: `tejido init --join {1} --store {2}`.")
         case .errImportUnknownNamespace: ("Import line {0}: this store has no namespace named \"{1}\". Create it with `tejido namespace create {1}`, or put every line into one namespace with --namespace NAME. Nothing was imported.",
                                           "Línea {0} de la importación: este almacén no tiene un espacio llamado \"{1}\". Créalo con `tejido namespace create {1}`, o pon todas las líneas en un espacio con --namespace NOMBRE. No se importó nada.")
         case .errCannotStartThread: ("The system would not start another thread (memory or process limits, see `ulimit -a`); nothing was done. Close other programs or raise the limits, and try again.",

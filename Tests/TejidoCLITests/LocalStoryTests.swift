@@ -265,6 +265,10 @@ struct LocalStoryTests {
             #expect(none.status == 1)
             #expect(none.stderr.contains("holds no Tejido store"), "\(none.stderr)")
             #expect(none.stderr.contains("tejido init --join \(network) --store \(empty.path)"), "\(none.stderr)")
+            // A path with a space is quoted in the command, so that it can be pasted.
+            let spaced = tmp.appendingPathComponent("no existe aquí")
+            let quoted = CLI.run(["sync", spaced.path], store: first.directory)
+            #expect(quoted.stderr.contains("--store '\(spaced.path)'`"), "\(quoted.stderr)")
             let other = try StoreFixture.create(in: tmp, name: "other", namespaces: ["oaxaca"])
             let foreign = CLI.run(["sync", other.directory.path], store: first.directory)
             #expect(foreign.status == 1)

@@ -104,7 +104,8 @@ struct Sync: ParsableCommand {
             let dir = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
             if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("store.db").path) {
                 if peerName == nil && !path.contains("/") { throw StoreError.unknownPeer(target) }
-                throw console.fail(.errSyncNotAStore, path, store.networkIDText)
+                // The path inside the command is quoted for the shell, so that it can be pasted as it is.
+                throw console.fail(.errSyncNotAStore, path, store.networkIDText, SyncConnector.shellQuote(path))
             }
             if dir.resolvingSymlinksInPath() == store.directory.standardizedFileURL.resolvingSymlinksInPath() {
                 throw console.fail(.errSyncSelf, target)
