@@ -138,6 +138,12 @@ public final class Store {
     private init(layout: StoreLayout, create: Bool, network: [UInt8]?, networkName: String? = nil) throws {
         self.layout = layout
         self.directory = layout.directory
+        // SQLite takes paths of at most 512 bytes, its log's name included: past that it reports
+        // the file as missing. Said as it is, with the folder's own limit.
+        let folder = layout.directory.standardizedFileURL.path
+        if layout.database.standardizedFileURL.path.utf8.count > Self.maxDatabasePathBytes {
+            throw StoreError.pathTooLong(bytes: folder.utf8.count, limit: Self.maxDatabasePathBytes - "/store.db".utf8.count)
+        }
         do {
             db = try SQLiteConnection(path: layout.database.path, mode: create ? .create : .readWrite)
             // Fail early on a file that is not SQLite at all.
@@ -198,6 +204,9 @@ public final class Store {
         // copies the rest of the log and removes it.
         checkpointer?.stop()
     }
+
+    /// The longest path of `store.db` that SQLite opens here (measured: 504 bytes).
+    static let maxDatabasePathBytes = 504
 
     /// Log size from which a checkpoint starts on its own thread, and at which the writing
     /// thread does it itself (the thread fell behind).

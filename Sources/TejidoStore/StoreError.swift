@@ -84,6 +84,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case unknownCollection(String, known: [String])
     /// The store's directory cannot be made (a file is in the way, no permission, ...).
     case cannotCreateStore(path: String, reason: String)
+    /// SQLite cannot open a database whose path is this long (with room for its log's name).
+    case pathTooLong(bytes: Int, limit: Int)
     /// A network name that is empty, too long or holds control characters.
     case badNetworkName(String)
     /// A namespace name or petname that reads as a key or a namespace id.

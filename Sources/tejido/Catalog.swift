@@ -77,7 +77,7 @@ enum Msg: String, CaseIterable {
     case reasonCannotConnect, reasonServerBusy, errStdioHandshake, warnPeerReadOnly, errCannotWrite, errPeerHasNoURL, errPeerNeedsURLOrKey, bundleVerdictTrailer, receiptInspect, receiptVerdictOK
     case reasonInvalidChangeset, reasonPeerNotAllowed, reasonTimeout, reasonStore, reasonShuttingDown, reasonConnectionLost, reasonOther
     // Errors
-    case errNotAStore, errForeignDatabase, errAlreadyAStore, errNodeKeyWithoutStore, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
+    case errNotAStore, errForeignDatabase, errAlreadyAStore, errNodeKeyWithoutStore, errPathTooLong, errCorruptStore, errNewerSchema, errKeyFile, errUnknownNamespace
     case errAmbiguousNamespace, errNamespaceExists, errInvalidName, errNameLooksLikeKey, errArgumentNotUTF8, errQueryTimedOut, errBadQueryTimeout, errCannotReadInput, errImportRunning, errReadOnlyStore, errCannotOpenStore, errOutOfDescriptors, errPragmaInQuery, errQueryResultTooLarge, errInvalidRecordID, errInvalidField
     case errNotAuthorized, errRecordNotFound, errInvalidChangeset, errWrongNetwork, errInvalidChain, errBadImportLine
     case errInputChanged, errInputChangedNothing
@@ -454,6 +454,8 @@ enum Msg: String, CaseIterable {
         case .errForeignDatabase: ("{0} is not a Tejido database (another program's file, or damaged). Nothing was changed; use another directory for the store.",
                                    "{0} no es una base de datos de Tejido (es de otro programa, o está dañada). No se cambió nada; usa otra carpeta para el almacén.")
         case .errAlreadyAStore: ("{0} already holds a store; nothing was changed.", "{0} ya tiene un almacén; no se cambió nada.")
+        case .errPathTooLong: ("The store's folder has a path of {0} bytes; SQLite opens a store only in a folder of at most {1}. Nothing was changed. Use a folder with a shorter path.",
+            "La carpeta del almacén tiene una ruta de {0} bytes; SQLite solo abre un almacén en una carpeta de {1} como máximo. No se cambió nada. Usa una carpeta con una ruta más corta.")
         case .errNodeKeyWithoutStore: ("{0} is a node key with no store beside it; init would replace it, and with it this node's identity and roles. Nothing was changed. Move the key elsewhere and keep it (it is what its groups know this node by), or make the store in another directory.",
             "{0} es la llave de un nodo sin almacén al lado; init la reemplazaría, y con ella la identidad y los roles de este nodo. No se cambió nada. Mueve la llave a otro lugar y guárdala (es como sus grupos conocen a este nodo), o crea el almacén en otra carpeta.")
         case .errCorruptStore: ("The store file {0} is damaged or not a Tejido database ({1}). Nothing was changed. Keep a copy of the folder as it is; restore a backup, or build a new store from a peer (`tejido init --join NETWORK --store NEW`, then `tejido sync PEER --store NEW`).",

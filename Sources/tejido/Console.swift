@@ -185,6 +185,7 @@ struct Console {
         case .foreignDatabase(let p): (.errForeignDatabase, [p])
         case .alreadyAStore(let p): (.errAlreadyAStore, [p])
         case .nodeKeyWithoutStore(let p): (.errNodeKeyWithoutStore, [p])
+        case .pathTooLong(let bytes, let limit): (.errPathTooLong, [String(bytes), String(limit)])
         case .corruptStore(let p, let d): (.errCorruptStore, [p, d])
         case .newerSchema(let f, let s): (.errNewerSchema, [String(f), String(s)])
         case .keyFile(let p, let problem): (.errKeyFile, [p, DetailText.text(problem, Console(lang: lang, json: false))])

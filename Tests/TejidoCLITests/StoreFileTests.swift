@@ -85,6 +85,21 @@ struct StoreFileTests {
         }
     }
 
+    @Test("a folder whose path is too long for SQLite: said so, in both languages, and nothing made")
+    func pathTooLong() throws {
+        try withTemporaryDirectory { tmp in
+            var deep = tmp
+            while deep.path.utf8.count < 500 { deep = deep.appendingPathComponent(String(repeating: "a", count: 40)) }
+            let english = CLI.run(["init", "--network", "red"], store: deep)
+            #expect(english.status == 1)
+            #expect(english.stderr.contains("has a path of \(deep.path.utf8.count) bytes") && english.stderr.contains("at most 495"), "\(english.stderr)")
+            let spanish = CLI.run(["init", "--network", "red", "--lang", "es"], store: deep)
+            #expect(spanish.stderr.contains("Usa una carpeta con una ruta más corta"), "\(spanish.stderr)")
+            let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
+            #expect(left.isEmpty, "\(left)")
+        }
+    }
+
     @Test("a store.db that is not SQLite at all")
     func foreignFile() throws {
         try withTemporaryDirectory { tmp in
