@@ -32,8 +32,9 @@ public enum PeerAddress: Equatable, Sendable, CustomStringConvertible {
             guard let (host, port) = Self.hostPort(authority, portRequired: true), let port else { return nil }
             self = .tcp(host: host, port: port)
         } else if text.hasPrefix("file://") {
-            let path = String(text.dropFirst("file://".count))
-            guard !path.isEmpty else { return nil }
+            // A file URL's path is percent-encoded (`%20` for a space, `%C3%B1` for ñ), as a file
+            // manager copies it; a malformed escape makes it no URL at all.
+            guard let path = String(text.dropFirst("file://".count)).removingPercentEncoding, !path.isEmpty else { return nil }
             self = .local(path: path)
         } else if text.contains("://") || text.isEmpty {
             return nil
