@@ -56,6 +56,11 @@ extension Store {
     /// counting on every store. `after` defaults to the last seq of that feed held here. Only an
     /// admin can; the root cannot be revoked.
     @discardableResult
+    /// The cut-off `revoke` takes without `after`: the highest seq of the key's feed held here.
+    public func defaultCutoff(namespace: String, key: Ed25519PublicKey) throws -> UInt64 {
+        try lastHeldSeq(nsID: try resolveNamespace(namespace).ns, key: key.bytes)
+    }
+
     public func revoke(namespace: String, key: Ed25519PublicKey, after: UInt64? = nil) throws -> (id: ChangesetID, after: UInt64) {
         let (root, ns) = try resolveNamespace(namespace)
         if key.bytes == root { throw StoreError.cannotRevokeRoot }

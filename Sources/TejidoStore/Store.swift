@@ -117,7 +117,10 @@ public final class Store {
         // A node key without a store (a store whose database was removed, a key put back from a
         // backup): a new key would take this node's identity and roles away without a word, and a
         // new store that kept it could write its feed's first seqs again, a fork. Refused.
-        if fm.fileExists(atPath: layout.nodeKey.path) { throw StoreError.nodeKeyWithoutStore(path: layout.nodeKey.path) }
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: layout.nodeKey.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw StoreError.nodeKeyWithoutStore(path: layout.nodeKey.path)
+        }
         let net = try network ?? SecureRandom.bytes(32)
         // The key first: a store database never exists without its node key.
         let key = try Ed25519PrivateKey()
@@ -140,8 +143,13 @@ public final class Store {
         self.directory = layout.directory
         // SQLite takes paths of at most 512 bytes, its log's name included: past that it reports
         // the file as missing. Said as it is, with the folder's own limit.
-        let folder = layout.directory.standardizedFileURL.path
-        if layout.database.standardizedFileURL.path.utf8.count > Self.maxDatabasePathBytes {
+        // The folder as SQLite will reach it: through its symbolic links, when it exists.
+        var folder = layout.directory.standardizedFileURL.path
+        if let real = realpath(folder, nil) {
+            folder = String(cString: real)
+            free(real)
+        }
+        if (folder as NSString).appendingPathComponent("store.db").utf8.count > Self.maxDatabasePathBytes {
             throw StoreError.pathTooLong(bytes: folder.utf8.count, limit: Self.maxDatabasePathBytes - "/store.db".utf8.count)
         }
         do {

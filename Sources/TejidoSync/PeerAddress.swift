@@ -33,8 +33,11 @@ public enum PeerAddress: Equatable, Sendable, CustomStringConvertible {
             self = .tcp(host: host, port: port)
         } else if text.hasPrefix("file://") {
             // A file URL's path is percent-encoded (`%20` for a space, `%C3%B1` for ñ), as a file
-            // manager copies it; a malformed escape makes it no URL at all.
-            guard let path = String(text.dropFirst("file://".count)).removingPercentEncoding, !path.isEmpty else { return nil }
+            // manager copies it; a `%` that starts no escape is taken as it is (`100%`). A NUL
+            // byte cannot be in a path.
+            let raw = String(text.dropFirst("file://".count))
+            let path = raw.removingPercentEncoding ?? raw
+            guard !path.isEmpty, !path.contains("\0") else { return nil }
             self = .local(path: path)
         } else if text.contains("://") || text.isEmpty {
             return nil

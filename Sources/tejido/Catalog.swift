@@ -46,7 +46,7 @@ enum Msg: String, CaseIterable {
     case helpPut, helpGet, helpList, helpDelete, helpInc, helpTag, helpTagAdd, helpTagRemove, helpImport, helpQuery
     case helpLog, helpBlame, helpVerify
     case helpMembers, membersHeader, memberRoot, errBadTimeout, quarantinedHeader
-    case helpRevoke, revoked, revokedAlready, warnRevokeNoRole, errCannotRevokeRoot, errCannotRevokeSelf, memberRevoked, memberNoRole, errRevoked
+    case helpRevoke, revoked, revokedAlready, warnRevokeNoRole, warnRevokeLowerCutoff, errCannotRevokeRoot, errCannotRevokeSelf, memberRevoked, memberNoRole, errRevoked
     case reasonNoRole, reasonRoleTooLow, reasonRevoked, reasonFork, reasonBrokenChain, reasonPrevDoesNotCount, reasonNotYetAccepted, pendingHeader
     case errNoRootKey, errWrongPassphrase, errNoPassphrase, errPassphraseMismatch, rootExported, rootForgotten, rootImported
     case helpExportRoot, helpImportRoot, passphrasePrompt, passphraseAgain
@@ -90,7 +90,7 @@ enum Msg: String, CaseIterable {
     case errBadPath, errBadAssignment, errBadJSONValue, errBadDelta, errIncTwoAmounts, errDeltaOutOfRange, errNeedNetwork, errInternal, errBadRole
     case errPeerExists, errUnknownPeer, errSyncFailed, errBadURL, errTCPNeedsKey, errPeerKeyNotPinned, errWrongPeerKey
     case errSyncSelf, errServe, errBadListen, errBadPolicy, errBothOnly, errBundle, errBundleWrongNetwork
-    case errBadLang, errEmptyStore, errUsage, errUnknownCommand, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, errDiskFullImportNothing, errImportStopped, errImportStoppedStdin, errBundleStopped, errSyncStopped, errBundleApplyStopped, detailPeerStoreFailed
+    case errBadLang, errEmptyStore, errPutIntegerRange, errUsage, errUnknownCommand, longArgument, waitingFor, errCannotCreateStore, errBadNetworkName, serveClientRefused, errBundleUnreadable, errNotPeerOrKey, errCannotReadFile, errUnknownCollection, errSyncFailedPlain, errSyncNotAStore, errImportUnknownNamespace, errCannotStartThread, errBundleSameNode, errReadOnlyFilesystem, statusNamespacesHeader, statusPeersHeader, errDiskFullImport, errDiskFullImportNothing, errImportStopped, errImportStoppedStdin, errBundleStopped, errSyncStopped, errBundleApplyStopped, detailPeerStoreFailed
     case problemFormat, problemID, problemSignature, problemChain, problemDeps, problemAuthority, problemFork, problemDatabase
     case detailBadID, detailBadSignature
     case detailTooManyOpenFiles, detailNoThread, detailThreadLimit, detailNoCertificate, detailCertificateNotEd25519, detailCertificateUnreadable, detailCertificateNotStrict
@@ -300,8 +300,10 @@ enum Msg: String, CaseIterable {
                         "Se revocó {0} en {1}: los cambios de su cadena después del número {2} ya no cuentan (cambio {3})")
         case .revokedAlready: ("{0} is already revoked in {1}: changesets of its feed past seq {2} do not count. Nothing was written.",
                                "{0} ya está revocada en {1}: los cambios de su cadena después del número {2} no cuentan. No se escribió nada.")
-        case .warnRevokeNoRole: ("note: the key {0} holds no role in {1} on this store; check that it is the right key (a grant made elsewhere may not have arrived yet, and the revocation will hold when it does).",
-                                 "nota: la llave {0} no tiene ningún rol en {1} en este almacén; revisa que sea la llave correcta (puede que un permiso dado en otro lado aún no haya llegado, y la revocación valdrá cuando llegue).")
+        case .warnRevokeNoRole: ("note: the key {0} holds no role in {1} on this store; check that it is the right key (a grant made on another store may not have arrived yet, and the revocation will hold when it does).",
+                                 "nota: la llave {0} no tiene ningún rol en {1} en este almacén; revisa que sea la llave correcta (puede que un permiso dado en otro almacén aún no haya llegado, y la revocación valdrá cuando llegue).")
+        case .warnRevokeLowerCutoff: ("note: an earlier revocation cuts it at seq {0}, and that stays in force: the lower cut-off counts.",
+                                      "nota: una revocación anterior la corta en el número {0}, y esa sigue en vigor: cuenta el corte más bajo.")
         case .errCannotRevokeRoot: ("The root key of a namespace cannot be revoked: it holds every right by definition.",
                                     "La llave raíz de un espacio no se puede revocar: tiene todos los derechos por definición.")
         case .errCannotRevokeSelf: ("A revocation of this node's own key must leave the revocation itself standing: it will be change number {0} of this node's feed, so give `--after {0}` or more (or ask another admin to revoke this key).",
@@ -454,10 +456,10 @@ enum Msg: String, CaseIterable {
         case .errForeignDatabase: ("{0} is not a Tejido database (another program's file, or damaged). Nothing was changed; use another directory for the store.",
                                    "{0} no es una base de datos de Tejido (es de otro programa, o está dañada). No se cambió nada; usa otra carpeta para el almacén.")
         case .errAlreadyAStore: ("{0} already holds a store; nothing was changed.", "{0} ya tiene un almacén; no se cambió nada.")
-        case .errPathTooLong: ("The store's folder has a path of {0} bytes; SQLite opens a store only in a folder of at most {1}. Nothing was changed. Use a folder with a shorter path.",
-            "La carpeta del almacén tiene una ruta de {0} bytes; SQLite solo abre un almacén en una carpeta de {1} como máximo. No se cambió nada. Usa una carpeta con una ruta más corta.")
-        case .errNodeKeyWithoutStore: ("{0} is a node key with no store beside it; init would replace it, and with it this node's identity and roles. Nothing was changed. Move the key elsewhere and keep it (it is what its groups know this node by), or make the store in another directory.",
-            "{0} es la llave de un nodo sin almacén al lado; init la reemplazaría, y con ella la identidad y los roles de este nodo. No se cambió nada. Mueve la llave a otro lugar y guárdala (es como sus grupos conocen a este nodo), o crea el almacén en otra carpeta.")
+        case .errPathTooLong: ("The store's folder has a path of {0} bytes; SQLite opens a store only in a folder whose path has at most {1} bytes. Nothing was changed. Use a folder with a shorter path.",
+            "La carpeta del almacén tiene una ruta de {0} bytes; SQLite solo abre un almacén en una carpeta cuya ruta tenga como máximo {1} bytes. No se cambió nada. Usa una carpeta con una ruta más corta.")
+        case .errNodeKeyWithoutStore: ("{0} is a node key with no store beside it; init would replace it, and with it this node's identity and roles. Nothing was changed. Move the key elsewhere and keep it (it is what identifies this node to its groups), or make the store in another directory. A key left by an init that was interrupted signed nothing and can be removed.",
+            "{0} es la llave de un nodo sin almacén al lado; init la reemplazaría, y con ella la identidad y los roles de este nodo. No se cambió nada. Mueve la llave a otro lugar y guárdala (es la que identifica a este nodo ante sus grupos), o crea el almacén en otra carpeta. Una llave que dejó un init interrumpido no firmó nada y se puede borrar.")
         case .errCorruptStore: ("The store file {0} is damaged or not a Tejido database ({1}). Nothing was changed. Keep a copy of the folder as it is; restore a backup, or build a new store from a peer (`tejido init --join NETWORK --store NEW`, then `tejido sync PEER --store NEW`).",
                                 "El archivo {0} está dañado o no es una base de Tejido ({1}). No se cambió nada. Guarda una copia de la carpeta tal como está; restaura un respaldo, o arma un almacén nuevo desde un par (`tejido init --join RED --store NUEVO` y luego `tejido sync PAR --store NUEVO`).")
         case .errNewerSchema: ("This store was written by a newer Tejido (schema {0}; this one knows up to {1}). Upgrade tejido.",
@@ -808,8 +810,8 @@ enum Msg: String, CaseIterable {
             "se esperaba , o }")
         case .detailJSONNumber: ("invalid number",
             "número no válido")
-        case .detailJSONIntegerRange: ("an integer beyond the 64-bit range (write it in quotes to keep it as text)",
-            "un entero fuera del rango de 64 bits (escríbelo entre comillas para guardarlo como texto)")
+        case .detailJSONIntegerRange: ("an integer beyond the 64-bit range, which would lose digits as a float",
+            "un entero fuera del rango de 64 bits, que como número decimal perdería cifras")
         case .detailJSONNumberRange: ("number out of range",
             "número fuera de rango")
         case .detailJSONUTF8: ("invalid UTF-8",
@@ -874,6 +876,8 @@ enum Msg: String, CaseIterable {
         case .detailPeerStoreFailed: ("the peer's store failed; over a pipe or ssh its own message is above, over TCP it is in the server's log",
                                       "falló el almacén del par; por una tubería o ssh su propio mensaje está arriba, por TCP está en el registro del servidor")
         case .errBadLang: ("--lang takes en or es, not \"{0}\".", "--lang acepta en o es, no \"{0}\".")
+        case .errPutIntegerRange: ("\"{0}\": the number is beyond the 64-bit range and would lose digits as a float; to keep it as text, write {1}.",
+            "\"{0}\": el número está fuera del rango de 64 bits y como decimal perdería cifras; para guardarlo como texto, escribe {1}.")
         case .errEmptyStore: ("--store was given an empty path; give the store's directory (an unset variable in a script, perhaps).",
             "--store recibió una ruta vacía; da la carpeta del almacén (¿una variable sin valor en un script?).")
         case .errUnknownCommand: ("Unknown command '{0}'. See `{1} --help` for the commands there are.",

@@ -11,11 +11,13 @@ import TejidoSync
         #expect(PeerAddress("http://sierra/") == nil)
     }
 
-    /// A file URL as a file manager copies it: its path percent-decoded; a malformed escape is no URL.
+    /// A file URL as a file manager copies it: its path percent-decoded; a `%` that starts no
+    /// escape is kept; an escaped NUL is no path.
     @Test func fileURLsArePercentDecoded() {
         #expect(PeerAddress("file:///media/usb/sp%20ace/%C3%B1and%C3%BA") == .local(path: "/media/usb/sp ace/ñandú"))
         #expect(PeerAddress("file:///media/usb/coop") == .local(path: "/media/usb/coop"))
-        #expect(PeerAddress("file:///media/%zz") == nil)
+        #expect(PeerAddress("file:///datos/100%") == .local(path: "/datos/100%"))
+        #expect(PeerAddress("file:///datos/a%00b") == nil)
         #expect(PeerAddress("file://") == nil)
     }
 }

@@ -30,7 +30,13 @@ struct Put: ParsableCommand {
             let field = String(a[..<r.lowerBound])
             let raw = String(a[r.upperBound...])
             let json: JSONValue
-            do { json = try JSONValue.parse(raw) } catch { throw console.fail(.errBadJSONValue, a, DetailText.text(error, console), code: Console.usage) }
+            do { json = try JSONValue.parse(raw) } catch {
+                // Quotes typed on the command line are the shell's: text is written with `=`.
+                if error.reason == .integerOutOfRange {
+                    throw console.fail(.errPutIntegerRange, a, field + "=" + raw, code: Console.usage)
+                }
+                throw console.fail(.errBadJSONValue, a, DetailText.text(error, console), code: Console.usage)
+            }
             switch json {
             case .null: return (field, .null)
             case .bool(let b): return (field, .bool(b))

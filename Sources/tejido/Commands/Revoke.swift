@@ -16,9 +16,9 @@ struct Revoke: ParsableCommand {
         try options.withStore { store, console in
             guard let k = KeyText.parseKey(key) else { throw StoreError.invalidKey(key) }
             let standing = try store.members(namespace: namespace).first { $0.key == k.bytes }
-            // Revoked already, at that seq or (without --after) at all: a second changeset would say
-            // nothing new, and one with a later default cut-off would not take less back.
-            if let cutoff = standing?.cutoff, after == nil || after == cutoff {
+            // Revoked already, and the default would cut no earlier (the lower cut-off counts): a
+            // second changeset would say nothing new. With --after it is written all the same.
+            if after == nil, let cutoff = standing?.cutoff, try store.defaultCutoff(namespace: namespace, key: k) >= cutoff {
                 if console.json {
                     console.out(json: .object([
                         ("namespace", .string(namespace)), ("key", .string(KeyText.key(k))),
@@ -34,6 +34,8 @@ struct Revoke: ParsableCommand {
             // revocation is written, and the admin is told, in case the key was mistyped.
             if standing?.role == nil && !console.json { console.err(console.t(.warnRevokeNoRole, KeyText.fingerprint(k.bytes), namespace)) }
             let (id, cut) = try store.revoke(namespace: namespace, key: k, after: after)
+            // An earlier, lower cut-off stays in force: said, so that N is not taken for it.
+            if let cutoff = standing?.cutoff, cutoff < cut, !console.json { console.err(console.t(.warnRevokeLowerCutoff, String(cutoff))) }
             if console.json {
                 console.out(json: .object([
                     ("namespace", .string(namespace)), ("key", .string(KeyText.key(k))),
