@@ -9,6 +9,8 @@ public enum KeyText {
 
     public static func key(_ key: Ed25519PublicKey) -> String { Bech32.encode(prefix: keyPrefix, bytes: key.bytes) }
     public static func key(bytes: [UInt8]) -> String { Bech32.encode(prefix: keyPrefix, bytes: bytes) }
+    /// A namespace id (its root key) as text: `tjns1...`.
+    public static func namespace(bytes: [UInt8]) -> String { Bech32.encode(prefix: namespacePrefix, bytes: bytes) }
 
     /// True for text a reader would take for a key, a namespace id or a network id: one of their
     /// prefixes (any case) or 64 hex digits, whether or not it decodes.

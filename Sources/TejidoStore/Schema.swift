@@ -160,14 +160,14 @@ enum Schema {
             var ids: [String] = []
             for entry in share.split(separator: ",").map(String.init) {
                 if entry.hasPrefix(KeyText.namespacePrefix + "1") || KeyText.looksLikeKeyText(entry) {
-                    if let key = KeyText.parseKey(entry) { ids.append(Bech32.encode(prefix: KeyText.namespacePrefix, bytes: key.bytes)) }
+                    if let key = KeyText.parseKey(entry) { ids.append(KeyText.namespace(bytes: key.bytes)) }
                     continue
                 }
                 named.bind(1, entry)
                 var roots: [[UInt8]] = []
                 while try named.step() { roots.append(named.blob(0)) }
                 named.reset()
-                if roots.count == 1 { ids.append(Bech32.encode(prefix: KeyText.namespacePrefix, bytes: roots[0])) }
+                if roots.count == 1 { ids.append(KeyText.namespace(bytes: roots[0])) }
             }
             try update.run([.text(ids.joined(separator: ",")), .text(peer)])
         }

@@ -14,7 +14,7 @@ extension Store {
         // `--for` and `sync` take a key as well as a peer's name: a name that reads as a key would
         // hide the key it spells (a bundle for it would leave out what another peer holds).
         guard !KeyText.looksLikeKeyText(name) else { throw StoreError.nameLooksLikeKey(name) }
-        let shared = try share.map { try $0.map { Bech32.encode(prefix: KeyText.namespacePrefix, bytes: try resolveNamespace($0).root) } }
+        let shared = try share.map { try $0.map { KeyText.namespace(bytes: try resolveNamespace($0).root) } }
         try write {
             if try db.scalar("SELECT 1 FROM peers WHERE name=?", [.text(name)]) != nil { throw StoreError.peerExists(name) }
             try run("INSERT INTO peers(name, url, key, share, added) VALUES(?,?,?,?,?)", [
@@ -59,19 +59,19 @@ extension Store {
         let st = try db.prepare("SELECT share FROM peers WHERE (key=?1 OR (key IS NULL AND seen_key=?1)) AND share IS NOT NULL")
         st.bind(blob: 1, key)
         var out: Set<[UInt8]>?
-        while try st.step() { out = (out ?? []).union(Self.sharedRoots(st.text(0))) }
+        while try st.step() { out = (out ?? []).union(Self.sharedRoots(st.text(0).split(separator: ","))) }
         return out
     }
 
     /// The namespaces a named peer is limited to, or nil.
     public func sharedNamespaces(forPeer name: String) throws -> Set<[UInt8]>? {
-        try peer(named: name)?.share.map { Self.sharedRoots($0.joined(separator: ",")) }
+        try peer(named: name)?.share.map(Self.sharedRoots)
     }
 
     /// The namespace ids of a stored share list. An entry that is not an id (a name that the
     /// migration to ids could not resolve) shares nothing: never whatever holds that name now.
-    static func sharedRoots(_ stored: String) -> Set<[UInt8]> {
-        Set(stored.split(separator: ",").compactMap { entry -> [UInt8]? in
+    static func sharedRoots<Entries: Sequence>(_ entries: Entries) -> Set<[UInt8]> where Entries.Element: StringProtocol {
+        Set(entries.compactMap { entry -> [UInt8]? in
             guard entry.hasPrefix(KeyText.namespacePrefix + "1") else { return nil }
             return KeyText.parseKey(String(entry))?.bytes
         })
