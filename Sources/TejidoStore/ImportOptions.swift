@@ -26,7 +26,14 @@ public struct ImportOptions: Sendable {
     /// until the second reading starts, so that it surely happens however threads are scheduled).
     var applyHook: (@Sendable () -> Void)?
 
-    public init(replica: String? = nil, namespace: String? = nil, changesetsPerCommit: Int = 1000, commitInterval: Double = 1.0) {
+    /// Changesets per commit unless told otherwise. Each commit writes every page it dirtied to
+    /// the log and syncs it, and the next batch dirties many of the same pages again: fewer
+    /// commits write less. The one-second interval still bounds how long a commit holds the
+    /// write lock and how much a crash can cut (docs/decisions.md, "Fewer, larger import commits").
+    public static let defaultChangesetsPerCommit = 3000
+
+    public init(replica: String? = nil, namespace: String? = nil, changesetsPerCommit: Int = ImportOptions.defaultChangesetsPerCommit,
+                commitInterval: Double = 1.0) {
         self.replica = replica
         self.namespace = namespace
         self.changesetsPerCommit = changesetsPerCommit

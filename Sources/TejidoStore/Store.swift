@@ -230,12 +230,11 @@ public final class Store {
         return bytes.starts(with: Array("SQLite format 3".utf8)) && Int32(bitPattern: id) == Schema.applicationID
     }
 
-    /// Pages of 8 KiB rather than SQLite's 4 KiB: the merge's tables have rows of about 100 bytes
-    /// keyed by record, and twice the rows per page means fewer page splits and a shallower
-    /// B-tree. Measured on the import of 100,000 ops: 0.79 and 0.74 s against 0.84 and 0.89 s
-    /// (medians of 5, interleaved); the pull into a coordinator was no slower (3.25 s against 3.55 s).
-    /// 16 KiB was between the two.
-    static let pageSize = 8192
+    /// Pages of 16 KiB rather than SQLite's 4 KiB: the merge's tables have rows of about 100 bytes
+    /// keyed by record, so more rows per page means fewer page splits and a shallower B-tree, and
+    /// envelopes of a few KiB waste less of a page. See docs/decisions.md, "New stores use 16 KiB
+    /// pages", for the figures. Existing stores keep the size they were made with.
+    static let pageSize = 16384
 
     public var networkIDText: String { Bech32.encode(prefix: KeyText.networkPrefix, bytes: networkID) }
 

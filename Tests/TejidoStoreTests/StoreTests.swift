@@ -42,12 +42,20 @@ import TejidoTestSupport
                 }
                 #expect(try store.databaseProblems().isEmpty)
             }
+            // One whole page of the size the store was made with.
+            let pageSize = try SQLiteConnection(path: path.appendingPathComponent("store.db").path, mode: .readOnly)
+                .scalar("PRAGMA page_size")
+            guard case .integer(let pageBytes)? = pageSize else {
+                Issue.record("no page size")
+                return
+            }
+            let page = UInt64(pageBytes)
             let file = try FileHandle(forUpdating: path.appendingPathComponent("store.db"))
             let size = try file.seekToEnd()
-            #expect(size > 8 * 8192)
-            try file.seek(toOffset: 5 * 8192)
+            #expect(size > 8 * page)
+            try file.seek(toOffset: 5 * page)
             var rng = SystemRandomNumberGenerator()
-            try file.write(contentsOf: (0..<8192).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            try file.write(contentsOf: (0..<page).map { _ in UInt8.random(in: 0...255, using: &rng) })
             try file.close()
             let problems = try Store.open(at: path).databaseProblems()
             #expect(!problems.isEmpty)
@@ -100,8 +108,8 @@ import TejidoTestSupport
         }
     }
 
-    /// New stores use 8 KiB pages (see `Store.pageSize`), and keep them across reopening.
-    @Test func newStoresUseEightKiBPages() throws {
+    /// New stores use 16 KiB pages (see `Store.pageSize`), and keep them across reopening.
+    @Test func newStoresUseSixteenKiBPages() throws {
         try withTemporaryDirectory { dir in
             let url = dir.appendingPathComponent("s")
             do {
@@ -110,7 +118,7 @@ import TejidoTestSupport
             }
             _ = try Store.open(at: url)
             let db = try SQLiteConnection(path: url.appendingPathComponent("store.db").path, mode: .readOnly)
-            #expect(try db.scalar("PRAGMA page_size") == .integer(8192))
+            #expect(try db.scalar("PRAGMA page_size") == .integer(16384))
             #expect(try db.scalar("PRAGMA journal_mode") == .text("wal"))
         }
     }

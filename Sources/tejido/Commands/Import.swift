@@ -16,7 +16,7 @@ struct Import: ParsableCommand {
     @Option(name: .long, help: Msg.optImportNamespace.help) var namespace: String?
     @Flag(name: .long, help: Msg.optResume.help) var resume = false
     @Option(name: .long, help: Msg.optAfterLine.help) var afterLine: Int = 0
-    @Option(name: .long, help: Msg.optBatch.help) var batch: Int = 1000
+    @Option(name: .long, help: Msg.optBatch.help) var batch: Int = ImportOptions.defaultChangesetsPerCommit
 
     func run() throws {
         try options.withStore { store, console in
