@@ -135,29 +135,56 @@ extension Store {
         return out
     }
 
-    /// Takes in envelopes from a peer in one transaction. Worker threads parse each envelope and
-    /// check its signature while this thread merges the ones already checked. If any envelope
-    /// fails, the transaction rolls back: nothing is written, and the error names the envelope.
+    /// Takes in envelopes from a peer in one transaction. If any envelope fails, the transaction
+    /// rolls back: nothing is written, and the error names the envelope.
+    ///
+    /// Worker threads check signatures while this thread merges, and the merge does not wait for
+    /// them: whether the batch commits is decided after its rows are written, just before COMMIT,
+    /// when every signature has been checked. So a batch with a bad signature is merged as far as
+    /// the end and then rolled back whole, as one with a bad envelope anywhere always was. Only a
+    /// changeset that grants, revokes or names waits for its own signature first: what it changes
+    /// (roles, a namespace rebuilt) is worth doing only for a changeset that counts. The error is
+    /// the one of the earliest envelope at fault, as if each had been checked before its merge.
     public func receive(envelopes: [[UInt8]]) throws -> BatchOutcome {
         // Before the signature threads: see `WALCheckpointer.start`.
         checkpointer?.start()
         let check = EnvelopeCheck(envelopes, workers: EnvelopeCheck.workers)
         defer { check.finish() }
+        /// Envelopes before this index have been found well signed (or of another network).
+        var signedBefore = 0
+        /// The earliest envelope of this network before `end` whose signature does not verify
+        /// (waiting for the workers, or checking them here).
+        func badSignature(before end: Int) -> StoreError? {
+            while signedBefore < end {
+                if case .parsed(let env, signed: false) = check.result(signedBefore), env.body.network == networkID {
+                    return StoreError.invalidChangeset(.inBatch(index: signedBefore + 1, .badSignature(id: env.id.hex)))
+                }
+                signedBefore += 1
+            }
+            return nil
+        }
         var outcome = BatchOutcome()
-        try write {
+        try write({
             for i in envelopes.indices {
-                switch check.result(i) {
-                case .malformed(let error):
-                    throw StoreError.invalidChangeset(.inBatch(index: i + 1, .format(error)))
-                case .parsed(let env, let signed):
-                    // Another network's changeset gets its own error from the receive path.
-                    if env.body.network == networkID && !signed {
-                        throw StoreError.invalidChangeset(.inBatch(index: i + 1, .badSignature(id: env.id.hex)))
+                let env: ChangesetEnvelope
+                switch check.readyResult(i) {
+                case .parsed(let checked, _)?: env = checked
+                case .malformed(let error)?:
+                    throw badSignature(before: i) ?? StoreError.invalidChangeset(.inBatch(index: i + 1, .format(error)))
+                case nil:
+                    do throws(FormatError) { env = try ChangesetEnvelope(bytes: envelopes[i]) } catch {
+                        throw badSignature(before: i) ?? StoreError.invalidChangeset(.inBatch(index: i + 1, .format(error)))
                     }
-                    outcome.add(try receive(env, trusted: true), id: env.id)
+                }
+                if env.body.hasAuthorityOps, let bad = badSignature(before: i + 1) { throw bad }
+                do { outcome.add(try receive(env, trusted: true), id: env.id) } catch {
+                    // Another network's changeset gets its own error from the receive path.
+                    throw badSignature(before: i + 1) ?? error
                 }
             }
-        }
+        }, beforeCommit: {
+            if let bad = badSignature(before: envelopes.count) { throw bad }
+        })
         return outcome
     }
 

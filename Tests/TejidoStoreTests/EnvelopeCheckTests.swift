@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TejidoCore
 import TejidoCrypto
-import TejidoStore
+@testable import TejidoStore
 import TejidoTestSupport
 
 /// Batches from a peer or a bundle: envelopes are parsed and their signatures checked on worker
@@ -61,6 +61,92 @@ import TejidoTestSupport
             #expect(outcome.applied == 4)
             #expect(try store.get(namespace: "grupo", record: RecordKey(collection: "c", id: "r3"))?.fields["v"] == .value(.int(3)))
         }
+    }
+
+    /// The merge does not wait for signatures: a batch is merged to its end and only then, before
+    /// COMMIT, held to its signatures. A bad one late in a long batch still rolls back everything,
+    /// and leaves no trace in memory either: the clock a forged changeset would have pushed ahead
+    /// is back where it was.
+    @Test func aBadSignatureAtTheEndOfALongBatchRollsBackTheWholeMerge() throws {
+        try withTemporaryStore { store in
+            var rng = SeededRandom(seed: 22)
+            let f = try ChangesetFactory(network: store.networkID, rng: &rng)
+            let writer = try f.addAuthor(rng: &rng)
+            let base: UInt64 = 1_764_000_000_000
+            var envelopes = [try f.genesis(name: "grupo", grants: [(writer.publicKey, .writer)], hlc: HLC(milliseconds: base, counter: 0)).bytes]
+            var prev: ChangesetID?
+            for i in 1...300 {
+                let rec = RecordKey(collection: "c", id: "r\(i % 40)")
+                // The last one is stamped ten years ahead.
+                let ms = i == 300 ? base + 10 * 365 * 86_400_000 : base + UInt64(i)
+                let env = try f.make(by: writer, ops: [.set(rec, field: "v", value: .int(Int64(i)))],
+                                     hlc: HLC(milliseconds: ms, counter: 0), deps: prev.map { [$0] } ?? [])
+                prev = env.id
+                envelopes.append(env.bytes)
+            }
+            envelopes[300] = badlySigned(envelopes[300])
+            let before = try store.stateDigest()
+            let clockBefore = store.clock
+            let error = #expect(throws: StoreError.self) { try store.receive(envelopes: envelopes) }
+            guard case .invalidChangeset(let detail)? = error else { Issue.record("\(String(describing: error))"); return }
+            #expect(detail.description.hasPrefix("changeset 301 of the batch: signature does not verify"), "\(detail)")
+            #expect(try store.stateDigest() == before)
+            #expect(try store.changesetCounts().applied == 0)
+            #expect(store.clock == clockBefore)
+            // The same batch, well signed but for the forged one, applies whole.
+            let outcome = try store.receive(envelopes: Array(envelopes.prefix(300)))
+            #expect(outcome.applied == 300)
+            #expect(try store.verify().ok)
+        }
+    }
+
+    /// The error is the earliest envelope's, as if each were checked before its merge: a bad
+    /// signature before another network's changeset or a malformed envelope is what is named.
+    @Test func theEarliestFaultIsNamedWhateverTheMergeMeetsLater() throws {
+        try withTemporaryStore { store in
+            var envelopes = try batch(network: store.networkID)
+            envelopes[1] = badlySigned(envelopes[1])
+            let foreign = try batch(network: [UInt8](repeating: 7, count: 32))
+            for late in [foreign[2], Array(envelopes[3].dropLast(5))] {
+                var b = envelopes
+                b[3] = late
+                let error = #expect(throws: StoreError.self) { try store.receive(envelopes: b) }
+                guard case .invalidChangeset(let detail)? = error else { Issue.record("\(String(describing: error))"); return }
+                #expect(detail.description.hasPrefix("changeset 2 of the batch: signature does not verify"), "\(detail)")
+            }
+            // Without the bad signature, each later fault is named for itself.
+            let good = try batch(network: store.networkID)
+            var withForeign = good
+            withForeign[3] = foreign[2]
+            #expect(throws: StoreError.wrongNetwork) { try store.receive(envelopes: withForeign) }
+            var withMalformed = good
+            withMalformed[3] = Array(good[3].dropLast(5))
+            let error = #expect(throws: StoreError.self) { try store.receive(envelopes: withMalformed) }
+            guard case .invalidChangeset(let detail)? = error else { Issue.record("\(String(describing: error))"); return }
+            #expect(detail.description.hasPrefix("changeset 4 of the batch:"), "\(detail)")
+            #expect(try store.changesetCounts().applied == 0)
+        }
+    }
+
+    /// Whatever the number of workers (none: the caller checks everything), each envelope gets
+    /// its own verdict, in place, and the caller can ask for them in any order.
+    @Test(arguments: [0, 1, 3])
+    func everyEnvelopeGetsItsVerdictWhoeverChecksIt(workers: Int) throws {
+        let network = [UInt8](repeating: 3, count: 32)
+        var envelopes = try batch(network: network)
+        envelopes[1] = badlySigned(envelopes[1])
+        envelopes[2] = Array(envelopes[2].dropLast(5))
+        let check = EnvelopeCheck(envelopes, workers: workers)
+        defer { check.finish() }
+        for i in [3, 0, 2, 1] {
+            switch (i, check.result(i)) {
+            case (0, .parsed(_, signed: true)), (3, .parsed(_, signed: true)), (1, .parsed(_, signed: false)), (2, .malformed):
+                continue
+            case (let i, let other):
+                Issue.record("envelope \(i): \(other)")
+            }
+        }
+        for i in envelopes.indices { #expect(check.readyResult(i) != nil) }
     }
 
     @Test func aBundlesBatchKeepsWhatCameBeforeTheBadEnvelope() throws {
