@@ -12,6 +12,6 @@ public struct NamespaceInfo: Sendable, Equatable {
     /// This node's role here, if any (root counts as admin).
     public let myRole: Role?
 
-    public var idText: String { Bech32.encode(prefix: KeyText.namespacePrefix, bytes: id) }
+    public var idText: String { KeyText.namespace(bytes: id) }
     public var displayName: String { name ?? idText }
 }

@@ -39,7 +39,7 @@ extension Store {
     }
 
     func displayName(nsID: Int64, root: [UInt8]) throws -> String {
-        try namespaceRows().first { $0.ns == nsID }?.name ?? Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root)
+        try namespaceRows().first { $0.ns == nsID }?.name ?? KeyText.namespace(bytes: root)
     }
 
     /// Gives a namespace a local name that overrides its signed one here only (nil: back to the
@@ -55,7 +55,7 @@ extension Store {
 
     public func namespaceInfo(_ root: [UInt8]) throws -> NamespaceInfo {
         guard let row = try namespaceRows().first(where: { $0.root == root }) else {
-            throw StoreError.unknownNamespace(Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root))
+            throw StoreError.unknownNamespace(KeyText.namespace(bytes: root))
         }
         return try info(row)
     }

@@ -100,7 +100,7 @@ extension Store {
         let st = try db.prepare(
             "SELECT c.envelope, c.state, c.reason, c.ns FROM changesets c ORDER BY c.seqno" + (limit.map { " DESC LIMIT \($0)" } ?? ""))
         var names: [Int64: String] = [:]
-        for row in try namespaceRows() { names[row.ns] = row.name ?? Bech32.encode(prefix: KeyText.namespacePrefix, bytes: row.root) }
+        for row in try namespaceRows() { names[row.ns] = row.name ?? KeyText.namespace(bytes: row.root) }
         var out: [LogEntry] = []
         while try st.step() {
             let env = try ChangesetEnvelope(bytes: st.blob(0))

@@ -22,7 +22,7 @@ extension Store {
         // Never forget a secret that cannot be opened again.
         guard try box.open(passphrase: passphrase, context: root) == seed else { throw StoreError.keyFile(path: path, problem: .sealingFailed) }
         let json: [String: Any] = [
-            "format": "tejido-root/1", "namespace": Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root),
+            "format": "tejido-root/1", "namespace": KeyText.namespace(bytes: root),
             "kdf": "scrypt", "log_n": Int(box.logN), "r": 8, "p": 1, "cipher": "aes-256-gcm",
             "salt": Hex.encode(box.salt), "nonce": Hex.encode(box.nonce), "ciphertext": Hex.encode(box.ciphertext), "tag": Hex.encode(box.tag),
         ]

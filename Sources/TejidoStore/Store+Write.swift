@@ -135,7 +135,7 @@ extension Store {
     func commitLocal(namespace root: [UInt8], ops: [Op], message: String?, signer: Ed25519PrivateKey) throws -> ChangesetEnvelope {
         let author = signer.publicKey.bytes
         let nsID = try namespaceID(root, create: author == root)
-        guard let nsID else { throw StoreError.unknownNamespace(Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root)) }
+        guard let nsID else { throw StoreError.unknownNamespace(KeyText.namespace(bytes: root)) }
         let authorID = try keyID(author)
         let needed = Self.requiredRole(for: ops)
         let held = try role(of: author, authorID: authorID, namespace: root, nsID: nsID)

@@ -199,7 +199,7 @@ struct Bundle: ParsableCommand {
                         ]
                     }
                     func namespaceList(_ ids: [[UInt8]]) -> JSONValue {
-                        .array(ids.sorted { $0.lexicographicallyPrecedes($1) }.map { .string(Bech32.encode(prefix: KeyText.namespacePrefix, bytes: $0)) })
+                        .array(ids.sorted { $0.lexicographicallyPrecedes($1) }.map { .string(KeyText.namespace(bytes: $0)) })
                     }
                     if let r = i.receipt {
                         // A receipt holds feed heads, not changesets: what its holder has of each namespace.

@@ -96,7 +96,7 @@ struct Namespace: ParsableCommand {
                 guard try store.holdsRootKey(namespace: namespace) else { throw StoreError.noRootKey(namespace) }
                 let passphrase = try Passphrase.read(file: passphraseFile, confirm: true, console: console)
                 try store.exportRoot(namespace: namespace, to: file, passphrase: passphrase, forget: forgetRoot)
-                let id = Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root)
+                let id = KeyText.namespace(bytes: root)
                 if console.json {
                     console.out(json: .object([("namespace", .string(id)), ("file", .string(file)), ("forgotten", .bool(forgetRoot))]))
                 } else {
@@ -122,7 +122,7 @@ struct Namespace: ParsableCommand {
                 close(fd)
                 let passphrase = try Passphrase.read(file: passphraseFile, confirm: false, console: console)
                 let root = try store.importRoot(from: file, passphrase: passphrase)
-                let id = Bech32.encode(prefix: KeyText.namespacePrefix, bytes: root)
+                let id = KeyText.namespace(bytes: root)
                 if console.json {
                     console.out(json: .object([("namespace", .string(id)), ("file", .string(file))]))
                 } else {
