@@ -70,7 +70,9 @@ let package = Package(
         .testTarget(name: "TejidoSQLiteTests", dependencies: ["TejidoSQLite", "TejidoTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TejidoCoreTests", dependencies: ["TejidoCore", "TejidoCrypto", "TejidoTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "TejidoStoreTests", dependencies: ["TejidoStore", "TejidoSQLite", "TejidoTestSupport"], swiftSettings: swiftSettings),
+            name: "TejidoStoreTests",
+            dependencies: ["TejidoStore", "TejidoSQLite", "TejidoTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "TejidoSyncTests", dependencies: ["TejidoSync", "TejidoStore", "TejidoTestSupport"], swiftSettings: swiftSettings),
         // Depends on the executable so that `swift test` builds `tejido`; the tests run it as a child process.

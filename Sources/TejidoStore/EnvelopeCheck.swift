@@ -14,7 +14,8 @@ import TejidoSystem
 /// worker spent a third of a pull waiting (docs/performance.md, thirteenth session).
 ///
 /// `@unchecked Sendable`: `results`, `nextUnclaimed`, `cancelled` and `running` are guarded by
-/// `condition`; the input bytes are immutable after init.
+/// `condition`; the input bytes are immutable after init; `callerVerifier` is used outside the
+/// lock, by `result` only, which only the one merging thread calls.
 final class EnvelopeCheck: @unchecked Sendable {
     /// What became of one envelope.
     enum Result {

@@ -23,8 +23,11 @@ extension Store {
     }
 
     /// The single entry of every changeset, local or remote. Must run inside `write`.
-    /// `trusted` skips the signature check for an envelope this store has just signed.
-    func receive(_ env: ChangesetEnvelope, trusted: Bool) throws -> ApplyOutcome {
+    /// `trusted` skips the signature check for an envelope this store has just signed, or one
+    /// whose signature is being checked elsewhere: then `verdict` throws if it does not verify,
+    /// and is called before anything costly or logged that only a counted changeset deserves
+    /// (a fork and the rebuild it brings, a quarantine, a change of authority).
+    func receive(_ env: ChangesetEnvelope, trusted: Bool, verdict: () throws -> Void = {}) throws -> ApplyOutcome {
         let body = env.body
         let exists = try statement("SELECT 1 FROM changesets WHERE id=?")
         exists.bind(blob: 1, env.id.bytes)
@@ -37,12 +40,13 @@ extension Store {
         // A pending grant, revoke or name changeset that waited for this one becomes an input of
         // its namespace's authority once this one is held, whatever becomes of this one.
         let awaiting = try awaitedByAuthority(env.id)
+        if !awaiting.isEmpty { try verdict() }
         var before: [(ns: Int64, root: [UInt8], state: AuthorityState)] = []
         for ns in awaiting.sorted() {
             guard let root = try namespaceRoot(ns) else { continue }
             before.append((ns, root, try authority(nsID: ns, root: root)))
         }
-        let outcome = try place(env)
+        let outcome = try place(env, verdict: verdict)
         // Whatever became of it, it is now held: changesets that named it as a dep go on, and
         // those that need it as their prev are checked again (they wait on if it is not applied).
         try settle(try unblocked(by: env.id))
@@ -51,13 +55,14 @@ extension Store {
     }
 
     /// Stores a new, signed changeset of this network and takes it as far as it can go.
-    private func place(_ env: ChangesetEnvelope) throws -> ApplyOutcome {
+    private func place(_ env: ChangesetEnvelope, verdict: () throws -> Void) throws -> ApplyOutcome {
         let body = env.body
         let nsID = try namespaceID(body.namespace, create: true)!
         let authorID = try keyID(body.author)
 
         // A feed that forked stops at the fork on every store: nothing of it from there on counts.
         if let f = try forkPoint(ns: nsID, author: authorID), body.seq >= f {
+            try verdict()
             let reason = Self.forkReason(f)
             _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: reason)
             return .quarantined(reason)
@@ -69,6 +74,7 @@ extension Store {
         let forked = try fork.step()
         fork.reset()
         if forked {
+            try verdict()
             let reason = Self.forkReason(body.seq)
             let seqno = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: reason)
             if body.hasAuthorityOps { try listAsAuthority(ns: nsID, seqno: seqno) }
@@ -79,6 +85,7 @@ extension Store {
         }
         let readiness = try readiness(body, ns: nsID, author: authorID)
         if case .broken(let reason) = readiness {
+            try verdict()
             _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: reason)
             logger.notice("quarantined \(env.id.hex): \(reason)")
             return .quarantined(reason)
@@ -86,6 +93,7 @@ extension Store {
         // Grants, revocations and names change who may write: the namespace's authority is
         // computed again with this changeset among its inputs.
         if body.hasAuthorityOps {
+            try verdict()
             let old = try authority(nsID: nsID, root: body.namespace)
             let seqno = try insert(env, ns: nsID, author: authorID, state: .pending, reason: nil)
             try listAsAuthority(ns: nsID, seqno: seqno)
@@ -111,6 +119,7 @@ extension Store {
         // A data changeset whose author may not write at its seq is quarantined at once, even
         // before its predecessors arrive: a whole feed past a cut-off is listed as such.
         if let failure = try authorizationFailure(body: body, seqno: nil, nsID: nsID) {
+            try verdict()
             _ = try insert(env, ns: nsID, author: authorID, state: .quarantined, reason: failure)
             logger.notice("quarantined \(env.id.hex): \(failure)")
             return .quarantined(failure)

@@ -168,7 +168,12 @@ extension Store {
             for i in envelopes.indices {
                 let env: ChangesetEnvelope
                 switch check.readyResult(i) {
-                case .parsed(let checked, _)?: env = checked
+                case .parsed(let checked, signed: true)?: env = checked
+                case .parsed(let checked, signed: false)?:
+                    // Already known badly signed: not merged at all (another network's gets its
+                    // own error from the receive path).
+                    if let bad = badSignature(before: i + 1) { throw bad }
+                    env = checked
                 case .malformed(let error)?:
                     throw badSignature(before: i) ?? StoreError.invalidChangeset(.inBatch(index: i + 1, .format(error)))
                 case nil:
@@ -177,11 +182,17 @@ extension Store {
                     }
                 }
                 if env.body.hasAuthorityOps, let bad = badSignature(before: i + 1) { throw bad }
-                do { outcome.add(try receive(env, trusted: true), id: env.id) } catch {
+                // The rare paths (a fork, a quarantine, a change of authority) wait for this
+                // envelope's verdict, and those before it, first.
+                let verdict = { () throws -> Void in if let bad = badSignature(before: i + 1) { throw bad } }
+                do { outcome.add(try receive(env, trusted: true, verdict: verdict), id: env.id) } catch {
                     // Another network's changeset gets its own error from the receive path.
                     throw badSignature(before: i + 1) ?? error
                 }
             }
+            // Writing the batch's rows can fail too (a full disk): a bad signature is still the
+            // error to report.
+            do { try flushPending() } catch { throw badSignature(before: envelopes.count) ?? error }
         }, beforeCommit: {
             if let bad = badSignature(before: envelopes.count) { throw bad }
         })

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 import TejidoCore
 import TejidoCrypto
@@ -100,6 +101,33 @@ import TejidoTestSupport
         }
     }
 
+    /// A forged copy of a held changeset's place in its feed (same author and seq, another body,
+    /// a bad signature) would be a fork, which rebuilds the namespace and says so. It waits for
+    /// its verdict first: the batch fails on the signature, with no fork logged or rebuilt.
+    @Test func aForgedForkIsRefusedBeforeItRebuildsAnything() throws {
+        try withTemporaryStore { store in
+            let held = try batch(network: store.networkID)
+            _ = try store.receive(envelopes: held)
+            var rng = SeededRandom(seed: 21)
+            let f = try ChangesetFactory(network: store.networkID, rng: &rng)
+            let writer = try f.addAuthor(rng: &rng)
+            // Seq 1 of the writer again, with another value: the factory numbers from 1 anew.
+            let forged = try f.make(by: writer, ops: [.set(RecordKey(collection: "c", id: "r1"), field: "v", value: .int(99))],
+                                    hlc: HLC(milliseconds: 1_764_000_000_009, counter: 0), deps: [])
+            let notices = CapturedLog()
+            store.logger = Logger(label: "test") { _ in notices }
+            let before = try store.stateDigest()
+            let error = #expect(throws: StoreError.self) { try store.receive(envelopes: [held[0], badlySigned(forged.bytes)]) }
+            guard case .invalidChangeset(let detail)? = error else { Issue.record("\(String(describing: error))"); return }
+            #expect(detail.description.hasPrefix("changeset 2 of the batch: signature does not verify"), "\(detail)")
+            #expect(!notices.lines.contains { $0.contains("fork") }, "\(notices.lines)")
+            #expect(try store.stateDigest() == before)
+            // The same envelope well signed is a real fork, and is logged as one.
+            _ = try store.receive(envelopes: [forged.bytes])
+            #expect(notices.lines.contains { $0.contains("fork") }, "\(notices.lines)")
+        }
+    }
+
     /// The error is the earliest envelope's, as if each were checked before its merge: a bad
     /// signature before another network's changeset or a malformed envelope is what is named.
     @Test func theEarliestFaultIsNamedWhateverTheMergeMeetsLater() throws {
@@ -173,5 +201,21 @@ import TejidoTestSupport
             let (none, stop) = try store.receivePrefix(envelopes: other)
             #expect(none.applied == 0 && stop?.index == 0 && stop?.reason == .otherNetwork)
         }
+    }
+}
+
+/// Log lines, kept for a test to read.
+final class CapturedLog: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var kept: [String] = []
+    var lines: [String] { lock.withLock { kept } }
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        lock.withLock { kept.append(event.message.description) }
     }
 }
