@@ -142,9 +142,10 @@ extension Store {
     /// them: whether the batch commits is decided after its rows are written, just before COMMIT,
     /// when every signature has been checked. So a batch with a bad signature is merged as far as
     /// the end and then rolled back whole, as one with a bad envelope anywhere always was. Only a
-    /// changeset that grants, revokes or names waits for its own signature first: what it changes
-    /// (roles, a namespace rebuilt) is worth doing only for a changeset that counts. The error is
-    /// the one of the earliest envelope at fault, as if each had been checked before its merge.
+    /// changeset that takes a rare path (a fork, a quarantine, a change of authority) waits for
+    /// its own signature first: that work is worth doing only for a changeset that counts. The
+    /// error is the one of the earliest envelope at fault, as if each had been checked before its
+    /// merge.
     public func receive(envelopes: [[UInt8]]) throws -> BatchOutcome {
         // Before the signature threads: see `WALCheckpointer.start`.
         checkpointer?.start()
@@ -163,8 +164,12 @@ extension Store {
             }
             return nil
         }
+        /// Envelope `i` is malformed: its error, unless an earlier one is badly signed.
+        func malformed(_ i: Int, _ error: FormatError) -> StoreError {
+            badSignature(before: i) ?? StoreError.invalidChangeset(.inBatch(index: i + 1, .format(error)))
+        }
         var outcome = BatchOutcome()
-        try write({
+        try write {
             for i in envelopes.indices {
                 let env: ChangesetEnvelope
                 switch check.readyResult(i) {
@@ -174,14 +179,10 @@ extension Store {
                     // own error from the receive path).
                     if let bad = badSignature(before: i + 1) { throw bad }
                     env = checked
-                case .malformed(let error)?:
-                    throw badSignature(before: i) ?? StoreError.invalidChangeset(.inBatch(index: i + 1, .format(error)))
+                case .malformed(let error)?: throw malformed(i, error)
                 case nil:
-                    do throws(FormatError) { env = try ChangesetEnvelope(bytes: envelopes[i]) } catch {
-                        throw badSignature(before: i) ?? StoreError.invalidChangeset(.inBatch(index: i + 1, .format(error)))
-                    }
+                    do throws(FormatError) { env = try ChangesetEnvelope(bytes: envelopes[i]) } catch { throw malformed(i, error) }
                 }
-                if env.body.hasAuthorityOps, let bad = badSignature(before: i + 1) { throw bad }
                 // The rare paths (a fork, a quarantine, a change of authority) wait for this
                 // envelope's verdict, and those before it, first.
                 let verdict = { () throws -> Void in if let bad = badSignature(before: i + 1) { throw bad } }
@@ -190,12 +191,12 @@ extension Store {
                     throw badSignature(before: i + 1) ?? error
                 }
             }
-            // Writing the batch's rows can fail too (a full disk): a bad signature is still the
-            // error to report.
+            // The batch's rows are written here rather than by `write`, so that a failure to write
+            // them (a full disk) still reports an earlier bad signature; then every verdict must
+            // be in and good before `write` commits.
             do { try flushPending() } catch { throw badSignature(before: envelopes.count) ?? error }
-        }, beforeCommit: {
             if let bad = badSignature(before: envelopes.count) { throw bad }
-        })
+        }
         return outcome
     }
 

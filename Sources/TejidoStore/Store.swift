@@ -255,16 +255,13 @@ public final class Store {
     }
 
     /// Runs `body` in one SQLite transaction; caches that may hold rolled-back rows are dropped on failure.
-    /// `beforeCommit` runs last, after the merge's waiting rows are written: a batch whose
-    /// signatures are still being checked on other threads commits only if it throws nothing.
-    func write<T>(_ body: () throws -> T, beforeCommit: () throws -> Void = {}) throws -> T {
+    func write<T>(_ body: () throws -> T) throws -> T {
         do {
             return try db.transaction {
                 try reloadAfterLock()
                 let result = try body()
                 try flushPending()
                 try saveCounters()
-                try beforeCommit()
                 return result
             }
         } catch {
